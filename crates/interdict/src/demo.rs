@@ -1,0 +1,157 @@
+//! `interdict demo`: a simulated joint operation, end to end.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use interdict_normalize::money::RateTable;
+use interdict_sim::SimConfig;
+use interdict_store::Store;
+
+use crate::cli::{DemoArgs, open_store};
+use crate::ingest_cmd::{self, ExportSummary};
+
+pub fn sim_config(
+    file: Option<&Path>,
+    seed: Option<u64>,
+    shipments: Option<usize>,
+) -> Result<SimConfig> {
+    let mut config = match file {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            SimConfig::from_toml_str(&text)
+                .with_context(|| format!("simulator config {}", p.display()))?
+        }
+        None => SimConfig::default(),
+    };
+    if let Some(s) = seed {
+        config.seed = s;
+    }
+    if let Some(n) = shipments {
+        config.shipments = n;
+    }
+    Ok(config)
+}
+
+/// Reads the simulator's list of rows it corrupted on purpose: (path relative to the world, line).
+fn corrupted_rows(world: &Path) -> Result<Vec<(String, u64)>> {
+    let path = world.join("truth").join("corrupted.csv");
+    let mut out = Vec::new();
+    if !path.exists() {
+        return Ok(out);
+    }
+    let mut r =
+        csv::Reader::from_path(&path).with_context(|| format!("reading {}", path.display()))?;
+    for rec in r.records() {
+        let rec = rec?;
+        out.push((rec[0].to_string(), rec[1].parse()?));
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn run(args: DemoArgs) -> Result<ExitCode> {
+    let base = PathBuf::from("interdict-demo");
+    let world = args.world.clone().unwrap_or_else(|| base.join("world"));
+    let db = args.db.clone().unwrap_or_else(|| base.join("interdict.db"));
+    let config = sim_config(None, args.seed, args.shipments)?;
+
+    println!(
+        "== simulating a joint operation: {} shipments, seed {}",
+        config.shipments, config.seed
+    );
+    let started = Instant::now();
+    if world.exists() {
+        std::fs::remove_dir_all(&world).with_context(|| format!("clearing {}", world.display()))?;
+    }
+    let summary = interdict_sim::simulate(&config, &world)
+        .with_context(|| format!("simulating into {}", world.display()))?;
+    println!(
+        "   partner exports written to {} in {:.1} s",
+        world.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let _ = summary;
+
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    let reports = ingest_cmd::default_reports_dir(&db);
+    let _ = std::fs::remove_dir_all(&reports);
+
+    println!(
+        "\n== ingesting every partner's exports through their mappings into {}",
+        db.display()
+    );
+    let mut store = open_store(&db)?;
+    let rates = RateTable::default_table();
+    let exports = ingest_cmd::exports_from_manifest(&world.join("manifest.toml"))?;
+    let mut summaries: Vec<ExportSummary> = Vec::new();
+    for e in &exports {
+        let s = ingest_cmd::ingest_export(&mut store, e, &rates, Some(&reports), true)?;
+        crate::report::print_export(&s);
+        summaries.push(s);
+    }
+
+    println!("\n== what the store holds");
+    crate::report::stats(&store.stats()?, false)?;
+
+    let quarantined = store.quarantined()?;
+    let expected = corrupted_rows(&world)?;
+    let world_prefix = world.display().to_string();
+    let mut got: Vec<(String, u64)> = quarantined
+        .iter()
+        .map(|q| {
+            let rel = Path::new(&q.file)
+                .strip_prefix(&world_prefix)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| q.file.clone());
+            (rel, q.line)
+        })
+        .collect();
+    got.sort();
+    println!(
+        "\n== quarantine: {} rows kept out, each with its reason",
+        quarantined.len()
+    );
+    for q in quarantined.iter().take(5) {
+        println!(
+            "   {}:{} {}: {}",
+            q.file,
+            q.line,
+            q.field.as_deref().unwrap_or("row"),
+            q.reason
+        );
+    }
+    if quarantined.len() > 5 {
+        println!(
+            "   ... `interdict quarantine --db {}` lists them all",
+            db.display()
+        );
+    }
+    if got == expected {
+        println!(
+            "   every quarantined row is one the simulator corrupted on purpose ({} of {})",
+            got.len(),
+            expected.len()
+        );
+    } else {
+        let unexpected = got.iter().filter(|g| !expected.contains(g)).count();
+        let missed = expected.iter().filter(|e| !got.contains(e)).count();
+        println!(
+            "   warning: {unexpected} quarantined rows were not corrupted on purpose, {missed} corrupted rows landed"
+        );
+    }
+    println!(
+        "\nexplore further: interdict stats --db {0}   interdict quarantine --db {0}   interdict runs --db {0}",
+        db.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,523 @@
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::{Feed, Party, PartyRole};
+
+/// A record's identity: the organisation that sent it, its feed, and the id the partner uses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordKey {
+    pub org: String,
+    pub feed: Feed,
+    pub source_id: String,
+}
+
+impl RecordKey {
+    pub fn new(org: impl Into<String>, feed: Feed, source_id: impl Into<String>) -> Self {
+        RecordKey {
+            org: org.into(),
+            feed,
+            source_id: source_id.into(),
+        }
+    }
+}
+
+impl fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}/{}", self.org, self.feed, self.source_id)
+    }
+}
+
+/// An amount in its own currency, with its US dollar equivalent when a rate was known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: Decimal,
+    /// ISO 4217.
+    pub currency: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SellerStatus {
+    Active,
+    Suspended,
+    Closed,
+}
+
+/// A marketplace seller account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    pub marketplace: String,
+    /// The account id; also the record's source id.
+    pub account_id: String,
+    pub party: Party,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SellerStatus>,
+}
+
+/// A marketplace listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub marketplace: String,
+    pub listing_id: String,
+    pub seller_account_id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Money>,
+    /// GTINs and other product ids, digits and letters only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub product_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_hashes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ships_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+}
+
+/// One item line of a shipment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// 6 to 10 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_kg: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_country: Option<String>,
+}
+
+/// Advance parcel and entry data: one air waybill or tracking id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub shipment_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// When the parcel was picked up or shipped (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipped: Option<String>,
+    /// When it arrived or is due at the port of arrival (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_of_arrival: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marketplace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipper: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consignee: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchaser: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_recipient: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importer: Option<Party>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
+}
+
+impl Shipment {
+    pub fn party(&self, role: PartyRole) -> Option<&Party> {
+        match role {
+            PartyRole::Shipper => self.shipper.as_ref(),
+            PartyRole::Consignee => self.consignee.as_ref(),
+            PartyRole::Seller => self.seller.as_ref(),
+            PartyRole::Purchaser => self.purchaser.as_ref(),
+            PartyRole::FinalRecipient => self.final_recipient.as_ref(),
+            PartyRole::Importer => self.importer.as_ref(),
+        }
+    }
+
+    pub fn party_mut(&mut self, role: PartyRole) -> &mut Option<Party> {
+        match role {
+            PartyRole::Shipper => &mut self.shipper,
+            PartyRole::Consignee => &mut self.consignee,
+            PartyRole::Seller => &mut self.seller,
+            PartyRole::Purchaser => &mut self.purchaser,
+            PartyRole::FinalRecipient => &mut self.final_recipient,
+            PartyRole::Importer => &mut self.importer,
+        }
+    }
+
+    /// The parties present, with their roles, in role order.
+    pub fn parties(&self) -> impl Iterator<Item = (PartyRole, &Party)> {
+        PartyRole::ALL
+            .into_iter()
+            .filter_map(|r| self.party(r).map(|p| (r, p)))
+    }
+}
+
+/// What an inspection, a marketplace action or a brand's test buy found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeResult {
+    SeizedCounterfeit,
+    SeizedOther,
+    Released,
+    AccountSuspended,
+    ListingRemoved,
+    TestBuyFake,
+    TestBuyGenuine,
+}
+
+impl OutcomeResult {
+    pub const ALL: [OutcomeResult; 7] = [
+        OutcomeResult::SeizedCounterfeit,
+        OutcomeResult::SeizedOther,
+        OutcomeResult::Released,
+        OutcomeResult::AccountSuspended,
+        OutcomeResult::ListingRemoved,
+        OutcomeResult::TestBuyFake,
+        OutcomeResult::TestBuyGenuine,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeResult::SeizedCounterfeit => "seized_counterfeit",
+            OutcomeResult::SeizedOther => "seized_other",
+            OutcomeResult::Released => "released",
+            OutcomeResult::AccountSuspended => "account_suspended",
+            OutcomeResult::ListingRemoved => "listing_removed",
+            OutcomeResult::TestBuyFake => "test_buy_fake",
+            OutcomeResult::TestBuyGenuine => "test_buy_genuine",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutcomeResult> {
+        OutcomeResult::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// An inspection or seizure of a shipment, or an action on a listing or seller account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub outcome_id: String,
+    pub result: OutcomeResult,
+    /// ISO 8601 date of the inspection or action.
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marketplace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retail_value: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The genuine price floor of a brand's products in one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceFloor {
+    pub category: String,
+    pub price: Money,
+}
+
+/// What a brand owner knows about its own genuine goods.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brand {
+    pub brand_id: String,
+    pub name: String,
+    /// Word marks, as registered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<String>,
+    /// Real words or other brands that look like a mark but are not it ("Nikon" for "Nike").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookalike_exceptions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_floors: Vec<PriceFloor>,
+    /// Countries of the brand's genuine factories, ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genuine_origins: Vec<String>,
+    /// Genuine lanes as `FROM-TO` country pairs (`VN-GB`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genuine_lanes: Vec<String>,
+    /// Authorised sellers and distributors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorised: Vec<Party>,
+}
+
+/// A person or company on a list a partner shares: a tip, a watch list, known counterfeiters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyListEntry {
+    pub entry_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<String>,
+    pub party: Party,
+}
+
+/// One canonical record of any feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "feed", rename_all = "snake_case")]
+pub enum Record {
+    Sellers(Seller),
+    Listings(Listing),
+    Shipments(Shipment),
+    Outcomes(Outcome),
+    Brands(Brand),
+    Parties(PartyListEntry),
+}
+
+impl Record {
+    pub fn feed(&self) -> Feed {
+        match self {
+            Record::Sellers(_) => Feed::Sellers,
+            Record::Listings(_) => Feed::Listings,
+            Record::Shipments(_) => Feed::Shipments,
+            Record::Outcomes(_) => Feed::Outcomes,
+            Record::Brands(_) => Feed::Brands,
+            Record::Parties(_) => Feed::Parties,
+        }
+    }
+
+    /// The id the partner uses for this record.
+    pub fn source_id(&self) -> &str {
+        match self {
+            Record::Sellers(r) => &r.account_id,
+            Record::Listings(r) => &r.listing_id,
+            Record::Shipments(r) => &r.shipment_id,
+            Record::Outcomes(r) => &r.outcome_id,
+            Record::Brands(r) => &r.brand_id,
+            Record::Parties(r) => &r.entry_id,
+        }
+    }
+
+    /// Every party this record holds, each with the source id it resolves under:
+    /// the record's own id for sellers and list entries, `<id>#<role>` for a shipment's
+    /// parties and `<id>#authorised#<n>` for a brand's authorised sellers.
+    pub fn parties(&self) -> Vec<(String, &Party)> {
+        match self {
+            Record::Sellers(s) => vec![(s.account_id.clone(), &s.party)],
+            Record::Parties(p) => vec![(p.entry_id.clone(), &p.party)],
+            Record::Shipments(s) => s
+                .parties()
+                .map(|(role, p)| (format!("{}#{}", s.shipment_id, role.as_str()), p))
+                .collect(),
+            Record::Brands(b) => b
+                .authorised
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{}#authorised#{}", b.brand_id, i + 1), p))
+                .collect(),
+            Record::Listings(_) | Record::Outcomes(_) => Vec::new(),
+        }
+    }
+}
+
+fn fill<T>(into: &mut Option<T>, from: Option<T>) {
+    if into.is_none() {
+        *into = from;
+    }
+}
+
+fn union<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
+    for v in from {
+        if !into.contains(&v) {
+            into.push(v);
+        }
+    }
+}
+
+fn absorb_party(into: &mut Party, from: Party) {
+    fill(&mut into.kind, from.kind);
+    fill(&mut into.name, from.name);
+    fill(&mut into.display_name, from.display_name);
+    fill(&mut into.account_id, from.account_id);
+    fill(&mut into.country, from.country);
+    union(&mut into.emails, from.emails);
+    union(&mut into.phones, from.phones);
+    union(&mut into.addresses, from.addresses);
+    union(&mut into.bank_accounts, from.bank_accounts);
+    union(&mut into.tax_ids, from.tax_ids);
+}
+
+fn absorb_opt_party(into: &mut Option<Party>, from: Option<Party>) {
+    match (into.as_mut(), from) {
+        (Some(a), Some(b)) => absorb_party(a, b),
+        (None, b) => *into = b,
+        (Some(_), None) => {}
+    }
+}
+
+impl Record {
+    /// Folds a later row with the same source id into this record: lines of a multi-line
+    /// shipment, further price floors or authorised sellers of a brand. Fields this record
+    /// already has win; lists gain what they lack; line lists (items, floors, authorised
+    /// parties) are appended.
+    ///
+    /// Returns `false`, changing nothing, when `other` is of another feed or source id.
+    pub fn absorb(&mut self, other: Record) -> bool {
+        if self.feed() != other.feed() || self.source_id() != other.source_id() {
+            return false;
+        }
+        match (self, other) {
+            (Record::Sellers(a), Record::Sellers(b)) => {
+                fill(&mut a.created, b.created);
+                fill(&mut a.status, b.status);
+                absorb_party(&mut a.party, b.party);
+            }
+            (Record::Listings(a), Record::Listings(b)) => {
+                fill(&mut a.brand, b.brand);
+                fill(&mut a.category, b.category);
+                fill(&mut a.price, b.price);
+                fill(&mut a.ships_from, b.ships_from);
+                fill(&mut a.created, b.created);
+                union(&mut a.product_ids, b.product_ids);
+                union(&mut a.image_hashes, b.image_hashes);
+            }
+            (Record::Shipments(a), Record::Shipments(b)) => {
+                fill(&mut a.carrier, b.carrier);
+                fill(&mut a.mode, b.mode);
+                fill(&mut a.shipped, b.shipped);
+                fill(&mut a.arrival, b.arrival);
+                fill(&mut a.origin_country, b.origin_country);
+                fill(&mut a.export_country, b.export_country);
+                fill(&mut a.port_of_arrival, b.port_of_arrival);
+                fill(&mut a.marketplace, b.marketplace);
+                fill(&mut a.listing_id, b.listing_id);
+                absorb_opt_party(&mut a.shipper, b.shipper);
+                absorb_opt_party(&mut a.consignee, b.consignee);
+                absorb_opt_party(&mut a.seller, b.seller);
+                absorb_opt_party(&mut a.purchaser, b.purchaser);
+                absorb_opt_party(&mut a.final_recipient, b.final_recipient);
+                absorb_opt_party(&mut a.importer, b.importer);
+                a.items.extend(b.items);
+            }
+            (Record::Outcomes(a), Record::Outcomes(b)) => {
+                fill(&mut a.shipment_id, b.shipment_id);
+                fill(&mut a.marketplace, b.marketplace);
+                fill(&mut a.listing_id, b.listing_id);
+                fill(&mut a.seller_account_id, b.seller_account_id);
+                fill(&mut a.brand, b.brand);
+                fill(&mut a.quantity, b.quantity);
+                fill(&mut a.retail_value, b.retail_value);
+                fill(&mut a.note, b.note);
+            }
+            (Record::Brands(a), Record::Brands(b)) => {
+                union(&mut a.marks, b.marks);
+                union(&mut a.lookalike_exceptions, b.lookalike_exceptions);
+                union(&mut a.categories, b.categories);
+                union(&mut a.genuine_origins, b.genuine_origins);
+                union(&mut a.genuine_lanes, b.genuine_lanes);
+                a.price_floors.extend(b.price_floors);
+                a.authorised.extend(b.authorised);
+            }
+            (Record::Parties(a), Record::Parties(b)) => {
+                fill(&mut a.list, b.list);
+                fill(&mut a.reason, b.reason);
+                fill(&mut a.added, b.added);
+                absorb_party(&mut a.party, b.party);
+            }
+            _ => unreachable!("feeds were compared above"),
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(desc: &str) -> Item {
+        Item {
+            description: desc.into(),
+            ..Item::default()
+        }
+    }
+
+    #[test]
+    fn absorb_appends_shipment_lines_and_fills_gaps() {
+        let mut a = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            carrier: Some("swift".into()),
+            items: vec![line("shoes")],
+            ..Shipment::default()
+        });
+        let b = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            carrier: Some("other".into()),
+            mode: Some("air".into()),
+            items: vec![line("bags")],
+            ..Shipment::default()
+        });
+        assert!(a.absorb(b));
+        let Record::Shipments(s) = a else { panic!() };
+        assert_eq!(s.carrier.as_deref(), Some("swift"));
+        assert_eq!(s.mode.as_deref(), Some("air"));
+        let descs: Vec<_> = s.items.iter().map(|i| i.description.as_str()).collect();
+        assert_eq!(descs, ["shoes", "bags"]);
+    }
+
+    #[test]
+    fn absorb_refuses_another_record() {
+        let mut a = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            ..Shipment::default()
+        });
+        let b = Record::Shipments(Shipment {
+            shipment_id: "AWB2".into(),
+            items: vec![line("x")],
+            ..Shipment::default()
+        });
+        assert!(!a.absorb(b));
+        let Record::Shipments(s) = a else { panic!() };
+        assert!(s.items.is_empty());
+    }
+
+    #[test]
+    fn party_record_ids_follow_roles() {
+        let rec = Record::Shipments(Shipment {
+            shipment_id: "X9".into(),
+            shipper: Some(Party {
+                name: Some("a".into()),
+                ..Party::default()
+            }),
+            final_recipient: Some(Party {
+                name: Some("b".into()),
+                ..Party::default()
+            }),
+            ..Shipment::default()
+        });
+        let ids: Vec<_> = rec.parties().into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["X9#shipper", "X9#final_recipient"]);
+    }
+}

@@ -1,0 +1,456 @@
+//! Phone numbers in E.164 form, parsed with the `phonenumber` crate (libphonenumber metadata).
+//!
+//! Validation choice: a number is accepted when it parses and its national number has a
+//! length that some number type of its country can have ("possible" in libphonenumber's
+//! terms). Full validity (`is_valid`, which checks number ranges) is not required: it rejects
+//! the fictional ranges that test data and real partner samples are full of (UK 07700 900xxx,
+//! US 555-01xx) and goes stale as operators open new ranges. Fewer than 6 digits is never a
+//! phone number. Extensions ("x123", ";ext=123") are dropped: E.164 has none.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use phonenumber::country::Id;
+use phonenumber::metadata::{DATABASE, Database};
+use regex::{Regex, RegexBuilder};
+
+use crate::NormalizeError;
+use crate::fxhash::FxBuildHasher;
+
+/// Fewest digits a phone number may have.
+const MIN_DIGITS: usize = 6;
+/// Most digits a raw phone number may have, international prefix included.
+const MAX_DIGITS: usize = 17;
+
+/// The E.164 form (`"+447700900123"`) of a phone number. `default_region` (an ISO code or a
+/// country name; unknown regions are ignored) is the country of numbers written in national
+/// form. Accepts "+44 7700 900123", "0044 7700900123", "(020) 7946 0018" with region GB,
+/// "138-0013-8000" with region CN and "tel:+1-202-555-0143".
+pub fn e164(raw: &str, default_region: Option<&str>) -> Result<String, NormalizeError> {
+    let mut buf = String::with_capacity(24);
+    sanitize(raw, &mut buf)
+        .and_then(|()| from_sanitized(&buf, default_region))
+        .ok_or_else(|| NormalizeError::Phone(raw.to_owned()))
+}
+
+/// [`e164`] of a sanitised number (an optional `+` and digits).
+fn from_sanitized(buf: &str, default_region: Option<&str>) -> Option<String> {
+    let plus = buf.starts_with('+');
+    let digits = buf.len() - usize::from(plus);
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+        return None;
+    }
+    if plus {
+        return international(&buf[1..]);
+    }
+    // "00" is the international prefix nearly everywhere, and no national number starts with
+    // it: read "0044 ..." as "+44 ...", whatever the region.
+    if let Some(rest) = buf.strip_prefix("00") {
+        if let Some(n) = international(rest) {
+            return Some(n);
+        }
+    }
+    let region = default_region
+        .and_then(crate::country::country)
+        .and_then(|c| c.parse::<Id>().ok())?;
+    let out = parse_possible(buf, Some(region))?;
+    // A number read in national form must read back to itself in international form (this
+    // weeds out national prefixes and padding that happen to parse, like "000000001").
+    (international(&out[1..]).as_deref() == Some(out.as_str())).then_some(out)
+}
+
+/// What the parse of one calling code needs to know, gathered once from the metadata.
+struct CodeInfo {
+    /// Bit `n` set: a national number of `n` digits is possible for some region of the code.
+    lengths: u32,
+    /// Per region: the pattern of national prefixes to strip (compiled once), or the plain
+    /// national prefix.
+    prefixes: Vec<(Option<Regex>, Option<&'static str>)>,
+}
+
+static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(|| {
+    let db: &'static Database = &DATABASE;
+    let mut codes: HashMap<u16, CodeInfo, FxBuildHasher> = HashMap::default();
+    for m in db.iter() {
+        let info = codes.entry(m.country_code()).or_insert_with(|| CodeInfo {
+            lengths: 0,
+            prefixes: Vec::new(),
+        });
+        let d = m.descriptors();
+        let general = d.general().possible_length();
+        let lengths: Vec<u16> = if general.is_empty() {
+            [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.personal_number(),
+                d.voip(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|desc| desc.possible_length().iter().copied())
+            .collect()
+        } else {
+            general.to_vec()
+        };
+        for n in lengths.into_iter().filter(|&n| n < 32) {
+            info.lengths |= 1 << n;
+        }
+        let pattern = m.national_prefix_for_parsing().map(|re| {
+            RegexBuilder::new(re.as_str())
+                .ignore_whitespace(true)
+                .build()
+                // A pattern this build cannot compile: never take the fast path for it.
+                .unwrap_or_else(|_| Regex::new("").expect("the empty pattern compiles"))
+        });
+        info.prefixes.push((pattern, m.national_prefix()));
+    }
+    // NANP: every country of +1 dials 10 digits (Canada lists 7-digit local-only services).
+    if let Some(nanp) = codes.get_mut(&1) {
+        nanp.lengths = 1 << 10;
+    }
+    codes
+});
+
+/// Whether `len` national digits are possible under calling code `code`, within E.164's 15.
+fn possible(code: u16, len: usize) -> bool {
+    let code_len = if code >= 100 {
+        3
+    } else if code >= 10 {
+        2
+    } else {
+        1
+    };
+    len < 32
+        && len + code_len <= 15
+        && CODES
+            .get(&code)
+            .is_some_and(|info| info.lengths & (1 << len) != 0)
+}
+
+/// E.164 of the digits after a `+`.
+fn international(digits: &str) -> Option<String> {
+    match fast_international(digits) {
+        Fast::Accept => Some(format!("+{digits}")),
+        Fast::Reject => None,
+        Fast::Unsure => {
+            // The parser may strip or pad what it reads: keep only a result it reads back.
+            let out = parse_possible(&format!("+{digits}"), None)?;
+            (parse_possible(&out, None).as_deref() == Some(out.as_str())).then_some(out)
+        }
+    }
+}
+
+enum Fast {
+    Accept,
+    Reject,
+    Unsure,
+}
+
+/// Reads "+<code><national>" straight from the metadata when the parser could do nothing
+/// but split it (no leading zero, no national prefix to strip), which is most numbers and
+/// some hundred times faster. Anything else is left to the parser.
+fn fast_international(digits: &str) -> Fast {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return Fast::Unsure;
+    }
+    let found = (1..=3.min(digits.len())).find_map(|n| {
+        let code: u16 = digits[..n].parse().ok()?;
+        CODES.get(&code).map(|info| (code, info, &digits[n..]))
+    });
+    let Some((code, info, national)) = found else {
+        return Fast::Unsure;
+    };
+    if national.starts_with('0') {
+        return Fast::Unsure;
+    }
+    for (pattern, prefix) in &info.prefixes {
+        let strips = match pattern {
+            Some(re) => re.find(national).is_some_and(|found| found.start() == 0),
+            None => prefix.is_some_and(|p| national.starts_with(p)),
+        };
+        if strips {
+            return Fast::Unsure;
+        }
+    }
+    if possible(code, national.len()) {
+        Fast::Accept
+    } else {
+        Fast::Reject
+    }
+}
+
+/// Reduces a raw number to an optional leading `+` and its digits, dropping a `tel:` scheme,
+/// separators and an extension. `None` when anything else is in it.
+fn sanitize(raw: &str, out: &mut String) -> Option<()> {
+    let base = out.len();
+    let mut s = raw.trim();
+    if s.len() >= 4 && s.is_char_boundary(4) && s[..4].eq_ignore_ascii_case("tel:") {
+        s = s[4..].trim_start();
+    }
+    // Extension or URI parameters: cut them off.
+    let cut = s
+        .find(|c: char| c.is_ascii_alphabetic() || matches!(c, ';' | ',' | '#' | '*'))
+        .unwrap_or(s.len());
+    let tail = s[cut..].trim_start_matches([';', ',', '#', '*', ' ']);
+    let lower_tail = tail.get(..3).map(str::to_ascii_lowercase);
+    if cut < s.len()
+        && !tail.is_empty()
+        && !matches!(lower_tail.as_deref(), Some("ext" | "isu" | "pho"))
+        && !tail.starts_with(['x', 'X', 'e', 'E'])
+    {
+        return None;
+    }
+    for c in s[..cut].chars() {
+        match c {
+            '0'..='9' => out.push(c),
+            '０'..='９' => out.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '+' | '＋' if out.len() == base => out.push('+'),
+            ' '
+            | '-'
+            | '.'
+            | '('
+            | ')'
+            | '/'
+            | '\u{a0}'
+            | '\u{3000}'
+            | '（'
+            | '）'
+            | '\u{2010}'..='\u{2015}'
+            | '\u{2212}' => {}
+            _ => return None,
+        }
+    }
+    Some(())
+}
+
+/// Parses with libphonenumber and checks the national number's length is possible.
+fn parse_possible(s: &str, region: Option<Id>) -> Option<String> {
+    let pn = phonenumber::parse(region, s).ok()?;
+    let code = pn.code().value();
+    let national = pn.national();
+    let mut len = usize::from(national.zeros());
+    let mut v = national.value();
+    while v > 0 {
+        len += 1;
+        v /= 10;
+    }
+    if !possible(code, len) {
+        return None;
+    }
+    let mut out = String::with_capacity(16);
+    let _ = write!(out, "+{code}{national}");
+    Some(out)
+}
+
+/// Memoises [`e164`] per (raw, region): libphonenumber parses only some 150k numbers a second,
+/// and partner feeds repeat the same numbers a lot. Holds at most `capacity` entries and
+/// forgets them all when full.
+#[derive(Debug, Clone)]
+pub struct PhoneCache {
+    map: HashMap<Box<str>, Option<Box<str>>>,
+    capacity: usize,
+    key: String,
+    hits: u64,
+    misses: u64,
+}
+
+impl PhoneCache {
+    /// A cache of at most `capacity` entries (0 caches nothing).
+    pub fn new(capacity: usize) -> Self {
+        PhoneCache {
+            map: HashMap::with_capacity(capacity.min(1 << 16)),
+            capacity,
+            key: String::with_capacity(64),
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    /// [`e164`], answered from the cache when the same number (after removing separators,
+    /// so "+44 7700 900123" and "+447700900123" share an entry) and region were seen before.
+    pub fn e164(&mut self, raw: &str, region: Option<&str>) -> Result<String, NormalizeError> {
+        let err = || NormalizeError::Phone(raw.to_owned());
+        self.key.clear();
+        match region {
+            Some(r) => {
+                let _ = write!(self.key, "{}:{r}|", r.len());
+            }
+            None => self.key.push('|'),
+        }
+        let prefix = self.key.len();
+        let mut digits = std::mem::take(&mut self.key);
+        let sane = sanitize(raw, &mut digits);
+        self.key = digits;
+        sane.ok_or_else(err)?;
+        if let Some(hit) = self.map.get(self.key.as_str()) {
+            self.hits += 1;
+            return hit.as_deref().map(str::to_owned).ok_or_else(err);
+        }
+        self.misses += 1;
+        let result = from_sanitized(&self.key[prefix..], region);
+        if self.capacity > 0 {
+            if self.map.len() >= self.capacity {
+                self.map.clear();
+            }
+            let stored = result.as_deref().map(Box::from);
+            self.map.insert(self.key.as_str().into(), stored);
+        }
+        result.ok_or_else(err)
+    }
+
+    /// Number of cached entries.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the cache holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Lookups answered from the cache so far.
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+
+    /// Lookups that had to parse so far.
+    pub fn misses(&self) -> u64 {
+        self.misses
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn accepts_common_spellings() {
+        let ok = |raw: &str, region: Option<&str>| e164(raw, region).unwrap();
+        assert_eq!(ok("+44 7700 900123", None), "+447700900123");
+        assert_eq!(ok("+44 7700 900123", Some("CN")), "+447700900123");
+        assert_eq!(ok("0044 7700900123", None), "+447700900123");
+        assert_eq!(ok("0044 7700900123", Some("US")), "+447700900123");
+        assert_eq!(ok("07700 900123", Some("GB")), "+447700900123");
+        assert_eq!(ok("(020) 7946 0018", Some("GB")), "+442079460018");
+        assert_eq!(ok("+44 (0)20 7946 0018", None), "+442079460018");
+        assert_eq!(ok("138-0013-8000", Some("CN")), "+8613800138000");
+        assert_eq!(ok("+86 138 0013 8000", None), "+8613800138000");
+        assert_eq!(ok("tel:+1-202-555-0143", None), "+12025550143");
+        assert_eq!(ok("(202) 555-0143", Some("US")), "+12025550143");
+        assert_eq!(ok("+1 202 555 0143 ext. 12", None), "+12025550143");
+        assert_eq!(ok("+1 202 555 0143 x12", None), "+12025550143");
+        assert_eq!(ok("030 123456", Some("DE")), "+4930123456");
+        assert_eq!(ok("+39 06 6982 1234", None), "+390669821234");
+        assert_eq!(ok("03-1234-5678", Some("Japan")), "+81312345678");
+        assert_eq!(ok("＋４４ ７７００ ９００１２３", None), "+447700900123");
+    }
+
+    #[test]
+    fn rejects_non_numbers() {
+        for (raw, region) in [
+            ("12", Some("GB")),
+            ("12345", Some("US")),
+            ("", None),
+            ("n/a", Some("GB")),
+            ("call me", None),
+            ("7700 900123", None),
+            ("+44 77", None),
+            ("+999 123456789", None),
+            ("+1 202 555 01430000000", None),
+            ("+44 7700 9001234567", None),
+            ("12+34567890", Some("GB")),
+            ("+44 7700 900123 or 07700 900124", None),
+        ] {
+            assert!(e164(raw, region).is_err(), "{raw:?} {region:?}");
+        }
+        assert_eq!(
+            e164("12", Some("GB")).unwrap_err().to_string(),
+            "not a phone number: \"12\""
+        );
+    }
+
+    #[test]
+    fn cache_memoises_and_is_bounded() {
+        let mut c = PhoneCache::new(2);
+        assert_eq!(c.e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
+        assert_eq!(c.e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
+        assert_eq!((c.hits(), c.misses()), (1, 1));
+        // Same raw text, another region: another entry.
+        assert!(c.e164("07700 900123", Some("US")).is_err());
+        assert_eq!(c.len(), 2);
+        assert!(c.e164("123456", None).is_err());
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c.e164(" 123-456 ", None).unwrap_err().to_string(),
+            "not a phone number: \" 123-456 \""
+        );
+        assert_eq!(c.hits(), 2);
+        assert!(c.e164("12", None).is_err());
+        assert_eq!(
+            c.e164("+447700900123", Some("GB")).unwrap(),
+            "+447700900123"
+        );
+        assert_eq!((c.hits(), c.misses()), (2, 5));
+        let mut none = PhoneCache::new(0);
+        assert_eq!(none.e164("+447700900123", None).unwrap(), "+447700900123");
+        assert!(none.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in any::<String>(), region in proptest::option::of("[A-Z]{2}")) {
+            let _ = e164(&s, region.as_deref());
+        }
+
+        #[test]
+        fn never_panics_on_phone_like_text(s in "[+0-9 ()./x-]{0,24}", region in proptest::option::of("(GB|US|CN|DE|FR|JP|IN|BR)")) {
+            let _ = e164(&s, region.as_deref());
+        }
+
+        #[test]
+        fn output_is_a_fixed_point(s in "\\+?[0-9 -]{6,18}", region in proptest::option::of("(GB|US|CN|DE)")) {
+            if let Ok(n) = e164(&s, region.as_deref()) {
+                prop_assert!(n.starts_with('+') && n[1..].bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!(n.len() <= 16);
+                prop_assert_eq!(e164(&n, None), Ok(n.clone()));
+                prop_assert_eq!(e164(&n, region.as_deref()), Ok(n.clone()));
+            }
+        }
+
+        #[test]
+        fn fast_path_agrees_with_the_parser(d in "[1-9][0-9]{5,14}") {
+            let slow = parse_possible(&format!("+{d}"), None);
+            match fast_international(&d) {
+                Fast::Accept => prop_assert_eq!(slow, Some(format!("+{d}"))),
+                Fast::Reject => prop_assert_eq!(slow, None),
+                Fast::Unsure => {}
+            }
+        }
+
+        #[test]
+        fn fast_path_agrees_on_real_prefixes(cc in "(1|44|86|49|33|81|91|852|7|39|34|55|61|82|90|84|66|234|971)", n in "[1-9][0-9]{5,11}") {
+            let d = format!("{cc}{n}");
+            let slow = parse_possible(&format!("+{d}"), None);
+            match fast_international(&d) {
+                Fast::Accept => prop_assert_eq!(slow, Some(format!("+{d}"))),
+                Fast::Reject => prop_assert_eq!(slow, None),
+                Fast::Unsure => {}
+            }
+        }
+
+        #[test]
+        fn cache_agrees_with_direct_calls(s in "\\+?[0-9 ]{4,16}", region in proptest::option::of("(GB|US|CN)")) {
+            let mut c = PhoneCache::new(4);
+            prop_assert_eq!(c.e164(&s, region.as_deref()), e164(&s, region.as_deref()));
+            prop_assert_eq!(c.e164(&s, region.as_deref()), e164(&s, region.as_deref()));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Where records live: the [`Store`] trait and its embedded SQLite backend.
+//!
+//! A record is identified by (organisation, feed, source id). Writing the same content again
+//! changes nothing; writing changed content keeps the earlier version. Every write of a batch is
+//! one transaction, so a crash leaves each batch either whole or absent.
+//!
+//! Architecture invariant: the store knows records, versions, markings and quarantined rows; it
+//! knows nothing of how they were parsed, resolved or scored.
+
+pub mod conformance;
+mod sqlite;
+
+use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
+use serde::Serialize;
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: stored record {key} cannot be read: {message}")]
+    Corrupt {
+        path: String,
+        key: String,
+        message: String,
+    },
+    #[error(
+        "database {path}: schema version {found} is newer than this interdict understands ({known})"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+}
+
+/// A record to write, with what the store keeps beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecord {
+    pub record: Record,
+    /// Source rows it came from, for the run's counts.
+    pub rows: u64,
+    pub line: u64,
+    /// Fold into the version this run already wrote for the same key.
+    pub continuation: bool,
+}
+
+/// What one ingest run is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunInfo {
+    pub org: String,
+    pub feed: Feed,
+    pub file: String,
+    pub marking: Marking,
+    pub sharing_group: Option<String>,
+    /// ISO 8601 UTC.
+    pub started_at: String,
+}
+
+/// A run in progress: what every record written under it is stamped with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub id: i64,
+    pub info: RunInfo,
+}
+
+/// Rows of a batch by what happened to their records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub landed: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// The counts a finished run reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RunCounts {
+    pub read: u64,
+    pub landed: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub quarantined: u64,
+}
+
+/// A stored version of a record, with its provenance and marking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub key: RecordKey,
+    pub version: i64,
+    pub marking: Marking,
+    pub sharing_group: Option<String>,
+    pub source_file: String,
+    pub source_line: u64,
+    pub ingested_at: String,
+    pub run_id: i64,
+    pub record: Record,
+}
+
+/// Record and quarantine counts of one organisation's feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedStats {
+    pub org: String,
+    pub feed: Feed,
+    pub records: u64,
+    /// Records that have earlier versions.
+    pub versioned: u64,
+    pub quarantined: u64,
+}
+
+/// A finished or interrupted run, as the store remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub org: String,
+    pub feed: Feed,
+    pub file: String,
+    pub marking: Marking,
+    pub started_at: String,
+    pub finished: bool,
+    pub counts: RunCounts,
+}
+
+/// The system of record behind every interdict command.
+pub trait Store {
+    /// Starts an ingest run.
+    fn begin_run(&mut self, info: RunInfo) -> Result<Run, StoreError>;
+    /// Writes records and quarantined rows in one transaction and says what happened to each
+    /// record's rows. Re-quarantining a row already in quarantine (same org, feed, file and
+    /// line) keeps one entry.
+    fn write_batch(
+        &mut self,
+        run: &Run,
+        records: Vec<NewRecord>,
+        quarantined: Vec<QuarantinedRow>,
+    ) -> Result<RowCounts, StoreError>;
+    /// Marks a run finished with its counts.
+    fn finish_run(&mut self, run: &Run, counts: RunCounts) -> Result<(), StoreError>;
+    /// The current version of a record.
+    fn get(&self, key: &RecordKey) -> Result<Option<StoredRecord>, StoreError>;
+    /// Every version of a record, oldest first.
+    fn versions(&self, key: &RecordKey) -> Result<Vec<StoredRecord>, StoreError>;
+    /// Calls `f` with the current version of every record of `feed` (all feeds when `None`),
+    /// in key order.
+    fn scan(
+        &self,
+        feed: Option<Feed>,
+        f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    /// Record and quarantine counts per organisation and feed, ordered by both.
+    fn stats(&self) -> Result<Vec<FeedStats>, StoreError>;
+    /// Quarantined rows, by organisation, feed, file and line.
+    fn quarantined(&self) -> Result<Vec<QuarantinedRow>, StoreError>;
+    /// Runs, oldest first.
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
+    /// The default marking of an organisation's feed, when one was set.
+    fn default_marking(&self, org: &str, feed: Feed) -> Result<Option<Marking>, StoreError>;
+    fn set_default_marking(
+        &mut self,
+        org: &str,
+        feed: Feed,
+        marking: Marking,
+    ) -> Result<(), StoreError>;
+    /// A digest of everything stored that is data (records, versions, markings, quarantine),
+    /// leaving out what differs between equivalent runs (times, run ids).
+    fn digest(&self) -> Result<String, StoreError>;
+}
+
+/// The content hash a record version is compared by: its canonical JSON with its marking.
+pub fn content_hash(json: &str, marking: Marking, group: Option<&str>) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    h.update(json.as_bytes());
+    h.update(b"\0");
+    h.update(marking.as_str().as_bytes());
+    h.update(b"\0");
+    h.update(group.unwrap_or("").as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
+}

@@ -1,0 +1,639 @@
+//! The embedded default: one SQLite file in WAL mode.
+
+use std::path::Path;
+
+use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{
+    FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
+    StoredRecord, content_hash,
+};
+
+/// Each entry upgrades the schema by one version; never edit a shipped entry, add one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    org TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    file TEXT NOT NULL,
+    marking TEXT NOT NULL,
+    sharing_group TEXT,
+    started_at TEXT NOT NULL,
+    finished INTEGER NOT NULL DEFAULT 0,
+    read INTEGER NOT NULL DEFAULT 0,
+    landed INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    quarantined INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE records (
+    org TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    marking TEXT NOT NULL,
+    sharing_group TEXT,
+    source_file TEXT NOT NULL,
+    source_line INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (org, feed, source_id)
+) WITHOUT ROWID;
+CREATE TABLE record_versions (
+    org TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    marking TEXT NOT NULL,
+    sharing_group TEXT,
+    source_file TEXT NOT NULL,
+    source_line INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    run_id INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (org, feed, source_id, version)
+) WITHOUT ROWID;
+CREATE TABLE quarantine (
+    org TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    field TEXT,
+    reason TEXT NOT NULL,
+    raw TEXT,
+    run_id INTEGER NOT NULL,
+    PRIMARY KEY (org, feed, file, line)
+) WITHOUT ROWID;
+CREATE TABLE marking_defaults (
+    org TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    marking TEXT NOT NULL,
+    PRIMARY KEY (org, feed)
+) WITHOUT ROWID;
+"#];
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: String,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let display = path.display().to_string();
+        let conn = Connection::open(path).map_err(|e| sql_err(&display, e))?;
+        Self::init(conn, display)
+    }
+
+    /// A private store in memory, for tests and dry runs.
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|e| sql_err(":memory:", e))?;
+        Self::init(conn, ":memory:".into())
+    }
+
+    fn init(conn: Connection, path: String) -> Result<SqliteStore, StoreError> {
+        let e = |err| sql_err(&path, err);
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(e)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(e)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(e)?;
+        conn.pragma_update(None, "cache_size", -65536).map_err(e)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(e)?;
+        let mut store = SqliteStore { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_err(&self.path, e)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|e| sql_err(&self.path, e))?;
+            tx.execute_batch(sql).map_err(|e| sql_err(&self.path, e))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(|e| sql_err(&self.path, e))?;
+            tx.commit().map_err(|e| sql_err(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    fn row_to_stored(&self, r: &rusqlite::Row<'_>) -> Result<StoredRecord, StoreError> {
+        let get = |i| -> Result<String, StoreError> { r.get(i).map_err(|e| self.err(e)) };
+        let org = get(0)?;
+        let feed_s = get(1)?;
+        let source_id = get(2)?;
+        let key_text = format!("{org}/{feed_s}/{source_id}");
+        let corrupt = |m: String| StoreError::Corrupt {
+            path: self.path.clone(),
+            key: key_text.clone(),
+            message: m,
+        };
+        let feed: Feed = feed_s
+            .parse()
+            .map_err(|e: interdict_model::ParseFeedError| corrupt(e.to_string()))?;
+        let marking: Marking = get(4)?
+            .parse()
+            .map_err(|e: interdict_model::ParseMarkingError| corrupt(e.to_string()))?;
+        let data = get(11)?;
+        let record: Record = serde_json::from_str(&data).map_err(|e| corrupt(e.to_string()))?;
+        Ok(StoredRecord {
+            key: RecordKey {
+                org,
+                feed,
+                source_id,
+            },
+            version: r.get(3).map_err(|e| self.err(e))?,
+            marking,
+            sharing_group: r.get(5).map_err(|e| self.err(e))?,
+            source_file: get(6)?,
+            source_line: r.get::<_, i64>(7).map_err(|e| self.err(e))? as u64,
+            ingested_at: get(8)?,
+            run_id: r.get(9).map_err(|e| self.err(e))?,
+            record,
+        })
+    }
+}
+
+fn sql_err(path: &str, e: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        path: path.to_string(),
+        source: e,
+    }
+}
+
+const COLUMNS: &str = "org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data";
+
+impl Store for SqliteStore {
+    fn begin_run(&mut self, info: RunInfo) -> Result<Run, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO runs (org, feed, file, marking, sharing_group, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    info.org,
+                    info.feed.as_str(),
+                    info.file,
+                    info.marking.as_str(),
+                    info.sharing_group,
+                    info.started_at
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Run {
+            id: self.conn.last_insert_rowid(),
+            info,
+        })
+    }
+
+    fn write_batch(
+        &mut self,
+        run: &Run,
+        records: Vec<NewRecord>,
+        quarantined: Vec<QuarantinedRow>,
+    ) -> Result<RowCounts, StoreError> {
+        let path = self.path.clone();
+        let e = |err| sql_err(&path, err);
+        let info = &run.info;
+        let marking = info.marking.as_str();
+        let group = info.sharing_group.as_deref();
+        let mut counts = RowCounts::default();
+        let tx = self.conn.transaction().map_err(e)?;
+        {
+            let mut find = tx
+                .prepare_cached(
+                    "SELECT version, hash, run_id, data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                )
+                .map_err(e)?;
+            let mut insert = tx
+                .prepare_cached(&format!(
+                    "INSERT INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                ))
+                .map_err(e)?;
+            let mut keep_old = tx
+                .prepare_cached(&format!(
+                    "INSERT INTO record_versions ({COLUMNS}) SELECT {COLUMNS} FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3"
+                ))
+                .map_err(e)?;
+            let mut replace = tx
+                .prepare_cached(
+                    "UPDATE records SET version = ?4, marking = ?5, sharing_group = ?6, source_file = ?7, source_line = ?8, ingested_at = ?9, run_id = ?10, hash = ?11, data = ?12 WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                )
+                .map_err(e)?;
+            let feed = info.feed.as_str();
+            for nr in records {
+                debug_assert_eq!(nr.record.feed(), info.feed);
+                let source_id = nr.record.source_id().to_string();
+                let existing: Option<(i64, Vec<u8>, i64, String)> = find
+                    .query_row(params![info.org, feed, source_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()
+                    .map_err(e)?;
+                let mut record = nr.record;
+                if nr.continuation
+                    && let Some((_, _, _, data)) = &existing
+                {
+                    // A later row of a record this file already gave: fold it into what is stored.
+                    let mut stored: Record =
+                        serde_json::from_str(data).map_err(|err| StoreError::Corrupt {
+                            path: path.clone(),
+                            key: format!("{}/{feed}/{source_id}", info.org),
+                            message: err.to_string(),
+                        })?;
+                    stored.absorb(record);
+                    record = stored;
+                }
+                let json = serde_json::to_string(&record).expect("records serialise");
+                let hash = content_hash(&json, info.marking, group);
+                match existing {
+                    None => {
+                        insert
+                            .execute(params![
+                                info.org,
+                                feed,
+                                source_id,
+                                1i64,
+                                marking,
+                                group,
+                                info.file,
+                                nr.line as i64,
+                                info.started_at,
+                                run.id,
+                                &hash[..],
+                                json
+                            ])
+                            .map_err(e)?;
+                        counts.landed += nr.rows;
+                    }
+                    Some((_, old_hash, _, _)) if old_hash == hash => counts.unchanged += nr.rows,
+                    Some((version, _, old_run, _)) => {
+                        let same_run = old_run == run.id;
+                        let new_version = if same_run { version } else { version + 1 };
+                        if !same_run {
+                            keep_old
+                                .execute(params![info.org, feed, source_id])
+                                .map_err(e)?;
+                        }
+                        replace
+                            .execute(params![
+                                info.org,
+                                feed,
+                                source_id,
+                                new_version,
+                                marking,
+                                group,
+                                info.file,
+                                nr.line as i64,
+                                info.started_at,
+                                run.id,
+                                &hash[..],
+                                json
+                            ])
+                            .map_err(e)?;
+                        if same_run && version == 1 {
+                            counts.landed += nr.rows;
+                        } else {
+                            counts.updated += nr.rows;
+                        }
+                    }
+                }
+            }
+            let mut quarantine = tx
+                .prepare_cached(
+                    "INSERT INTO quarantine (org, feed, file, line, field, reason, raw, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (org, feed, file, line) DO UPDATE SET field = excluded.field, reason = excluded.reason, raw = excluded.raw, run_id = excluded.run_id",
+                )
+                .map_err(e)?;
+            for q in quarantined {
+                quarantine
+                    .execute(params![
+                        q.org,
+                        q.feed.as_str(),
+                        q.file,
+                        q.line as i64,
+                        q.field,
+                        q.reason,
+                        q.raw,
+                        run.id
+                    ])
+                    .map_err(e)?;
+            }
+        }
+        tx.commit().map_err(e)?;
+        Ok(counts)
+    }
+
+    fn finish_run(&mut self, run: &Run, c: RunCounts) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET finished = 1, read = ?2, landed = ?3, updated = ?4, unchanged = ?5, quarantined = ?6 WHERE id = ?1",
+                params![
+                    run.id,
+                    c.read as i64,
+                    c.landed as i64,
+                    c.updated as i64,
+                    c.unchanged as i64,
+                    c.quarantined as i64
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn get(&self, key: &RecordKey) -> Result<Option<StoredRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![key.org, key.feed.as_str(), key.source_id])
+            .map_err(|e| self.err(e))?;
+        match rows.next().map_err(|e| self.err(e))? {
+            Some(r) => Ok(Some(self.row_to_stored(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn versions(&self, key: &RecordKey) -> Result<Vec<StoredRecord>, StoreError> {
+        let mut out = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM record_versions WHERE org = ?1 AND feed = ?2 AND source_id = ?3 ORDER BY version"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![key.org, key.feed.as_str(), key.source_id])
+            .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            out.push(self.row_to_stored(r)?);
+        }
+        out.extend(self.get(key)?);
+        Ok(out)
+    }
+
+    fn scan(
+        &self,
+        feed: Option<Feed>,
+        f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let sql = match feed {
+            Some(_) => format!(
+                "SELECT {COLUMNS} FROM records WHERE feed = ?1 ORDER BY org, feed, source_id"
+            ),
+            None => format!("SELECT {COLUMNS} FROM records ORDER BY org, feed, source_id"),
+        };
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = match feed {
+            Some(feed) => stmt.query(params![feed.as_str()]),
+            None => stmt.query([]),
+        }
+        .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            f(self.row_to_stored(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn stats(&self) -> Result<Vec<FeedStats>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT org, feed, SUM(records), SUM(versioned), SUM(quarantined) FROM (
+                    SELECT org, feed, COUNT(*) AS records, SUM(version > 1) AS versioned, 0 AS quarantined FROM records GROUP BY org, feed
+                    UNION ALL
+                    SELECT org, feed, 0, 0, COUNT(*) FROM quarantine GROUP BY org, feed
+                 ) GROUP BY org, feed ORDER BY org, feed",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (org, feed, records, versioned, quarantined) = row.map_err(|e| self.err(e))?;
+            out.push(FeedStats {
+                feed: feed
+                    .parse()
+                    .map_err(|err: interdict_model::ParseFeedError| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        key: org.clone(),
+                        message: err.to_string(),
+                    })?,
+                org,
+                records: records as u64,
+                versioned: versioned as u64,
+                quarantined: quarantined as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    fn quarantined(&self) -> Result<Vec<QuarantinedRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT org, feed, file, line, field, reason, raw FROM quarantine ORDER BY org, feed, file, line")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (org, feed, file, line, field, reason, raw) = row.map_err(|e| self.err(e))?;
+            out.push(QuarantinedRow {
+                feed: feed
+                    .parse()
+                    .map_err(|err: interdict_model::ParseFeedError| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        key: format!("{org}/{file}:{line}"),
+                        message: err.to_string(),
+                    })?,
+                org,
+                file,
+                line: line as u64,
+                field,
+                reason,
+                raw,
+            });
+        }
+        Ok(out)
+    }
+
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, org, feed, file, marking, started_at, finished, read, landed, updated, unchanged, quarantined FROM runs ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
+                    [
+                        r.get::<_, i64>(7)? as u64,
+                        r.get::<_, i64>(8)? as u64,
+                        r.get::<_, i64>(9)? as u64,
+                        r.get::<_, i64>(10)? as u64,
+                        r.get::<_, i64>(11)? as u64,
+                    ],
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, org, feed, file, marking, started_at, finished, c) =
+                row.map_err(|e| self.err(e))?;
+            let corrupt = |m: String| StoreError::Corrupt {
+                path: self.path.clone(),
+                key: format!("run {id}"),
+                message: m,
+            };
+            out.push(RunRecord {
+                id,
+                org,
+                feed: feed
+                    .parse()
+                    .map_err(|e: interdict_model::ParseFeedError| corrupt(e.to_string()))?,
+                file,
+                marking: marking
+                    .parse()
+                    .map_err(|e: interdict_model::ParseMarkingError| corrupt(e.to_string()))?,
+                started_at,
+                finished,
+                counts: RunCounts {
+                    read: c[0],
+                    landed: c[1],
+                    updated: c[2],
+                    unchanged: c[3],
+                    quarantined: c[4],
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    fn default_marking(&self, org: &str, feed: Feed) -> Result<Option<Marking>, StoreError> {
+        let m: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT marking FROM marking_defaults WHERE org = ?1 AND feed = ?2",
+                params![org, feed.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        m.map(|m| {
+            m.parse().map_err(
+                |e: interdict_model::ParseMarkingError| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    key: format!("{org}/{feed}"),
+                    message: e.to_string(),
+                },
+            )
+        })
+        .transpose()
+    }
+
+    fn set_default_marking(
+        &mut self,
+        org: &str,
+        feed: Feed,
+        marking: Marking,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO marking_defaults (org, feed, marking) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org, feed) DO UPDATE SET marking = excluded.marking",
+                params![org, feed.as_str(), marking.as_str()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn digest(&self) -> Result<String, StoreError> {
+        let mut h = blake3::Hasher::new();
+        for table in ["records", "record_versions"] {
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT org, feed, source_id, version, marking, IFNULL(sharing_group, ''), hash FROM {table} ORDER BY org, feed, source_id, version"
+                ))
+                .map_err(|e| self.err(e))?;
+            let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+            h.update(table.as_bytes());
+            while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+                for i in [0, 1, 2] {
+                    h.update(r.get::<_, String>(i).map_err(|e| self.err(e))?.as_bytes());
+                    h.update(b"\x1f");
+                }
+                h.update(&r.get::<_, i64>(3).map_err(|e| self.err(e))?.to_le_bytes());
+                for i in [4, 5] {
+                    h.update(r.get::<_, String>(i).map_err(|e| self.err(e))?.as_bytes());
+                    h.update(b"\x1f");
+                }
+                h.update(&r.get::<_, Vec<u8>>(6).map_err(|e| self.err(e))?);
+                h.update(b"\x1e");
+            }
+        }
+        h.update(b"quarantine");
+        for q in self.quarantined()? {
+            let text = format!(
+                "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1e",
+                q.org,
+                q.feed,
+                q.file,
+                q.line,
+                q.field.unwrap_or_default(),
+                q.reason
+            );
+            h.update(text.as_bytes());
+        }
+        Ok(h.finalize().to_hex().to_string())
+    }
+}

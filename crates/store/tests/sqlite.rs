@@ -1,0 +1,29 @@
+use interdict_store::{SqliteStore, Store};
+
+interdict_store::store_conformance_suite!(interdict_store::SqliteStore::in_memory().unwrap());
+
+#[test]
+fn a_file_store_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let digest = {
+        let mut s = SqliteStore::open(&path).unwrap();
+        interdict_store::conformance::rewriting_the_same_records_changes_nothing(&mut s);
+        s.digest().unwrap()
+    };
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.digest().unwrap(), digest);
+    assert_eq!(s.stats().unwrap()[0].records, 2);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = SqliteStore::open(&path).err().unwrap().to_string();
+    assert!(err.contains("schema version 99 is newer"), "{err}");
+}

@@ -18,7 +18,10 @@ use crate::source::{Plan, RowReader, SourceRow};
 /// A record ready to be stored, with the rows it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incoming {
-    pub record: Record,
+    pub source_id: String,
+    /// The record's canonical JSON (`Record::canonical_json`) and its content hash.
+    pub json: String,
+    pub hash: [u8; 16],
     /// Source rows folded into this record.
     pub rows: u64,
     /// Line of its first row.
@@ -102,7 +105,79 @@ impl Default for Progress {
 
 const CHUNK_ROWS: usize = 1024;
 
-type Mapped = (u64, Result<Record, FieldError>, Option<String>);
+/// What a worker makes of a chunk: rows folded into records, and rows that failed.
+enum Mapped {
+    Failed {
+        line: u64,
+        error: FieldError,
+        raw: String,
+    },
+    Record {
+        line: u64,
+        rows: u64,
+        /// Kept only where the record may continue across a chunk boundary (first and last of
+        /// a chunk); other records are dropped once serialised.
+        record: Option<Record>,
+        source_id: String,
+        json: String,
+        hash: [u8; 16],
+    },
+}
+
+fn serialised(line: u64, rows: u64, record: Record, keep: bool) -> Mapped {
+    let json = record.canonical_json();
+    let hash = Record::content_hash(&json);
+    Mapped::Record {
+        line,
+        rows,
+        source_id: record.source_id().to_string(),
+        record: keep.then_some(record),
+        json,
+        hash,
+    }
+}
+
+/// Maps a chunk of rows and folds adjacent rows of one record together.
+fn map_chunk(
+    plan: &Plan<'_>,
+    ctx: &mut BuildCtx<'_>,
+    rows: Vec<SourceRow>,
+    delimiter: u8,
+) -> Vec<Mapped> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut open: Option<(u64, u64, Record)> = None;
+    let mut first = true;
+    for row in rows {
+        match plan
+            .extract(&row)
+            .and_then(|bag| build::build(plan.mapping, ctx, &bag))
+        {
+            Err(error) => out.push(Mapped::Failed {
+                line: row.line,
+                error,
+                raw: row.raw_text(delimiter),
+            }),
+            Ok(record) => {
+                if let Some((_, rows, current)) = &mut open
+                    && current.source_id() == record.source_id()
+                {
+                    *rows += 1;
+                    current.absorb(record);
+                    continue;
+                }
+                if let Some((line, rows, done)) = open.take() {
+                    out.push(serialised(line, rows, done, first));
+                    first = false;
+                }
+                open = Some((row.line, 1, record));
+            }
+        }
+    }
+    if let Some((line, rows, done)) = open {
+        out.push(serialised(line, rows, done, true));
+    }
+    out
+}
 
 /// Reads, maps, groups and writes one file.
 pub fn ingest_file(
@@ -170,16 +245,7 @@ pub fn ingest_file(
             scope.spawn(move || {
                 let mut ctx = BuildCtx::new(job.rates);
                 for (seq, rows) in row_rx {
-                    let mapped: Vec<Mapped> = rows
-                        .into_iter()
-                        .map(|row| {
-                            let result = plan
-                                .extract(&row)
-                                .and_then(|bag| build::build(plan.mapping, &mut ctx, &bag));
-                            let raw = result.is_err().then(|| row.raw_text(delimiter));
-                            (row.line, result, raw)
-                        })
-                        .collect();
+                    let mapped = map_chunk(plan, &mut ctx, rows, delimiter);
                     if out_tx.send((seq, mapped)).is_err() {
                         return;
                     }
@@ -239,13 +305,22 @@ fn with_path(e: IngestError, path: &str) -> IngestError {
     }
 }
 
-/// Folds adjacent rows with one source id into a record and cuts batches at record boundaries.
+/// A record being assembled across chunk boundaries.
+struct Pending {
+    incoming: Incoming,
+    record: Option<Record>,
+    /// Rows were folded in after serialisation: the JSON must be made again.
+    stale: bool,
+}
+
+/// Folds adjacent records with one source id across chunks and cuts batches at record
+/// boundaries.
 struct Grouper<'a> {
     org: &'a str,
     feed: Feed,
     file: String,
     batch_records: usize,
-    pending: Option<Incoming>,
+    pending: Option<Pending>,
     emitted: HashSet<String>,
     batch: Batch,
     summary: Summary,
@@ -265,40 +340,54 @@ impl<'a> Grouper<'a> {
         }
     }
 
-    fn push(
-        &mut self,
-        (line, result, raw): Mapped,
-        sink: &mut dyn Sink,
-    ) -> Result<(), IngestError> {
-        self.summary.read += 1;
-        match result {
-            Err(e) => {
+    fn push(&mut self, mapped: Mapped, sink: &mut dyn Sink) -> Result<(), IngestError> {
+        match mapped {
+            Mapped::Failed { line, error, raw } => {
+                self.summary.read += 1;
                 self.summary.quarantined += 1;
                 self.batch.quarantined.push(QuarantinedRow {
                     org: self.org.to_string(),
                     feed: self.feed,
                     file: self.file.clone(),
                     line,
-                    field: e.field,
-                    reason: e.reason,
-                    raw,
+                    field: error.field,
+                    reason: error.reason,
+                    raw: Some(raw),
                 });
             }
-            Ok(record) => {
+            Mapped::Record {
+                line,
+                rows,
+                record,
+                source_id,
+                json,
+                hash,
+            } => {
+                self.summary.read += rows;
                 if let Some(p) = &mut self.pending
-                    && p.record.source_id() == record.source_id()
+                    && p.incoming.source_id == source_id
                 {
-                    p.rows += 1;
-                    p.record.absorb(record);
+                    let (Some(into), Some(more)) = (p.record.as_mut(), record) else {
+                        unreachable!("records at chunk edges are kept");
+                    };
+                    into.absorb(more);
+                    p.incoming.rows += rows;
+                    p.stale = true;
                     return Ok(());
                 }
                 self.close_pending(sink)?;
-                let continuation = self.emitted.contains(record.source_id());
-                self.pending = Some(Incoming {
+                let continuation = self.emitted.contains(&source_id);
+                self.pending = Some(Pending {
+                    incoming: Incoming {
+                        source_id,
+                        json,
+                        hash,
+                        rows,
+                        line,
+                        continuation,
+                    },
                     record,
-                    rows: 1,
-                    line,
-                    continuation,
+                    stale: false,
                 });
             }
         }
@@ -306,11 +395,16 @@ impl<'a> Grouper<'a> {
     }
 
     fn close_pending(&mut self, sink: &mut dyn Sink) -> Result<(), IngestError> {
-        if let Some(p) = self.pending.take() {
-            if !p.continuation {
-                self.emitted.insert(p.record.source_id().to_string());
+        if let Some(mut p) = self.pending.take() {
+            if p.stale {
+                let record = p.record.as_ref().expect("stale records are kept");
+                p.incoming.json = record.canonical_json();
+                p.incoming.hash = Record::content_hash(&p.incoming.json);
             }
-            self.batch.records.push(p);
+            if !p.incoming.continuation {
+                self.emitted.insert(p.incoming.source_id.clone());
+            }
+            self.batch.records.push(p.incoming);
             if self.batch.records.len() >= self.batch_records {
                 self.flush(sink)?;
             }

@@ -63,6 +63,9 @@ pub struct IngestArgs {
     /// Exit with an error when any row was quarantined.
     #[arg(long)]
     pub strict: bool,
+    /// Read, map and validate the files without storing anything: try a new mapping out.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -31,7 +31,7 @@ origin_country = "orig"
 "items.value" = "val"
 "#;
 
-/// A deterministic file of about 60,000 rows: multi-line shipments and a few bad rows.
+/// A deterministic file of about 30,000 rows: multi-line shipments and a few bad rows.
 fn write_file(path: &std::path::Path) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(
@@ -46,7 +46,7 @@ fn write_file(path: &std::path::Path) {
         x ^= x << 17;
         x
     };
-    for i in 0..40_000u64 {
+    for i in 0..15_000u64 {
         let lines = 1 + next() % 3;
         for l in 0..lines {
             let day = 1 + next() % 28;

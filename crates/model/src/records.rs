@@ -286,6 +286,9 @@ pub struct PartyListEntry {
 }
 
 /// One canonical record of any feed.
+// Shipments dominate every feed by volume, so boxing them would cost an allocation per record
+// for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "feed", rename_all = "snake_case")]
 pub enum Record {
@@ -298,6 +301,18 @@ pub enum Record {
 }
 
 impl Record {
+    /// The record's canonical JSON: what the store keeps and what its content hash covers.
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_string(self).expect("records always serialise")
+    }
+
+    /// A 128-bit digest of canonical JSON, by which versions are compared.
+    pub fn content_hash(json: &str) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&blake3::hash(json.as_bytes()).as_bytes()[..16]);
+        out
+    }
+
     pub fn feed(&self) -> Feed {
         match self {
             Record::Sellers(_) => Feed::Sellers,

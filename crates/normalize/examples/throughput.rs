@@ -48,8 +48,7 @@ fn main() {
             let i = ((r + p) % 6) as usize;
             let n = names[i];
             black_box(text::clean(n));
-            black_box(name::name_key(n));
-            black_box(name::looks_like_company(n));
+            black_box(name::name_parts(n));
             if let Ok(e) = email::email(" J.Smith+shop@GoogleMail.com ") {
                 black_box(email::email_identity(&e));
             }
@@ -122,6 +121,9 @@ fn breakdown(names: &[&str; 6], addresses: &[Address; 3]) {
     });
     per_call("name_key", |i| {
         black_box(name::name_key(names[i % 6]));
+    });
+    per_call("name_parts", |i| {
+        black_box(name::name_parts(names[i % 6]));
     });
     per_call("looks_like_company", |i| {
         black_box(name::looks_like_company(names[i % 6]));

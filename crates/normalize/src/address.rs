@@ -5,14 +5,11 @@
 //! standardised street tokens ("12 Baker Street" and "12 baker st." agree).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use interdict_model::Address;
 use serde::{Deserialize, Serialize};
 
-use crate::country::{country, country_in_text};
-use crate::fxhash::FxBuildHasher;
+use crate::country::{country, country_in_text, ends_a_country_name};
 use crate::text::{fold, fold_tokens};
 
 /// The comparison form of an address.
@@ -20,8 +17,9 @@ use crate::text::{fold, fold_tokens};
 pub struct AddressKey {
     /// House (building) number, digits possibly followed by one letter: `"12"`, `"221b"`.
     pub house_number: Option<String>,
-    /// Folded street tokens with abbreviations standardised, unit and floor numbers kept
-    /// (`["rm", "1201", "bldg", "a", "nanjing", "rd"]`).
+    /// Folded street tokens with abbreviations standardised ("street"/"str"/"straße" → "st",
+    /// "road"/"lu" → "rd" ...), unit and floor numbers kept, number markers ("no", "#", "hao")
+    /// next to a number dropped (`["rm", "1201", "bldg", "a", "nanjing", "rd"]`).
     pub street: Vec<String>,
     /// Postcode in its country's canonical form (`"SW1A1AA"`).
     pub postcode: Option<String>,
@@ -71,19 +69,48 @@ pub fn address_key(addr: &Address, default_country: Option<&str>) -> AddressKey 
     } else {
         Cow::Borrowed(&addr.text)
     };
-    // Tokens, and the comma-separated segment of the text each one came from.
-    let mut toks: Vec<String> = Vec::with_capacity(12);
-    let mut segs: Vec<usize> = Vec::with_capacity(12);
-    let (mut seg, mut scanned) = (0, 0);
-    fold_tokens(&text, |t, src| {
-        seg += text[scanned..src.start]
-            .chars()
-            .filter(|c| matches!(c, ',' | ';' | '\n' | '|' | '，' | '；'))
-            .count();
-        scanned = src.start;
-        toks.push(t.to_owned());
-        segs.push(seg);
-    });
+    // Folded tokens (slices of one buffer), and the comma-separated segment of the text each
+    // one came from.
+    let mut buf = String::with_capacity(text.len());
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(16);
+    let mut segs: Vec<usize> = Vec::with_capacity(16);
+    let is_segment_end = |c: char| matches!(c, ',' | ';' | '\n' | '|' | '，' | '；');
+    if text.is_ascii() {
+        let (mut seg, mut start) = (0, None);
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if start.is_none() {
+                    start = Some(buf.len());
+                }
+                buf.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                if let Some(st) = start.take() {
+                    spans.push((st, buf.len()));
+                    segs.push(seg);
+                }
+                if is_segment_end(char::from(b)) {
+                    seg += 1;
+                }
+            }
+        }
+        if let Some(st) = start {
+            spans.push((st, buf.len()));
+            segs.push(seg);
+        }
+    } else {
+        let (mut seg, mut scanned) = (0, 0);
+        fold_tokens(&text, |t, src| {
+            seg += text[scanned..src.start]
+                .chars()
+                .filter(|&c| is_segment_end(c))
+                .count();
+            scanned = src.start;
+            spans.push((buf.len(), buf.len() + t.len()));
+            buf.push_str(t);
+            segs.push(seg);
+        });
+    }
+    let mut toks: Vec<&str> = spans.iter().map(|&(a, b)| &buf[a..b]).collect();
 
     // A country name at the end (possibly followed by a postcode) tells the country when no
     // field did.
@@ -120,11 +147,11 @@ pub fn address_key(addr: &Address, default_country: Option<&str>) -> AddressKey 
     strip_places(&mut toks, city.as_deref(), region.as_deref(), cc);
 
     let mut street = standardise(toks);
-    let house_number = take_house_number(&mut street);
+    let house_number = take_house_number(&mut street).map(str::to_owned);
 
     AddressKey {
         house_number,
-        street,
+        street: street.into_iter().map(str::to_owned).collect(),
         postcode: postcode_found,
         city,
         country: cc.map(str::to_owned),
@@ -133,13 +160,16 @@ pub fn address_key(addr: &Address, default_country: Option<&str>) -> AddressKey 
 
 /// Where a country name ends the text: `(start, end, code)`; a trailing token with digits
 /// (a postcode after the country) may follow it.
-fn country_at_end(toks: &[String]) -> Option<(usize, usize, &'static str)> {
+fn country_at_end(toks: &[&str]) -> Option<(usize, usize, &'static str)> {
     let n = toks.len();
     let ends = [
         Some(n),
         (n > 0 && toks[n - 1].bytes().any(|b| b.is_ascii_digit())).then(|| n - 1),
     ];
     for end in ends.into_iter().flatten() {
+        if end == 0 || !ends_a_country_name(toks[end - 1]) {
+            continue;
+        }
         for k in (1..=3).rev() {
             if end > k
                 && let Some(c) = country_in_text(&toks[end - k..end])
@@ -153,30 +183,20 @@ fn country_at_end(toks: &[String]) -> Option<(usize, usize, &'static str)> {
 
 /// Takes city, region and country names off both ends of the street tokens, keeping at least
 /// one token. A name at the start stays when a street type follows it ("London Road").
-fn strip_places(
-    toks: &mut Vec<String>,
-    city: Option<&str>,
-    region: Option<&str>,
-    cc: Option<&str>,
-) {
-    let parts: Vec<Vec<&str>> = [city, region]
-        .into_iter()
-        .flatten()
-        .map(|p| p.split(' ').collect())
-        .collect();
-    if parts.is_empty() && cc.is_none() {
-        return;
-    }
+fn strip_places(toks: &mut Vec<&str>, city: Option<&str>, region: Option<&str>, cc: Option<&str>) {
+    let parts = [city, region];
+    let parts = parts.iter().flatten().map(|p| (*p, p.split(' ').count()));
     loop {
         let mut changed = false;
-        for part in &parts {
-            let k = part.len();
-            if toks.len() > k && toks[toks.len() - k..].iter().zip(part).all(|(a, b)| a == b) {
-                toks.truncate(toks.len() - k);
+        for (part, k) in parts.clone() {
+            let n = toks.len();
+            if n > k && toks[n - k..].iter().copied().eq(part.split(' ')) {
+                toks.truncate(n - k);
                 changed = true;
             }
         }
-        if let Some((i, _, c)) = country_at_end(toks).filter(|&(_, j, _)| j == toks.len())
+        if cc.is_some()
+            && let Some((i, _, c)) = country_at_end(toks).filter(|&(_, j, _)| j == toks.len())
             && Some(c) == cc
             && i > 0
         {
@@ -187,11 +207,10 @@ fn strip_places(
             break;
         }
     }
-    for part in &parts {
-        let k = part.len();
+    for (part, k) in parts {
         if toks.len() > k
-            && toks[..k].iter().zip(part).all(|(a, b)| a == b)
-            && street_type(&toks[k]).is_none()
+            && toks[..k].iter().copied().eq(part.split(' '))
+            && street_type(toks[k]).is_none()
         {
             toks.drain(..k);
         }
@@ -207,86 +226,39 @@ fn street_type(t: &str) -> Option<&'static str> {
     }
 }
 
-/// Common address words and their standard spelling.
-const STANDARD: &[(&str, &str)] = &[
-    ("street", "st"),
-    ("st", "st"),
-    ("str", "st"),
-    ("strasse", "st"),
-    ("straat", "st"),
-    ("jie", "st"),
-    ("road", "rd"),
-    ("rd", "rd"),
-    ("lu", "rd"),
-    ("avenue", "ave"),
-    ("ave", "ave"),
-    ("av", "ave"),
-    ("avda", "ave"),
-    ("avenida", "ave"),
-    ("boulevard", "blvd"),
-    ("blvd", "blvd"),
-    ("boul", "blvd"),
-    ("bd", "blvd"),
-    ("lane", "ln"),
-    ("ln", "ln"),
-    ("drive", "dr"),
-    ("dr", "dr"),
-    ("court", "ct"),
-    ("ct", "ct"),
-    ("place", "pl"),
-    ("pl", "pl"),
-    ("square", "sq"),
-    ("sq", "sq"),
-    ("highway", "hwy"),
-    ("hwy", "hwy"),
-    ("parkway", "pkwy"),
-    ("pkwy", "pkwy"),
-    ("terrace", "ter"),
-    ("ter", "ter"),
-    ("terr", "ter"),
-    ("crescent", "cres"),
-    ("cres", "cres"),
-    ("building", "bldg"),
-    ("bldg", "bldg"),
-    ("bld", "bldg"),
-    ("floor", "fl"),
-    ("fl", "fl"),
-    ("flr", "fl"),
-    ("lou", "fl"),
-    ("ceng", "fl"),
-    ("room", "rm"),
-    ("rm", "rm"),
-    ("unit", "unit"),
-    ("suite", "ste"),
-    ("ste", "ste"),
-    ("apartment", "apt"),
-    ("apt", "apt"),
-    ("block", "blk"),
-    ("blk", "blk"),
-    ("level", "lvl"),
-    ("lvl", "lvl"),
-    ("number", "#"),
-    ("no", "#"),
-    ("nr", "#"),
-    ("num", "#"),
-    ("district", "district"),
-    ("dist", "district"),
-    ("qu", "district"),
-    ("north", "n"),
-    ("south", "s"),
-    ("east", "e"),
-    ("west", "w"),
-];
-
-static STANDARD_INDEX: LazyLock<HashMap<&'static str, &'static str, FxBuildHasher>> =
-    LazyLock::new(|| STANDARD.iter().copied().collect());
-
-/// The standard spelling of a common address word.
+/// The standard spelling of a common address word. (A `match` on literals compiles to a
+/// length switch and integer comparisons: faster than hashing.)
 fn standard_token(t: &str) -> Option<&'static str> {
-    if t.len() > 9 || t.as_bytes().first().is_none_or(u8::is_ascii_digit) {
-        return None;
-    }
-    STANDARD_INDEX.get(t).copied()
+    Some(match t {
+        "street" | "st" | "str" | "strasse" | "straat" | "jie" => "st",
+        "road" | "rd" | "lu" => "rd",
+        "avenue" | "ave" | "av" | "avda" | "avenida" => "ave",
+        "boulevard" | "blvd" | "boul" | "bd" => "blvd",
+        "lane" | "ln" => "ln",
+        "drive" | "dr" => "dr",
+        "court" | "ct" => "ct",
+        "place" | "pl" => "pl",
+        "square" | "sq" => "sq",
+        "highway" | "hwy" => "hwy",
+        "parkway" | "pkwy" => "pkwy",
+        "terrace" | "ter" | "terr" => "ter",
+        "crescent" | "cres" => "cres",
+        "building" | "bldg" | "bld" => "bldg",
+        "floor" | "fl" | "flr" | "lou" | "ceng" => "fl",
+        "room" | "rm" => "rm",
+        "unit" => "unit",
+        "suite" | "ste" => "ste",
+        "apartment" | "apt" => "apt",
+        "block" | "blk" => "blk",
+        "level" | "lvl" => "lvl",
+        "number" | "no" | "nr" | "num" => "#",
+        "district" | "dist" | "qu" => "district",
+        "north" => "n",
+        "south" => "s",
+        "east" => "e",
+        "west" => "w",
+        _ => return None,
+    })
 }
 
 /// Words after (or, for floors, before) which a number is a unit, not a house number.
@@ -297,34 +269,26 @@ fn is_unit_marker(t: &str) -> bool {
     )
 }
 
-fn standardise(toks: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(toks.len() + 2);
-    for mut t in toks {
-        if let Some(s) = standard_token(&t) {
-            if s != t {
-                t.clear();
-                t.push_str(s);
-            }
-            out.push(t);
+fn standardise(toks: Vec<&str>) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(toks.len() + 2);
+    for t in toks {
+        if let Some(s) = standard_token(t) {
+            out.push(s);
             continue;
         }
         // "hao" (号) marks the number before it.
         if t == "hao" && out.last().is_some_and(|p| is_house_number(p)) {
-            t.clear();
-            t.push('#');
-            out.push(t);
+            out.push("#");
             continue;
         }
         // German and Dutch compounds: "Hauptstraße", "Hauptstr", "Kalverstraat".
         if t.len() > 4 && t.bytes().all(|b| b.is_ascii_lowercase()) {
-            let stem_len = ["strasse", "straat", "str"]
+            let stem = ["strasse", "straat", "str"]
                 .iter()
-                .find_map(|suffix| t.strip_suffix(suffix).filter(|s| s.len() >= 2))
-                .map(str::len);
-            if let Some(n) = stem_len {
-                t.truncate(n);
-                out.push(t);
-                out.push("st".to_owned());
+                .find_map(|suffix| t.strip_suffix(suffix).filter(|s| s.len() >= 2));
+            if let Some(stem) = stem {
+                out.push(stem);
+                out.push("st");
                 continue;
             }
         }
@@ -342,24 +306,21 @@ fn is_house_number(t: &str) -> bool {
 }
 
 /// Finds, removes and returns the house number; drops "#" markers next to numbers.
-fn take_house_number(toks: &mut Vec<String>) -> Option<String> {
+fn take_house_number<'a>(toks: &mut Vec<&'a str>) -> Option<&'a str> {
     let n = toks.len();
     // "Floor 5" and "5/F" both name a floor: a number before "fl" frees the one after it.
     let is_unit = |i: usize| {
         (i > 0
-            && is_unit_marker(&toks[i - 1])
-            && !(toks[i - 1] == "fl" && i > 1 && is_house_number(&toks[i - 2])))
-            || (i > 1 && toks[i - 1] == "#" && is_unit_marker(&toks[i - 2]))
+            && is_unit_marker(toks[i - 1])
+            && !(toks[i - 1] == "fl" && i > 1 && is_house_number(toks[i - 2])))
+            || (i > 1 && toks[i - 1] == "#" && is_unit_marker(toks[i - 2]))
             || (i + 1 < n && toks[i + 1] == "fl")
     };
-    let candidates: Vec<usize> = (0..n)
-        .filter(|&i| is_house_number(&toks[i]) && !is_unit(i))
-        .collect();
-    let marked = candidates
-        .iter()
-        .copied()
+    let is_candidate = |i: &usize| is_house_number(toks[*i]) && !is_unit(*i);
+    let marked = (0..n)
+        .filter(is_candidate)
         .find(|&i| (i > 0 && toks[i - 1] == "#") || (i + 1 < n && toks[i + 1] == "#"));
-    let house = marked.or_else(|| candidates.first().copied());
+    let house = marked.or_else(|| (0..n).find(is_candidate));
     let number = house.map(|i| toks.remove(i));
     // "#" markers next to a number (or where the house number was) carry nothing more.
     let mut i = 0;
@@ -425,8 +386,8 @@ fn format_of(cc: &str) -> Option<Format> {
 /// otherwise upper-case alphanumerics with at least one digit. `None` when empty, invalid for
 /// the country, or a placeholder such as `"00000"`. A code that lost a leading zero (US
 /// `"2134"`) is not repaired. `country` is a code or name.
-pub fn postcode(raw: &str, country_hint: Option<&str>) -> Option<String> {
-    let cc = country_hint.and_then(country);
+pub fn postcode(raw: &str, country: Option<&str>) -> Option<String> {
+    let cc = country.and_then(crate::country::country);
     postcode_in(raw, cc, cc.and_then(format_of))
 }
 
@@ -532,7 +493,7 @@ fn ie_valid(b: &[u8]) -> bool {
 }
 
 /// Where the text spells the known postcode `pc` (one token, or two written with a space).
-fn find_given_postcode(toks: &[String], pc: &str) -> Option<(usize, usize)> {
+fn find_given_postcode(toks: &[&str], pc: &str) -> Option<(usize, usize)> {
     for i in (0..toks.len()).rev() {
         if toks[i].eq_ignore_ascii_case(pc) {
             return Some((i, i + 1));
@@ -553,14 +514,14 @@ fn find_given_postcode(toks: &[String], pc: &str) -> Option<(usize, usize)> {
 
 /// In a text of comma-separated parts ("12 Baker Street, Marylebone, London"), the parts after
 /// the last one with a number or a street word are localities: they are dropped.
-fn drop_trailing_localities(toks: &mut Vec<String>, segs: &mut Vec<usize>) {
+fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) {
     let Some(&last_seg) = segs.last() else {
         return;
     };
     if last_seg == segs[0] {
         return;
     }
-    let street_like = |t: &String| {
+    let street_like = |t: &&str| {
         t.as_bytes()[0].is_ascii_digit()
             || street_type(t).is_some()
             || standard_token(t).is_some_and(is_unit_marker)
@@ -579,13 +540,13 @@ fn drop_trailing_localities(toks: &mut Vec<String>, segs: &mut Vec<usize>) {
 
 /// Finds the last postcode of the given format in folded tokens: `(start, end, code)`.
 /// Digit-only formats of fewer than 5 digits are not searched for (house numbers look alike).
-fn find_postcode(toks: &[String], f: Format) -> Option<(usize, usize, String)> {
+fn find_postcode(toks: &[&str], f: Format) -> Option<(usize, usize, String)> {
     let n = toks.len();
     let up = |s: &str| s.to_ascii_uppercase();
     let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
     for i in (0..n).rev() {
-        let t = toks[i].as_str();
-        let next = toks.get(i + 1).map(String::as_str);
+        let t = toks[i];
+        let next = toks.get(i + 1).copied();
         match f {
             Format::Gb | Format::Ca | Format::Nl | Format::Ie => {
                 let valid = |c: &str| valid_for(c, f, None).is_some();

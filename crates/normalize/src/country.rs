@@ -444,6 +444,13 @@ const VARIANTS: &[(&str, &str)] = &[
     ("Sao Tome", "ST"),
     ("Guinea Bissau", "GW"),
     ("Aland", "AX"),
+    ("Lao PDR", "LA"),
+    ("FYROM", "MK"),
+    ("Former Yugoslav Republic of Macedonia", "MK"),
+    ("Macedonia, The Former Yugoslav Republic of", "MK"),
+    ("Taiwan, China", "TW"),
+    ("Taiwan Province of China", "TW"),
+    ("Iran, Islamic Republic", "IR"),
     ("马来西亚", "MY"),
     ("新加坡", "SG"),
     ("印尼", "ID"),
@@ -545,10 +552,20 @@ fn key(s: &str) -> String {
 }
 
 fn push_key_token(k: &mut String, t: &str) {
+    k.push_str(key_token(t));
+}
+
+/// A folded token as it stands in a key: common words dropped, abbreviations spelled out.
+fn key_token(t: &str) -> &str {
     match t {
-        "the" | "and" | "of" => {}
-        "saint" => k.push_str("st"),
-        _ => k.push_str(t),
+        "the" | "and" | "of" => "",
+        "saint" => "st",
+        "rep" => "republic",
+        "dem" => "democratic",
+        "fed" => "federation",
+        "is" | "isl" => "islands",
+        "utd" => "united",
+        _ => t,
     }
 }
 
@@ -592,23 +609,50 @@ pub fn country(raw: &str) -> Option<&'static str> {
     {
         return Some(code);
     }
-    INDEX.get(key(t).as_str()).copied()
+    if let Some(&code) = INDEX.get(key(t).as_str()) {
+        return Some(code);
+    }
+    // "Great Britain (UK)", "Republic of China (Taiwan)": the part outside the brackets, else
+    // the part inside.
+    let (open, close) = (t.find(['(', '[']), t.rfind([')', ']']));
+    if let (Some(o), Some(c)) = (open, close)
+        && o < c
+    {
+        let outside = format!("{} {}", &t[..o], &t[c + 1..]);
+        return INDEX
+            .get(key(&outside).as_str())
+            .or_else(|| INDEX.get(key(&t[o + 1..c]).as_str()))
+            .copied();
+    }
+    None
 }
 
 /// The country named by a run of folded address tokens, when they spell a name (or "uk",
 /// "usa", "uae", "prc") rather than a bare code that could be an ordinary word.
-pub(crate) fn country_in_text(tokens: &[String]) -> Option<&'static str> {
-    if !LAST_TOKENS.contains(tokens.last()?.as_str()) {
+pub(crate) fn country_in_text(tokens: &[&str]) -> Option<&'static str> {
+    if !ends_a_country_name(tokens.last()?) {
         return None;
     }
-    let mut k = String::with_capacity(24);
+    // The key on the stack: the longest name key is well under 64 bytes.
+    let mut key = [0u8; 64];
+    let mut len = 0;
     for t in tokens {
-        push_key_token(&mut k, t);
+        let t = key_token(t);
+        key.get_mut(len..len + t.len())?
+            .copy_from_slice(t.as_bytes());
+        len += t.len();
     }
-    if k.len() <= 3 && !TEXT_CODES.contains(&k.as_str()) {
+    let k = std::str::from_utf8(&key[..len]).ok()?;
+    if k.len() <= 3 && !TEXT_CODES.contains(&k) {
         return None;
     }
-    INDEX.get(k.as_str()).copied()
+    INDEX.get(k).copied()
+}
+
+/// Whether a folded token can be the last of a country name (a cheap filter before
+/// [`country_in_text`]).
+pub(crate) fn ends_a_country_name(token: &str) -> bool {
+    LAST_TOKENS.contains(token)
 }
 
 /// The English short name of an alpha-2 code (`"DE"` → `"Germany"`).
@@ -713,7 +757,7 @@ mod tests {
 
     #[test]
     fn text_tokens() {
-        let t = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let t = |s: &'static str| s.split(' ').collect::<Vec<_>>();
         assert_eq!(country_in_text(&t("united kingdom")), Some("GB"));
         assert_eq!(country_in_text(&t("uk")), Some("GB"));
         assert_eq!(country_in_text(&t("china")), Some("CN"));

@@ -43,8 +43,8 @@ enum Parsed {
 /// Normalises a date or date-time to ISO 8601 (see the module docs). `format` (a chrono
 /// strftime format, with or without time and offset parts) is tried first; then, in order:
 /// RFC 3339 and ISO-like forms ("YYYY-MM-DD", "YYYY/MM/DD", "YYYY.MM.DD", with an optional
-/// "[T ]HH:MM[:SS[.fff]]" and "Z"/"UTC"/"±HH[:MM]"), digit strings ("YYYYMMDD",
-/// "YYYYMMDDHHMM[SS]", 10-digit unix epoch seconds), RFC 2822, and forms with English month
+/// `"[T ]HH:MM[:SS[.fff]]"` and `"Z"`/`"UTC"`/`"±HH[:MM]"`), digit strings (`"YYYYMMDD"`,
+/// `"YYYYMMDDHHMM[SS]"`, 10-digit unix epoch seconds), RFC 2822, and forms with English month
 /// names ("2 Jan 2024", "Jan 2, 2024"). Day/month orders that cannot be told apart
 /// ("01/02/2024") are an error unless a format says which; impossible dates are errors.
 pub fn date(raw: &str, format: Option<&str>) -> Result<String, NormalizeError> {

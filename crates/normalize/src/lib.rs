@@ -17,6 +17,8 @@
 //! | [`date`] | ISO 8601 dates and date-times |
 //! | [`ids`] | identifiers: bank accounts, tax ids, product ids |
 
+#![warn(missing_docs)]
+
 pub mod address;
 pub mod country;
 pub mod date;

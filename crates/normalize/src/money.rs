@@ -211,6 +211,13 @@ fn parse_parts(s: &str, decimal_comma: bool) -> Option<Parsed<'_>> {
     {
         before = r.trim();
     }
+    // Swiss and German whole amounts: "1'000.-", "25,–".
+    if let Some(r) = after
+        .strip_prefix(['.', ','])
+        .and_then(|r| r.strip_prefix(['-', '–']))
+    {
+        after = r.trim_start();
+    }
     if paren {
         if let Some(r) = after.strip_prefix(')') {
             after = r.trim_start();
@@ -589,6 +596,8 @@ mod tests {
         assert_eq!(ok("12.50-", false), d("-12.50"));
         assert_eq!(ok("+7", false), d("7"));
         assert_eq!(ok("１２.５０", false), d("12.50"));
+        assert_eq!(ok("CHF 1'000.-", false), d("1000"));
+        assert_eq!(ok("25,– €", true), d("25"));
     }
 
     #[test]

@@ -5,7 +5,14 @@
 //! terms). Full validity (`is_valid`, which checks number ranges) is not required: it rejects
 //! the fictional ranges that test data and real partner samples are full of (UK 07700 900xxx,
 //! US 555-01xx) and goes stale as operators open new ranges. Fewer than 6 digits is never a
-//! phone number. Extensions ("x123", ";ext=123") are dropped: E.164 has none.
+//! phone number. Extensions ("x123", ";ext=123") are dropped: E.164 has none. Every +1
+//! (NANP) number has 10 national digits.
+//!
+//! Speed: a number in international form whose reading is plain (no leading zero or national
+//! prefix after the calling code) is split and length-checked straight from libphonenumber's
+//! metadata, some fifty times faster than `phonenumber::parse` and with the same answer
+//! (property-tested against it); everything else goes through the parser. A result the parser
+//! produced must read back to itself, so every output is a fixed point.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -46,10 +53,10 @@ fn from_sanitized(buf: &str, default_region: Option<&str>) -> Option<String> {
     }
     // "00" is the international prefix nearly everywhere, and no national number starts with
     // it: read "0044 ..." as "+44 ...", whatever the region.
-    if let Some(rest) = buf.strip_prefix("00") {
-        if let Some(n) = international(rest) {
-            return Some(n);
-        }
+    if let Some(rest) = buf.strip_prefix("00")
+        && let Some(n) = international(rest)
+    {
+        return Some(n);
     }
     let region = default_region
         .and_then(crate::country::country)
@@ -72,6 +79,7 @@ struct CodeInfo {
 static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(|| {
     let db: &'static Database = &DATABASE;
     let mut codes: HashMap<u16, CodeInfo, FxBuildHasher> = HashMap::default();
+    let always = Regex::new("").expect("the empty pattern compiles");
     for m in db.iter() {
         let info = codes.entry(m.country_code()).or_insert_with(|| CodeInfo {
             lengths: 0,
@@ -106,8 +114,9 @@ static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(||
             RegexBuilder::new(re.as_str())
                 .ignore_whitespace(true)
                 .build()
-                // A pattern this build cannot compile: never take the fast path for it.
-                .unwrap_or_else(|_| Regex::new("").expect("the empty pattern compiles"))
+                // A pattern this build cannot compile: the empty pattern matches at the start
+                // of every number, so the fast path never applies to the region.
+                .unwrap_or_else(|_| always.clone())
         });
         info.prefixes.push((pattern, m.national_prefix()));
     }

@@ -10,8 +10,12 @@ use interdict_sim::{SimConfig, simulate};
 fn main() {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().unwrap_or_else(|| "sim-out".into()));
-    let shipments = args.next().map(|s| s.parse().expect("shipments must be a number"));
-    let seed = args.next().map(|s| s.parse().expect("seed must be a number"));
+    let shipments = args
+        .next()
+        .map(|s| s.parse().expect("shipments must be a number"));
+    let seed = args
+        .next()
+        .map(|s| s.parse().expect("seed must be a number"));
     let mut config = match args.next() {
         Some(path) => {
             let text = std::fs::read_to_string(&path).expect("reading the config file");

@@ -238,28 +238,38 @@ fn gen_phone(rng: &mut impl Rng, style: Style, out: &mut String) {
     out.clear();
     match style {
         Style::Cn => {
-            out.push_str(["138", "139", "150", "158", "186", "188", "135", "136", "137", "159"]
+            out.push_str(
+                [
+                    "138", "139", "150", "158", "186", "188", "135", "136", "137", "159",
+                ]
                 .choose(rng)
-                .unwrap());
+                .unwrap(),
+            );
             digits(rng, 8, out);
         }
         Style::Hk => {
             out.push_str(
-                ["90", "91", "92", "93", "94", "96", "97", "98", "61", "62", "63", "64", "51", "52", "54", "55"]
-                    .choose(rng)
-                    .unwrap(),
+                [
+                    "920", "931", "945", "961", "972", "983", "613", "634", "651", "946", "974",
+                ]
+                .choose(rng)
+                .unwrap(),
             );
-            digits(rng, 6, out);
+            digits(rng, 5, out);
         }
         Style::Gb => {
-            out.push_str(["77", "78", "79", "74", "75"].choose(rng).unwrap());
+            out.push_str(["77", "78", "74", "75"].choose(rng).unwrap());
             out.push(char::from(b'1' + rng.random_range(0..9u8)));
             digits(rng, 7, out);
         }
         Style::Us => {
-            out.push_str(["212", "310", "415", "646", "718", "305", "312", "713", "206"]
+            out.push_str(
+                [
+                    "212", "310", "415", "646", "718", "305", "312", "713", "206",
+                ]
                 .choose(rng)
-                .unwrap());
+                .unwrap(),
+            );
             out.push(char::from(b'2' + rng.random_range(0..8u8)));
             out.push(char::from(b'1' + rng.random_range(0..9u8)));
             digits(rng, 5, out);
@@ -270,25 +280,40 @@ fn gen_phone(rng: &mut impl Rng, style: Style, out: &mut String) {
                 out.push(char::from(b'1' + rng.random_range(0..9u8)));
                 digits(rng, 6, out);
             } else {
-                out.push_str(["151", "152", "157", "176", "177", "178"].choose(rng).unwrap());
+                out.push_str(
+                    ["151", "152", "157", "176", "177", "178"]
+                        .choose(rng)
+                        .unwrap(),
+                );
                 out.push(char::from(b'1' + rng.random_range(0..9u8)));
                 digits(rng, 7, out);
             }
         }
         Style::It => {
-            out.push_str(["320", "328", "333", "339", "347", "348", "366", "393"]
-                .choose(rng)
-                .unwrap());
+            out.push_str(
+                ["320", "328", "333", "339", "347", "348", "366", "393"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             out.push(char::from(b'1' + rng.random_range(0..9u8)));
             digits(rng, 6, out);
         }
         Style::Fr => {
-            out.push_str(["6", "7"].choose(rng).unwrap());
-            out.push(char::from(b'1' + rng.random_range(0..9u8)));
+            out.push_str(
+                [
+                    "61", "62", "64", "65", "66", "67", "68", "75", "76", "77", "78",
+                ]
+                .choose(rng)
+                .unwrap(),
+            );
             digits(rng, 7, out);
         }
         Style::Tr => {
-            out.push_str(["532", "533", "535", "542", "544", "505", "553"].choose(rng).unwrap());
+            out.push_str(
+                ["532", "533", "535", "542", "544", "505", "553"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             out.push(char::from(b'1' + rng.random_range(0..9u8)));
             digits(rng, 6, out);
         }
@@ -298,7 +323,11 @@ fn gen_phone(rng: &mut impl Rng, style: Style, out: &mut String) {
             digits(rng, 6, out);
         }
         Style::In => {
-            out.push_str(["98", "99", "97", "96", "90", "81", "70"].choose(rng).unwrap());
+            out.push_str(
+                ["98", "99", "97", "96", "90", "81", "70"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             out.push(char::from(b'1' + rng.random_range(0..9u8)));
             digits(rng, 7, out);
         }
@@ -367,7 +396,11 @@ fn gen_bank(rng: &mut impl Rng, country: usize) -> String {
     let mut b = String::with_capacity(24);
     match c.style {
         Style::Gb => {
-            b.push_str(["NWBK", "BARC", "LOYD", "HBUK", "MONZ"].choose(rng).unwrap());
+            b.push_str(
+                ["NWBK", "BARC", "LOYD", "HBUK", "MONZ"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             digits(rng, 14, &mut b);
             iban("GB", &b)
         }
@@ -405,7 +438,11 @@ fn gen_tax_id(rng: &mut impl Rng, country: usize) -> String {
     match COUNTRIES[country].style {
         Style::Cn => {
             t.push_str("91");
-            t.push_str(["440101", "440300", "441900", "330782", "350300"].choose(rng).unwrap());
+            t.push_str(
+                ["440101", "440300", "441900", "330782", "350300"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             upper_alnum(rng, 10, &mut t);
         }
         Style::Gb => {
@@ -459,7 +496,12 @@ fn gen_email(rng: &mut impl Rng, a: &mut Actor) {
                         let _ = write!(local, "{ff}{gf}{}", rng.random_range(1..100));
                     }
                     2 => {
-                        let _ = write!(local, "{}{ff}{}", &gf[..1.min(gf.len())], rng.random_range(70..100));
+                        let _ = write!(
+                            local,
+                            "{}{ff}{}",
+                            &gf[..1.min(gf.len())],
+                            rng.random_range(70..100)
+                        );
                     }
                     _ => {
                         let _ = write!(local, "{gf}{ff}{}", rng.random_range(100..1000));
@@ -469,7 +511,11 @@ fn gen_email(rng: &mut impl Rng, a: &mut Actor) {
             }
         }
         Kind::Company => {
-            local.push_str(["sales", "info", "service", "shop", "contact", "export"].choose(rng).unwrap());
+            local.push_str(
+                ["sales", "info", "service", "shop", "contact", "export"]
+                    .choose(rng)
+                    .unwrap(),
+            );
             a.email_domain = c.email_domains.choose(rng).unwrap();
             let mut word = String::new();
             ascii_fold(&a.company, &mut word);
@@ -546,7 +592,13 @@ pub fn consumer(seed: u64, index: u32) -> Actor {
 
 fn legal_forms(style: Style) -> &'static [&'static str] {
     match style {
-        Style::Cn => &["Co., Ltd.", "Co. Ltd", "Company Limited", "CO.,LTD", "Co Ltd"],
+        Style::Cn => &[
+            "Co., Ltd.",
+            "Co. Ltd",
+            "Company Limited",
+            "CO.,LTD",
+            "Co Ltd",
+        ],
         Style::Hk => &["Limited", "Ltd", "Ltd.", "Company Limited"],
         Style::Gb => &["Ltd", "Limited", "Ltd.", "LTD"],
         Style::Us => &["LLC", "Inc.", "Inc", "L.L.C."],
@@ -697,7 +749,12 @@ fn write_address(a: &Actor, v: Variation, view: &mut PartyView) {
             if ad.unit != 0 {
                 let _ = write!(out1, ", {} {}", if abbrev { "Rm" } else { "Room" }, ad.unit);
             }
-            let _ = write!(out2, "{} {}", district.0, if abbrev { "Dist." } else { "District" });
+            let _ = write!(
+                out2,
+                "{} {}",
+                district.0,
+                if abbrev { "Dist." } else { "District" }
+            );
             view.city.push_str(city.name);
             view.region.push_str(city.region);
             if !abbrev && city.region != city.name {
@@ -925,14 +982,26 @@ fn write_email(a: &Actor, rng: &mut impl Rng, out: &mut String) {
             let _ = write!(out, "{}+{tag}@{}", a.email_local, a.email_domain);
         }
         3 => {
-            let other = ["outlook.com", "gmail.com", "163.com", "hotmail.com", "proton.me"]
-                .iter()
-                .find(|d| **d != a.email_domain)
-                .unwrap();
+            let other = [
+                "outlook.com",
+                "gmail.com",
+                "163.com",
+                "hotmail.com",
+                "proton.me",
+            ]
+            .iter()
+            .find(|d| **d != a.email_domain)
+            .unwrap();
             let _ = write!(out, "{}@{other}", a.email_local);
         }
         _ => {
-            let _ = write!(out, "{}{}@{}", a.email_local, rng.random_range(1..10), a.email_domain);
+            let _ = write!(
+                out,
+                "{}{}@{}",
+                a.email_local,
+                rng.random_range(1..10),
+                a.email_domain
+            );
         }
     }
 }
@@ -1016,10 +1085,12 @@ pub fn render(a: &Actor, rng: &mut impl Rng, opts: &RenderOpts, view: &mut Party
     if opts.junk > 0.0 && rng.random_bool(opts.junk) {
         if rng.random_bool(0.5) {
             view.email.clear();
-            view.email.push_str(["n/a", "none", "-", "noemail"].choose(rng).unwrap());
+            view.email
+                .push_str(["n/a", "none", "-", "noemail"].choose(rng).unwrap());
         } else {
             view.phone.clear();
-            view.phone.push_str(["0000", "n/a", "000000"].choose(rng).unwrap());
+            view.phone
+                .push_str(["0000", "n/a", "000000"].choose(rng).unwrap());
         }
     }
     if a.bank.is_empty() {
@@ -1085,7 +1156,11 @@ mod tests {
                     let n = phonenumber::parse(Some(region), &s)
                         .unwrap_or_else(|e| panic!("{} {s:?}: {e}", c.code));
                     assert!(phonenumber::is_valid(&n), "{} {s:?} ({})", c.code, a.phone);
-                    assert!(n.to_string().ends_with(&a.phone), "{} {s:?} read as {n}", c.code);
+                    assert!(
+                        n.to_string().ends_with(&a.phone),
+                        "{} {s:?} read as {n}",
+                        c.code
+                    );
                 }
             }
         }

@@ -240,7 +240,9 @@ impl SimConfig {
                 "consumers_per_shipment must be above 0 and at most 10".into(),
             ));
         }
-        if !(self.legit_sellers_per_1k_shipments > 0.0) {
+        if self.legit_sellers_per_1k_shipments.is_nan()
+            || self.legit_sellers_per_1k_shipments <= 0.0
+        {
             return Err(SimError::Config(
                 "legit_sellers_per_1k_shipments must be above 0".into(),
             ));
@@ -267,8 +269,7 @@ impl SimConfig {
                 "network_members_min must be at least 1 and at most network_members_max".into(),
             ));
         }
-        if self.network_accounts_min < 2 || self.network_accounts_min > self.network_accounts_max
-        {
+        if self.network_accounts_min < 2 || self.network_accounts_min > self.network_accounts_max {
             return Err(SimError::Config(
                 "network_accounts_min must be at least 2 (one per marketplace) and at most network_accounts_max"
                     .into(),

@@ -157,7 +157,9 @@ fn stream_shipments(
         carrier.block(&c.carrier, c.carrier_rows as u64, c.carrier_rows)?;
         customs.block(&c.customs, c.customs_rows as u64, c.customs_rows)?;
         inspections.block(&c.inspections, c.inspection_rows as u64, c.inspection_rows)?;
-        truth.actors.block(&c.actors, c.party_records as u64, c.party_records)?;
+        truth
+            .actors
+            .block(&c.actors, c.party_records as u64, c.party_records)?;
         truth.items.block(&c.items, 0, 0)?;
         truth.shipments.block(&c.truth, 0, 0)?;
         summary.counterfeit_shipments += c.counterfeit;
@@ -180,7 +182,12 @@ fn stream_shipments(
         .clamp(1, 4);
     if threads == 1 || n_chunks < 4 {
         for k in 0..n_chunks {
-            write_chunk(shipments::chunk(world, insp, k * CHUNK, ((k + 1) * CHUNK).min(n)))?;
+            write_chunk(shipments::chunk(
+                world,
+                insp,
+                k * CHUNK,
+                ((k + 1) * CHUNK).min(n),
+            ))?;
         }
     } else {
         let next = std::sync::atomic::AtomicUsize::new(0);

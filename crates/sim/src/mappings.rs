@@ -20,20 +20,104 @@ pub struct Export {
 /// Every export in ingest order: brands and lists first, then sellers, listings, shipments and
 /// finally the outcomes that refer to them.
 pub const EXPORTS: &[Export] = &[
-    Export { org: "brand-altus", feed: "brands", path: ALTUS_BRANDS, mapping: "mappings/brand-altus-brands.toml", marking: "GREEN" },
-    Export { org: "brand-corvid", feed: "brands", path: CORVID_BRANDS, mapping: "mappings/brand-corvid-brands.toml", marking: "CLEAR" },
-    Export { org: "ipcc", feed: "parties", path: WATCHLIST, mapping: "mappings/ipcc-parties.toml", marking: "RED" },
-    Export { org: "mkt-bazaar", feed: "sellers", path: BAZAAR_SELLERS, mapping: "mappings/mkt-bazaar-sellers.toml", marking: "AMBER" },
-    Export { org: "mkt-emporium", feed: "sellers", path: EMPORIUM_SELLERS, mapping: "mappings/mkt-emporium-sellers.toml", marking: "AMBER+STRICT" },
-    Export { org: "mkt-bazaar", feed: "listings", path: BAZAAR_LISTINGS, mapping: "mappings/mkt-bazaar-listings.toml", marking: "GREEN" },
-    Export { org: "mkt-emporium", feed: "listings", path: EMPORIUM_LISTINGS, mapping: "mappings/mkt-emporium-listings.toml", marking: "GREEN" },
-    Export { org: "carrier-swift", feed: "shipments", path: CARRIER_PATH, mapping: "mappings/carrier-swift-shipments.toml", marking: "AMBER" },
-    Export { org: "customs-uk", feed: "shipments", path: CUSTOMS_PATH, mapping: "mappings/customs-uk-shipments.toml", marking: "AMBER+STRICT" },
-    Export { org: "customs-uk", feed: "outcomes", path: INSPECTIONS_PATH, mapping: "mappings/customs-uk-outcomes.toml", marking: "AMBER" },
-    Export { org: "mkt-bazaar", feed: "outcomes", path: BAZAAR_ACTIONS, mapping: "mappings/mkt-bazaar-outcomes.toml", marking: "AMBER" },
-    Export { org: "mkt-emporium", feed: "outcomes", path: EMPORIUM_ACTIONS, mapping: "mappings/mkt-emporium-outcomes.toml", marking: "AMBER+STRICT" },
-    Export { org: "brand-altus", feed: "outcomes", path: ALTUS_TEST_BUYS, mapping: "mappings/brand-altus-outcomes.toml", marking: "AMBER" },
-    Export { org: "brand-corvid", feed: "outcomes", path: CORVID_TEST_BUYS, mapping: "mappings/brand-corvid-outcomes.toml", marking: "AMBER" },
+    Export {
+        org: "brand-altus",
+        feed: "brands",
+        path: ALTUS_BRANDS,
+        mapping: "mappings/brand-altus-brands.toml",
+        marking: "GREEN",
+    },
+    Export {
+        org: "brand-corvid",
+        feed: "brands",
+        path: CORVID_BRANDS,
+        mapping: "mappings/brand-corvid-brands.toml",
+        marking: "CLEAR",
+    },
+    Export {
+        org: "ipcc",
+        feed: "parties",
+        path: WATCHLIST,
+        mapping: "mappings/ipcc-parties.toml",
+        marking: "RED",
+    },
+    Export {
+        org: "mkt-bazaar",
+        feed: "sellers",
+        path: BAZAAR_SELLERS,
+        mapping: "mappings/mkt-bazaar-sellers.toml",
+        marking: "AMBER",
+    },
+    Export {
+        org: "mkt-emporium",
+        feed: "sellers",
+        path: EMPORIUM_SELLERS,
+        mapping: "mappings/mkt-emporium-sellers.toml",
+        marking: "AMBER+STRICT",
+    },
+    Export {
+        org: "mkt-bazaar",
+        feed: "listings",
+        path: BAZAAR_LISTINGS,
+        mapping: "mappings/mkt-bazaar-listings.toml",
+        marking: "GREEN",
+    },
+    Export {
+        org: "mkt-emporium",
+        feed: "listings",
+        path: EMPORIUM_LISTINGS,
+        mapping: "mappings/mkt-emporium-listings.toml",
+        marking: "GREEN",
+    },
+    Export {
+        org: "carrier-swift",
+        feed: "shipments",
+        path: CARRIER_PATH,
+        mapping: "mappings/carrier-swift-shipments.toml",
+        marking: "AMBER",
+    },
+    Export {
+        org: "customs-uk",
+        feed: "shipments",
+        path: CUSTOMS_PATH,
+        mapping: "mappings/customs-uk-shipments.toml",
+        marking: "AMBER+STRICT",
+    },
+    Export {
+        org: "customs-uk",
+        feed: "outcomes",
+        path: INSPECTIONS_PATH,
+        mapping: "mappings/customs-uk-outcomes.toml",
+        marking: "AMBER",
+    },
+    Export {
+        org: "mkt-bazaar",
+        feed: "outcomes",
+        path: BAZAAR_ACTIONS,
+        mapping: "mappings/mkt-bazaar-outcomes.toml",
+        marking: "AMBER",
+    },
+    Export {
+        org: "mkt-emporium",
+        feed: "outcomes",
+        path: EMPORIUM_ACTIONS,
+        mapping: "mappings/mkt-emporium-outcomes.toml",
+        marking: "AMBER+STRICT",
+    },
+    Export {
+        org: "brand-altus",
+        feed: "outcomes",
+        path: ALTUS_TEST_BUYS,
+        mapping: "mappings/brand-altus-outcomes.toml",
+        marking: "AMBER",
+    },
+    Export {
+        org: "brand-corvid",
+        feed: "outcomes",
+        path: CORVID_TEST_BUYS,
+        mapping: "mappings/brand-corvid-outcomes.toml",
+        marking: "AMBER",
+    },
 ];
 
 fn head(feed: &str, format: &str, marking: &str, comment: &str) -> String {
@@ -175,7 +259,12 @@ fn category_map(f: impl Fn(&crate::data::Category) -> &'static str) -> String {
 }
 
 fn bazaar_sellers() -> String {
-    let mut s = head("sellers", "ndjson", "AMBER", "mkt-bazaar seller accounts (a snapshot at the end of the period).");
+    let mut s = head(
+        "sellers",
+        "ndjson",
+        "AMBER",
+        "mkt-bazaar seller accounts (a snapshot at the end of the period).",
+    );
     s.push_str(
         r#"
 [defaults]
@@ -206,7 +295,12 @@ country = "address.country"
 }
 
 fn emporium_sellers() -> String {
-    let mut s = head("sellers", "ndjson", "AMBER+STRICT", "mkt-emporium seller accounts (a snapshot at the end of the period).");
+    let mut s = head(
+        "sellers",
+        "ndjson",
+        "AMBER+STRICT",
+        "mkt-emporium seller accounts (a snapshot at the end of the period).",
+    );
     s.push_str(
         r#"
 [defaults]
@@ -260,7 +354,12 @@ created = "created_at"
 }
 
 fn emporium_listings() -> String {
-    let mut s = head("listings", "ndjson", "GREEN", "mkt-emporium listings; prices in EUR.");
+    let mut s = head(
+        "listings",
+        "ndjson",
+        "GREEN",
+        "mkt-emporium listings; prices in EUR.",
+    );
     let _ = write!(
         s,
         r#"
@@ -287,7 +386,12 @@ created = "listedAt"
 }
 
 fn bazaar_outcomes() -> String {
-    let mut s = head("outcomes", "csv", "AMBER", "mkt-bazaar account suspensions and listing removals.");
+    let mut s = head(
+        "outcomes",
+        "csv",
+        "AMBER",
+        "mkt-bazaar account suspensions and listing removals.",
+    );
     s.push_str(
         r#"
 [defaults]
@@ -307,7 +411,12 @@ note = "reason"
 }
 
 fn emporium_outcomes() -> String {
-    let mut s = head("outcomes", "ndjson", "AMBER+STRICT", "mkt-emporium enforcement measures.");
+    let mut s = head(
+        "outcomes",
+        "ndjson",
+        "AMBER+STRICT",
+        "mkt-emporium enforcement measures.",
+    );
     s.push_str(
         r#"
 [fields]
@@ -324,7 +433,12 @@ note = "note"
 }
 
 fn altus_brands() -> String {
-    let mut s = head("brands", "ndjson", "GREEN", "brand-altus: marks, floors, origins, lanes and authorised resellers.");
+    let mut s = head(
+        "brands",
+        "ndjson",
+        "GREEN",
+        "brand-altus: marks, floors, origins, lanes and authorised resellers.",
+    );
     s.push_str(
         r#"
 [defaults]
@@ -357,7 +471,12 @@ genuine_lanes = "lanes"
 }
 
 fn corvid_brands() -> String {
-    let mut s = head("brands", "ndjson", "CLEAR", "brand-corvid: marks, floors, origins, lanes and partners.");
+    let mut s = head(
+        "brands",
+        "ndjson",
+        "CLEAR",
+        "brand-corvid: marks, floors, origins, lanes and partners.",
+    );
     s.push_str(
         r#"
 [fields]
@@ -428,7 +547,12 @@ note = "Comment"
 }
 
 fn watchlist() -> String {
-    let mut s = head("parties", "csv", "RED", "ipcc watch list: known counterfeiters and drop addresses, partial identifiers.");
+    let mut s = head(
+        "parties",
+        "csv",
+        "RED",
+        "ipcc watch list: known counterfeiters and drop addresses, partial identifiers.",
+    );
     s.push_str(
         r#"
 [defaults]

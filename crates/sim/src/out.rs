@@ -171,12 +171,10 @@ impl Row {
         corruption: Option<(Corruption, &CorruptCols)>,
     ) {
         let start = out.len();
-        let mut n = 0;
         for i in 0..self.len {
-            if n > 0 {
+            if i > 0 {
                 out.push(delim);
             }
-            n += 1;
             let value = self.fields[i].as_str();
             match corruption {
                 Some((kind, cols)) if cols.id == i && kind == Corruption::EmptyId => {}

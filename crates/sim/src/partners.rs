@@ -45,7 +45,9 @@ impl Truth {
         let mut items = OutFile::create(root, "truth/items.csv")?;
         items.header(b"org,feed,source_id,counterfeit,retail_value")?;
         let mut shipments = OutFile::create(root, "truth/shipments.csv")?;
-        shipments.header(b"carrier_source_id,customs_source_id,counterfeit,network,tells,rule_hit,inspected")?;
+        shipments.header(
+            b"carrier_source_id,customs_source_id,counterfeit,network,tells,rule_hit,inspected",
+        )?;
         Ok(Truth {
             actors,
             items,
@@ -56,21 +58,44 @@ impl Truth {
         })
     }
 
-    fn actor(&mut self, world: &World, org: &str, feed: &str, source_id: &str, actor: usize) -> Result<(), SimError> {
+    fn actor(
+        &mut self,
+        world: &World,
+        org: &str,
+        feed: &str,
+        source_id: &str,
+        actor: usize,
+    ) -> Result<(), SimError> {
         self.pool_used[actor] = true;
         let line = format!("{org},{feed},{source_id},{}", world.actors[actor].true_id);
         self.actors.row(line.as_bytes())?;
         Ok(())
     }
 
-    fn item(&mut self, org: &str, feed: &str, source_id: &str, counterfeit: bool, pence: u64) -> Result<(), SimError> {
-        let line = format!("{org},{feed},{source_id},{counterfeit},{}.{:02}", pence / 100, pence % 100);
+    fn item(
+        &mut self,
+        org: &str,
+        feed: &str,
+        source_id: &str,
+        counterfeit: bool,
+        pence: u64,
+    ) -> Result<(), SimError> {
+        let line = format!(
+            "{org},{feed},{source_id},{counterfeit},{}.{:02}",
+            pence / 100,
+            pence % 100
+        );
         self.items.row(line.as_bytes())?;
         Ok(())
     }
 
     /// Writes the remaining truth files and completes the summary.
-    pub fn finish(mut self, root: &Path, world: &World, summary: &mut SimSummary) -> Result<(), SimError> {
+    pub fn finish(
+        mut self,
+        root: &Path,
+        world: &World,
+        summary: &mut SimSummary,
+    ) -> Result<(), SimError> {
         let mut nets = OutFile::create(root, "truth/networks.csv")?;
         nets.header(b"network,true_id,role")?;
         for (ni, n) in world.networks.iter().enumerate() {
@@ -78,7 +103,9 @@ impl Truth {
                 nets.row(format!("N{:03},{},member", ni + 1, world.actors[m].true_id).as_bytes())?;
             }
             if let Some(f) = n.front {
-                nets.row(format!("N{:03},{},front_company", ni + 1, world.actors[f].true_id).as_bytes())?;
+                nets.row(
+                    format!("N{:03},{},front_company", ni + 1, world.actors[f].true_id).as_bytes(),
+                )?;
             }
             for &d in &n.drops {
                 nets.row(format!("N{:03},{},drop", ni + 1, world.actors[d].true_id).as_bytes())?;
@@ -104,7 +131,10 @@ impl Truth {
 }
 
 fn iso_minutes(world: &World, day: i32, minute: u32, fmt: &str) -> String {
-    let t = world.date(day).and_hms_opt(minute / 60 % 24, minute % 60, 0).unwrap();
+    let t = world
+        .date(day)
+        .and_hms_opt(minute / 60 % 24, minute % 60, 0)
+        .unwrap();
     t.format(fmt).to_string()
 }
 
@@ -112,7 +142,11 @@ fn money(pence: u64) -> String {
     format!("{}.{:02}", pence / 100, pence % 100)
 }
 
-fn maybe_corrupt(rng: &mut ChaCha8Rng, share: f64, kinds: &'static [Corruption]) -> Option<Corruption> {
+fn maybe_corrupt(
+    rng: &mut ChaCha8Rng,
+    share: f64,
+    kinds: &'static [Corruption],
+) -> Option<Corruption> {
     if share > 0.0 && rng.random_bool(share) {
         Some(*kinds.choose(rng).unwrap())
     } else {
@@ -158,10 +192,19 @@ fn csv_row(
 }
 
 fn opt(s: &str) -> Value {
-    if s.is_empty() { Value::Null } else { Value::String(s.to_string()) }
+    if s.is_empty() {
+        Value::Null
+    } else {
+        Value::String(s.to_string())
+    }
 }
 
-pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut SimSummary) -> Result<(), SimError> {
+pub fn write_all(
+    world: &World,
+    root: &Path,
+    truth: &mut Truth,
+    summary: &mut SimSummary,
+) -> Result<(), SimError> {
     let cfg = &world.cfg;
     let mut rng = crate::rng_for(cfg.seed, crate::STREAM_FILES, 0);
     let mut buf = Vec::new();
@@ -179,15 +222,28 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
     for acc in &world.accounts {
         let a = &world.actors[acc.actor];
         let opts = RenderOpts {
-            vary: if a.aliases { cfg.network_variation_share } else { cfg.variation_share },
-            phone_region: if acc.mkt == BAZAAR { Some(data::CN) } else { Some(data::GB) },
+            vary: if a.aliases {
+                cfg.network_variation_share
+            } else {
+                cfg.variation_share
+            },
+            phone_region: if acc.mkt == BAZAAR {
+                Some(data::CN)
+            } else {
+                Some(data::GB)
+            },
             junk: 0.0,
         };
         actors::render(a, &mut rng, &opts, &mut view);
         summary.varied_party_appearances += view.varied as usize;
         actors::write_phone(a, &mut rng, opts.phone_region, &mut second);
         let status_day = acc.suspended;
-        let created = iso_minutes(world, acc.created, rng.random_range(0..1440), "%Y-%m-%dT%H:%M:00Z");
+        let created = iso_minutes(
+            world,
+            acc.created,
+            rng.random_range(0..1440),
+            "%Y-%m-%dT%H:%M:00Z",
+        );
         let org = MARKETPLACE_ORGS[acc.mkt];
         truth.actor(world, org, "sellers", &acc.id, acc.actor)?;
         let corruption = maybe_corrupt(&mut rng, share, Corruption::NDJSON);
@@ -219,7 +275,15 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
                 },
                 "payout": {"bank_account": opt(&view.bank)},
             });
-            json_row(&mut bz, truth, v, corruption, "seller_id", "shop.opened_at", &mut buf)?;
+            json_row(
+                &mut bz,
+                truth,
+                v,
+                corruption,
+                "seller_id",
+                "shop.opened_at",
+                &mut buf,
+            )?;
         } else {
             let state = if acc.closed {
                 "DEACTIVATED"
@@ -256,7 +320,15 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
                 "warehouseAddresses": warehouses,
                 "payoutAccount": {"iban": opt(&view.bank)},
             });
-            json_row(&mut em, truth, v, corruption, "accountRef", "memberSince", &mut buf)?;
+            json_row(
+                &mut em,
+                truth,
+                v,
+                corruption,
+                "accountRef",
+                "memberSince",
+                &mut buf,
+            )?;
         }
     }
     for f in [bz, em] {
@@ -290,7 +362,15 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
             if !l.brand_field.is_empty() {
                 v["brand_name"] = Value::String(l.brand_field.clone());
             }
-            json_row(&mut bz, truth, v, corruption, "item_id", "created_at", &mut buf)?;
+            json_row(
+                &mut bz,
+                truth,
+                v,
+                corruption,
+                "item_id",
+                "created_at",
+                &mut buf,
+            )?;
         } else {
             let eur = (l.price as f64 * 1.17).round() as u64;
             let v = json!({
@@ -307,7 +387,15 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
                 "dispatchCountry": COUNTRIES[l.ships_from].name,
                 "listedAt": iso_minutes(world, l.created, minute, "%Y/%m/%d %H:%M"),
             });
-            json_row(&mut em, truth, v, corruption, "listingRef", "listedAt", &mut buf)?;
+            json_row(
+                &mut em,
+                truth,
+                v,
+                corruption,
+                "listingRef",
+                "listedAt",
+                &mut buf,
+            )?;
         }
     }
     for f in [bz, em] {
@@ -317,8 +405,23 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
 
     // Marketplace actions.
     let mut bz = OutFile::create(root, BAZAAR_ACTIONS)?;
-    bz.header(&out::header(&["action_id", "action", "seller", "listing", "acted_on", "reason"], b','))?;
-    let bz_cols = CorruptCols { id: 0, date: Some(4), amount: None, bad_date: "0000-00-00 00:00:00" };
+    bz.header(&out::header(
+        &[
+            "action_id",
+            "action",
+            "seller",
+            "listing",
+            "acted_on",
+            "reason",
+        ],
+        b',',
+    ))?;
+    let bz_cols = CorruptCols {
+        id: 0,
+        date: Some(4),
+        amount: None,
+        bad_date: "0000-00-00 00:00:00",
+    };
     let mut em = OutFile::create(root, EMPORIUM_ACTIONS)?;
     let mut row = Row::new();
     for o in &world.mkt_outcomes {
@@ -328,9 +431,17 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
             let corruption = maybe_corrupt(&mut rng, share, bz_cols.kinds());
             row.clear();
             row.push(&o.id);
-            row.push(if o.action == MktAction::Suspend { "SUSPEND_ACCOUNT" } else { "REMOVE_LISTING" });
+            row.push(if o.action == MktAction::Suspend {
+                "SUSPEND_ACCOUNT"
+            } else {
+                "REMOVE_LISTING"
+            });
             row.push(&acc.id);
-            row.push(o.listing.map(|l| world.listings[l as usize].id.as_str()).unwrap_or(""));
+            row.push(
+                o.listing
+                    .map(|l| world.listings[l as usize].id.as_str())
+                    .unwrap_or(""),
+            );
             row.push(&iso_minutes(world, o.day, minute, "%Y-%m-%d %H:%M:%S"));
             row.push(o.note);
             csv_row(&mut bz, truth, &row, b',', corruption, &bz_cols, &mut buf)?;
@@ -347,7 +458,15 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
             if let Some(l) = o.listing {
                 v["listing"] = json!({"ref": world.listings[l as usize].id});
             }
-            json_row(&mut em, truth, v, corruption, "caseNo", "effectiveDate", &mut buf)?;
+            json_row(
+                &mut em,
+                truth,
+                v,
+                corruption,
+                "caseNo",
+                "effectiveDate",
+                &mut buf,
+            )?;
         }
     }
     for f in [bz, em] {
@@ -361,16 +480,35 @@ pub fn write_all(world: &World, root: &Path, truth: &mut Truth, summary: &mut Si
     Ok(())
 }
 
-fn write_brands(world: &World, root: &Path, truth: &mut Truth, summary: &mut SimSummary, rng: &mut ChaCha8Rng) -> Result<(), SimError> {
-    let mut files = [OutFile::create(root, ALTUS_BRANDS)?, OutFile::create(root, CORVID_BRANDS)?];
+fn write_brands(
+    world: &World,
+    root: &Path,
+    truth: &mut Truth,
+    summary: &mut SimSummary,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), SimError> {
+    let mut files = [
+        OutFile::create(root, ALTUS_BRANDS)?,
+        OutFile::create(root, CORVID_BRANDS)?,
+    ];
     let mut view = PartyView::default();
     let mut buf = Vec::new();
-    let opts = RenderOpts { vary: world.cfg.variation_share, phone_region: None, junk: 0.0 };
+    let opts = RenderOpts {
+        vary: world.cfg.variation_share,
+        phone_region: None,
+        junk: 0.0,
+    };
     for b in &world.brands {
         let org = BRAND_ORGS[b.owner];
         let mut partners = Vec::new();
         for (n, &a) in b.authorised.iter().enumerate() {
-            truth.actor(world, org, "brands", &format!("{}#authorised#{}", b.id, n + 1), a)?;
+            truth.actor(
+                world,
+                org,
+                "brands",
+                &format!("{}#authorised#{}", b.id, n + 1),
+                a,
+            )?;
             actors::render(&world.actors[a], rng, &opts, &mut view);
             summary.varied_party_appearances += view.varied as usize;
             let mut line = String::new();
@@ -436,26 +574,66 @@ fn write_brands(world: &World, root: &Path, truth: &mut Truth, summary: &mut Sim
     Ok(())
 }
 
-fn write_test_buys(world: &World, root: &Path, truth: &mut Truth, summary: &mut SimSummary, rng: &mut ChaCha8Rng) -> Result<(), SimError> {
+fn write_test_buys(
+    world: &World,
+    root: &Path,
+    truth: &mut Truth,
+    summary: &mut SimSummary,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), SimError> {
     let mut altus = OutFile::create(root, ALTUS_TEST_BUYS)?;
     altus.header(&out::header(
-        &["tb_ref", "marketplace", "listing", "seller", "purchased", "verdict", "brand", "retail_gbp", "notes"],
+        &[
+            "tb_ref",
+            "marketplace",
+            "listing",
+            "seller",
+            "purchased",
+            "verdict",
+            "brand",
+            "retail_gbp",
+            "notes",
+        ],
         b',',
     ))?;
-    let altus_cols = CorruptCols { id: 0, date: Some(4), amount: Some(7), bad_date: "0000-00-00" };
+    let altus_cols = CorruptCols {
+        id: 0,
+        date: Some(4),
+        amount: Some(7),
+        bad_date: "0000-00-00",
+    };
     let mut corvid = OutFile::create(root, CORVID_TEST_BUYS)?;
     corvid.header(&out::header(
-        &["Reference", "Platform", "Listing ID", "Seller ID", "Purchase Date", "Result", "Brand", "Retail Value", "Comment"],
+        &[
+            "Reference",
+            "Platform",
+            "Listing ID",
+            "Seller ID",
+            "Purchase Date",
+            "Result",
+            "Brand",
+            "Retail Value",
+            "Comment",
+        ],
         b',',
     ))?;
-    let corvid_cols = CorruptCols { id: 0, date: Some(4), amount: Some(7), bad_date: "00/00/0000" };
+    let corvid_cols = CorruptCols {
+        id: 0,
+        date: Some(4),
+        amount: Some(7),
+        bad_date: "00/00/0000",
+    };
     let mut row = Row::new();
     let mut buf = Vec::new();
     for t in &world.test_buys {
         let l = &world.listings[t.listing as usize];
         let acc = &world.accounts[l.account as usize];
         let b = &world.brands[t.brand];
-        let mkt = if acc.mkt == BAZAAR { "Bazaar" } else { "Emporium" };
+        let mkt = if acc.mkt == BAZAAR {
+            "Bazaar"
+        } else {
+            "Emporium"
+        };
         row.clear();
         row.push(&t.id);
         row.push(mkt);
@@ -466,12 +644,20 @@ fn write_test_buys(world: &World, root: &Path, truth: &mut Truth, summary: &mut 
             row.push(if l.counterfeit { "FAKE" } else { "GENUINE" });
             row.push(b.t.name);
             row.push(&money(l.retail as u64));
-            row.push(if l.counterfeit { "sample confirmed counterfeit" } else { "" });
+            row.push(if l.counterfeit {
+                "sample confirmed counterfeit"
+            } else {
+                ""
+            });
             let c = maybe_corrupt(rng, world.cfg.corrupt_share, altus_cols.kinds());
             csv_row(&mut altus, truth, &row, b',', c, &altus_cols, &mut buf)?;
         } else {
             row.push(&world.date(t.day).format("%m/%d/%Y").to_string());
-            row.push(if l.counterfeit { "counterfeit" } else { "authentic" });
+            row.push(if l.counterfeit {
+                "counterfeit"
+            } else {
+                "authentic"
+            });
             row.push(b.t.name);
             row.push(&format!("GBP {}", money(l.retail as u64)));
             row.push("");
@@ -487,20 +673,48 @@ fn write_test_buys(world: &World, root: &Path, truth: &mut Truth, summary: &mut 
     Ok(())
 }
 
-fn write_watchlist(world: &World, root: &Path, truth: &mut Truth, summary: &mut SimSummary, rng: &mut ChaCha8Rng) -> Result<(), SimError> {
+fn write_watchlist(
+    world: &World,
+    root: &Path,
+    truth: &mut Truth,
+    summary: &mut SimSummary,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), SimError> {
     let mut f = OutFile::create(root, WATCHLIST)?;
     f.header(&out::header(
-        &["REF", "LIST", "SUBJECT_TYPE", "NAME", "ALIAS", "PHONE", "EMAIL", "ADDRESS", "COUNTRY", "BANK_ACCOUNT", "DATE_ADDED", "REASON"],
+        &[
+            "REF",
+            "LIST",
+            "SUBJECT_TYPE",
+            "NAME",
+            "ALIAS",
+            "PHONE",
+            "EMAIL",
+            "ADDRESS",
+            "COUNTRY",
+            "BANK_ACCOUNT",
+            "DATE_ADDED",
+            "REASON",
+        ],
         b',',
     ))?;
-    let cols = CorruptCols { id: 0, date: Some(10), amount: None, bad_date: "00 Unknown 0000" };
+    let cols = CorruptCols {
+        id: 0,
+        date: Some(10),
+        amount: None,
+        bad_date: "00 Unknown 0000",
+    };
     let mut view = PartyView::default();
     let mut alias = PartyView::default();
     let mut row = Row::new();
     let mut buf = Vec::new();
     let mut line = String::new();
     // Intelligence is partial and second-hand: names are often misspelt or transliterated.
-    let opts = RenderOpts { vary: 0.7, phone_region: None, junk: 0.0 };
+    let opts = RenderOpts {
+        vary: 0.7,
+        phone_region: None,
+        junk: 0.0,
+    };
     for e in &world.watchlist {
         let a = &world.actors[e.actor];
         truth.actor(world, "ipcc", "parties", &e.id, e.actor)?;
@@ -509,11 +723,19 @@ fn write_watchlist(world: &World, root: &Path, truth: &mut Truth, summary: &mut 
         row.clear();
         row.push(&e.id);
         row.push(e.list);
-        row.push(if a.kind == Kind::Person { "PERSON" } else { "ORGANISATION" });
+        row.push(if a.kind == Kind::Person {
+            "PERSON"
+        } else {
+            "ORGANISATION"
+        });
         row.push(&view.name);
         if rng.random_bool(0.3) {
             actors::render(a, rng, &opts, &mut alias);
-            if alias.name != view.name { row.push(&alias.name) } else { row.push("") }
+            if alias.name != view.name {
+                row.push(&alias.name)
+            } else {
+                row.push("")
+            }
         } else {
             row.push("");
         }
@@ -530,11 +752,19 @@ fn write_watchlist(world: &World, root: &Path, truth: &mut Truth, summary: &mut 
         } else {
             row.push("");
         }
-        row.push(if e.mask & 2 != 0 { view.email.as_str() } else { "" });
+        row.push(if e.mask & 2 != 0 {
+            view.email.as_str()
+        } else {
+            ""
+        });
         view.address_line(&mut line);
         row.push(if e.mask & 4 != 0 { line.as_str() } else { "" });
         row.push(COUNTRIES[a.country].name);
-        row.push(if e.mask & 8 != 0 { view.bank.as_str() } else { "" });
+        row.push(if e.mask & 8 != 0 {
+            view.bank.as_str()
+        } else {
+            ""
+        });
         row.push(&world.date(e.added).format("%d %B %Y").to_string());
         row.push(e.reason);
         let c = maybe_corrupt(rng, world.cfg.corrupt_share, cols.kinds());

@@ -90,7 +90,10 @@ pub struct Plan {
 
 impl Plan {
     pub fn declared_total(&self) -> u64 {
-        self.items.iter().map(|i| i.unit as u64 * i.qty as u64).sum()
+        self.items
+            .iter()
+            .map(|i| i.unit as u64 * i.qty as u64)
+            .sum()
     }
     pub fn retail_total(&self) -> u64 {
         self.items
@@ -104,11 +107,20 @@ impl Plan {
 }
 
 fn value_pence(rng: &mut impl Rng, lo: f64, hi: f64) -> u32 {
-    let v = if hi > lo { rng.random_range(lo..hi) } else { lo };
+    let v = if hi > lo {
+        rng.random_range(lo..hi)
+    } else {
+        lo
+    };
     ((v * 100.0).round() as u32).max(1)
 }
 
-fn honest_item(world: &World, rng: &mut impl Rng, category: usize, origin: &'static str) -> ItemPlan {
+fn honest_item(
+    world: &World,
+    rng: &mut impl Rng,
+    category: usize,
+    origin: &'static str,
+) -> ItemPlan {
     let cat = &CATEGORIES[category];
     let unit = value_pence(
         rng,
@@ -287,8 +299,10 @@ pub fn plan(world: &World, index: usize, rng: &mut impl Rng) -> Plan {
                 let cat = &CATEGORIES[category];
                 let unit = value_pence(rng, 1.0, 25.0);
                 let description = if rng.random_bool(0.7) {
-                    (*["gift", "present", "birthday gift", "personal gift"].choose(rng).unwrap())
-                        .to_string()
+                    (*["gift", "present", "birthday gift", "personal gift"]
+                        .choose(rng)
+                        .unwrap())
+                    .to_string()
                 } else {
                     (*cat.descriptions.choose(rng).unwrap()).to_string()
                 };
@@ -347,7 +361,9 @@ pub fn plan(world: &World, index: usize, rng: &mut impl Rng) -> Plan {
         } else {
             via_consolidator = rng.random_bool(cfg.consolidator_share);
             let li = if via_consolidator {
-                world.pick_legit_cn(rng).unwrap_or_else(|| world.pick_legit(rng))
+                world
+                    .pick_legit_cn(rng)
+                    .unwrap_or_else(|| world.pick_legit(rng))
             } else {
                 world.pick_legit(rng)
             };
@@ -386,7 +402,8 @@ pub fn plan(world: &World, index: usize, rng: &mut impl Rng) -> Plan {
                     if let Some(b) = l.brand
                         && rng.random_bool(0.5)
                     {
-                        item.description = format!("{} {}", world.brands[b].t.name, item.description);
+                        item.description =
+                            format!("{} {}", world.brands[b].t.name, item.description);
                         tells |= TELL_MARK;
                     }
                     if l.exception {
@@ -495,7 +512,14 @@ pub const PARTY_COLS: [&str; 10] = [
 
 pub fn carrier_header() -> Vec<String> {
     let mut cols: Vec<String> = [
-        "AWB", "PICKUP_DT", "ETA_DT", "SVC", "ORIG_CTRY", "EXP_CTRY", "DEST_PORT", "MKTPLACE",
+        "AWB",
+        "PICKUP_DT",
+        "ETA_DT",
+        "SVC",
+        "ORIG_CTRY",
+        "EXP_CTRY",
+        "DEST_PORT",
+        "MKTPLACE",
         "ORDER_REF",
     ]
     .iter()
@@ -507,7 +531,9 @@ pub fn carrier_header() -> Vec<String> {
         }
     }
     cols.push("IMP_EORI".into());
-    for c in ["LINE_NO", "DESC", "HS", "QTY", "DECL_VAL", "CUR", "WT_KG", "COO"] {
+    for c in [
+        "LINE_NO", "DESC", "HS", "QTY", "DECL_VAL", "CUR", "WT_KG", "COO",
+    ] {
         cols.push(c.into());
     }
     cols
@@ -739,12 +765,20 @@ pub fn chunk(world: &World, insp: Inspection, from: usize, to: usize) -> Chunk {
                 sc.id, a.true_id
             );
         }
-        for (r, role) in [(SHIPPER, "shipper"), (CONSIGNEE, "consignee"), (IMPORTER, "importer")] {
+        for (r, role) in [
+            (SHIPPER, "shipper"),
+            (CONSIGNEE, "consignee"),
+            (IMPORTER, "importer"),
+        ] {
             let a: &Actor = match p.roles[r] {
                 PartyRef::Pool(a) => &world.actors[a],
                 PartyRef::Consumer(_) => consumers[r].as_ref().unwrap(),
             };
-            let _ = writeln!(sc.s, "customs-uk,shipments,{}#{role},{}", sc.decl, a.true_id);
+            let _ = writeln!(
+                sc.s,
+                "customs-uk,shipments,{}#{role},{}",
+                sc.decl, a.true_id
+            );
         }
         c.actors.extend_from_slice(sc.s.as_bytes());
         sc.s.clear();
@@ -771,7 +805,9 @@ pub fn chunk(world: &World, insp: Inspection, from: usize, to: usize) -> Chunk {
             sc.id,
             sc.decl,
             p.counterfeit,
-            p.network.map(|n| format!("N{:03}", n + 1)).unwrap_or_default(),
+            p.network
+                .map(|n| format!("N{:03}", n + 1))
+                .unwrap_or_default(),
             sc.s2,
             p.rule_hit,
             inspected
@@ -780,10 +816,10 @@ pub fn chunk(world: &World, insp: Inspection, from: usize, to: usize) -> Chunk {
         sc.s.clear();
 
         // The carrier's view: every role filled.
-        for r in 0..6 {
+        for (r, consumer) in consumers.iter().enumerate() {
             let a: &Actor = match p.roles[r] {
                 PartyRef::Pool(a) => &world.actors[a],
-                PartyRef::Consumer(_) => consumers[r].as_ref().unwrap(),
+                PartyRef::Consumer(_) => consumer.as_ref().unwrap(),
             };
             let mut opts = carrier_opts;
             if a.aliases {
@@ -830,7 +866,11 @@ pub fn chunk(world: &World, insp: Inspection, from: usize, to: usize) -> Chunk {
         if p.export == data::CN && rng.random_bool(0.1) {
             currency = "CNY";
         }
-        let rate = if currency == "CNY" { gbp_rate("CNY") } else { rate };
+        let rate = if currency == "CNY" {
+            gbp_rate("CNY")
+        } else {
+            rate
+        };
         let mkt_name = p
             .account
             .map(|a| {
@@ -1013,7 +1053,15 @@ pub fn chunk(world: &World, insp: Inspection, from: usize, to: usize) -> Chunk {
                         .and_then(|l| world.listings[l as usize].brand)
                         .map(|b| world.brands[b].t.name)
                         .unwrap_or("");
-                    ("IPR-SEIZ", p.retail_total(), if br.is_empty() { "suspected IPR infringement" } else { "IPR infringement confirmed by rights holder" })
+                    (
+                        "IPR-SEIZ",
+                        p.retail_total(),
+                        if br.is_empty() {
+                            "suspected IPR infringement"
+                        } else {
+                            "IPR infringement confirmed by rights holder"
+                        },
+                    )
                 } else {
                     ("NO-ACTION", p.declared_total(), "examined, released")
                 }
@@ -1089,7 +1137,11 @@ mod tests {
                 if marks.iter().any(|m| d.contains(m.as_str())) {
                     seen |= TELL_MARK;
                 }
-                if world.brands.iter().any(|b| b.lookalikes.iter().any(|l| it.description.contains(l.as_str()))) {
+                if world.brands.iter().any(|b| {
+                    b.lookalikes
+                        .iter()
+                        .any(|l| it.description.contains(l.as_str()))
+                }) {
                     seen |= TELL_LOOKALIKE;
                 }
                 // A generic description, possibly after a (look-alike) mark: "N1vo shoes".
@@ -1098,7 +1150,9 @@ mod tests {
                 } else {
                     d.as_str()
                 };
-                if GENERIC_DESCRIPTIONS.contains(&rest) || GENERIC_DESCRIPTIONS.contains(&d.as_str()) {
+                if GENERIC_DESCRIPTIONS.contains(&rest)
+                    || GENERIC_DESCRIPTIONS.contains(&d.as_str())
+                {
                     seen |= TELL_GENERIC;
                 }
                 if !cat.hs.contains(&it.hs) {
@@ -1108,18 +1162,34 @@ mod tests {
                     seen |= TELL_LOW_VALUE;
                 }
                 if p.tells == 0 {
-                    assert!(cat.descriptions.contains(&it.description.as_str()), "{}", it.description);
+                    assert!(
+                        cat.descriptions.contains(&it.description.as_str()),
+                        "{}",
+                        it.description
+                    );
                 }
             }
             // A look-alike spelling may contain the mark's letters ("Nivvo" does not, "Nivo Air"
             // is the mark itself): compare on the recorded flags that must show.
-            assert_eq!(seen & !TELL_MARK & !TELL_LOOKALIKE, p.tells & !TELL_MARK & !TELL_LOOKALIKE, "shipment {i}");
-            assert_eq!(seen & (TELL_MARK | TELL_LOOKALIKE) != 0, p.tells & (TELL_MARK | TELL_LOOKALIKE) != 0, "shipment {i}: {:?}", p.items.iter().map(|i| &i.description).collect::<Vec<_>>());
+            assert_eq!(
+                seen & !TELL_MARK & !TELL_LOOKALIKE,
+                p.tells & !TELL_MARK & !TELL_LOOKALIKE,
+                "shipment {i}"
+            );
+            assert_eq!(
+                seen & (TELL_MARK | TELL_LOOKALIKE) != 0,
+                p.tells & (TELL_MARK | TELL_LOOKALIKE) != 0,
+                "shipment {i}: {:?}",
+                p.items.iter().map(|i| &i.description).collect::<Vec<_>>()
+            );
             if p.tells == 0 {
                 no_tell += 1;
             }
         }
         let share = no_tell as f64 / counterfeit as f64;
-        assert!(share >= 1.0 / 3.0 && (share - cfg.no_tell_share).abs() < 0.05, "{share}");
+        assert!(
+            share >= 1.0 / 3.0 && (share - cfg.no_tell_share).abs() < 0.05,
+            "{share}"
+        );
     }
 }

@@ -39,7 +39,11 @@ pub struct Brand {
 
 impl Brand {
     pub fn cat_pos(&self, cat: usize) -> usize {
-        self.t.categories.iter().position(|&c| c == cat).unwrap_or(0)
+        self.t
+            .categories
+            .iter()
+            .position(|&c| c == cat)
+            .unwrap_or(0)
     }
 }
 
@@ -358,7 +362,12 @@ impl World {
             for _ in 0..n_auth {
                 let country = pick_country(
                     &mut rng,
-                    &[(data::GB, 0.7), (data::DE, 0.1), (data::IT, 0.1), (data::FR, 0.1)],
+                    &[
+                        (data::GB, 0.7),
+                        (data::DE, 0.1),
+                        (data::IT, 0.1),
+                        (data::FR, 0.1),
+                    ],
                 );
                 let a = new_actor(actors::company(&mut rng, ids.actor(), country), &mut actors);
                 authorised.push(a);
@@ -589,7 +598,9 @@ impl World {
                 "{}{} {} {}",
                 data::COMPANY_WORDS.choose(rng).unwrap(),
                 ["Deal", "Best", "Top", "Mega", "Hot"].choose(rng).unwrap(),
-                ["Sneaker", "Fashion", "Brand", "Luxe", "Style"].choose(rng).unwrap(),
+                ["Sneaker", "Fashion", "Brand", "Luxe", "Style"]
+                    .choose(rng)
+                    .unwrap(),
                 data::SHOP_WORDS.choose(rng).unwrap()
             );
             if rng.random_bool(0.5) {
@@ -663,8 +674,8 @@ impl World {
         }
         // Counterfeit accounts: an initial set on both marketplaces, then re-registrations.
         for ni in 0..self.networks.len() {
-            let n0 = rng
-                .random_range(self.cfg.network_accounts_min..=self.cfg.network_accounts_max);
+            let n0 =
+                rng.random_range(self.cfg.network_accounts_min..=self.cfg.network_accounts_max);
             let mut queue: Vec<(usize, i32)> = (0..n0)
                 .map(|k| {
                     let mkt = if k < 2 { k } else { rng.random_range(0..2) };
@@ -814,7 +825,11 @@ impl World {
         } else if r < 0.85 {
             let _ = write!(title, "{} {desc}", br.lookalikes.choose(rng).unwrap());
         } else {
-            let _ = write!(title, "{} {desc} top quality", SHOP_ADJ.choose(rng).unwrap());
+            let _ = write!(
+                title,
+                "{} {desc} top quality",
+                SHOP_ADJ.choose(rng).unwrap()
+            );
         }
         let brand_field = match rng.random_range(0..20) {
             0..=6 => br.t.name.to_string(),
@@ -881,13 +896,11 @@ impl World {
             let l = &self.listings[li];
             let removal = if let Some(day) = a.suspended {
                 Some((day.max(l.created), "account suspended"))
-            } else if l.counterfeit && rng.random_bool(self.cfg.counterfeit_listing_removal_share)
-            {
-                Some((
-                    rng.random_range(l.created.max(0)..self.days.max(l.created.max(0) + 1)),
-                    "rights owner notice",
-                ))
-            } else if !l.counterfeit && rng.random_bool(self.cfg.legit_listing_removal_share) {
+            } else if rng.random_bool(if l.counterfeit {
+                self.cfg.counterfeit_listing_removal_share
+            } else {
+                self.cfg.legit_listing_removal_share
+            }) {
                 Some((
                     rng.random_range(l.created.max(0)..self.days.max(l.created.max(0) + 1)),
                     "rights owner notice",
@@ -984,7 +997,11 @@ impl World {
                     actors::person(rng, ids.actor(), c)
                 };
                 self.actors.push(a);
-                subjects.push((self.actors.len() - 1, "known-counterfeiters", "historic case"));
+                subjects.push((
+                    self.actors.len() - 1,
+                    "known-counterfeiters",
+                    "historic case",
+                ));
             }
         }
         subjects.shuffle(rng);

@@ -118,8 +118,7 @@ fn read_ndjson(run: &Run, rel: &str) -> Vec<(u64, serde_json::Value)> {
         .filter(|(_, l)| !l.is_empty())
         .filter(|(i, _)| !bad.contains_key(&(rel.to_string(), *i as u64 + 1)))
         .map(|(i, l)| {
-            let v = serde_json::from_slice(l)
-                .unwrap_or_else(|e| panic!("{rel}:{}: {e}", i + 1));
+            let v = serde_json::from_slice(l).unwrap_or_else(|e| panic!("{rel}:{}: {e}", i + 1));
             (i as u64 + 1, v)
         })
         .collect()
@@ -127,7 +126,10 @@ fn read_ndjson(run: &Run, rel: &str) -> Vec<(u64, serde_json::Value)> {
 
 fn hash_dir(root: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
         entries.sort_by_key(|e| e.path());
         for e in entries {
             let p = e.path();
@@ -159,19 +161,27 @@ fn same_seed_writes_identical_bytes_and_another_seed_differs() {
     let b = run(small(7));
     let c = run(small(8));
     let ha = hash_dir(a.dir.path());
-    assert!(ha.len() >= 30, "expected every export, mapping and truth file: {ha:?}");
+    assert!(
+        ha.len() >= 30,
+        "expected every export, mapping and truth file: {ha:?}"
+    );
     assert_eq!(ha, hash_dir(b.dir.path()));
     assert_eq!(a.summary, b.summary);
     let hc = hash_dir(c.dir.path());
     assert_eq!(ha.keys().collect::<Vec<_>>(), hc.keys().collect::<Vec<_>>());
-    for key in ["carrier-swift/shipments.csv", "truth/actors.csv", "mkt-bazaar/sellers.ndjson"] {
+    for key in [
+        "carrier-swift/shipments.csv",
+        "truth/actors.csv",
+        "mkt-bazaar/sellers.ndjson",
+    ] {
         assert_ne!(ha[key], hc[key], "{key} did not change with the seed");
     }
 }
 
 #[test]
 fn the_config_parses_from_toml_and_rejects_unknown_or_bad_knobs() {
-    let c = SimConfig::from_toml_str("seed = 9\nshipments = 500\ncounterfeit_share = 0.1\n").unwrap();
+    let c =
+        SimConfig::from_toml_str("seed = 9\nshipments = 500\ncounterfeit_share = 0.1\n").unwrap();
     assert_eq!((c.seed, c.shipments, c.counterfeit_share), (9, 500, 0.1));
     assert_eq!(c.weeks, SimConfig::default().weeks);
     assert!(SimConfig::from_toml_str("sheep = 3").is_err());
@@ -190,15 +200,30 @@ fn party_records(run: &Run) -> (HashSet<Key>, usize) {
     let t = read_csv(run, "carrier-swift/shipments.csv", b',');
     let awb = t.col("AWB");
     for (_, r) in &t.rows {
-        for role in ["shipper", "consignee", "seller", "purchaser", "final_recipient", "importer"] {
-            out.insert(key("carrier-swift", "shipments", format!("{}#{role}", &r[awb])));
+        for role in [
+            "shipper",
+            "consignee",
+            "seller",
+            "purchaser",
+            "final_recipient",
+            "importer",
+        ] {
+            out.insert(key(
+                "carrier-swift",
+                "shipments",
+                format!("{}#{role}", &r[awb]),
+            ));
         }
     }
     let t = read_csv(run, "customs-uk/entries.csv", b'|');
     let decl = t.col("DECL_REF");
     for (_, r) in &t.rows {
         for role in ["shipper", "consignee", "importer"] {
-            out.insert(key("customs-uk", "shipments", format!("{}#{role}", &r[decl])));
+            out.insert(key(
+                "customs-uk",
+                "shipments",
+                format!("{}#{role}", &r[decl]),
+            ));
         }
     }
     for (org, rel, id) in [
@@ -210,8 +235,18 @@ fn party_records(run: &Run) -> (HashSet<Key>, usize) {
         }
     }
     for (org, rel, id, list) in [
-        ("brand-altus", "brand-altus/brands.ndjson", "brand_ref", "authorised_resellers"),
-        ("brand-corvid", "brand-corvid/brands.ndjson", "id", "partners"),
+        (
+            "brand-altus",
+            "brand-altus/brands.ndjson",
+            "brand_ref",
+            "authorised_resellers",
+        ),
+        (
+            "brand-corvid",
+            "brand-corvid/brands.ndjson",
+            "id",
+            "partners",
+        ),
     ] {
         for (_, v) in read_ndjson(run, rel) {
             let bid = v[id].as_str().unwrap();
@@ -250,7 +285,10 @@ fn every_party_record_has_a_true_actor_and_every_truth_line_a_record() {
     assert_eq!(truth.len(), run.summary.party_records);
     let (found, corrupted_parties) = party_records(run);
     let missing: Vec<_> = found.difference(&truth_keys).take(5).collect();
-    assert!(missing.is_empty(), "party records without a true actor: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "party records without a true actor: {missing:?}"
+    );
     // What the truth has beyond the readable rows is exactly the parties of corrupted rows.
     assert_eq!(truth_keys.len() - found.len(), corrupted_parties);
     let distinct: HashSet<&str> = truth.iter().map(|r| r.get(3).unwrap()).collect();
@@ -264,13 +302,23 @@ fn counterfeit_share_and_inspection_rate_follow_the_config() {
     assert_eq!(rows.len(), run.config.shipments);
     let n = rows.len() as f64;
     let counterfeit = rows.iter().filter(|r| &r[2] == "true").count() as f64;
-    assert!((counterfeit / n - run.config.counterfeit_share).abs() < 0.005, "{}", counterfeit / n);
+    assert!(
+        (counterfeit / n - run.config.counterfeit_share).abs() < 0.005,
+        "{}",
+        counterfeit / n
+    );
     let inspected: Vec<_> = rows.iter().filter(|r| &r[6] == "true").collect();
     let rate = inspected.len() as f64 / n;
-    assert!((rate - run.config.inspection_rate).abs() < 0.004, "inspection rate {rate}");
+    assert!(
+        (rate - run.config.inspection_rate).abs() < 0.004,
+        "inspection rate {rate}"
+    );
     let targeted = inspected.iter().filter(|r| &r[5] == "true").count() as f64;
     let share = targeted / inspected.len() as f64;
-    assert!((share - run.config.targeted_share).abs() < 0.15, "targeted share {share}");
+    assert!(
+        (share - run.config.targeted_share).abs() < 0.15,
+        "targeted share {share}"
+    );
     // Customs' outcome file has one line per inspection, on the customs ids.
     let t = read_csv(run, "customs-uk/inspections.csv", b';');
     let bad = corrupted(run)
@@ -280,7 +328,11 @@ fn counterfeit_share_and_inspection_rate_follow_the_config() {
     assert_eq!(t.rows.len() + bad, inspected.len());
     let inspected_ids: HashSet<&str> = inspected.iter().map(|r| r.get(1).unwrap()).collect();
     for (_, r) in &t.rows {
-        assert!(inspected_ids.contains(&r[1]), "{:?} was not inspected", &r[1]);
+        assert!(
+            inspected_ids.contains(&r[1]),
+            "{:?} was not inspected",
+            &r[1]
+        );
     }
     // The counterfeit flags of both shipment records and the listings are in items.csv.
     let items = read_truth(run, "truth/items.csv");
@@ -319,8 +371,11 @@ fn at_least_a_third_of_counterfeit_shipments_have_no_textual_tell() {
         if no_tell.contains(&r[awb]) {
             let d = r[desc].to_lowercase();
             assert!(marks.iter().all(|m| !d.contains(m.as_str())), "{d}");
-            assert!(d.chars().all(|c| c.is_ascii()), "look-alike in {d}");
-            assert!(!["gift", "sample", "goods", "clothes"].contains(&d.as_str()), "{d}");
+            assert!(d.is_ascii(), "look-alike in {d}");
+            assert!(
+                !["gift", "sample", "goods", "clothes"].contains(&d.as_str()),
+                "{d}"
+            );
             checked += 1;
         }
     }
@@ -350,28 +405,55 @@ fn networks_share_identifiers_written_in_several_ways() {
     let awb = t.col("AWB");
     for (_, r) in &t.rows {
         for (role, p) in [("shipper", "SHP"), ("seller", "SEL")] {
-            let Some(actor) = truth.get(&("carrier-swift".to_string(), format!("{}#{role}", &r[awb]))) else {
+            let Some(actor) =
+                truth.get(&("carrier-swift".to_string(), format!("{}#{role}", &r[awb])))
+            else {
                 continue;
             };
-            phones.entry(actor.clone()).or_default().insert(r[t.col(&format!("{p}_TEL"))].to_string());
-            names.entry(actor.clone()).or_default().insert(r[t.col(&format!("{p}_NAME"))].to_string());
-            addresses.entry(actor.clone()).or_default().insert(r[t.col(&format!("{p}_ADDR1"))].to_string());
+            phones
+                .entry(actor.clone())
+                .or_default()
+                .insert(r[t.col(&format!("{p}_TEL"))].to_string());
+            names
+                .entry(actor.clone())
+                .or_default()
+                .insert(r[t.col(&format!("{p}_NAME"))].to_string());
+            addresses
+                .entry(actor.clone())
+                .or_default()
+                .insert(r[t.col(&format!("{p}_ADDR1"))].to_string());
         }
     }
-    let varied = |m: &HashMap<String, BTreeSet<String>>| m.values().filter(|s| s.len() >= 2).count();
+    let varied =
+        |m: &HashMap<String, BTreeSet<String>>| m.values().filter(|s| s.len() >= 2).count();
     assert!(varied(&phones) >= members.len() / 2, "phones: {phones:?}");
     assert!(varied(&names) >= members.len() / 2, "names: {names:?}");
-    assert!(varied(&addresses) >= members.len() / 2, "addresses: {addresses:?}");
+    assert!(
+        varied(&addresses) >= members.len() / 2,
+        "addresses: {addresses:?}"
+    );
     // One network bank account behind accounts of different people on both marketplaces.
     let seller_truth: HashMap<String, String> = read_truth(run, "truth/actors.csv")
         .into_iter()
         .filter(|r| &r[1] == "sellers")
         .map(|r| (r[2].to_string(), r[3].to_string()))
         .collect();
-    let mut by_bank: HashMap<String, (BTreeSet<String>, BTreeSet<String>, BTreeSet<&str>)> = HashMap::new();
+    /// Per canonical bank account: its holders, its raw spellings, the marketplaces.
+    type Seen<'a> = (BTreeSet<String>, BTreeSet<String>, BTreeSet<&'a str>);
+    let mut by_bank: HashMap<String, Seen> = HashMap::new();
     for (org, rel, id, bank) in [
-        ("mkt-bazaar", "mkt-bazaar/sellers.ndjson", "seller_id", "/payout/bank_account"),
-        ("mkt-emporium", "mkt-emporium/sellers.ndjson", "accountRef", "/payoutAccount/iban"),
+        (
+            "mkt-bazaar",
+            "mkt-bazaar/sellers.ndjson",
+            "seller_id",
+            "/payout/bank_account",
+        ),
+        (
+            "mkt-emporium",
+            "mkt-emporium/sellers.ndjson",
+            "accountRef",
+            "/payoutAccount/iban",
+        ),
     ] {
         for (_, v) in read_ndjson(run, rel) {
             let Some(raw) = v.pointer(bank).and_then(|b| b.as_str()) else {
@@ -388,10 +470,16 @@ fn networks_share_identifiers_written_in_several_ways() {
     let shared = by_bank
         .values()
         .filter(|(actors, raws, orgs)| {
-            actors.len() >= 2 && actors.iter().all(|a| members.contains(a)) && raws.len() >= 2 && orgs.len() == 2
+            actors.len() >= 2
+                && actors.iter().all(|a| members.contains(a))
+                && raws.len() >= 2
+                && orgs.len() == 2
         })
         .count();
-    assert!(shared >= 1, "no network bank account shared across people, spellings and marketplaces");
+    assert!(
+        shared >= 1,
+        "no network bank account shared across people, spellings and marketplaces"
+    );
 }
 
 #[test]
@@ -407,7 +495,11 @@ fn hubs_are_shared_by_a_thousand_records_at_the_default_size() {
                 continue;
             }
             for p in ["SHP", "CNE", "SEL", "PUR", "FRC", "IMP"] {
-                let a = format!("{}|{}", &r[t.col(&format!("{p}_ZIP"))], &r[t.col(&format!("{p}_CTRY"))]);
+                let a = format!(
+                    "{}|{}",
+                    &r[t.col(&format!("{p}_ZIP"))],
+                    &r[t.col(&format!("{p}_CTRY"))]
+                );
                 *by_address.entry(a).or_default() += 1;
             }
         }
@@ -415,7 +507,10 @@ fn hubs_are_shared_by_a_thousand_records_at_the_default_size() {
         seen.clear();
         for (_, r) in &t.rows {
             if seen.insert(r[awb].to_string()) {
-                let digits: String = r[t.col("SHP_TEL")].chars().filter(|c| c.is_ascii_digit()).collect();
+                let digits: String = r[t.col("SHP_TEL")]
+                    .chars()
+                    .filter(|c| c.is_ascii_digit())
+                    .collect();
                 let tail = digits[digits.len().saturating_sub(8)..].to_string();
                 *phones.entry(tail).or_default() += 1;
             }
@@ -426,13 +521,22 @@ fn hubs_are_shared_by_a_thousand_records_at_the_default_size() {
         )
     };
     let (address, phone) = count_postcode(run);
-    assert!(address >= 1000, "largest shared address: {address} carrier records");
-    assert!(phone >= 1000, "largest shared shipper phone: {phone} records");
+    assert!(
+        address >= 1000,
+        "largest shared address: {address} carrier records"
+    );
+    assert!(
+        phone >= 1000,
+        "largest shared shipper phone: {phone} records"
+    );
     // The hub size is a knob: a small world with a big collection point has one too.
     let small = run_small_hub();
     let (address, _) = count_postcode(&small);
     let expected = small.config.shipments as f64 * small.config.collection_point_share;
-    assert!(address as f64 >= 0.8 * expected, "{address} < 0.8 * {expected}");
+    assert!(
+        address as f64 >= 0.8 * expected,
+        "{address} < 0.8 * {expected}"
+    );
 }
 
 fn run_small_hub() -> Run {
@@ -449,8 +553,19 @@ fn corrupted_rows_are_where_the_truth_says_and_nowhere_else() {
     let bad = corrupted(run);
     assert!(bad.len() >= 10, "only {} corrupted rows", bad.len());
     let kinds: BTreeSet<&str> = bad.values().map(String::as_str).collect();
-    for k in ["invalid_utf8", "empty_id", "bad_date", "bad_amount", "wrong_column_count", "stray_quote", "truncated_json"] {
-        assert!(kinds.contains(k), "no {k} corruption at the default size: {kinds:?}");
+    for k in [
+        "invalid_utf8",
+        "empty_id",
+        "bad_date",
+        "bad_amount",
+        "wrong_column_count",
+        "stray_quote",
+        "truncated_json",
+    ] {
+        assert!(
+            kinds.contains(k),
+            "no {k} corruption at the default size: {kinds:?}"
+        );
     }
     let mut files: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
     for ((path, line), kind) in &bad {
@@ -477,12 +592,21 @@ fn corrupted_rows_are_where_the_truth_says_and_nowhere_else() {
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(raw);
-            r.byte_records().next().unwrap().unwrap().iter().map(<[u8]>::to_vec).collect()
+            r.byte_records()
+                .next()
+                .unwrap()
+                .unwrap()
+                .iter()
+                .map(<[u8]>::to_vec)
+                .collect()
         };
         let width = if json { 0 } else { fields(header).len() };
         match kind.as_str() {
             "invalid_utf8" => assert!(std::str::from_utf8(raw).is_err(), "{path}:{line}"),
-            "truncated_json" => assert!(serde_json::from_slice::<serde_json::Value>(raw).is_err(), "{path}:{line}"),
+            "truncated_json" => assert!(
+                serde_json::from_slice::<serde_json::Value>(raw).is_err(),
+                "{path}:{line}"
+            ),
             "empty_id" if json => {
                 let v: serde_json::Value = serde_json::from_slice(raw).unwrap();
                 let key = match path.as_str() {
@@ -502,7 +626,10 @@ fn corrupted_rows_are_where_the_truth_says_and_nowhere_else() {
                 "{path}:{line}: {}",
                 String::from_utf8_lossy(raw)
             ),
-            "bad_amount" => assert!(String::from_utf8_lossy(raw).contains(",5.x"), "{path}:{line}"),
+            "bad_amount" => assert!(
+                String::from_utf8_lossy(raw).contains(",5.x"),
+                "{path}:{line}"
+            ),
             "wrong_column_count" => assert_eq!(fields(raw).len(), width + 1, "{path}:{line}"),
             "stray_quote" => {
                 let f = fields(raw);
@@ -523,7 +650,10 @@ fn corrupted_rows_are_where_the_truth_says_and_nowhere_else() {
         if path == "carrier-swift/shipments.csv" && kind != "empty_id" && kind != "invalid_utf8" {
             let text = String::from_utf8_lossy(&raw[*line as usize - 1]).into_owned();
             let id = text.split(',').next().unwrap();
-            assert!(!ids.contains_key(id), "{id} has clean rows beside a corrupted one");
+            assert!(
+                !ids.contains_key(id),
+                "{id} has clean rows beside a corrupted one"
+            );
         }
     }
 }
@@ -543,7 +673,11 @@ fn multi_item_shipments_repeat_their_header_on_adjacent_rows() {
         while j < t.rows.len() && t.rows[j].1[0] == id {
             for c in 0..line_no {
                 // Every row of one shipment carries the same header values.
-                assert_eq!(t.rows[j].1[c], t.rows[i].1[c], "{id} column {}", t.header[c]);
+                assert_eq!(
+                    t.rows[j].1[c], t.rows[i].1[c],
+                    "{id} column {}",
+                    t.header[c]
+                );
             }
             assert_eq!(t.rows[j].1[line_no], (j - i + 1).to_string());
             j += 1;
@@ -554,12 +688,18 @@ fn multi_item_shipments_repeat_their_header_on_adjacent_rows() {
         i = j;
     }
     let share = multi as f64 / run.config.shipments as f64;
-    assert!((share - run.config.multi_item_share).abs() < 0.03, "multi-item share {share}");
+    assert!(
+        (share - run.config.multi_item_share).abs() < 0.03,
+        "multi-item share {share}"
+    );
     // Every party block is filled.
     for (n, r) in &t.rows {
         for p in ["SHP", "CNE", "SEL", "PUR", "FRC", "IMP"] {
             for c in ["NAME", "ADDR1", "CITY", "CTRY", "TEL", "EMAIL"] {
-                assert!(!r[t.col(&format!("{p}_{c}"))].is_empty(), "line {n}: {p}_{c} empty");
+                assert!(
+                    !r[t.col(&format!("{p}_{c}"))].is_empty(),
+                    "line {n}: {p}_{c} empty"
+                );
             }
         }
         chrono::NaiveDateTime::parse_from_str(&r[1], "%d/%m/%Y %H:%M").unwrap();
@@ -571,10 +711,21 @@ fn a_fifth_of_party_appearances_carry_typos_or_transliterations() {
     let run = default_world();
     let share = run.summary.varied_party_appearances as f64 / run.summary.party_records as f64;
     assert!(share >= 0.2, "varied share {share}");
-    let carrier = String::from_utf8_lossy(&std::fs::read(run.path("carrier-swift/shipments.csv")).unwrap()).into_owned();
-    let customs = String::from_utf8_lossy(&std::fs::read(run.path("customs-uk/entries.csv")).unwrap()).into_owned();
-    let han = |s: &str| s.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
-    assert!(han(&carrier) + han(&customs) > 100, "no transliterated (Chinese script) parties");
+    let carrier =
+        String::from_utf8_lossy(&std::fs::read(run.path("carrier-swift/shipments.csv")).unwrap())
+            .into_owned();
+    let customs =
+        String::from_utf8_lossy(&std::fs::read(run.path("customs-uk/entries.csv")).unwrap())
+            .into_owned();
+    let han = |s: &str| {
+        s.chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count()
+    };
+    assert!(
+        han(&carrier) + han(&customs) > 100,
+        "no transliterated (Chinese script) parties"
+    );
 }
 
 #[test]
@@ -590,7 +741,10 @@ fn phones_parse_and_are_valid_in_the_partners_default_region() {
             }
             let num = phonenumber::parse(Some(phonenumber::country::Id::GB), raw)
                 .unwrap_or_else(|e| panic!("line {n} {p}_TEL {raw:?}: {e}"));
-            assert!(phonenumber::is_valid(&num), "line {n} {p}_TEL {raw:?} is not a valid number");
+            assert!(
+                phonenumber::is_valid(&num),
+                "line {n} {p}_TEL {raw:?} is not a valid number"
+            );
             checked += 1;
         }
     }
@@ -612,8 +766,21 @@ fn toml_file(run: &Run, rel: &str) -> toml::Table {
 
 fn party_fields() -> Vec<&'static str> {
     vec![
-        "kind", "name", "display_name", "account_id", "emails", "phones", "address.text", "address.city",
-        "address.postcode", "address.region", "address.country", "addresses", "bank_accounts", "tax_ids", "country",
+        "kind",
+        "name",
+        "display_name",
+        "account_id",
+        "emails",
+        "phones",
+        "address.text",
+        "address.city",
+        "address.postcode",
+        "address.region",
+        "address.country",
+        "addresses",
+        "bank_accounts",
+        "tax_ids",
+        "country",
     ]
 }
 
@@ -626,32 +793,89 @@ fn allowed_fields(feed: &str) -> HashSet<String> {
             add(&party_fields());
         }
         "listings" => add(&[
-            "source_id", "marketplace", "seller_account_id", "title", "brand", "category", "price", "price.amount",
-            "price.currency", "product_ids", "image_hashes", "ships_from", "created",
+            "source_id",
+            "marketplace",
+            "seller_account_id",
+            "title",
+            "brand",
+            "category",
+            "price",
+            "price.amount",
+            "price.currency",
+            "product_ids",
+            "image_hashes",
+            "ships_from",
+            "created",
         ]),
         "shipments" => {
             add(&[
-                "source_id", "carrier", "mode", "shipped", "arrival", "origin_country", "export_country",
-                "port_of_arrival", "marketplace", "listing_id", "items.description", "items.hs_code",
-                "items.quantity", "items.value", "items.value.amount", "items.value.currency", "items.weight_kg",
+                "source_id",
+                "carrier",
+                "mode",
+                "shipped",
+                "arrival",
+                "origin_country",
+                "export_country",
+                "port_of_arrival",
+                "marketplace",
+                "listing_id",
+                "items.description",
+                "items.hs_code",
+                "items.quantity",
+                "items.value",
+                "items.value.amount",
+                "items.value.currency",
+                "items.weight_kg",
                 "items.origin_country",
             ]);
-            for role in ["shipper", "consignee", "seller", "purchaser", "final_recipient", "importer"] {
-                let v: Vec<String> = party_fields().iter().map(|f| format!("{role}.{f}")).collect();
+            for role in [
+                "shipper",
+                "consignee",
+                "seller",
+                "purchaser",
+                "final_recipient",
+                "importer",
+            ] {
+                let v: Vec<String> = party_fields()
+                    .iter()
+                    .map(|f| format!("{role}.{f}"))
+                    .collect();
                 s.extend(v);
             }
         }
         "outcomes" => add(&[
-            "source_id", "result", "date", "shipment_id", "marketplace", "listing_id", "seller_account_id", "brand",
-            "quantity", "retail_value", "retail_value.amount", "retail_value.currency", "note",
+            "source_id",
+            "result",
+            "date",
+            "shipment_id",
+            "marketplace",
+            "listing_id",
+            "seller_account_id",
+            "brand",
+            "quantity",
+            "retail_value",
+            "retail_value.amount",
+            "retail_value.currency",
+            "note",
         ]),
         "brands" => {
             add(&[
-                "source_id", "name", "marks", "lookalike_exceptions", "categories", "genuine_origins",
-                "genuine_lanes", "price_floors.category", "price_floors.price", "price_floors.price.amount",
+                "source_id",
+                "name",
+                "marks",
+                "lookalike_exceptions",
+                "categories",
+                "genuine_origins",
+                "genuine_lanes",
+                "price_floors.category",
+                "price_floors.price",
+                "price_floors.price.amount",
                 "price_floors.price.currency",
             ]);
-            let v: Vec<String> = party_fields().iter().map(|f| format!("authorised.{f}")).collect();
+            let v: Vec<String> = party_fields()
+                .iter()
+                .map(|f| format!("authorised.{f}"))
+                .collect();
             s.extend(v);
         }
         "parties" => {
@@ -701,7 +925,10 @@ fn manifest_and_mappings_name_real_files_columns_and_canonical_fields() {
         markings.insert(marking.parse::<interdict_model::Marking>().unwrap());
         feed.parse::<interdict_model::Feed>().unwrap();
         assert!(run.path(path).is_file(), "{path}");
-        assert!(path.starts_with(&format!("{org}/")), "{path} is not under {org}/");
+        assert!(
+            path.starts_with(&format!("{org}/")),
+            "{path} is not under {org}/"
+        );
         exported.insert(path.to_string());
         let mapping = toml_file(run, f["mapping"].as_str().unwrap());
         assert_eq!(mapping["feed"].as_str().unwrap(), feed);
@@ -720,14 +947,21 @@ fn manifest_and_mappings_name_real_files_columns_and_canonical_fields() {
             (Vec::new(), read_ndjson(run, path))
         };
         for (name, spec) in mapping["fields"].as_table().unwrap() {
-            assert!(allowed.contains(name), "{path}: {name} is not a canonical {feed} field");
+            assert!(
+                allowed.contains(name),
+                "{path}: {name} is not a canonical {feed} field"
+            );
             let columns: Vec<&str> = match spec {
                 toml::Value::String(c) => vec![c.as_str()],
                 toml::Value::Table(t) => {
                     if let Some(c) = t.get("column") {
                         vec![c.as_str().unwrap()]
                     } else if let Some(cs) = t.get("columns") {
-                        cs.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect()
+                        cs.as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|c| c.as_str().unwrap())
+                            .collect()
                     } else {
                         assert!(t.contains_key("value"), "{path}: {name} names no column");
                         vec![]
@@ -737,7 +971,10 @@ fn manifest_and_mappings_name_real_files_columns_and_canonical_fields() {
             };
             for c in columns {
                 if format == "csv" {
-                    assert!(header.iter().any(|h| h == c), "{path}: no column {c} for {name}");
+                    assert!(
+                        header.iter().any(|h| h == c),
+                        "{path}: no column {c} for {name}"
+                    );
                 } else {
                     assert!(
                         rows.iter().any(|(_, v)| json_path_exists(v, c)),
@@ -750,9 +987,13 @@ fn manifest_and_mappings_name_real_files_columns_and_canonical_fields() {
     assert!(markings.len() >= 4, "markings {markings:?}");
     // Every partner file under the output is in the manifest.
     for key in hash_dir(run.dir.path()).keys() {
-        let partner = !key.starts_with("truth/") && !key.starts_with("mappings/") && key != "manifest.toml";
+        let partner =
+            !key.starts_with("truth/") && !key.starts_with("mappings/") && key != "manifest.toml";
         if partner {
-            assert!(exported.contains(key), "{key} is written but not in the manifest");
+            assert!(
+                exported.contains(key),
+                "{key} is written but not in the manifest"
+            );
         }
     }
     for (path, rows) in &run.summary.files {
@@ -775,15 +1016,26 @@ fn marketplace_actions_and_test_buys_agree_with_the_truth() {
     for (_, r) in &t.rows {
         let counterfeit = items[&r[2]];
         assert_eq!(&r[5] == "FAKE", counterfeit, "{r:?}");
-        if counterfeit { fakes += 1 } else { genuine += 1 }
+        if counterfeit {
+            fakes += 1
+        } else {
+            genuine += 1
+        }
     }
     let t = read_csv(run, "brand-corvid/test_purchases.csv", b',');
     for (_, r) in &t.rows {
         let counterfeit = items[&r[2]];
         assert_eq!(&r[5] == "counterfeit", counterfeit, "{r:?}");
-        if counterfeit { fakes += 1 } else { genuine += 1 }
+        if counterfeit {
+            fakes += 1
+        } else {
+            genuine += 1
+        }
     }
-    assert!(fakes > 0 && genuine > 0, "{fakes} fakes, {genuine} genuine test buys");
+    assert!(
+        fakes > 0 && genuine > 0,
+        "{fakes} fakes, {genuine} genuine test buys"
+    );
     // Suspended accounts come back under new registrations: networks hold more accounts than
     // they started with, and suspensions are outcomes.
     let t = read_csv(run, "mkt-bazaar/actions.csv", b',');

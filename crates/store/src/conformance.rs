@@ -22,8 +22,11 @@ fn shipment(id: &str, descs: &[&str]) -> Record {
 }
 
 fn new(record: Record, line: u64) -> NewRecord {
+    let json = record.canonical_json();
     NewRecord {
-        record,
+        source_id: record.source_id().to_string(),
+        hash: Record::content_hash(&json),
+        json,
         rows: 1,
         line,
         continuation: false,

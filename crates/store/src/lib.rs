@@ -42,7 +42,10 @@ pub enum StoreError {
 /// A record to write, with what the store keeps beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRecord {
-    pub record: Record,
+    pub source_id: String,
+    /// The record's `Record::canonical_json()` and its `Record::content_hash`.
+    pub json: String,
+    pub hash: [u8; 16],
     /// Source rows it came from, for the run's counts.
     pub rows: u64,
     pub line: u64,
@@ -168,17 +171,4 @@ pub trait Store {
     /// A digest of everything stored that is data (records, versions, markings, quarantine),
     /// leaving out what differs between equivalent runs (times, run ids).
     fn digest(&self) -> Result<String, StoreError>;
-}
-
-/// The content hash a record version is compared by: its canonical JSON with its marking.
-pub fn content_hash(json: &str, marking: Marking, group: Option<&str>) -> [u8; 16] {
-    let mut h = blake3::Hasher::new();
-    h.update(json.as_bytes());
-    h.update(b"\0");
-    h.update(marking.as_str().as_bytes());
-    h.update(b"\0");
-    h.update(group.unwrap_or("").as_bytes());
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    out
 }

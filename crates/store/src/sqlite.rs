@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
     FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
-    StoredRecord, content_hash,
+    StoredRecord,
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one.
@@ -40,8 +40,8 @@ CREATE TABLE records (
     run_id INTEGER NOT NULL,
     hash BLOB NOT NULL,
     data TEXT NOT NULL,
-    PRIMARY KEY (org, feed, source_id)
-) WITHOUT ROWID;
+    UNIQUE (org, feed, source_id)
+);
 CREATE TABLE record_versions (
     org TEXT NOT NULL,
     feed TEXT NOT NULL,
@@ -55,8 +55,8 @@ CREATE TABLE record_versions (
     run_id INTEGER NOT NULL,
     hash BLOB NOT NULL,
     data TEXT NOT NULL,
-    PRIMARY KEY (org, feed, source_id, version)
-) WITHOUT ROWID;
+    UNIQUE (org, feed, source_id, version)
+);
 CREATE TABLE quarantine (
     org TEXT NOT NULL,
     feed TEXT NOT NULL,
@@ -222,7 +222,7 @@ impl Store for SqliteStore {
         {
             let mut find = tx
                 .prepare_cached(
-                    "SELECT version, hash, run_id, data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                    "SELECT version, hash, marking, IFNULL(sharing_group, ''), run_id, data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
                 )
                 .map_err(e)?;
             let mut insert = tx
@@ -242,17 +242,23 @@ impl Store for SqliteStore {
                 .map_err(e)?;
             let feed = info.feed.as_str();
             for nr in records {
-                debug_assert_eq!(nr.record.feed(), info.feed);
-                let source_id = nr.record.source_id().to_string();
-                let existing: Option<(i64, Vec<u8>, i64, String)> = find
+                let source_id = nr.source_id;
+                let existing: Option<(i64, Vec<u8>, String, String, i64, String)> = find
                     .query_row(params![info.org, feed, source_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
                     })
                     .optional()
                     .map_err(e)?;
-                let mut record = nr.record;
+                let (mut json, mut hash) = (nr.json, nr.hash);
                 if nr.continuation
-                    && let Some((_, _, _, data)) = &existing
+                    && let Some((_, _, _, _, _, data)) = &existing
                 {
                     // A later row of a record this file already gave: fold it into what is stored.
                     let mut stored: Record =
@@ -261,11 +267,16 @@ impl Store for SqliteStore {
                             key: format!("{}/{feed}/{source_id}", info.org),
                             message: err.to_string(),
                         })?;
-                    stored.absorb(record);
-                    record = stored;
+                    let later: Record =
+                        serde_json::from_str(&json).map_err(|err| StoreError::Corrupt {
+                            path: path.clone(),
+                            key: format!("{}/{feed}/{source_id}", info.org),
+                            message: format!("continuation record: {err}"),
+                        })?;
+                    stored.absorb(later);
+                    json = stored.canonical_json();
+                    hash = Record::content_hash(&json);
                 }
-                let json = serde_json::to_string(&record).expect("records serialise");
-                let hash = content_hash(&json, info.marking, group);
                 match existing {
                     None => {
                         insert
@@ -286,8 +297,14 @@ impl Store for SqliteStore {
                             .map_err(e)?;
                         counts.landed += nr.rows;
                     }
-                    Some((_, old_hash, _, _)) if old_hash == hash => counts.unchanged += nr.rows,
-                    Some((version, _, old_run, _)) => {
+                    Some((_, old_hash, old_marking, old_group, _, _))
+                        if old_hash == hash
+                            && old_marking == marking
+                            && old_group == group.unwrap_or("") =>
+                    {
+                        counts.unchanged += nr.rows
+                    }
+                    Some((version, _, _, _, old_run, _)) => {
                         let same_run = old_run == run.id;
                         let new_version = if same_run { version } else { version + 1 };
                         if !same_run {

@@ -19,8 +19,9 @@ use crate::source::{Plan, RowReader, SourceRow};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incoming {
     pub source_id: String,
-    /// The record's canonical JSON (`Record::canonical_json`) and its content hash.
-    pub json: String,
+    /// The record's stored form (`Record::encode_payload` of its canonical JSON) and the
+    /// content hash of that JSON.
+    pub payload: Vec<u8>,
     pub hash: [u8; 16],
     /// Source rows folded into this record.
     pub rows: u64,
@@ -106,6 +107,8 @@ impl Default for Progress {
 const CHUNK_ROWS: usize = 1024;
 
 /// What a worker makes of a chunk: rows folded into records, and rows that failed.
+// Failed rows are rare; boxing records would cost an allocation on every good row.
+#[allow(clippy::large_enum_variant)]
 enum Mapped {
     Failed {
         line: u64,
@@ -119,7 +122,7 @@ enum Mapped {
         /// a chunk); other records are dropped once serialised.
         record: Option<Record>,
         source_id: String,
-        json: String,
+        payload: Vec<u8>,
         hash: [u8; 16],
     },
 }
@@ -132,7 +135,7 @@ fn serialised(line: u64, rows: u64, record: Record, keep: bool) -> Mapped {
         rows,
         source_id: record.source_id().to_string(),
         record: keep.then_some(record),
-        json,
+        payload: Record::encode_payload(&json),
         hash,
     }
 }
@@ -360,7 +363,7 @@ impl<'a> Grouper<'a> {
                 rows,
                 record,
                 source_id,
-                json,
+                payload,
                 hash,
             } => {
                 self.summary.read += rows;
@@ -380,7 +383,7 @@ impl<'a> Grouper<'a> {
                 self.pending = Some(Pending {
                     incoming: Incoming {
                         source_id,
-                        json,
+                        payload,
                         hash,
                         rows,
                         line,
@@ -398,8 +401,9 @@ impl<'a> Grouper<'a> {
         if let Some(mut p) = self.pending.take() {
             if p.stale {
                 let record = p.record.as_ref().expect("stale records are kept");
-                p.incoming.json = record.canonical_json();
-                p.incoming.hash = Record::content_hash(&p.incoming.json);
+                let json = record.canonical_json();
+                p.incoming.hash = Record::content_hash(&json);
+                p.incoming.payload = Record::encode_payload(&json);
             }
             if !p.incoming.continuation {
                 self.emitted.insert(p.incoming.source_id.clone());

@@ -619,10 +619,10 @@ impl<'m> Plan<'m> {
                             }
                         }
                     }
-                    if per_elem.is_empty() {
-                        if let Some(raw) = finish(f, Vec::new()) {
-                            bag.push(fi, 0, raw);
-                        }
+                    if per_elem.is_empty()
+                        && let Some(raw) = finish(f, Vec::new())
+                    {
+                        bag.push(fi, 0, raw);
                     }
                     for (elem, vals) in per_elem {
                         if let Some(raw) = finish(f, vals) {

@@ -57,7 +57,7 @@ impl Sink for StoreSink<'_> {
             .into_iter()
             .map(|i| NewRecord {
                 source_id: i.source_id,
-                json: i.json,
+                payload: i.payload,
                 hash: i.hash,
                 rows: i.rows,
                 line: i.line,

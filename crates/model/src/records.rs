@@ -306,6 +306,18 @@ impl Record {
         serde_json::to_string(self).expect("records always serialise")
     }
 
+    /// The stored form of canonical JSON: LZ4-compressed, since partner records are wide and
+    /// repetitive and a store spends its time writing bytes.
+    pub fn encode_payload(json: &str) -> Vec<u8> {
+        lz4_flex::compress_prepend_size(json.as_bytes())
+    }
+
+    /// Reads a record back from its stored form.
+    pub fn decode_payload(payload: &[u8]) -> Result<Record, String> {
+        let bytes = lz4_flex::decompress_size_prepended(payload).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    }
+
     /// A 128-bit digest of canonical JSON, by which versions are compared.
     pub fn content_hash(json: &str) -> [u8; 16] {
         let mut out = [0u8; 16];
@@ -500,6 +512,18 @@ mod tests {
         assert_eq!(s.mode.as_deref(), Some("air"));
         let descs: Vec<_> = s.items.iter().map(|i| i.description.as_str()).collect();
         assert_eq!(descs, ["shoes", "bags"]);
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let rec = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            items: vec![line("shoes"), line("bags")],
+            ..Shipment::default()
+        });
+        let payload = Record::encode_payload(&rec.canonical_json());
+        assert_eq!(Record::decode_payload(&payload), Ok(rec));
+        assert!(Record::decode_payload(b"garbage").is_err());
     }
 
     #[test]

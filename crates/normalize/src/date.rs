@@ -49,12 +49,16 @@ enum Parsed {
 /// ("01/02/2024") are an error unless a format says which; impossible dates are errors.
 pub fn date(raw: &str, format: Option<&str>) -> Result<String, NormalizeError> {
     let s = raw.trim();
+    let format = format.filter(|f| !f.trim().is_empty());
     let parsed = format
-        .filter(|f| !f.trim().is_empty())
         .and_then(|f| with_format(s, f))
         .or_else(|| automatic(s));
     match parsed {
         Some(p) => render(p).ok_or_else(|| NormalizeError::Date(raw.to_owned())),
+        None if format.is_some() => Err(NormalizeError::DateFormat(
+            raw.to_owned(),
+            format.unwrap_or_default().to_owned(),
+        )),
         None if looks_ambiguous(s) => Err(NormalizeError::AmbiguousDate(raw.to_owned())),
         None => Err(NormalizeError::Date(raw.to_owned())),
     }
@@ -276,6 +280,18 @@ fn render(p: Parsed) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_value_outside_the_given_format_names_the_format() {
+        assert_eq!(
+            date("31/02/2026 09:00", Some("%d/%m/%Y %H:%M"))
+                .unwrap_err()
+                .to_string(),
+            "not a date in the format %d/%m/%Y %H:%M: \"31/02/2026 09:00\""
+        );
+        // An unambiguous value still reads when it does not fit the format.
+        assert_eq!(date("2026-03-04", Some("%d/%m/%Y")).unwrap(), "2026-03-04");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -28,6 +28,9 @@ pub enum NormalizeError {
     /// A day/month order that cannot be told without a format.
     #[error("ambiguous date, give a format: {0:?}")]
     AmbiguousDate(String),
+    /// A value that fits neither the format the mapping gave nor any unambiguous form.
+    #[error("not a date in the format {1}: {0:?}")]
+    DateFormat(String, String),
     /// A rate table that does not parse or holds an invalid entry.
     #[error("invalid rate table: {0}")]
     RateTable(String),

@@ -26,7 +26,7 @@ fn new(record: Record, line: u64) -> NewRecord {
     NewRecord {
         source_id: record.source_id().to_string(),
         hash: Record::content_hash(&json),
-        json,
+        payload: Record::encode_payload(&json),
         rows: 1,
         line,
         continuation: false,

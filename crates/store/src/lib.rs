@@ -43,8 +43,9 @@ pub enum StoreError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRecord {
     pub source_id: String,
-    /// The record's `Record::canonical_json()` and its `Record::content_hash`.
-    pub json: String,
+    /// `Record::encode_payload` of the record's canonical JSON, and the JSON's
+    /// `Record::content_hash`.
+    pub payload: Vec<u8>,
     pub hash: [u8; 16],
     /// Source rows it came from, for the run's counts.
     pub rows: u64,

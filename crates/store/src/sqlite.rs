@@ -39,7 +39,7 @@ CREATE TABLE records (
     ingested_at TEXT NOT NULL,
     run_id INTEGER NOT NULL,
     hash BLOB NOT NULL,
-    data TEXT NOT NULL,
+    data BLOB NOT NULL,
     UNIQUE (org, feed, source_id)
 );
 CREATE TABLE record_versions (
@@ -54,7 +54,7 @@ CREATE TABLE record_versions (
     ingested_at TEXT NOT NULL,
     run_id INTEGER NOT NULL,
     hash BLOB NOT NULL,
-    data TEXT NOT NULL,
+    data BLOB NOT NULL,
     UNIQUE (org, feed, source_id, version)
 );
 CREATE TABLE quarantine (
@@ -101,7 +101,8 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(e)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(e)?;
-        conn.pragma_update(None, "cache_size", -65536).map_err(e)?;
+        conn.pragma_update(None, "cache_size", -262_144)
+            .map_err(e)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(e)?;
         let mut store = SqliteStore { conn, path };
@@ -156,8 +157,8 @@ impl SqliteStore {
         let marking: Marking = get(4)?
             .parse()
             .map_err(|e: interdict_model::ParseMarkingError| corrupt(e.to_string()))?;
-        let data = get(11)?;
-        let record: Record = serde_json::from_str(&data).map_err(|e| corrupt(e.to_string()))?;
+        let data: Vec<u8> = r.get(11).map_err(|e| self.err(e))?;
+        let record = Record::decode_payload(&data).map_err(corrupt)?;
         Ok(StoredRecord {
             key: RecordKey {
                 org,
@@ -222,7 +223,12 @@ impl Store for SqliteStore {
         {
             let mut find = tx
                 .prepare_cached(
-                    "SELECT version, hash, marking, IFNULL(sharing_group, ''), run_id, data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                    "SELECT version, hash, marking, IFNULL(sharing_group, ''), run_id FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                )
+                .map_err(e)?;
+            let mut data_of = tx
+                .prepare_cached(
+                    "SELECT data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
                 )
                 .map_err(e)?;
             let mut insert = tx
@@ -243,39 +249,30 @@ impl Store for SqliteStore {
             let feed = info.feed.as_str();
             for nr in records {
                 let source_id = nr.source_id;
-                let existing: Option<(i64, Vec<u8>, String, String, i64, String)> = find
+                let existing: Option<(i64, Vec<u8>, String, String, i64)> = find
                     .query_row(params![info.org, feed, source_id], |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                        ))
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                     })
                     .optional()
                     .map_err(e)?;
-                let (mut json, mut hash) = (nr.json, nr.hash);
-                if nr.continuation
-                    && let Some((_, _, _, _, _, data)) = &existing
-                {
+                let (mut payload, mut hash) = (nr.payload, nr.hash);
+                if nr.continuation && existing.is_some() {
                     // A later row of a record this file already gave: fold it into what is stored.
-                    let mut stored: Record =
-                        serde_json::from_str(data).map_err(|err| StoreError::Corrupt {
-                            path: path.clone(),
-                            key: format!("{}/{feed}/{source_id}", info.org),
-                            message: err.to_string(),
-                        })?;
-                    let later: Record =
-                        serde_json::from_str(&json).map_err(|err| StoreError::Corrupt {
-                            path: path.clone(),
-                            key: format!("{}/{feed}/{source_id}", info.org),
-                            message: format!("continuation record: {err}"),
-                        })?;
+                    let corrupt = |message: String| StoreError::Corrupt {
+                        path: path.clone(),
+                        key: format!("{}/{feed}/{source_id}", info.org),
+                        message,
+                    };
+                    let data: Vec<u8> = data_of
+                        .query_row(params![info.org, feed, source_id], |r| r.get(0))
+                        .map_err(e)?;
+                    let mut stored = Record::decode_payload(&data).map_err(corrupt)?;
+                    let later = Record::decode_payload(&payload)
+                        .map_err(|m| corrupt(format!("continuation record: {m}")))?;
                     stored.absorb(later);
-                    json = stored.canonical_json();
+                    let json = stored.canonical_json();
                     hash = Record::content_hash(&json);
+                    payload = Record::encode_payload(&json);
                 }
                 match existing {
                     None => {
@@ -292,19 +289,19 @@ impl Store for SqliteStore {
                                 info.started_at,
                                 run.id,
                                 &hash[..],
-                                json
+                                payload
                             ])
                             .map_err(e)?;
                         counts.landed += nr.rows;
                     }
-                    Some((_, old_hash, old_marking, old_group, _, _))
+                    Some((_, old_hash, old_marking, old_group, _))
                         if old_hash == hash
                             && old_marking == marking
                             && old_group == group.unwrap_or("") =>
                     {
                         counts.unchanged += nr.rows
                     }
-                    Some((version, _, _, _, old_run, _)) => {
+                    Some((version, _, _, _, old_run)) => {
                         let same_run = old_run == run.id;
                         let new_version = if same_run { version } else { version + 1 };
                         if !same_run {
@@ -325,7 +322,7 @@ impl Store for SqliteStore {
                                 info.started_at,
                                 run.id,
                                 &hash[..],
-                                json
+                                payload
                             ])
                             .map_err(e)?;
                         if same_run && version == 1 {

@@ -73,7 +73,19 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         world.display(),
         started.elapsed().as_secs_f64()
     );
-    let _ = summary;
+    println!(
+        "   {} shipments ({} counterfeit, {} inspected, {} seized as counterfeit), {} seller accounts, {} listings",
+        summary.shipments,
+        summary.counterfeit_shipments,
+        summary.inspections,
+        summary.seized_counterfeit,
+        summary.sellers,
+        summary.listings
+    );
+    println!(
+        "   {} party records from {} real people and companies, {} counterfeit networks among them; {} rows corrupted on purpose",
+        summary.party_records, summary.true_actors, summary.networks, summary.corrupted_rows
+    );
 
     if let Some(dir) = db.parent() {
         std::fs::create_dir_all(dir)?;

@@ -149,25 +149,7 @@ pub fn ingest_export(
     reports: Option<&Path>,
     quiet: bool,
 ) -> Result<ExportSummary> {
-    let mapping = match &export.mapping {
-        Some(p) => Mapping::load(p)?,
-        None => Mapping::identity(
-            export
-                .feed
-                .context("--feed is needed when no --mapping is given")?,
-        ),
-    };
-    if let Some(feed) = export.feed
-        && feed != mapping.feed
-    {
-        bail!(
-            "{}: mapping {} is for the {} feed, but the export is named as {}",
-            export.path.display(),
-            mapping.origin,
-            mapping.feed,
-            feed
-        );
-    }
+    let mapping = load_mapping(export)?;
     let feed = mapping.feed;
     let marking = match export.marking {
         Some(m) => m,

@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use interdict_model::{Feed, Marking};
 use interdict_store::{SqliteStore, Store};
 
-use crate::{demo, ingest_cmd, report};
+use crate::{demo, ingest_cmd, report, resolve_cmd};
 
 /// interdict: counterfeit-intelligence fusion and interdiction.
 #[derive(Debug, Parser)]
@@ -32,9 +32,115 @@ enum Command {
     Simulate(SimulateArgs),
     /// Simulate an operation and run every stage on it: the quickest way to see interdict work.
     Demo(DemoArgs),
+    /// Resolve every party record into actors across partners (trains or loads the model).
+    Resolve(ResolveArgs),
+    /// Compare two party records field by field under the resolution model.
+    Explain(ExplainArgs),
+    /// Measure accuracy against a ground truth.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Write derived data out.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Print a digest of the store's data (records, versions, markings, quarantine).
     #[command(hide = true)]
     Digest(DbJson),
+    /// Time incremental resolution: hold records out, resolve the rest, add them one by one.
+    #[command(hide = true)]
+    BenchIncremental(BenchIncrementalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Match probability two records need to be one actor.
+    #[arg(long, default_value_t = 0.9)]
+    pub threshold: f64,
+    /// Largest group of records sharing a key that is compared all against all; larger groups
+    /// are compared between name neighbours only.
+    #[arg(long, default_value_t = 1000)]
+    pub hub_limit: usize,
+    /// A value shared by records of this many different names (none holding half) is a hub.
+    #[arg(long, default_value_t = 5)]
+    pub hub_names: usize,
+    /// Train a new model even when one is saved.
+    #[arg(long)]
+    pub retrain: bool,
+    /// Resolve only records without an actor yet, against the saved actors, model frozen.
+    #[arg(long, conflicts_with = "retrain")]
+    pub incremental: bool,
+    /// Print the saved model's parameters and stop.
+    #[arg(long)]
+    pub show_model: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    /// A party record as ORG/FEED/SOURCE_ID (shipment parties: ORG/shipments/ID#consignee).
+    pub record_a: String,
+    pub record_b: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Pairwise and B-cubed precision, recall and F1 of the saved resolution.
+    Resolve {
+        #[arg(long)]
+        db: PathBuf,
+        /// CSV of org,feed,source_id,true_id.
+        #[arg(long)]
+        truth: PathBuf,
+        /// Score this CSV of org,feed,source_id,actor_id (another tool's output) instead of
+        /// the store's resolution.
+        #[arg(long)]
+        predicted: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// org,feed,source_id,actor_id for every party record.
+    Actors {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The comparison values of every party record, one row each (for other linkage tools).
+    Parties {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BenchIncrementalArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Records held out and then added one at a time.
+    #[arg(long, default_value_t = 1000)]
+    pub holdout: usize,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +240,28 @@ pub fn open_store(path: &std::path::Path) -> Result<SqliteStore> {
     SqliteStore::open(path).with_context(|| format!("opening store {}", path.display()))
 }
 
+/// Runs `f` on the named file, or on standard output.
+fn with_output(
+    path: Option<&std::path::Path>,
+    f: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<ExitCode> {
+    match path {
+        Some(p) => {
+            let file = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            f(&mut w)?;
+            std::io::Write::flush(&mut w).with_context(|| format!("writing {}", p.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            f(&mut w)?;
+            std::io::Write::flush(&mut w)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest_cmd::run(args),
@@ -187,6 +315,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Resolve(a) => resolve_cmd::run(a),
+        Command::Explain(a) => {
+            let store = open_store(&a.db)?;
+            resolve_cmd::explain(&store, &a.record_a, &a.record_b, a.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Resolve {
+            db,
+            truth,
+            predicted,
+            json,
+        }) => {
+            let store = open_store(&db)?;
+            let (e, missing) = resolve_cmd::eval_resolution(&store, &truth, predicted.as_deref())?;
+            resolve_cmd::print_eval(&e, missing, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(ExportCommand::Actors { db, format: ExportFormat::Csv, out }) => {
+            let store = open_store(&db)?;
+            with_output(out.as_deref(), |w| resolve_cmd::export_actors(&store, w))
+        }
+        Command::Export(ExportCommand::Parties { db, format: ExportFormat::Csv, out }) => {
+            let store = open_store(&db)?;
+            with_output(out.as_deref(), |w| resolve_cmd::export_parties(&store, w))
+        }
+        Command::BenchIncremental(a) => resolve_cmd::bench_incremental(&a),
         Command::Demo(a) => {
             if a.serve {
                 bail!("--serve needs the server, which this build does not have yet");

@@ -4,6 +4,7 @@ mod cli;
 mod demo;
 mod ingest_cmd;
 mod report;
+mod resolve_cmd;
 
 use std::process::ExitCode;
 

@@ -288,6 +288,26 @@ pub fn digest_ignores_times_and_run_ids(a: &mut dyn Store, b: &mut dyn Store) {
     assert_ne!(a.digest().unwrap(), b.digest().unwrap());
 }
 
+pub fn derived_outputs_are_replaced_and_kept_out_of_the_digest(s: &mut dyn Store) {
+    assert_eq!(s.get_derived("resolution").unwrap(), None);
+    let before = s.digest().unwrap();
+    s.put_derived("resolution", b"first", "2026-12-01T00:00:00Z")
+        .unwrap();
+    s.put_derived("model", &[0, 1, 2, 255], "2026-12-01T00:00:00Z")
+        .unwrap();
+    s.put_derived("resolution", b"second", "2026-12-01T00:01:00Z")
+        .unwrap();
+    assert_eq!(
+        s.get_derived("resolution").unwrap().as_deref(),
+        Some(&b"second"[..])
+    );
+    assert_eq!(
+        s.get_derived("model").unwrap().as_deref(),
+        Some(&[0u8, 1, 2, 255][..])
+    );
+    assert_eq!(s.digest().unwrap(), before);
+}
+
 /// Instantiates every conformance test for a backend; `$make` must evaluate to a fresh store.
 #[macro_export]
 macro_rules! store_conformance_suite {
@@ -332,6 +352,10 @@ macro_rules! store_conformance_suite {
             #[test]
             fn digest_ignores_times_and_run_ids() {
                 c::digest_ignores_times_and_run_ids(&mut $make, &mut $make);
+            }
+            #[test]
+            fn derived_outputs_are_replaced_and_kept_out_of_the_digest() {
+                c::derived_outputs_are_replaced_and_kept_out_of_the_digest(&mut $make);
             }
         }
     };

@@ -172,4 +172,9 @@ pub trait Store {
     /// A digest of everything stored that is data (records, versions, markings, quarantine),
     /// leaving out what differs between equivalent runs (times, run ids).
     fn digest(&self) -> Result<String, StoreError>;
+    /// Keeps an output derived from the records (a resolution, a trained model) under a name,
+    /// replacing what was there; recomputable, so not part of the digest.
+    fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError>;
+    /// The derived output kept under a name.
+    fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }

@@ -74,6 +74,12 @@ CREATE TABLE marking_defaults (
     marking TEXT NOT NULL,
     PRIMARY KEY (org, feed)
 ) WITHOUT ROWID;
+"#, r#"
+CREATE TABLE derived (
+    name TEXT PRIMARY KEY,
+    data BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+);
 "#];
 
 pub struct SqliteStore {
@@ -649,5 +655,25 @@ impl Store for SqliteStore {
             h.update(text.as_bytes());
         }
         Ok(h.finalize().to_hex().to_string())
+    }
+
+    fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO derived (name, data, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                params![name, data, updated_at],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.conn
+            .query_row("SELECT data FROM derived WHERE name = ?1", params![name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
     }
 }

@@ -1,0 +1,407 @@
+//! Candidate pairs: which records are worth comparing at all.
+//!
+//! Every record gets several blocking keys at once: its exact identifiers (e-mail identity,
+//! E.164 phone, bank account, tax id, account id), its name key, its address and building keys,
+//! and MinHash/LSH bands over the name's character trigrams so that misspelt names still meet.
+//! Records sharing a key are compared pairwise while the key's group is small. A group larger
+//! than the block limit is compared only between neighbours in name order (a sorted-neighbourhood
+//! window), so one prolific actor cannot explode the candidate set. A value carried by records of
+//! many different names (a forwarder's warehouse, a shared call-centre number) is a hub: it makes
+//! no candidate pairs, its agreement counts for nothing in the model, and it is reported.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashSet, FxHasher};
+use serde::{Deserialize, Serialize};
+
+use crate::features::{Features, Tag};
+
+/// Blocking and hub settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BlockingConfig {
+    /// Largest group of records sharing one key that is compared all against all.
+    pub block_limit: usize,
+    /// A value shared by records of at least this many different names, none of which holds
+    /// half of them, is a hub.
+    pub hub_names: usize,
+    /// Neighbours each record is compared with inside a group over the block limit.
+    pub window: usize,
+    /// MinHash bands and rows per band over name trigrams.
+    pub bands: usize,
+    pub rows: usize,
+}
+
+impl Default for BlockingConfig {
+    fn default() -> Self {
+        BlockingConfig {
+            block_limit: 1000,
+            hub_names: 5,
+            window: 4,
+            bands: 4,
+            rows: 3,
+        }
+    }
+}
+
+/// What a blocking key is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    Email,
+    Phone,
+    Bank,
+    TaxId,
+    Account,
+    Address,
+    Building,
+    Name,
+    NameBand,
+}
+
+impl KeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Email => "email",
+            KeyKind::Phone => "phone",
+            KeyKind::Bank => "bank_account",
+            KeyKind::TaxId => "tax_id",
+            KeyKind::Account => "account_id",
+            KeyKind::Address => "address",
+            KeyKind::Building => "building",
+            KeyKind::Name => "name",
+            KeyKind::NameBand => "name_band",
+        }
+    }
+
+    /// Whether a shared value of this kind can be a hub (names and name bands are not values
+    /// an unrelated party would share on purpose).
+    pub fn can_be_hub(self) -> bool {
+        !matches!(self, KeyKind::Name | KeyKind::NameBand)
+    }
+}
+
+/// One blocking key of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BlockKey {
+    /// The value's hash as the comparison sees it (so hub values can be neutralised there).
+    pub value: u64,
+    pub kind: KeyKind,
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut h = FxHasher::default();
+    a.hash(&mut h);
+    b.hash(&mut h);
+    h.finish()
+}
+
+/// Character-trigram MinHash signature bands of a name key.
+fn name_bands(key: &str, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() < 4 {
+        return;
+    }
+    let n = cfg.bands * cfg.rows;
+    let mut mins = vec![u64::MAX; n];
+    for w in chars.windows(3) {
+        let mut h = FxHasher::default();
+        w.hash(&mut h);
+        let base = h.finish();
+        for (s, m) in mins.iter_mut().enumerate() {
+            let v = mix(base, s as u64 + 1);
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    for b in 0..cfg.bands {
+        let mut h = FxHasher::default();
+        (Tag::NameBand as u8, b).hash(&mut h);
+        mins[b * cfg.rows..(b + 1) * cfg.rows].hash(&mut h);
+        out.push(BlockKey {
+            value: h.finish().max(1),
+            kind: KeyKind::NameBand,
+        });
+    }
+}
+
+/// The blocking keys of one record.
+pub fn keys(f: &Features, cfg: &BlockingConfig) -> Vec<BlockKey> {
+    let mut out = Vec::with_capacity(16);
+    let mut add = |value: u64, kind: KeyKind| {
+        if value != 0 {
+            out.push(BlockKey { value, kind });
+        }
+    };
+    f.emails.iter().for_each(|e| add(e.identity, KeyKind::Email));
+    f.phones.iter().for_each(|p| add(p.full, KeyKind::Phone));
+    f.banks.iter().for_each(|&v| add(v, KeyKind::Bank));
+    f.tax_ids.iter().for_each(|&v| add(v, KeyKind::TaxId));
+    f.accounts.iter().for_each(|&v| add(v, KeyKind::Account));
+    for a in &f.addresses {
+        add(a.full, KeyKind::Address);
+        add(a.building, KeyKind::Building);
+    }
+    for n in &f.names {
+        add(n.key_hash, KeyKind::Name);
+    }
+    for n in &f.names {
+        name_bands(&n.key, cfg, &mut out);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A value shared by records of many different names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hub {
+    pub kind: KeyKind,
+    pub value: u64,
+    /// Records that carry it.
+    pub records: usize,
+    /// Different names among them.
+    pub names: usize,
+    /// One record that carries it (an index into the input), to show the value from.
+    pub example: u32,
+}
+
+/// What blocking found.
+#[derive(Debug, Clone, Default)]
+pub struct Blocks {
+    /// Candidate pairs `(i, j)` with `i < j`, sorted and unique.
+    pub pairs: Vec<(u32, u32)>,
+    pub hubs: Vec<Hub>,
+    /// Hub value hashes, for the comparison to ignore.
+    pub hub_values: FxHashSet<u64>,
+    /// Groups over the block limit that were compared by window, hubs aside.
+    pub windowed_groups: usize,
+}
+
+/// How a group of records sharing one key is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupPlan {
+    /// All against all.
+    AllPairs,
+    /// Neighbours in name order only.
+    Window,
+    /// Not at all: a hub.
+    Hub { names: usize },
+}
+
+/// Decides how to compare a group, from the name key hashes of its records.
+pub fn plan_group(kind: KeyKind, name_hashes: &mut [u64], cfg: &BlockingConfig) -> GroupPlan {
+    let n = name_hashes.len();
+    if kind.can_be_hub() && n >= cfg.hub_names {
+        name_hashes.sort_unstable();
+        let (mut distinct, mut top, mut run) = (0usize, 0usize, 0usize);
+        for (i, h) in name_hashes.iter().enumerate() {
+            if i == 0 || *h != name_hashes[i - 1] {
+                distinct += 1;
+                run = 0;
+            }
+            run += 1;
+            top = top.max(run);
+        }
+        if distinct >= cfg.hub_names && top * 2 < n {
+            return GroupPlan::Hub { names: distinct };
+        }
+    }
+    if n > cfg.block_limit {
+        GroupPlan::Window
+    } else {
+        GroupPlan::AllPairs
+    }
+}
+
+/// The name a record is ordered by inside a windowed group, and its first identifiers as
+/// tie-breakers so that near-identical records end up side by side.
+fn window_order(f: &Features) -> (u64, u64, u64) {
+    (
+        f.names.first().map_or(0, |n| n.key_hash),
+        f.addresses.first().map_or(0, |a| a.full),
+        f.emails
+            .first()
+            .map_or_else(|| f.phones.first().map_or(0, |p| p.full), |e| e.identity),
+    )
+}
+
+/// Blocks every record and returns the candidate pairs and the hubs.
+pub fn block(features: &[Features], cfg: &BlockingConfig) -> Blocks {
+    let mut entries: Vec<(BlockKey, u32)> = features
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, f)| keys(f, cfg).into_iter().map(move |k| (k, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+
+    // Group boundaries.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=entries.len() {
+        if i == entries.len() || entries[i].0 != entries[start].0 {
+            if i - start >= 2 {
+                groups.push((start, i));
+            }
+            start = i;
+        }
+    }
+
+    let planned: Vec<(GroupPlan, Vec<u64>)> = groups
+        .par_iter()
+        .map(|&(s, e)| {
+            let kind = entries[s].0.kind;
+            let mut names: Vec<u64> = entries[s..e]
+                .iter()
+                .map(|&(_, i)| features[i as usize].names.first().map_or(0, |n| n.key_hash))
+                .collect();
+            let plan = plan_group(kind, &mut names, cfg);
+            let mut pairs = Vec::new();
+            let members = entries[s..e].iter().map(|&(_, i)| i);
+            match plan {
+                GroupPlan::AllPairs => {
+                    let m: Vec<u32> = members.collect();
+                    for a in 0..m.len() {
+                        for b in a + 1..m.len() {
+                            pairs.push(pair_code(m[a], m[b]));
+                        }
+                    }
+                }
+                GroupPlan::Window => {
+                    let mut m: Vec<u32> = members.collect();
+                    m.sort_unstable_by_key(|&i| (window_order(&features[i as usize]), i));
+                    for a in 0..m.len() {
+                        for b in a + 1..(a + 1 + cfg.window).min(m.len()) {
+                            pairs.push(pair_code(m[a], m[b]));
+                        }
+                    }
+                }
+                GroupPlan::Hub { .. } => {}
+            }
+            (plan, pairs)
+        })
+        .collect();
+
+    let mut blocks = Blocks::default();
+    let mut codes: Vec<u64> = Vec::new();
+    for (&(s, e), (plan, pairs)) in groups.iter().zip(planned) {
+        match plan {
+            GroupPlan::Hub { names } => {
+                let key = entries[s].0;
+                blocks.hub_values.insert(key.value);
+                blocks.hubs.push(Hub {
+                    kind: key.kind,
+                    value: key.value,
+                    records: e - s,
+                    names,
+                    example: entries[s].1,
+                });
+            }
+            GroupPlan::Window => blocks.windowed_groups += 1,
+            GroupPlan::AllPairs => {}
+        }
+        codes.extend(pairs);
+    }
+    codes.par_sort_unstable();
+    codes.dedup();
+    blocks.pairs = codes
+        .into_iter()
+        .map(|c| ((c >> 32) as u32, c as u32))
+        .collect();
+    blocks
+        .hubs
+        .sort_by(|a, b| b.records.cmp(&a.records).then(a.value.cmp(&b.value)));
+    blocks
+}
+
+fn pair_code(a: u32, b: u32) -> u64 {
+    let (i, j) = if a < b { (a, b) } else { (b, a) };
+    (u64::from(i) << 32) | u64::from(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::{Address, Party};
+
+    fn person(name: &str, email: Option<&str>, addr: Option<&str>) -> Features {
+        Features::of(&Party {
+            name: Some(name.into()),
+            emails: email.map(|e| vec![e.into()]).unwrap_or_default(),
+            addresses: addr
+                .map(|a| {
+                    vec![Address {
+                        text: a.into(),
+                        postcode: Some("SL3 0EY".into()),
+                        country: Some("GB".into()),
+                        ..Address::default()
+                    }]
+                })
+                .unwrap_or_default(),
+            ..Party::default()
+        })
+    }
+
+    #[test]
+    fn shared_identifiers_and_misspelt_names_meet() {
+        let f = vec![
+            person("Mohammed Harrison", Some("mh@gmail.com"), None),
+            person("Mohammed Harriosn", None, None),
+            person("Someone Else", Some("mh@gmail.com"), None),
+            person("Nobody Related", None, None),
+        ];
+        let b = block(&f, &BlockingConfig::default());
+        assert!(b.pairs.contains(&(0, 1)), "misspelt name meets by LSH: {:?}", b.pairs);
+        assert!(b.pairs.contains(&(0, 2)), "shared e-mail");
+        assert!(!b.pairs.iter().any(|&(i, j)| i == 3 || j == 3));
+        assert!(b.hubs.is_empty());
+    }
+
+    #[test]
+    fn a_warehouse_shared_by_many_names_is_a_hub_and_makes_no_pairs() {
+        let names = ["Liam Robinson", "Emily Morris", "Oliver Taylor", "Ava Patel", "Noah Khan", "Mia Jones"];
+        let f: Vec<Features> = names
+            .iter()
+            .map(|n| person(n, None, Some("7 Manor Lane, Slough")))
+            .collect();
+        let b = block(&f, &BlockingConfig::default());
+        assert!(b.pairs.is_empty(), "{:?}", b.pairs);
+        let kinds: Vec<KeyKind> = b.hubs.iter().map(|h| h.kind).collect();
+        assert_eq!(kinds, vec![KeyKind::Address, KeyKind::Building]);
+        assert_eq!(b.hubs[0].records, 6);
+        assert_eq!(b.hubs[0].names, 6);
+        assert!(b.hub_values.contains(&f[0].addresses[0].full));
+    }
+
+    #[test]
+    fn one_prolific_actor_is_windowed_not_exploded_and_not_a_hub() {
+        let cfg = BlockingConfig {
+            block_limit: 10,
+            ..BlockingConfig::default()
+        };
+        let f: Vec<Features> = (0..100)
+            .map(|_| person("Swift Customs Services Ltd", Some("imports@swift.example"), Some("160 Stanley Street")))
+            .collect();
+        let b = block(&f, &cfg);
+        assert!(b.hubs.is_empty());
+        assert!(b.windowed_groups >= 1);
+        // Each record meets at most `window` later neighbours: 4 * 100 pairs at most, not 4,950.
+        assert!(b.pairs.len() <= 400, "{}", b.pairs.len());
+        // The window still chains every record to the next.
+        for i in 0..99u32 {
+            assert!(b.pairs.contains(&(i, i + 1)));
+        }
+    }
+
+    #[test]
+    fn a_family_address_under_the_hub_names_is_compared() {
+        let f = vec![
+            person("Liam Robinson", None, Some("7 Manor Lane")),
+            person("Emma Robinson", None, Some("7 Manor Lane")),
+        ];
+        let b = block(&f, &BlockingConfig::default());
+        assert_eq!(b.pairs, vec![(0, 1)]);
+        assert!(b.hubs.is_empty());
+    }
+}

@@ -1,0 +1,383 @@
+//! What a party record is compared on, derived once per record.
+//!
+//! Exact-match values are kept as 64-bit hashes (tagged by field, so an e-mail never equals a
+//! phone); names keep their folded key as text because they are compared by edit similarity.
+
+use std::hash::{Hash, Hasher};
+
+use interdict_model::{Party, PartyKind};
+use interdict_normalize::address::address_key;
+use interdict_normalize::email::email_identity;
+use interdict_normalize::name::name_parts;
+use rustc_hash::FxHasher;
+
+/// A name in comparison form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameFeature {
+    /// Folded tokens without the legal form, sorted and joined by spaces.
+    pub key: String,
+    pub key_hash: u64,
+    /// Hashes of the tokens, sorted and deduplicated.
+    pub tokens: Vec<u64>,
+}
+
+/// An address in comparison form: every part hashed, 0 when absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressFeature {
+    /// The whole key: country, postcode or city, house number, street.
+    pub full: u64,
+    /// Country and postcode (or city when no postcode is known).
+    pub place: u64,
+    /// Place and house number.
+    pub building: u64,
+    /// Street tokens and house number, whatever the place.
+    pub street: u64,
+}
+
+/// An e-mail in comparison form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmailFeature {
+    /// The mailbox identity (`+tags` and Gmail dots removed).
+    pub identity: u64,
+    /// The local part alone, so `li.wei@qq.com` and `li.wei@163.com` are close.
+    pub local: u64,
+}
+
+/// A phone in comparison form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhoneFeature {
+    pub full: u64,
+    /// The last seven digits: the subscriber number whatever the country prefix said.
+    pub tail: u64,
+}
+
+/// Everything a party record is compared on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Features {
+    pub kind: Option<PartyKind>,
+    /// The legal or full name first, then a display name that differs from it.
+    pub names: Vec<NameFeature>,
+    pub emails: Vec<EmailFeature>,
+    pub phones: Vec<PhoneFeature>,
+    pub addresses: Vec<AddressFeature>,
+    pub banks: Vec<u64>,
+    pub tax_ids: Vec<u64>,
+    pub accounts: Vec<u64>,
+    /// ISO 3166-1 alpha-2 as two bytes, 0 when unknown.
+    pub country: u16,
+}
+
+/// Field tags mixed into value hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Tag {
+    Name = 1,
+    NameToken,
+    Email,
+    EmailLocal,
+    Phone,
+    PhoneTail,
+    Address,
+    Place,
+    Building,
+    Street,
+    Bank,
+    TaxId,
+    Account,
+    NameBand,
+}
+
+/// The hash of a tagged value; never 0, so 0 can mean "absent".
+pub fn value_hash(tag: Tag, value: &str) -> u64 {
+    let mut h = FxHasher::default();
+    (tag as u8).hash(&mut h);
+    value.hash(&mut h);
+    h.finish().max(1)
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+/// The comparison values of a party as text: what [`Features`] hashes, what explanations show
+/// and what a flat export for other tools carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Values {
+    pub kind: Option<PartyKind>,
+    /// Name keys (sorted folded tokens without legal form) with their tokens.
+    pub names: Vec<(String, Vec<String>)>,
+    /// (mailbox identity, local part).
+    pub emails: Vec<(String, String)>,
+    /// (digits, last seven digits).
+    pub phones: Vec<(String, String)>,
+    pub addresses: Vec<AddressValues>,
+    pub banks: Vec<String>,
+    pub tax_ids: Vec<String>,
+    pub accounts: Vec<String>,
+    pub country: Option<String>,
+}
+
+/// An address's comparison parts as text; empty when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddressValues {
+    pub full: String,
+    pub place: String,
+    pub building: String,
+    pub street: String,
+}
+
+impl Values {
+    /// The comparison values of a party as it was stored (already normalised by ingest).
+    pub fn of(party: &Party) -> Values {
+        let mut v = Values {
+            kind: party.kind,
+            country: party.country.clone().filter(|c| c.len() == 2),
+            ..Values::default()
+        };
+        for raw in [party.name.as_deref(), party.display_name.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            let parts = name_parts(raw);
+            if !parts.key.is_empty() && !v.names.iter().any(|(k, _)| *k == parts.key) {
+                v.names.push((parts.key, parts.tokens));
+            }
+        }
+        for e in &party.emails {
+            let identity = email_identity(e);
+            let local = identity.split('@').next().unwrap_or("").to_owned();
+            push_unique(&mut v.emails, (identity, local));
+        }
+        for p in &party.phones {
+            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() < 6 {
+                continue;
+            }
+            let tail = digits[digits.len().saturating_sub(7)..].to_owned();
+            push_unique(&mut v.phones, (digits, tail));
+        }
+        for a in &party.addresses {
+            if a.is_empty() {
+                continue;
+            }
+            let k = address_key(a, party.country.as_deref());
+            let place = k.postcode.as_deref().or(k.city.as_deref());
+            let country = k.country.as_deref().unwrap_or("");
+            let street = k.street.join(" ");
+            let house = k.house_number.as_deref();
+            push_unique(
+                &mut v.addresses,
+                AddressValues {
+                    full: k.key(),
+                    place: place.map_or_else(String::new, |p| format!("{country}|{p}")),
+                    building: match (place, house) {
+                        (Some(p), Some(h)) => format!("{country}|{p}|{h}"),
+                        _ => String::new(),
+                    },
+                    street: match house {
+                        Some(h) if !street.is_empty() => format!("{country}|{h}|{street}"),
+                        _ => String::new(),
+                    },
+                },
+            );
+        }
+        for b in &party.bank_accounts {
+            push_unique(&mut v.banks, b.clone());
+        }
+        for t in &party.tax_ids {
+            push_unique(&mut v.tax_ids, t.clone());
+        }
+        if let Some(a) = &party.account_id {
+            push_unique(&mut v.accounts, a.clone());
+        }
+        v
+    }
+
+    /// The text of a hashed value of this party, for showing a hub or an agreement.
+    pub fn find(&self, value: u64) -> Option<String> {
+        let h = |tag: Tag, s: &str| (!s.is_empty() && value_hash(tag, s) == value).then(|| s.to_owned());
+        self.names
+            .iter()
+            .find_map(|(k, _)| h(Tag::Name, k))
+            .or_else(|| self.emails.iter().find_map(|(e, _)| h(Tag::Email, e)))
+            .or_else(|| self.phones.iter().find_map(|(p, _)| h(Tag::Phone, &format!("+{p}"))))
+            .or_else(|| {
+                self.addresses.iter().find_map(|a| {
+                    h(Tag::Address, &a.full)
+                        .or_else(|| h(Tag::Building, &a.building))
+                        .or_else(|| h(Tag::Place, &a.place))
+                })
+            })
+            .or_else(|| self.banks.iter().find_map(|b| h(Tag::Bank, b)))
+            .or_else(|| self.tax_ids.iter().find_map(|t| h(Tag::TaxId, t)))
+            .or_else(|| self.accounts.iter().find_map(|a| h(Tag::Account, a)))
+    }
+}
+
+fn hash_or_zero(tag: Tag, s: &str) -> u64 {
+    if s.is_empty() { 0 } else { value_hash(tag, s) }
+}
+
+impl Features {
+    /// The comparison form of a party as it was stored (values already normalised by ingest).
+    pub fn of(party: &Party) -> Features {
+        Features::from_values(&Values::of(party))
+    }
+
+    pub fn from_values(v: &Values) -> Features {
+        let mut f = Features {
+            kind: v.kind,
+            ..Features::default()
+        };
+        for (key, tokens) in &v.names {
+            let mut t: Vec<u64> = tokens.iter().map(|t| value_hash(Tag::NameToken, t)).collect();
+            t.sort_unstable();
+            t.dedup();
+            f.names.push(NameFeature {
+                key: key.clone(),
+                key_hash: value_hash(Tag::Name, key),
+                tokens: t,
+            });
+        }
+        for (identity, local) in &v.emails {
+            push_unique(
+                &mut f.emails,
+                EmailFeature {
+                    identity: value_hash(Tag::Email, identity),
+                    local: value_hash(Tag::EmailLocal, local),
+                },
+            );
+        }
+        for (digits, tail) in &v.phones {
+            push_unique(
+                &mut f.phones,
+                PhoneFeature {
+                    full: value_hash(Tag::Phone, &format!("+{digits}")),
+                    tail: value_hash(Tag::PhoneTail, tail),
+                },
+            );
+        }
+        for a in &v.addresses {
+            push_unique(
+                &mut f.addresses,
+                AddressFeature {
+                    full: hash_or_zero(Tag::Address, &a.full),
+                    place: hash_or_zero(Tag::Place, &a.place),
+                    building: hash_or_zero(Tag::Building, &a.building),
+                    street: hash_or_zero(Tag::Street, &a.street),
+                },
+            );
+        }
+        f.banks = v.banks.iter().map(|b| value_hash(Tag::Bank, b)).collect();
+        f.tax_ids = v.tax_ids.iter().map(|t| value_hash(Tag::TaxId, t)).collect();
+        f.accounts = v.accounts.iter().map(|a| value_hash(Tag::Account, a)).collect();
+        f.country = v
+            .country
+            .as_deref()
+            .map_or(0, |c| u16::from_le_bytes([c.as_bytes()[0], c.as_bytes()[1]]));
+        f
+    }
+
+    /// Whether there is anything to compare at all.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+            && self.emails.is_empty()
+            && self.phones.is_empty()
+            && self.addresses.is_empty()
+            && self.banks.is_empty()
+            && self.tax_ids.is_empty()
+            && self.accounts.is_empty()
+    }
+
+    /// The name key blocking and windows sort by ("" when nameless).
+    pub fn sort_name(&self) -> &str {
+        self.names.first().map_or("", |n| n.key.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::Address;
+
+    fn party(name: &str) -> Party {
+        Party {
+            name: Some(name.into()),
+            ..Party::default()
+        }
+    }
+
+    #[test]
+    fn names_agree_whatever_the_order_case_and_legal_form() {
+        let a = Features::of(&party("Zhang Wei Trading Co., Ltd."));
+        let b = Features::of(&party("WEI ZHANG TRADING"));
+        assert_eq!(a.names[0].key, "trading wei zhang");
+        assert_eq!(a.names[0].key_hash, b.names[0].key_hash);
+        assert_eq!(a.names[0].tokens, b.names[0].tokens);
+    }
+
+    #[test]
+    fn display_name_is_a_second_name_only_when_different() {
+        let mut p = party("Atlas Technology Ltd");
+        p.display_name = Some("Atlas Outlet".into());
+        assert_eq!(Features::of(&p).names.len(), 2);
+        p.display_name = Some("ATLAS TECHNOLOGY".into());
+        assert_eq!(Features::of(&p).names.len(), 1);
+    }
+
+    #[test]
+    fn emails_keep_identity_and_local_part() {
+        let mut p = party("x");
+        p.emails = vec!["j.smith+shop@googlemail.com".into(), "jsmith@gmail.com".into()];
+        let f = Features::of(&p);
+        assert_eq!(f.emails.len(), 1, "both are one mailbox");
+        let mut q = party("x");
+        q.emails = vec!["jsmith@qq.com".into()];
+        let g = Features::of(&q);
+        assert_ne!(f.emails[0].identity, g.emails[0].identity);
+        assert_eq!(f.emails[0].local, g.emails[0].local);
+    }
+
+    #[test]
+    fn phones_shorter_than_six_digits_are_ignored_and_tails_compare() {
+        let mut p = party("x");
+        p.phones = vec!["+447700900123".into(), "0000".into()];
+        let f = Features::of(&p);
+        assert_eq!(f.phones.len(), 1);
+        let mut q = party("x");
+        q.phones = vec!["+337700900123".into()];
+        let g = Features::of(&q);
+        assert_ne!(f.phones[0].full, g.phones[0].full);
+        assert_eq!(f.phones[0].tail, g.phones[0].tail);
+    }
+
+    #[test]
+    fn split_and_one_line_addresses_share_their_key() {
+        let mut a = party("x");
+        a.addresses = vec![Address {
+            text: "164 Albert Lane, Flat 7".into(),
+            city: Some("Bradford".into()),
+            postcode: Some("BD15 6ST".into()),
+            region: None,
+            country: Some("GB".into()),
+        }];
+        let mut b = party("x");
+        b.addresses = vec![Address {
+            text: "164 ALBERT LANE, FLAT 7, BRADFORD BD15 6ST".into(),
+            country: Some("GB".into()),
+            ..Address::default()
+        }];
+        let (fa, fb) = (Features::of(&a), Features::of(&b));
+        assert_eq!(fa.addresses[0].place, fb.addresses[0].place);
+        assert_eq!(fa.addresses[0].building, fb.addresses[0].building);
+        assert_ne!(fa.addresses[0].place, 0);
+    }
+
+    #[test]
+    fn an_empty_party_has_no_features() {
+        assert!(Features::of(&Party::default()).is_empty());
+        assert!(!Features::of(&party("Acme")).is_empty());
+    }
+}

@@ -1,0 +1,220 @@
+//! One new record against resolved actors, with the model frozen.
+//!
+//! The resolver keeps every record's features, the blocking index and each record's actor. A
+//! new record is blocked with the same keys as in batch (hubs excluded; over the block limit,
+//! only records of the same name), scored against its candidates, and joins the actor whose
+//! candidates it matches on average at or above the threshold, as a batch merge would;
+//! otherwise it starts a new actor.
+
+use interdict_model::RecordKey;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::blocking::{self, BlockKey};
+use crate::features::Features;
+use crate::model::Scorer;
+use crate::{Config, ids};
+
+/// Where a new record went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    pub actor_id: String,
+    /// Whether it started a new actor.
+    pub new_actor: bool,
+    /// Mean match probability against the actor's candidates it joined (best seen otherwise).
+    pub probability: f64,
+    pub candidates: usize,
+}
+
+fn index_key(k: &BlockKey) -> u64 {
+    k.value.rotate_left(7) ^ (k.kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn name_of(f: &Features) -> u64 {
+    f.names.first().map_or(0, |n| n.key_hash)
+}
+
+/// Resolved records, ready to take new ones.
+pub struct Resolver {
+    scorer: Scorer,
+    cfg: Config,
+    keys: Vec<RecordKey>,
+    features: Vec<Features>,
+    actor: Vec<u32>,
+    actor_ids: Vec<String>,
+    used_ids: FxHashSet<String>,
+    /// Members of every blocking key's group while it is within the block limit.
+    index: FxHashMap<u64, Vec<u32>>,
+    /// Groups over the block limit: members by (key, name), the most recent few.
+    oversized: FxHashSet<u64>,
+    by_name: FxHashMap<(u64, u64), Vec<u32>>,
+}
+
+impl Resolver {
+    /// A resolver over records already resolved into `clusters` with `actor_ids`.
+    pub fn new(
+        scorer: Scorer,
+        cfg: Config,
+        keys: Vec<RecordKey>,
+        features: Vec<Features>,
+        clusters: Vec<u32>,
+        actor_ids: Vec<String>,
+    ) -> Resolver {
+        let used_ids = actor_ids.iter().cloned().collect();
+        let mut r = Resolver {
+            scorer,
+            cfg,
+            keys: Vec::with_capacity(features.len()),
+            features: Vec::with_capacity(features.len()),
+            actor: Vec::with_capacity(features.len()),
+            actor_ids,
+            used_ids,
+            index: FxHashMap::default(),
+            oversized: FxHashSet::default(),
+            by_name: FxHashMap::default(),
+        };
+        for ((k, f), c) in keys.into_iter().zip(features).zip(clusters) {
+            r.insert(k, f, c);
+        }
+        r
+    }
+
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// The actor id of record `i`.
+    pub fn actor_of(&self, i: usize) -> &str {
+        &self.actor_ids[self.actor[i] as usize]
+    }
+
+    pub fn key(&self, i: usize) -> &RecordKey {
+        &self.keys[i]
+    }
+
+    fn insert(&mut self, key: RecordKey, f: Features, actor: u32) {
+        let i = self.features.len() as u32;
+        let name = name_of(&f);
+        let limit = self.cfg.blocking.block_limit;
+        for k in blocking::keys(&f, &self.cfg.blocking) {
+            if self.scorer.stats.hubs.contains(&k.value) {
+                continue;
+            }
+            let ik = index_key(&k);
+            if self.oversized.contains(&ik) {
+                self.remember_by_name(ik, name, i);
+                continue;
+            }
+            let group = self.index.entry(ik).or_default();
+            group.push(i);
+            if group.len() > limit {
+                let members = self.index.remove(&ik).unwrap_or_default();
+                self.oversized.insert(ik);
+                for m in members {
+                    let n = name_of(if m == i { &f } else { &self.features[m as usize] });
+                    self.remember_by_name(ik, n, m);
+                }
+            }
+        }
+        self.keys.push(key);
+        self.features.push(f);
+        self.actor.push(actor);
+    }
+
+    fn remember_by_name(&mut self, ik: u64, name: u64, i: u32) {
+        let cap = 2 * self.cfg.blocking.window.max(1);
+        let v = self.by_name.entry((ik, name)).or_default();
+        if v.len() == cap {
+            v.remove(0);
+        }
+        v.push(i);
+    }
+
+    /// The records a new record is compared with.
+    fn candidates(&self, f: &Features) -> Vec<u32> {
+        let name = name_of(f);
+        let mut out = Vec::new();
+        for k in blocking::keys(f, &self.cfg.blocking) {
+            if self.scorer.stats.hubs.contains(&k.value) {
+                continue;
+            }
+            let ik = index_key(&k);
+            if self.oversized.contains(&ik) {
+                if let Some(v) = self.by_name.get(&(ik, name)) {
+                    out.extend_from_slice(v);
+                }
+            } else if let Some(v) = self.index.get(&ik) {
+                out.extend_from_slice(v);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Resolves one new record and adds it.
+    pub fn add(&mut self, key: RecordKey, f: Features) -> Assignment {
+        let candidates = self.candidates(&f);
+        // Per actor: (sum of probabilities, pairs, best).
+        let mut per_actor: FxHashMap<u32, (f64, usize, f64)> = FxHashMap::default();
+        for &c in &candidates {
+            let p = self.scorer.probability(&f, &self.features[c as usize]);
+            let e = per_actor.entry(self.actor[c as usize]).or_insert((0.0, 0, 0.0));
+            e.0 += p;
+            e.1 += 1;
+            e.2 = e.2.max(p);
+        }
+        let threshold = self.cfg.threshold;
+        let best = per_actor
+            .iter()
+            .filter(|(_, (_, _, max))| *max >= threshold)
+            .map(|(&a, &(sum, n, max))| (sum / n as f64, max, a))
+            .filter(|&(mean, _, _)| mean >= threshold)
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).then(y.2.cmp(&x.2)));
+        self.scorer.stats.add(&f);
+        match best {
+            Some((mean, _, actor)) => {
+                self.insert(key, f, actor);
+                Assignment {
+                    actor_id: self.actor_ids[actor as usize].clone(),
+                    new_actor: false,
+                    probability: mean,
+                    candidates: candidates.len(),
+                }
+            }
+            None => {
+                let id = ids::assign_ids(std::slice::from_ref(&key), &[0], &FxHashMap::default())
+                    .pop()
+                    .expect("one id");
+                let id = if self.used_ids.contains(&id) {
+                    // Same smallest key as an earlier actor: salt until free.
+                    let mut n = 1;
+                    loop {
+                        let salted = format!("{id}-{n}");
+                        if !self.used_ids.contains(&salted) {
+                            break salted;
+                        }
+                        n += 1;
+                    }
+                } else {
+                    id
+                };
+                self.used_ids.insert(id.clone());
+                self.actor_ids.push(id.clone());
+                let actor = (self.actor_ids.len() - 1) as u32;
+                let best_seen = per_actor.values().map(|v| v.2).fold(0.0, f64::max);
+                self.insert(key, f, actor);
+                Assignment {
+                    actor_id: id,
+                    new_actor: true,
+                    probability: best_seen,
+                    candidates: candidates.len(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Entity resolution: the actors behind party records from every partner and feed.
+//!
+//! A pure library: party records in (a key and a [`Party`](interdict_model::Party) each),
+//! actors out. The stages are [`features`] (what a record is compared on), [`blocking`] (which
+//! pairs are compared, hubs), [`compare`] (graded levels per field), [`model`] (Fellegi–Sunter
+//! trained without labels, term frequencies, explanations), [`cluster`] (no chaining through
+//! weak or hub links), [`ids`] (stable actor ids), [`incremental`] (one new record against
+//! resolved actors) and [`eval`] (pairwise and B-cubed accuracy against a truth).
+//!
+//! Architecture invariant: no I/O, no clock, no storage; deterministic for the same input.
+
+pub mod blocking;
+pub mod cluster;
+pub mod compare;
+pub mod eval;
+pub mod features;
+pub mod ids;
+pub mod incremental;
+pub mod model;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use interdict_model::RecordKey;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+pub use blocking::{BlockingConfig, Hub, KeyKind};
+pub use cluster::ClusterConfig;
+pub use compare::Field;
+pub use features::Features;
+pub use incremental::{Assignment, Resolver};
+pub use model::{Explanation, Model, Scorer, TrainConfig, ValueStats};
+
+/// The actor id of every record of an earlier run.
+pub type Previous = FxHashMap<RecordKey, String>;
+
+/// Everything resolution can be told.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Config {
+    pub blocking: BlockingConfig,
+    pub train: TrainConfig,
+    /// Match probability two records need to be one actor.
+    pub threshold: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            blocking: BlockingConfig::default(),
+            train: TrainConfig::default(),
+            threshold: 0.9,
+        }
+    }
+}
+
+/// A stage of [`resolve`], for progress reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Blocking,
+    Training,
+    Scoring,
+    Clustering,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Blocking => "blocking",
+            Stage::Training => "training the model",
+            Stage::Scoring => "scoring candidate pairs",
+            Stage::Clustering => "clustering",
+        }
+    }
+}
+
+/// Counts that describe a resolution.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub records: usize,
+    pub actors: usize,
+    /// Actors with more than one record.
+    pub multi_record_actors: usize,
+    /// Actors with records from more than one organisation.
+    pub cross_partner_actors: usize,
+    pub candidate_pairs: usize,
+    /// Candidate pairs at or above the threshold.
+    pub links: usize,
+    pub hub_values: usize,
+    /// Oversized groups compared by window.
+    pub windowed_groups: usize,
+    pub model_trained: bool,
+    pub threshold: f64,
+    /// Seconds per stage.
+    pub seconds: BTreeMap<String, f64>,
+}
+
+/// The result of a batch resolution.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub model: Model,
+    /// Cluster of every input record.
+    pub clusters: Vec<u32>,
+    /// Actor id of every cluster.
+    pub actor_ids: Vec<String>,
+    pub hubs: Vec<Hub>,
+    pub summary: Summary,
+}
+
+impl Resolution {
+    /// The actor id of input record `i`.
+    pub fn actor_of(&self, i: usize) -> &str {
+        &self.actor_ids[self.clusters[i] as usize]
+    }
+}
+
+/// Scores candidate pairs with a model.
+pub fn score_pairs(scorer: &Scorer, features: &[Features], pairs: &[(u32, u32)]) -> Vec<(u32, u32, f32)> {
+    pairs
+        .par_iter()
+        .map(|&(i, j)| (i, j, scorer.probability(&features[i as usize], &features[j as usize]) as f32))
+        .collect()
+}
+
+/// Resolves every record at once. `model` is used as it is when given (frozen); otherwise one
+/// is trained. `previous` holds the last run's actor ids, so ids stay stable.
+pub fn resolve(
+    keys: &[RecordKey],
+    features: &[Features],
+    model: Option<Model>,
+    previous: &Previous,
+    cfg: &Config,
+    progress: &mut dyn FnMut(Stage, Duration),
+) -> Resolution {
+    assert_eq!(keys.len(), features.len(), "one key per record");
+    let mut seconds = BTreeMap::new();
+    let mut timed = |stage: Stage, start: std::time::Instant, progress: &mut dyn FnMut(Stage, Duration)| {
+        let d = start.elapsed();
+        seconds.insert(stage.as_str().to_owned(), d.as_secs_f64());
+        progress(stage, d);
+    };
+
+    let t = std::time::Instant::now();
+    let blocks = blocking::block(features, &cfg.blocking);
+    timed(Stage::Blocking, t, progress);
+
+    let t = std::time::Instant::now();
+    let model_trained = model.is_none();
+    let model = model.unwrap_or_else(|| Model::train(features, &blocks.pairs, &cfg.train));
+    timed(Stage::Training, t, progress);
+
+    let t = std::time::Instant::now();
+    let hub_values: FxHashSet<u64> = blocks.hub_values.clone();
+    let scorer = Scorer::new(model, ValueStats::build(features, hub_values));
+    let scored = score_pairs(&scorer, features, &blocks.pairs);
+    timed(Stage::Scoring, t, progress);
+
+    let t = std::time::Instant::now();
+    let clusters = cluster::cluster(
+        features.len(),
+        &scored,
+        &ClusterConfig {
+            threshold: cfg.threshold,
+        },
+    );
+    let actor_ids = ids::assign_ids(keys, &clusters, previous);
+    timed(Stage::Clustering, t, progress);
+
+    let links = scored
+        .iter()
+        .filter(|p| f64::from(p.2) >= cfg.threshold)
+        .count();
+    let summary = summarise(keys, &clusters, actor_ids.len(), Summary {
+        records: features.len(),
+        candidate_pairs: blocks.pairs.len(),
+        links,
+        hub_values: blocks.hubs.len(),
+        windowed_groups: blocks.windowed_groups,
+        model_trained,
+        threshold: cfg.threshold,
+        seconds,
+        ..Summary::default()
+    });
+    Resolution {
+        model: scorer.model,
+        clusters,
+        actor_ids,
+        hubs: blocks.hubs,
+        summary,
+    }
+}
+
+/// Fills the actor counts of a summary.
+pub fn summarise(keys: &[RecordKey], clusters: &[u32], actors: usize, mut s: Summary) -> Summary {
+    let mut size = vec![0usize; actors];
+    let mut first_org: Vec<Option<&str>> = vec![None; actors];
+    let mut cross = vec![false; actors];
+    for (k, &c) in keys.iter().zip(clusters) {
+        let c = c as usize;
+        size[c] += 1;
+        match first_org[c] {
+            None => first_org[c] = Some(&k.org),
+            Some(o) if o != k.org => cross[c] = true,
+            Some(_) => {}
+        }
+    }
+    s.actors = actors;
+    s.multi_record_actors = size.iter().filter(|&&n| n > 1).count();
+    s.cross_partner_actors = cross.iter().filter(|&&x| x).count();
+    s
+}
+
+/// The features of many parties, computed on every core.
+pub fn features_of(parties: &[interdict_model::Party]) -> Vec<Features> {
+    parties.par_iter().map(Features::of).collect()
+}

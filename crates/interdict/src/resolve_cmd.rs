@@ -289,9 +289,8 @@ fn resolve_incremental(
             None => new.push((k, f)),
         }
     }
-    let stats = ValueStats::build(&old.1, state.hub_values.iter().copied().collect());
-    let scorer = Scorer::new(model, stats);
-    let mut resolver = Resolver::new(scorer, config, old.0, old.1, old.2, actor_index.ids);
+    let hubs = state.hub_values.iter().copied().collect();
+    let mut resolver = Resolver::new(model, hubs, config, old.0, old.1, old.2, actor_index.ids);
     bar.set_message(format!("resolving {} new records", new.len()));
     let added = new.len();
     for (k, f) in new {
@@ -366,8 +365,8 @@ pub fn print_summary(out: &Outcome, json: bool) -> Result<()> {
         println!("resolved {n} new party records against the existing actors (model frozen)");
     }
     println!(
-        "{} party records -> {} actors ({} with several records, {} across partners)",
-        s.records, s.actors, s.multi_record_actors, s.cross_partner_actors
+        "{} party records ({} distinct descriptions) -> {} actors ({} with several records, {} across partners)",
+        s.records, s.distinct_descriptions, s.actors, s.multi_record_actors, s.cross_partner_actors
     );
     println!(
         "{} candidate pairs, {} links at match probability >= {}; model {}",
@@ -376,8 +375,16 @@ pub fn print_summary(out: &Outcome, json: bool) -> Result<()> {
         s.threshold,
         if s.model_trained { "trained on this data" } else { "loaded (frozen)" }
     );
+    let times: Vec<String> = s
+        .seconds
+        .iter()
+        .map(|(k, v)| format!("{k} {v:.1} s"))
+        .collect();
+    if !times.is_empty() {
+        println!("time: {}", times.join(", "));
+    }
     println!(
-        "{} hub values (shared by records of many different names: ignored as evidence)",
+        "{} hub values (shared by records of many different names: never a blocking key, weighed by how common)",
         out.state.hubs.len()
     );
     for h in out.state.hubs.iter().take(10) {
@@ -480,7 +487,10 @@ pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> 
     let state = load_state(store)?;
     let parties = load_parties(store, &ProgressBar::hidden())?;
     let hubs = state.map(|s| s.hub_values.into_iter().collect()).unwrap_or_default();
-    let scorer = Scorer::new(model, ValueStats::build(&parties.features, hubs));
+    let scorer = Scorer::new(
+        model,
+        ValueStats::build(&interdict_resolve::Distinct::of(&parties.features).features, hubs),
+    );
     let (va, vb) = (Values::of(&pa), Values::of(&pb));
     let e = scorer.explain(&Features::from_values(&va), &Features::from_values(&vb));
     let actors = load_actors(store)?.unwrap_or_default();
@@ -499,7 +509,7 @@ pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> 
     println!("B  {b}: {}", describe(&pb));
     println!();
     println!("{:<13} {:<44} {:>8}  note", "field", "level", "bits");
-    println!("{:<13} {:<44} {:>8.2}  share of matches among candidate pairs", "prior", "", e.prior_weight);
+    println!("{:<13} {:<44} {:>8.2}  two random records are one actor", "prior", "", e.prior_weight);
     for c in &e.fields {
         println!(
             "{:<13} {:<44} {:>8.2}  {}",
@@ -721,8 +731,9 @@ pub fn print_model(model: &Model, json: bool) -> Result<()> {
         t.em_iterations
     );
     println!(
-        "share of matches among candidate pairs (lambda) {:.4}, prior weight {:.2} bits",
+        "share of matches among candidate pairs {:.4}; two random records match with probability {:.3e} (prior weight {:.2} bits)",
         model.lambda,
+        model.prior,
         model.prior_weight()
     );
     println!("{:<13} {:<58} {:>9} {:>11} {:>8}", "field", "level", "m", "u", "bits");
@@ -767,10 +778,9 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
     let t = Instant::now();
     let res = interdict_resolve::resolve(&base.0, &base.1, Some(model), &Previous::default(), &config, &mut |_, _| {});
     let batch = t.elapsed();
-    let stats = ValueStats::build(&base.1, res.hubs.iter().map(|h| h.value).collect());
-    let scorer = Scorer::new(res.model.clone(), stats);
+    let hubs = res.hubs.iter().map(|h| h.value).collect();
     let resolved = base.0.len();
-    let mut resolver = Resolver::new(scorer, config, base.0, base.1, res.clusters, res.actor_ids);
+    let mut resolver = Resolver::new(res.model, hubs, config, base.0, base.1, res.clusters, res.actor_ids);
     let mut times = Vec::with_capacity(held.len());
     let mut joined = 0usize;
     for (k, f) in held {

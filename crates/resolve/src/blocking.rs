@@ -190,21 +190,23 @@ pub enum GroupPlan {
     Hub { names: usize },
 }
 
-/// Decides how to compare a group, from the name key hashes of its records.
-pub fn plan_group(kind: KeyKind, name_hashes: &mut [u64], cfg: &BlockingConfig) -> GroupPlan {
-    let n = name_hashes.len();
+/// Decides how to compare a group, from the name key hashes of its members and how many
+/// records each stands for.
+pub fn plan_group(kind: KeyKind, names: &mut [(u64, u32)], cfg: &BlockingConfig) -> GroupPlan {
+    let n = names.len();
     if kind.can_be_hub() && n >= cfg.hub_names {
-        name_hashes.sort_unstable();
-        let (mut distinct, mut top, mut run) = (0usize, 0usize, 0usize);
-        for (i, h) in name_hashes.iter().enumerate() {
-            if i == 0 || *h != name_hashes[i - 1] {
+        names.sort_unstable();
+        let total: u64 = names.iter().map(|&(_, w)| u64::from(w)).sum();
+        let (mut distinct, mut top, mut run) = (0usize, 0u64, 0u64);
+        for (i, (h, w)) in names.iter().enumerate() {
+            if i == 0 || *h != names[i - 1].0 {
                 distinct += 1;
                 run = 0;
             }
-            run += 1;
+            run += u64::from(*w);
             top = top.max(run);
         }
-        if distinct >= cfg.hub_names && top * 2 < n {
+        if distinct >= cfg.hub_names && top * 2 < total {
             return GroupPlan::Hub { names: distinct };
         }
     }
@@ -227,8 +229,9 @@ fn window_order(f: &Features) -> (u64, u64, u64) {
     )
 }
 
-/// Blocks every record and returns the candidate pairs and the hubs.
-pub fn block(features: &[Features], cfg: &BlockingConfig) -> Blocks {
+/// Blocks every record and returns the candidate pairs and the hubs. `weights` says how many
+/// input records each one stands for (hubs report records, not descriptions).
+pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfig) -> Blocks {
     let mut entries: Vec<(BlockKey, u32)> = features
         .par_iter()
         .enumerate()
@@ -252,9 +255,12 @@ pub fn block(features: &[Features], cfg: &BlockingConfig) -> Blocks {
         .par_iter()
         .map(|&(s, e)| {
             let kind = entries[s].0.kind;
-            let mut names: Vec<u64> = entries[s..e]
+            let mut names: Vec<(u64, u32)> = entries[s..e]
                 .iter()
-                .map(|&(_, i)| features[i as usize].names.first().map_or(0, |n| n.key_hash))
+                .map(|&(_, i)| {
+                    let name = features[i as usize].names.first().map_or(0, |n| n.key_hash);
+                    (name, weights.map_or(1, |w| w[i as usize]))
+                })
                 .collect();
             let plan = plan_group(kind, &mut names, cfg);
             let mut pairs = Vec::new();
@@ -290,10 +296,14 @@ pub fn block(features: &[Features], cfg: &BlockingConfig) -> Blocks {
             GroupPlan::Hub { names } => {
                 let key = entries[s].0;
                 blocks.hub_values.insert(key.value);
+                let records = match weights {
+                    Some(w) => entries[s..e].iter().map(|&(_, i)| w[i as usize] as usize).sum(),
+                    None => e - s,
+                };
                 blocks.hubs.push(Hub {
                     kind: key.kind,
                     value: key.value,
-                    records: e - s,
+                    records,
                     names,
                     example: entries[s].1,
                 });
@@ -351,7 +361,7 @@ mod tests {
             person("Someone Else", Some("mh@gmail.com"), None),
             person("Nobody Related", None, None),
         ];
-        let b = block(&f, &BlockingConfig::default());
+        let b = block(&f, None, &BlockingConfig::default());
         assert!(b.pairs.contains(&(0, 1)), "misspelt name meets by LSH: {:?}", b.pairs);
         assert!(b.pairs.contains(&(0, 2)), "shared e-mail");
         assert!(!b.pairs.iter().any(|&(i, j)| i == 3 || j == 3));
@@ -365,7 +375,7 @@ mod tests {
             .iter()
             .map(|n| person(n, None, Some("7 Manor Lane, Slough")))
             .collect();
-        let b = block(&f, &BlockingConfig::default());
+        let b = block(&f, None, &BlockingConfig::default());
         assert!(b.pairs.is_empty(), "{:?}", b.pairs);
         let kinds: Vec<KeyKind> = b.hubs.iter().map(|h| h.kind).collect();
         assert_eq!(kinds, vec![KeyKind::Address, KeyKind::Building]);
@@ -383,7 +393,7 @@ mod tests {
         let f: Vec<Features> = (0..100)
             .map(|_| person("Swift Customs Services Ltd", Some("imports@swift.example"), Some("160 Stanley Street")))
             .collect();
-        let b = block(&f, &cfg);
+        let b = block(&f, None, &cfg);
         assert!(b.hubs.is_empty());
         assert!(b.windowed_groups >= 1);
         // Each record meets at most `window` later neighbours: 4 * 100 pairs at most, not 4,950.
@@ -400,7 +410,7 @@ mod tests {
             person("Liam Robinson", None, Some("7 Manor Lane")),
             person("Emma Robinson", None, Some("7 Manor Lane")),
         ];
-        let b = block(&f, &BlockingConfig::default());
+        let b = block(&f, None, &BlockingConfig::default());
         assert_eq!(b.pairs, vec![(0, 1)]);
         assert!(b.hubs.is_empty());
     }

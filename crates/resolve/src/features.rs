@@ -12,7 +12,7 @@ use interdict_normalize::name::name_parts;
 use rustc_hash::FxHasher;
 
 /// A name in comparison form.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NameFeature {
     /// Folded tokens without the legal form, sorted and joined by spaces.
     pub key: String,
@@ -22,7 +22,7 @@ pub struct NameFeature {
 }
 
 /// An address in comparison form: every part hashed, 0 when absent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AddressFeature {
     /// The whole key: country, postcode or city, house number, street.
     pub full: u64,
@@ -35,7 +35,7 @@ pub struct AddressFeature {
 }
 
 /// An e-mail in comparison form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EmailFeature {
     /// The mailbox identity (`+tags` and Gmail dots removed).
     pub identity: u64,
@@ -44,7 +44,7 @@ pub struct EmailFeature {
 }
 
 /// A phone in comparison form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PhoneFeature {
     pub full: u64,
     /// The last seven digits: the subscriber number whatever the country prefix said.
@@ -52,7 +52,7 @@ pub struct PhoneFeature {
 }
 
 /// Everything a party record is compared on.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Features {
     pub kind: Option<PartyKind>,
     /// The legal or full name first, then a display name that differs from it.
@@ -133,7 +133,6 @@ impl Values {
     pub fn of(party: &Party) -> Values {
         let mut v = Values {
             kind: party.kind,
-            country: party.country.clone().filter(|c| c.len() == 2),
             ..Values::default()
         };
         for raw in [party.name.as_deref(), party.display_name.as_deref()]
@@ -183,6 +182,18 @@ impl Values {
                 },
             );
         }
+        // The party's country, or its first address's.
+        v.country = party
+            .country
+            .clone()
+            .or_else(|| {
+                party
+                    .addresses
+                    .iter()
+                    .find_map(|a| a.country.as_deref().and_then(interdict_normalize::country::country))
+                    .map(str::to_owned)
+            })
+            .filter(|c| c.len() == 2);
         for b in &party.bank_accounts {
             push_unique(&mut v.banks, b.clone());
         }

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::blocking::{self, BlockKey};
 use crate::features::Features;
-use crate::model::Scorer;
-use crate::{Config, ids};
+use crate::model::{Model, Scorer, ValueStats};
+use crate::{Config, Distinct, description_hash, ids};
 
 /// Where a new record went.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,12 +48,16 @@ pub struct Resolver {
     /// Groups over the block limit: members by (key, name), the most recent few.
     oversized: FxHashSet<u64>,
     by_name: FxHashMap<(u64, u64), Vec<u32>>,
+    /// The first record of every distinct description: an exact copy joins its actor.
+    descriptions: FxHashMap<u64, Vec<u32>>,
 }
 
 impl Resolver {
-    /// A resolver over records already resolved into `clusters` with `actor_ids`.
+    /// A resolver over records already resolved into `clusters` with `actor_ids`, scoring with
+    /// `model` (frozen) and ignoring `hubs` as evidence, as the batch run did.
     pub fn new(
-        scorer: Scorer,
+        model: Model,
+        hubs: FxHashSet<u64>,
         cfg: Config,
         keys: Vec<RecordKey>,
         features: Vec<Features>,
@@ -61,6 +65,7 @@ impl Resolver {
         actor_ids: Vec<String>,
     ) -> Resolver {
         let used_ids = actor_ids.iter().cloned().collect();
+        let scorer = Scorer::new(model, ValueStats::build(&Distinct::of(&features).features, hubs));
         let mut r = Resolver {
             scorer,
             cfg,
@@ -72,6 +77,7 @@ impl Resolver {
             index: FxHashMap::default(),
             oversized: FxHashSet::default(),
             by_name: FxHashMap::default(),
+            descriptions: FxHashMap::default(),
         };
         for ((k, f), c) in keys.into_iter().zip(features).zip(clusters) {
             r.insert(k, f, c);
@@ -96,8 +102,25 @@ impl Resolver {
         &self.keys[i]
     }
 
+    /// The earlier record with exactly these comparison values, if any.
+    fn copy_of(&self, f: &Features) -> Option<u32> {
+        self.descriptions
+            .get(&description_hash(f))?
+            .iter()
+            .copied()
+            .find(|&i| self.features[i as usize] == *f)
+    }
+
     fn insert(&mut self, key: RecordKey, f: Features, actor: u32) {
         let i = self.features.len() as u32;
+        if self.copy_of(&f).is_some() {
+            // A copy blocks and scores like its original: index the original only.
+            self.keys.push(key);
+            self.features.push(f);
+            self.actor.push(actor);
+            return;
+        }
+        self.descriptions.entry(description_hash(&f)).or_default().push(i);
         let name = name_of(&f);
         let limit = self.cfg.blocking.block_limit;
         for k in blocking::keys(&f, &self.cfg.blocking) {
@@ -158,6 +181,16 @@ impl Resolver {
 
     /// Resolves one new record and adds it.
     pub fn add(&mut self, key: RecordKey, f: Features) -> Assignment {
+        if let Some(original) = self.copy_of(&f) {
+            let actor = self.actor[original as usize];
+            self.insert(key, f, actor);
+            return Assignment {
+                actor_id: self.actor_ids[actor as usize].clone(),
+                new_actor: false,
+                probability: 1.0,
+                candidates: 1,
+            };
+        }
         let candidates = self.candidates(&f);
         // Per actor: (sum of probabilities, pairs, best).
         let mut per_actor: FxHashMap<u32, (f64, usize, f64)> = FxHashMap::default();

@@ -79,6 +79,9 @@ impl Stage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub records: usize,
+    /// Records with different comparison values: what blocking, training and scoring work on.
+    #[serde(default)]
+    pub distinct_descriptions: usize,
     pub actors: usize,
     /// Actors with more than one record.
     pub multi_record_actors: usize,
@@ -115,6 +118,52 @@ impl Resolution {
     }
 }
 
+/// The distinct descriptions among records: records whose comparison values are identical (a
+/// shipper repeating itself on thousands of waybills) are one node for blocking, training,
+/// term frequencies and scoring. How often a description repeats says nothing about how many
+/// actors share its values, and comparing copies of it with each other says nothing at all.
+#[derive(Debug, Clone, Default)]
+pub struct Distinct {
+    pub features: Vec<Features>,
+    /// Records per node.
+    pub weights: Vec<u32>,
+    /// Node of every input record.
+    pub node_of: Vec<u32>,
+}
+
+/// A hash of everything a record is compared on.
+pub fn description_hash(f: &Features) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    f.hash(&mut h);
+    h.finish()
+}
+
+impl Distinct {
+    pub fn of(features: &[Features]) -> Distinct {
+        let hashes: Vec<u64> = features.par_iter().map(description_hash).collect();
+        let mut d = Distinct::default();
+        let mut by_hash: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        d.node_of.reserve(features.len());
+        for (f, h) in features.iter().zip(hashes) {
+            let slot = by_hash.entry(h).or_default();
+            let node = match slot.iter().copied().find(|&n| d.features[n as usize] == *f) {
+                Some(n) => n,
+                None => {
+                    let n = d.features.len() as u32;
+                    d.features.push(f.clone());
+                    d.weights.push(0);
+                    slot.push(n);
+                    n
+                }
+            };
+            d.weights[node as usize] += 1;
+            d.node_of.push(node);
+        }
+        d
+    }
+}
+
 /// Scores candidate pairs with a model.
 pub fn score_pairs(scorer: &Scorer, features: &[Features], pairs: &[(u32, u32)]) -> Vec<(u32, u32, f32)> {
     pairs
@@ -142,28 +191,35 @@ pub fn resolve(
     };
 
     let t = std::time::Instant::now();
-    let blocks = blocking::block(features, &cfg.blocking);
+    let distinct = Distinct::of(features);
+    let nodes = &distinct.features;
+    let blocks = blocking::block(nodes, Some(&distinct.weights), &cfg.blocking);
     timed(Stage::Blocking, t, progress);
 
     let t = std::time::Instant::now();
     let model_trained = model.is_none();
-    let model = model.unwrap_or_else(|| Model::train(features, &blocks.pairs, &cfg.train));
+    let model = model.unwrap_or_else(|| Model::train(nodes, &blocks.pairs, &cfg.train));
     timed(Stage::Training, t, progress);
 
     let t = std::time::Instant::now();
     let hub_values: FxHashSet<u64> = blocks.hub_values.clone();
-    let scorer = Scorer::new(model, ValueStats::build(features, hub_values));
-    let scored = score_pairs(&scorer, features, &blocks.pairs);
+    let scorer = Scorer::new(model, ValueStats::build(nodes, hub_values));
+    let scored = score_pairs(&scorer, nodes, &blocks.pairs);
     timed(Stage::Scoring, t, progress);
 
     let t = std::time::Instant::now();
-    let clusters = cluster::cluster(
-        features.len(),
+    let node_clusters = cluster::cluster(
+        nodes.len(),
         &scored,
         &ClusterConfig {
             threshold: cfg.threshold,
         },
     );
+    let clusters: Vec<u32> = distinct
+        .node_of
+        .iter()
+        .map(|&n| node_clusters[n as usize])
+        .collect();
     let actor_ids = ids::assign_ids(keys, &clusters, previous);
     timed(Stage::Clustering, t, progress);
 
@@ -173,6 +229,7 @@ pub fn resolve(
         .count();
     let summary = summarise(keys, &clusters, actor_ids.len(), Summary {
         records: features.len(),
+        distinct_descriptions: nodes.len(),
         candidate_pairs: blocks.pairs.len(),
         links,
         hub_values: blocks.hubs.len(),

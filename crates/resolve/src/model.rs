@@ -56,8 +56,11 @@ pub struct Training {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     pub version: u32,
-    /// Share of matches among candidate pairs: the prior of every scored pair.
+    /// Share of matches among candidate pairs, as EM found it.
     pub lambda: f64,
+    /// Probability that two records drawn at random are one actor: the matches EM found among
+    /// the candidates over every possible pair. The prior of every scored pair.
+    pub prior: f64,
     pub fields: Vec<FieldParams>,
     pub training: Training,
 }
@@ -106,9 +109,8 @@ pub fn pattern_counts(features: &[Features], pairs: &[(u32, u32)]) -> PatternCou
         })
 }
 
-/// Level frequencies between random pairs of records: the u-probabilities, smoothed so that no
-/// level is impossible.
-pub fn estimate_u(features: &[Features], cfg: &TrainConfig) -> (Vec<Vec<f64>>, usize) {
+/// Comparison patterns of random pairs of records (seeded, so training is repeatable).
+pub fn random_patterns(features: &[Features], cfg: &TrainConfig) -> (PatternCounts, usize) {
     let n = features.len();
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let total = if n < 2 {
@@ -126,24 +128,32 @@ pub fn estimate_u(features: &[Features], cfg: &TrainConfig) -> (Vec<Vec<f64>>, u
             (i as u32, j as u32)
         })
         .collect();
-    let counts = pattern_counts(features, &pairs);
+    (pattern_counts(features, &pairs), total)
+}
+
+/// u-probabilities: level frequencies among random pairs, each pair counted by how likely it is
+/// to be a non-match (all weights 1 on the first pass), smoothed so no level is impossible.
+/// Random pairs include a few true matches (many, when one actor has a large share of the
+/// records), which would otherwise make agreement look common between strangers.
+pub fn u_from(random: &PatternCounts, non_match: impl Fn(&[Option<u8>; FIELDS]) -> f64) -> Vec<Vec<f64>> {
     let mut per_level: Vec<Vec<f64>> = Field::ALL.iter().map(|f| vec![0.0; f.level_count()]).collect();
-    for (&p, &c) in &counts {
-        for (fi, l) in Comparison::from_pattern(p).iter().enumerate() {
+    for (&p, &c) in random {
+        let levels = Comparison::from_pattern(p);
+        let w = non_match(&levels) * c as f64;
+        for (fi, l) in levels.iter().enumerate() {
             if let Some(l) = l {
-                per_level[fi][*l as usize] += c as f64;
+                per_level[fi][*l as usize] += w;
             }
         }
     }
-    let u = per_level
+    per_level
         .into_iter()
         .map(|levels| {
             let sum: f64 = levels.iter().sum();
             let k = levels.len() as f64;
             levels.iter().map(|c| (c + 0.5) / (sum + 0.5 * k)).collect()
         })
-        .collect();
-    (u, total)
+        .collect()
 }
 
 /// Starting m-probabilities: agreement likely for matches.
@@ -219,26 +229,57 @@ pub fn em(
 }
 
 impl Model {
-    /// Trains a model on the records and their candidate pairs.
+    /// Trains a model on the records and their candidate pairs: u from random pairs, m and
+    /// the share of matches by EM over the candidates; then u again, from random pairs weighed
+    /// by how unlikely each is to be a match under that model, and EM once more.
     pub fn train(features: &[Features], pairs: &[(u32, u32)], cfg: &TrainConfig) -> Model {
-        let (u, random_pairs) = estimate_u(features, cfg);
+        let n = features.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        let (random, random_pairs) = random_patterns(features, cfg);
         let counts = pattern_counts(features, pairs);
-        let (m, lambda, em_iterations, converged) = em(&counts, &u, cfg);
+        let mut u = u_from(&random, |_| 1.0);
+        let mut fit = em(&counts, &u, cfg);
+        let mut iterations = fit.2;
+        for _ in 0..2 {
+            let (m, lambda) = (&fit.0, fit.1);
+            let prior = (lambda * pairs.len() as f64 / all_pairs).clamp(1e-12, 0.5);
+            u = u_from(&random, |levels| {
+                let (mut pm, mut pu) = (prior, 1.0 - prior);
+                for (fi, l) in levels.iter().enumerate() {
+                    if let Some(l) = l {
+                        pm *= m[fi][*l as usize];
+                        pu *= u[fi][*l as usize];
+                    }
+                }
+                pu / (pm + pu)
+            });
+            fit = em(&counts, &u, cfg);
+            iterations += fit.2;
+        }
+        let (m, lambda, _, converged) = fit;
+        let prior = (lambda * pairs.len() as f64 / all_pairs).clamp(1e-12, 0.5);
         Model::from_parts(
             &m,
             &u,
             lambda,
+            prior,
             Training {
                 records: features.len(),
                 candidate_pairs: pairs.len(),
                 random_pairs,
-                em_iterations,
+                em_iterations: iterations,
                 converged,
             },
         )
     }
 
-    pub fn from_parts(m: &[Vec<f64>], u: &[Vec<f64>], lambda: f64, training: Training) -> Model {
+    pub fn from_parts(
+        m: &[Vec<f64>],
+        u: &[Vec<f64>],
+        lambda: f64,
+        prior: f64,
+        training: Training,
+    ) -> Model {
         let fields = Field::ALL
             .iter()
             .map(|&f| FieldParams {
@@ -258,14 +299,15 @@ impl Model {
         Model {
             version: MODEL_VERSION,
             lambda,
+            prior,
             fields,
             training,
         }
     }
 
-    /// The prior weight of a candidate pair, in bits.
+    /// The prior weight of a pair, in bits.
     pub fn prior_weight(&self) -> f64 {
-        (self.lambda / (1.0 - self.lambda)).log2()
+        (self.prior / (1.0 - self.prior)).log2()
     }
 }
 
@@ -390,14 +432,19 @@ impl Scorer {
         let top = params.levels.len() - 1;
         let value = c.agreed[fi];
         if level == top && value != 0 && params.field.term_frequency() {
-            if self.stats.hubs.contains(&value) {
-                return Some((0.0, Some("hub value: shared by many different names, ignored".into())));
-            }
             let tf = self.stats.frequency(value);
             let m = params.levels[top].m;
             let w = (m / tf.max(1e-12)).log2();
             let count = self.stats.count(value);
-            return Some((w, Some(format!("value carried by {count} of {} records", self.stats.records))));
+            let what = if self.stats.hubs.contains(&value) {
+                "hub value, weighed by how common it is"
+            } else {
+                "value"
+            };
+            return Some((
+                w,
+                Some(format!("{what}: in {count} of {} descriptions", self.stats.records)),
+            ));
         }
         Some((self.weights[fi][level], None))
     }

@@ -1,16 +1,22 @@
 //! Clustering scored pairs into actors without chaining.
 //!
 //! Links (pairs at or above the threshold) are taken strongest first. Two clusters merge only
-//! when the pairs observed between them agree on average: the mean match probability over every
-//! scored pair between the two clusters must reach the threshold, and two clusters of several
-//! records each need at least two links between them unless the one link is near certain. So a
-//! single weak link, or a link through a record that looks like both sides, cannot glue two
-//! actors that the other comparisons between them deny.
+//! when the pairs observed between them agree on average: the mean match weight (in bits) over
+//! every scored pair between the two clusters must reach the threshold's weight, and two
+//! clusters of several records each need at least two links between them unless the one link
+//! is near certain. So a single weak link, or a link through a record that looks like both
+//! sides, cannot glue two actors that the other comparisons between them deny; while a pair that
+//! merely has little in common (each partner kept different details) weighs little either way.
 
 use rustc_hash::FxHashMap;
 
-/// A link this strong merges two multi-record clusters on its own.
-pub const NEAR_CERTAIN: f64 = 0.9999;
+/// A link this strong (match probability 0.9999) merges two multi-record clusters on its own.
+pub const NEAR_CERTAIN_BITS: f32 = 13.3;
+
+/// The weight in bits of a match probability.
+pub fn bits(p: f64) -> f64 {
+    (p / (1.0 - p)).log2()
+}
 
 /// Clustering settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,11 +101,11 @@ impl Adjacency {
     }
 }
 
-/// Clusters `n` records given their scored candidate pairs `(i, j, probability)`. Returns a
-/// cluster number per record, numbered in order of each cluster's first record.
+/// Clusters `n` records given their scored candidate pairs `(i, j, match weight in bits)`.
+/// Returns a cluster number per record, numbered in order of each cluster's first record.
 pub fn cluster(n: usize, pairs: &[(u32, u32, f32)], cfg: &ClusterConfig) -> Vec<u32> {
     let adj = Adjacency::new(n, pairs);
-    let threshold = cfg.threshold as f32;
+    let threshold = bits(cfg.threshold) as f32;
     let mut links: Vec<(u32, u32, f32)> = pairs.iter().copied().filter(|l| l.2 >= threshold).collect();
     links.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
 
@@ -135,8 +141,8 @@ pub fn cluster(n: usize, pairs: &[(u32, u32, f32)], cfg: &ClusterConfig) -> Vec<
         }
         let both_plural = members.len() > 1 && uf.members[other as usize].len() > 1;
         uf.members[small as usize] = members;
-        let mean_ok = count > 0 && sum / count as f64 >= cfg.threshold;
-        let support_ok = !both_plural || strong >= 2 || f64::from(p) >= NEAR_CERTAIN;
+        let mean_ok = count > 0 && sum / count as f64 >= f64::from(threshold);
+        let support_ok = !both_plural || strong >= 2 || p >= NEAR_CERTAIN_BITS;
         if mean_ok && support_ok {
             uf.union(a, b);
         } else {
@@ -159,6 +165,12 @@ mod tests {
     use super::*;
 
     const CFG: ClusterConfig = ClusterConfig { threshold: 0.9 };
+
+    /// Clusters pairs given as probabilities.
+    fn cluster(n: usize, pairs: &[(u32, u32, f64)], cfg: &ClusterConfig) -> Vec<u32> {
+        let weighted: Vec<(u32, u32, f32)> = pairs.iter().map(|&(i, j, p)| (i, j, bits(p) as f32)).collect();
+        super::cluster(n, &weighted, cfg)
+    }
 
     #[test]
     fn strong_links_make_clusters() {
@@ -199,6 +211,14 @@ mod tests {
         assert_eq!(c[0], c[1]);
         assert_eq!(c[3], c[4]);
         assert_ne!(c[0], c[4]);
+    }
+
+    #[test]
+    fn pairs_that_share_little_do_not_block_a_merge() {
+        // 2 kept other details than 0: their pair is weak (0.3), not a denial; the two links
+        // carry the merge.
+        let pairs = [(0, 1, 0.9999), (1, 2, 0.9999), (0, 2, 0.3)];
+        assert_eq!(cluster(3, &pairs, &CFG), vec![0, 0, 0]);
     }
 
     #[test]

@@ -141,6 +141,26 @@ fn token_share(a: &[u64], b: &[u64]) -> f64 {
     common as f64 / a.len().min(b.len()) as f64
 }
 
+/// Jaro-Winkler similarity of two names token by token: each word of the shorter name with its
+/// best match in the other, weighed by length; so a typo that changes how the words sort
+/// ("Emily aTylor") or a reversed order ("Robinson Liam") costs only the typo.
+fn word_similarity(a: &[String], b: &[String]) -> f64 {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return 0.0;
+    }
+    let (mut sum, mut len) = (0.0, 0.0);
+    for w in short {
+        let best = long.iter().map(|x| jaro_winkler(w, x)).fold(0.0, f64::max);
+        let l = w.chars().count() as f64;
+        sum += best * l;
+        len += l;
+    }
+    let coverage = short.len() as f64 / long.len() as f64;
+    // A name that is a part of the other is similar, not close.
+    (sum / len) * if coverage < 1.0 { 0.9 } else { 1.0 }
+}
+
 /// The level of two names, and the name key hash when they agree exactly.
 pub fn compare_names(a: &[NameFeature], b: &[NameFeature]) -> Option<(u8, u64)> {
     if a.is_empty() || b.is_empty() {
@@ -155,7 +175,7 @@ pub fn compare_names(a: &[NameFeature], b: &[NameFeature]) -> Option<(u8, u64)> 
             if best >= 2 {
                 continue;
             }
-            let jw = jaro_winkler(&x.key, &y.key);
+            let jw = jaro_winkler(&x.key, &y.key).max(word_similarity(&x.words, &y.words));
             let level = if jw >= NAME_CLOSE {
                 2
             } else if jw >= NAME_SIMILAR || token_share(&x.tokens, &y.tokens) >= NAME_TOKEN_SHARE {

@@ -19,6 +19,8 @@ pub struct NameFeature {
     pub key_hash: u64,
     /// Hashes of the tokens, sorted and deduplicated.
     pub tokens: Vec<u64>,
+    /// The folded tokens in their original order.
+    pub words: Vec<String>,
 }
 
 /// An address in comparison form: every part hashed, 0 when absent.
@@ -250,6 +252,7 @@ impl Features {
                 key: key.clone(),
                 key_hash: value_hash(Tag::Name, key),
                 tokens: t,
+                words: tokens.clone(),
             });
         }
         for (identity, local) in &v.emails {

@@ -21,7 +21,8 @@ pub struct Assignment {
     pub actor_id: String,
     /// Whether it started a new actor.
     pub new_actor: bool,
-    /// Mean match probability against the actor's candidates it joined (best seen otherwise).
+    /// Match probability of the mean weight against the candidates of the actor it joined (of
+    /// the best candidate otherwise).
     pub probability: f64,
     pub candidates: usize,
 }
@@ -192,16 +193,16 @@ impl Resolver {
             };
         }
         let candidates = self.candidates(&f);
-        // Per actor: (sum of probabilities, pairs, best).
+        // Per actor: (sum of match weights, pairs, best), as batch clustering weighs a merge.
         let mut per_actor: FxHashMap<u32, (f64, usize, f64)> = FxHashMap::default();
         for &c in &candidates {
-            let p = self.scorer.probability(&f, &self.features[c as usize]);
+            let p = self.scorer.weight(&crate::compare::compare(&f, &self.features[c as usize]));
             let e = per_actor.entry(self.actor[c as usize]).or_insert((0.0, 0, 0.0));
             e.0 += p;
             e.1 += 1;
             e.2 = e.2.max(p);
         }
-        let threshold = self.cfg.threshold;
+        let threshold = crate::cluster::bits(self.cfg.threshold);
         let best = per_actor
             .iter()
             .filter(|(_, (_, _, max))| *max >= threshold)
@@ -215,7 +216,7 @@ impl Resolver {
                 Assignment {
                     actor_id: self.actor_ids[actor as usize].clone(),
                     new_actor: false,
-                    probability: mean,
+                    probability: crate::model::probability(mean),
                     candidates: candidates.len(),
                 }
             }
@@ -239,7 +240,7 @@ impl Resolver {
                 self.used_ids.insert(id.clone());
                 self.actor_ids.push(id.clone());
                 let actor = (self.actor_ids.len() - 1) as u32;
-                let best_seen = per_actor.values().map(|v| v.2).fold(0.0, f64::max);
+                let best_seen = crate::model::probability(per_actor.values().map(|v| v.2).fold(f64::NEG_INFINITY, f64::max));
                 self.insert(key, f, actor);
                 Assignment {
                     actor_id: id,

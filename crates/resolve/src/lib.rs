@@ -164,11 +164,14 @@ impl Distinct {
     }
 }
 
-/// Scores candidate pairs with a model.
+/// Scores candidate pairs with a model: match weights in bits.
 pub fn score_pairs(scorer: &Scorer, features: &[Features], pairs: &[(u32, u32)]) -> Vec<(u32, u32, f32)> {
     pairs
         .par_iter()
-        .map(|&(i, j)| (i, j, scorer.probability(&features[i as usize], &features[j as usize]) as f32))
+        .map(|&(i, j)| {
+            let c = compare::compare(&features[i as usize], &features[j as usize]);
+            (i, j, scorer.weight(&c) as f32)
+        })
         .collect()
 }
 
@@ -223,9 +226,10 @@ pub fn resolve(
     let actor_ids = ids::assign_ids(keys, &clusters, previous);
     timed(Stage::Clustering, t, progress);
 
+    let threshold_bits = cluster::bits(cfg.threshold);
     let links = scored
         .iter()
-        .filter(|p| f64::from(p.2) >= cfg.threshold)
+        .filter(|p| f64::from(p.2) >= threshold_bits)
         .count();
     let summary = summarise(keys, &clusters, actor_ids.len(), Summary {
         records: features.len(),

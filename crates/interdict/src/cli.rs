@@ -36,6 +36,15 @@ enum Command {
     Resolve(ResolveArgs),
     /// Compare two party records field by field under the resolution model.
     Explain(ExplainArgs),
+    /// One actor: its records, the organisations that hold them, and every identifier.
+    Actor {
+        #[arg(long)]
+        db: PathBuf,
+        /// An actor id (`ACT-...`), as `export actors` or `resolve` name them.
+        actor_id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure accuracy against a ground truth.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -247,7 +256,8 @@ fn with_output(
 ) -> Result<ExitCode> {
     match path {
         Some(p) => {
-            let file = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            let file =
+                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
             let mut w = std::io::BufWriter::new(file);
             f(&mut w)?;
             std::io::Write::flush(&mut w).with_context(|| format!("writing {}", p.display()))?;
@@ -321,6 +331,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resolve_cmd::explain(&store, &a.record_a, &a.record_b, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Actor { db, actor_id, json } => {
+            let store = open_store(&db)?;
+            resolve_cmd::print_actor(&resolve_cmd::actor_profile(&store, &actor_id)?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval(EvalCommand::Resolve {
             db,
             truth,
@@ -332,11 +347,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resolve_cmd::print_eval(&e, missing, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export(ExportCommand::Actors { db, format: ExportFormat::Csv, out }) => {
+        Command::Export(ExportCommand::Actors {
+            db,
+            format: ExportFormat::Csv,
+            out,
+        }) => {
             let store = open_store(&db)?;
             with_output(out.as_deref(), |w| resolve_cmd::export_actors(&store, w))
         }
-        Command::Export(ExportCommand::Parties { db, format: ExportFormat::Csv, out }) => {
+        Command::Export(ExportCommand::Parties {
+            db,
+            format: ExportFormat::Csv,
+            out,
+        }) => {
             let store = open_store(&db)?;
             with_output(out.as_deref(), |w| resolve_cmd::export_parties(&store, w))
         }

@@ -11,6 +11,7 @@ use interdict_store::Store;
 
 use crate::cli::{DemoArgs, open_store};
 use crate::ingest_cmd::{self, ExportSummary};
+use crate::resolve_cmd;
 
 pub fn sim_config(
     file: Option<&Path>,
@@ -161,9 +162,47 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             "   warning: {unexpected} quarantined rows were not corrupted on purpose, {missed} corrupted rows landed"
         );
     }
+    println!("\n== resolving every party record into actors across partners");
+    let out = resolve_cmd::resolve_store(
+        &mut store,
+        &resolve_cmd::Options {
+            config: interdict_resolve::Config::default(),
+            retrain: true,
+            incremental: false,
+            quiet: true,
+        },
+    )?;
+    resolve_cmd::print_summary(&out, false)?;
+    let truth = world.join("truth").join("actors.csv");
+    if truth.exists() {
+        let (e, _) = resolve_cmd::eval_resolution(&store, &truth, None)?;
+        println!(
+            "   against the simulator's truth: pairwise F1 {:.3} (precision {:.3}, recall {:.3}), B-cubed F1 {:.3}",
+            e.pairwise.f1, e.pairwise.precision, e.pairwise.recall, e.bcubed.f1
+        );
+    }
+    let networks = resolve_cmd::networks(&out);
     println!(
-        "\nexplore further: interdict stats --db {0}   interdict quarantine --db {0}   interdict runs --db {0}",
+        "\n== networks: {} actors have records at more than one partner; the widest:",
+        networks.len()
+    );
+    for n in networks.iter().take(12) {
+        println!(
+            "   {}  {:<40} {:>6} records at {}",
+            n.actor_id,
+            resolve_cmd::display_name(&store, &n.example),
+            n.records,
+            n.orgs.join(", ")
+        );
+    }
+    println!(
+        "\nexplore further: interdict stats --db {0}   interdict quarantine --db {0}   interdict export actors --db {0} --format csv",
         db.display()
+    );
+    println!(
+        "                 interdict actor --db {0} {1}   interdict explain --db {0} ORG/FEED/ID ORG/FEED/ID   interdict resolve --db {0} --show-model",
+        db.display(),
+        networks.first().map_or("ACT-...", |n| n.actor_id.as_str())
     );
     Ok(ExitCode::SUCCESS)
 }

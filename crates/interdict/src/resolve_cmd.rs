@@ -132,7 +132,8 @@ pub fn load_actors(store: &dyn Store) -> Result<Option<Previous>> {
     let mut out = Previous::default();
     for line in text.lines() {
         let mut f = line.splitn(4, '\t');
-        let (Some(org), Some(feed), Some(source_id), Some(actor)) = (f.next(), f.next(), f.next(), f.next())
+        let (Some(org), Some(feed), Some(source_id), Some(actor)) =
+            (f.next(), f.next(), f.next(), f.next())
         else {
             bail!("the saved actors have a malformed line: {line:?}");
         };
@@ -154,7 +155,11 @@ fn save_actors(store: &mut dyn Store, keys: &[RecordKey], ids: &[&str], at: &str
         text.push_str(id);
         text.push('\n');
     }
-    store.put_derived(ACTORS, &lz4_flex::compress_prepend_size(text.as_bytes()), at)?;
+    store.put_derived(
+        ACTORS,
+        &lz4_flex::compress_prepend_size(text.as_bytes()),
+        at,
+    )?;
     Ok(())
 }
 
@@ -201,10 +206,16 @@ pub fn resolve_store(store: &mut SqliteStore, opts: &Options) -> Result<Outcome>
     let load_seconds = t.elapsed().as_secs_f64();
     if parties.keys.is_empty() {
         bar.finish_and_clear();
-        bail!("the store holds no party records: ingest sellers, shipments, brands or parties first");
+        bail!(
+            "the store holds no party records: ingest sellers, shipments, brands or parties first"
+        );
     }
     let previous = load_actors(store)?.unwrap_or_default();
-    let saved_model = if opts.retrain { None } else { load_model(store)? };
+    let saved_model = if opts.retrain {
+        None
+    } else {
+        load_model(store)?
+    };
     let at = now();
 
     if opts.incremental {
@@ -217,7 +228,11 @@ pub fn resolve_store(store: &mut SqliteStore, opts: &Options) -> Result<Outcome>
     }
 
     let mut progress = |stage: Stage, took: Duration| {
-        bar.println(format!("  {:<26} {:>7.2} s", stage.as_str(), took.as_secs_f64()));
+        bar.println(format!(
+            "  {:<26} {:>7.2} s",
+            stage.as_str(),
+            took.as_secs_f64()
+        ));
         bar.set_message(match stage {
             Stage::Blocking => "training the model",
             Stage::Training => "scoring candidate pairs",
@@ -225,7 +240,10 @@ pub fn resolve_store(store: &mut SqliteStore, opts: &Options) -> Result<Outcome>
             Stage::Clustering => "saving",
         });
     };
-    bar.println(format!("  {:<26} {:>7.2} s", "reading party records", load_seconds));
+    bar.println(format!(
+        "  {:<26} {:>7.2} s",
+        "reading party records", load_seconds
+    ));
     bar.set_message("blocking");
     let res: Resolution = interdict_resolve::resolve(
         &parties.keys,
@@ -279,7 +297,12 @@ fn resolve_incremental(
     let mut old = (Vec::new(), Vec::new(), Vec::new());
     let mut new = Vec::new();
     let mut actor_index: dense::Index = Default::default();
-    for (k, f) in parties.keys.iter().cloned().zip(parties.features.iter().cloned()) {
+    for (k, f) in parties
+        .keys
+        .iter()
+        .cloned()
+        .zip(parties.features.iter().cloned())
+    {
         match previous.get(&k) {
             Some(id) => {
                 old.0.push(k);
@@ -296,13 +319,18 @@ fn resolve_incremental(
     for (k, f) in new {
         resolver.add(k, f);
     }
-    let keys: Vec<RecordKey> = (0..resolver.len()).map(|i| resolver.key(i).clone()).collect();
+    let keys: Vec<RecordKey> = (0..resolver.len())
+        .map(|i| resolver.key(i).clone())
+        .collect();
     let ids: Vec<&str> = (0..resolver.len()).map(|i| resolver.actor_of(i)).collect();
     save_actors(store, &keys, &ids, at)?;
     let actors: BTreeSet<&str> = ids.iter().copied().collect();
     let clusters = {
-        let index: std::collections::HashMap<&str, u32> =
-            actors.iter().enumerate().map(|(i, a)| (*a, i as u32)).collect();
+        let index: std::collections::HashMap<&str, u32> = actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (*a, i as u32))
+            .collect();
         ids.iter().map(|a| index[a]).collect::<Vec<u32>>()
     };
     state.summary = interdict_resolve::summarise(
@@ -373,7 +401,11 @@ pub fn print_summary(out: &Outcome, json: bool) -> Result<()> {
         s.candidate_pairs,
         s.links,
         s.threshold,
-        if s.model_trained { "trained on this data" } else { "loaded (frozen)" }
+        if s.model_trained {
+            "trained on this data"
+        } else {
+            "loaded (frozen)"
+        }
     );
     let times: Vec<String> = s
         .seconds
@@ -394,7 +426,10 @@ pub fn print_summary(out: &Outcome, json: bool) -> Result<()> {
         );
     }
     if out.state.hubs.len() > 10 {
-        println!("  ... {} more: `interdict resolve --db ... --json` lists them all", out.state.hubs.len() - 10);
+        println!(
+            "  ... {} more: `interdict resolve --db ... --json` lists them all",
+            out.state.hubs.len() - 10
+        );
     }
     Ok(())
 }
@@ -419,9 +454,23 @@ pub fn export_actors(store: &dyn Store, mut w: impl Write) -> Result<()> {
 pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
     let mut out = csv::Writer::from_writer(&mut w);
     out.write_record([
-        "unique_id", "org", "feed", "source_id", "name", "email", "email_local", "phone",
-        "phone_tail", "address", "building", "place", "street", "bank_account", "tax_id",
-        "account_id", "country",
+        "unique_id",
+        "org",
+        "feed",
+        "source_id",
+        "name",
+        "email",
+        "email_local",
+        "phone",
+        "phone_tail",
+        "address",
+        "building",
+        "place",
+        "street",
+        "bank_account",
+        "tax_id",
+        "account_id",
+        "country",
     ])?;
     let mut n = 0u64;
     for feed in PARTY_FEEDS {
@@ -469,11 +518,11 @@ pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
 pub fn parse_key(s: &str) -> Result<RecordKey> {
     let mut parts = s.splitn(3, '/');
     let (Some(org), Some(feed), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-        bail!("record {s:?}: expected ORG/FEED/SOURCE_ID, e.g. carrier-swift/shipments/0004021733#consignee");
+        bail!(
+            "record {s:?}: expected ORG/FEED/SOURCE_ID, e.g. carrier-swift/shipments/0004021733#consignee"
+        );
     };
-    let feed: Feed = feed
-        .parse()
-        .map_err(|e| anyhow!("record {s:?}: {e}"))?;
+    let feed: Feed = feed.parse().map_err(|e| anyhow!("record {s:?}: {e}"))?;
     Ok(RecordKey::new(org, feed, id))
 }
 
@@ -482,14 +531,20 @@ pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> 
     let (ka, kb) = (parse_key(a)?, parse_key(b)?);
     let pa = party_of(store, &ka)?.ok_or_else(|| anyhow!("record {a}: no such party record"))?;
     let pb = party_of(store, &kb)?.ok_or_else(|| anyhow!("record {b}: no such party record"))?;
-    let model = load_model(store)?
-        .ok_or_else(|| anyhow!("no resolution model in this store yet: run `interdict resolve` first"))?;
+    let model = load_model(store)?.ok_or_else(|| {
+        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
+    })?;
     let state = load_state(store)?;
     let parties = load_parties(store, &ProgressBar::hidden())?;
-    let hubs = state.map(|s| s.hub_values.into_iter().collect()).unwrap_or_default();
+    let hubs = state
+        .map(|s| s.hub_values.into_iter().collect())
+        .unwrap_or_default();
     let scorer = Scorer::new(
         model,
-        ValueStats::build(&interdict_resolve::Distinct::of(&parties.features).features, hubs),
+        ValueStats::build(
+            &interdict_resolve::Distinct::of(&parties.features).features,
+            hubs,
+        ),
     );
     let (va, vb) = (Values::of(&pa), Values::of(&pb));
     let e = scorer.explain(&Features::from_values(&va), &Features::from_values(&vb));
@@ -509,7 +564,10 @@ pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> 
     println!("B  {b}: {}", describe(&pb));
     println!();
     println!("{:<13} {:<44} {:>8}  note", "field", "level", "bits");
-    println!("{:<13} {:<44} {:>8.2}  two random records are one actor", "prior", "", e.prior_weight);
+    println!(
+        "{:<13} {:<44} {:>8.2}  two random records are one actor",
+        "prior", "", e.prior_weight
+    );
     for c in &e.fields {
         println!(
             "{:<13} {:<44} {:>8.2}  {}",
@@ -554,16 +612,19 @@ fn describe(p: &Party) -> String {
 
 /// Reads a CSV of `org,feed,source_id,<value>` (a truth file, or another tool's actors).
 pub fn read_keyed_csv(path: &Path, value: &str) -> Result<Vec<(RecordKey, String)>> {
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
     let headers = r.headers()?.clone();
     let want = ["org", "feed", "source_id", value];
     let idx: Vec<usize> = want
         .iter()
         .map(|w| {
-            headers
-                .iter()
-                .position(|h| h == *w)
-                .ok_or_else(|| anyhow!("{}: missing column {w} (want org,feed,source_id,{value})", path.display()))
+            headers.iter().position(|h| h == *w).ok_or_else(|| {
+                anyhow!(
+                    "{}: missing column {w} (want org,feed,source_id,{value})",
+                    path.display()
+                )
+            })
         })
         .collect::<Result<_>>()?;
     let mut out = Vec::new();
@@ -630,9 +691,15 @@ pub fn print_eval(e: &Evaluation, missing: usize, json: bool) -> Result<()> {
         "{} records scored ({} truth records not in the store, e.g. quarantined rows)",
         e.records, missing
     );
-    println!("{:<10} {:>10} {:>10} {:>10}", "", "precision", "recall", "F1");
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "", "precision", "recall", "F1"
+    );
     for (name, s) in [("pairwise", e.pairwise), ("B-cubed", e.bcubed)] {
-        println!("{:<10} {:>10.4} {:>10.4} {:>10.4}", name, s.precision, s.recall, s.f1);
+        println!(
+            "{:<10} {:>10.4} {:>10.4} {:>10.4}",
+            name, s.precision, s.recall, s.f1
+        );
     }
     println!(
         "{} predicted actors, {} true; {} true pairs, {} predicted, {} correct",
@@ -653,7 +720,9 @@ pub fn networks(out: &Outcome) -> Vec<Network> {
     let mut by_actor: std::collections::HashMap<&str, (BTreeSet<&str>, usize, &RecordKey)> =
         std::collections::HashMap::new();
     for (k, a) in out.keys.iter().zip(&out.actor_ids) {
-        let e = by_actor.entry(a.as_str()).or_insert_with(|| (BTreeSet::new(), 0, k));
+        let e = by_actor
+            .entry(a.as_str())
+            .or_insert_with(|| (BTreeSet::new(), 0, k));
         e.0.insert(k.org.as_str());
         e.1 += 1;
     }
@@ -690,13 +759,17 @@ pub fn display_name(store: &dyn Store, key: &RecordKey) -> String {
 pub fn run(a: crate::cli::ResolveArgs) -> Result<std::process::ExitCode> {
     let mut store = crate::cli::open_store(&a.db)?;
     if a.show_model {
-        let model = load_model(&store)?
-            .ok_or_else(|| anyhow!("no resolution model in this store yet: run `interdict resolve` first"))?;
+        let model = load_model(&store)?.ok_or_else(|| {
+            anyhow!("no resolution model in this store yet: run `interdict resolve` first")
+        })?;
         print_model(&model, a.json)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
     if !(0.0..1.0).contains(&a.threshold) || a.threshold <= 0.0 {
-        bail!("--threshold {}: a match probability strictly between 0 and 1", a.threshold);
+        bail!(
+            "--threshold {}: a match probability strictly between 0 and 1",
+            a.threshold
+        );
     }
     let mut config = Config {
         threshold: a.threshold,
@@ -736,7 +809,10 @@ pub fn print_model(model: &Model, json: bool) -> Result<()> {
         model.prior,
         model.prior_weight()
     );
-    println!("{:<13} {:<58} {:>9} {:>11} {:>8}", "field", "level", "m", "u", "bits");
+    println!(
+        "{:<13} {:<58} {:>9} {:>11} {:>8}",
+        "field", "level", "m", "u", "bits"
+    );
     for f in &model.fields {
         for l in f.levels.iter().rev() {
             println!(
@@ -755,8 +831,9 @@ pub fn print_model(model: &Model, json: bool) -> Result<()> {
 /// Times incremental resolution of held-out records against everything else, model frozen.
 pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::process::ExitCode> {
     let store = crate::cli::open_store(&a.db)?;
-    let model = load_model(&store)?
-        .ok_or_else(|| anyhow!("no resolution model in this store yet: run `interdict resolve` first"))?;
+    let model = load_model(&store)?.ok_or_else(|| {
+        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
+    })?;
     let parties = load_parties(&store, &ProgressBar::hidden())?;
     let n = parties.keys.len();
     if a.holdout == 0 || a.holdout >= n {
@@ -776,11 +853,26 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
     }
     let config = Config::default();
     let t = Instant::now();
-    let res = interdict_resolve::resolve(&base.0, &base.1, Some(model), &Previous::default(), &config, &mut |_, _| {});
+    let res = interdict_resolve::resolve(
+        &base.0,
+        &base.1,
+        Some(model),
+        &Previous::default(),
+        &config,
+        &mut |_, _| {},
+    );
     let batch = t.elapsed();
     let hubs = res.hubs.iter().map(|h| h.value).collect();
     let resolved = base.0.len();
-    let mut resolver = Resolver::new(res.model, hubs, config, base.0, base.1, res.clusters, res.actor_ids);
+    let mut resolver = Resolver::new(
+        res.model,
+        hubs,
+        config,
+        base.0,
+        base.1,
+        res.clusters,
+        res.actor_ids,
+    );
     let mut times = Vec::with_capacity(held.len());
     let mut joined = 0usize;
     for (k, f) in held {
@@ -790,7 +882,11 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
         joined += usize::from(!r.new_actor);
     }
     times.sort();
-    let pct = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+    let pct = |q: f64| {
+        times[((times.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(times.len() - 1)]
+    };
     println!(
         "{} records resolved in batch in {:.1} s (model frozen); {} added one at a time, {} joined an existing actor",
         resolved,
@@ -805,4 +901,122 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
         times.last().expect("one").as_secs_f64() * 1e6
     );
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// An actor as `interdict actor` shows it: its records by organisation and every identifier they
+/// carry.
+#[derive(Debug, Serialize)]
+pub struct ActorProfile {
+    pub actor_id: String,
+    pub records: Vec<String>,
+    /// Records per organisation.
+    pub organisations: std::collections::BTreeMap<String, usize>,
+    pub names: BTreeSet<String>,
+    pub emails: BTreeSet<String>,
+    pub phones: BTreeSet<String>,
+    pub addresses: BTreeSet<String>,
+    pub bank_accounts: BTreeSet<String>,
+    pub tax_ids: BTreeSet<String>,
+    pub account_ids: BTreeSet<String>,
+}
+
+/// `interdict actor`: one actor's records, organisations and identifiers.
+pub fn actor_profile(store: &dyn Store, actor_id: &str) -> Result<ActorProfile> {
+    let actors = load_actors(store)?
+        .ok_or_else(|| anyhow!("no resolution in this store yet: run `interdict resolve` first"))?;
+    let mut keys: Vec<&RecordKey> = actors
+        .iter()
+        .filter(|(_, a)| a.as_str() == actor_id)
+        .map(|(k, _)| k)
+        .collect();
+    if keys.is_empty() {
+        bail!(
+            "actor {actor_id}: no such actor (ids look like ACT-0123456789; see `interdict export actors`)"
+        );
+    }
+    keys.sort();
+    let mut p = ActorProfile {
+        actor_id: actor_id.to_owned(),
+        records: Vec::new(),
+        organisations: Default::default(),
+        names: BTreeSet::new(),
+        emails: BTreeSet::new(),
+        phones: BTreeSet::new(),
+        addresses: BTreeSet::new(),
+        bank_accounts: BTreeSet::new(),
+        tax_ids: BTreeSet::new(),
+        account_ids: BTreeSet::new(),
+    };
+    for k in keys {
+        p.records.push(k.to_string());
+        *p.organisations.entry(k.org.clone()).or_default() += 1;
+        let Some(party) = party_of(store, k)? else {
+            continue;
+        };
+        p.names
+            .extend(party.name.iter().chain(&party.display_name).cloned());
+        p.emails.extend(party.emails.iter().cloned());
+        p.phones.extend(party.phones.iter().cloned());
+        for a in &party.addresses {
+            let mut s = a.text.clone();
+            for x in [&a.postcode, &a.city, &a.country].into_iter().flatten() {
+                s.push_str(", ");
+                s.push_str(x);
+            }
+            p.addresses.insert(s);
+        }
+        p.bank_accounts.extend(party.bank_accounts.iter().cloned());
+        p.tax_ids.extend(party.tax_ids.iter().cloned());
+        p.account_ids.extend(party.account_id.iter().cloned());
+    }
+    Ok(p)
+}
+
+pub fn print_actor(p: &ActorProfile, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(p)?);
+        return Ok(());
+    }
+    let orgs: Vec<String> = p
+        .organisations
+        .iter()
+        .map(|(o, n)| format!("{o} ({n})"))
+        .collect();
+    println!(
+        "actor {}: {} records at {}",
+        p.actor_id,
+        p.records.len(),
+        orgs.join(", ")
+    );
+    for (label, set) in [
+        ("names", &p.names),
+        ("e-mails", &p.emails),
+        ("phones", &p.phones),
+        ("addresses", &p.addresses),
+        ("bank accounts", &p.bank_accounts),
+        ("tax ids", &p.tax_ids),
+        ("account ids", &p.account_ids),
+    ] {
+        if set.is_empty() {
+            continue;
+        }
+        println!("{label}:");
+        for v in set.iter().take(20) {
+            println!("  {v}");
+        }
+        if set.len() > 20 {
+            println!("  ... {} more (--json lists them all)", set.len() - 20);
+        }
+    }
+    println!("records:");
+    for r in p.records.iter().take(20) {
+        println!("  {r}");
+    }
+    if p.records.len() > 20 {
+        println!(
+            "  ... {} more (--json lists them all)",
+            p.records.len() - 20
+        );
+    }
+    Ok(())
 }

@@ -16,7 +16,15 @@ fn world(shipments: &str) -> World {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path().join("world");
     let db = dir.path().join("x.db");
-    run_ok(&["simulate", "--out", s(&w), "--shipments", shipments, "--seed", "7"]);
+    run_ok(&[
+        "simulate",
+        "--out",
+        s(&w),
+        "--shipments",
+        shipments,
+        "--seed",
+        "7",
+    ]);
     run_ok(&[
         "ingest",
         "--db",
@@ -62,15 +70,26 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
     for f in ["sellers", "shipments", "brands", "parties"] {
         assert!(feeds.contains(f), "no {f} party records");
     }
-    for role in ["#shipper", "#consignee", "#seller", "#purchaser", "#final_recipient", "#importer"] {
+    for role in [
+        "#shipper",
+        "#consignee",
+        "#seller",
+        "#purchaser",
+        "#final_recipient",
+        "#importer",
+    ] {
         assert!(
-            first.keys().any(|k| k.0 == "carrier-swift" && k.2.ends_with(role)),
+            first
+                .keys()
+                .any(|k| k.0 == "carrier-swift" && k.2.ends_with(role)),
             "no carrier {role}"
         );
     }
 
     // Accuracy against the simulator's truth.
-    let e = json(&["eval", "resolve", "--db", &w.db, "--truth", &w.truth, "--json"]);
+    let e = json(&[
+        "eval", "resolve", "--db", &w.db, "--truth", &w.truth, "--json",
+    ]);
     for k in ["pairwise", "bcubed"] {
         for m in ["precision", "recall", "f1"] {
             let v = e[k][m].as_f64().unwrap();
@@ -107,7 +126,16 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
         .collect();
     assert_eq!(
         fields,
-        ["name", "email", "phone", "address", "bank_account", "tax_id", "account_id", "country"]
+        [
+            "name",
+            "email",
+            "phone",
+            "address",
+            "bank_account",
+            "tax_id",
+            "account_id",
+            "country"
+        ]
     );
     let total: f64 = ex["explanation"]["fields"]
         .as_array()
@@ -121,11 +149,39 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
     let text = run_ok(&["explain", "--db", &w.db, &a, &b]);
     assert!(text.contains("match probability"), "{text}");
 
+    // The actor lists its records, organisations and identifiers.
+    let profile = json(&["actor", "--db", &w.db, &first[carrier], "--json"]);
+    let records: Vec<&str> = profile["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        records.contains(&a.as_str()) && records.contains(&b.as_str()),
+        "{profile}"
+    );
+    assert_eq!(
+        records.len(),
+        first.values().filter(|x| **x == first[carrier]).count()
+    );
+    assert!(profile["organisations"]["carrier-swift"].as_u64().unwrap() >= 1);
+    assert!(profile["organisations"]["customs-uk"].as_u64().unwrap() >= 1);
+    assert!(!profile["names"].as_array().unwrap().is_empty());
+    let out = run(&["actor", "--db", &w.db, "ACT-NOSUCHACTOR"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such actor"));
+
     // Bad record names are named back.
     let out = run(&["explain", "--db", &w.db, "nonsense", &b]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ORG/FEED/SOURCE_ID"));
-    let out = run(&["explain", "--db", &w.db, "carrier-swift/shipments/NOPE#consignee", &b]);
+    let out = run(&[
+        "explain",
+        "--db",
+        &w.db,
+        "carrier-swift/shipments/NOPE#consignee",
+        &b,
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such party record"));
 
     // The model can be shown.
@@ -149,9 +205,18 @@ fn incremental_resolution_adds_new_records_to_existing_actors() {
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let seller: Vec<&str> = rows
         .map(|l| l.split(',').collect::<Vec<_>>())
-        .find(|f| f[col("org")] == "mkt-bazaar" && f[col("feed")] == "sellers" && !f[col("email")].is_empty() && !f[col("phone")].is_empty())
+        .find(|f| {
+            f[col("org")] == "mkt-bazaar"
+                && f[col("feed")] == "sellers"
+                && !f[col("email")].is_empty()
+                && !f[col("phone")].is_empty()
+        })
         .expect("a seller with e-mail and phone");
-    let seller_key = ("mkt-bazaar".to_string(), "sellers".to_string(), seller[col("source_id")].to_string());
+    let seller_key = (
+        "mkt-bazaar".to_string(),
+        "sellers".to_string(),
+        seller[col("source_id")].to_string(),
+    );
     let file = dir.path().join("tips.csv");
     std::fs::write(
         &file,
@@ -163,7 +228,16 @@ fn incremental_resolution_adds_new_records_to_existing_actors() {
         ),
     )
     .unwrap();
-    run_ok(&["ingest", "--db", &w.db, "--org", "ipcc", "--feed", "parties", s(&file)]);
+    run_ok(&[
+        "ingest",
+        "--db",
+        &w.db,
+        "--org",
+        "ipcc",
+        "--feed",
+        "parties",
+        s(&file),
+    ]);
     let inc = json(&["resolve", "--db", &w.db, "--incremental", "--json"]);
     assert_eq!(inc["incremental_added"].as_u64(), Some(2), "{inc}");
     let after = actors(&w.db);
@@ -171,9 +245,17 @@ fn incremental_resolution_adds_new_records_to_existing_actors() {
     for (k, a) in &before {
         assert_eq!(&after[k], a, "{k:?} moved");
     }
-    let tip = |id: &str| after[&("ipcc".to_string(), "parties".to_string(), id.to_string())].clone();
-    assert_eq!(tip("TIP-1"), before[&seller_key], "the known seller's tip joins its actor");
-    assert!(!before.values().any(|a| *a == tip("TIP-2")), "a stranger starts a new actor");
+    let tip =
+        |id: &str| after[&("ipcc".to_string(), "parties".to_string(), id.to_string())].clone();
+    assert_eq!(
+        tip("TIP-1"),
+        before[&seller_key],
+        "the known seller's tip joins its actor"
+    );
+    assert!(
+        !before.values().any(|a| *a == tip("TIP-2")),
+        "a stranger starts a new actor"
+    );
 }
 
 #[test]

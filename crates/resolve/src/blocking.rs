@@ -134,7 +134,9 @@ pub fn keys(f: &Features, cfg: &BlockingConfig) -> Vec<BlockKey> {
             out.push(BlockKey { value, kind });
         }
     };
-    f.emails.iter().for_each(|e| add(e.identity, KeyKind::Email));
+    f.emails
+        .iter()
+        .for_each(|e| add(e.identity, KeyKind::Email));
     f.phones.iter().for_each(|p| add(p.full, KeyKind::Phone));
     f.banks.iter().for_each(|&v| add(v, KeyKind::Bank));
     f.tax_ids.iter().for_each(|&v| add(v, KeyKind::TaxId));
@@ -297,7 +299,10 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
                 let key = entries[s].0;
                 blocks.hub_values.insert(key.value);
                 let records = match weights {
-                    Some(w) => entries[s..e].iter().map(|&(_, i)| w[i as usize] as usize).sum(),
+                    Some(w) => entries[s..e]
+                        .iter()
+                        .map(|&(_, i)| w[i as usize] as usize)
+                        .sum(),
                     None => e - s,
                 };
                 blocks.hubs.push(Hub {
@@ -362,7 +367,11 @@ mod tests {
             person("Nobody Related", None, None),
         ];
         let b = block(&f, None, &BlockingConfig::default());
-        assert!(b.pairs.contains(&(0, 1)), "misspelt name meets by LSH: {:?}", b.pairs);
+        assert!(
+            b.pairs.contains(&(0, 1)),
+            "misspelt name meets by LSH: {:?}",
+            b.pairs
+        );
         assert!(b.pairs.contains(&(0, 2)), "shared e-mail");
         assert!(!b.pairs.iter().any(|&(i, j)| i == 3 || j == 3));
         assert!(b.hubs.is_empty());
@@ -370,7 +379,14 @@ mod tests {
 
     #[test]
     fn a_warehouse_shared_by_many_names_is_a_hub_and_makes_no_pairs() {
-        let names = ["Liam Robinson", "Emily Morris", "Oliver Taylor", "Ava Patel", "Noah Khan", "Mia Jones"];
+        let names = [
+            "Liam Robinson",
+            "Emily Morris",
+            "Oliver Taylor",
+            "Ava Patel",
+            "Noah Khan",
+            "Mia Jones",
+        ];
         let f: Vec<Features> = names
             .iter()
             .map(|n| person(n, None, Some("7 Manor Lane, Slough")))
@@ -391,7 +407,13 @@ mod tests {
             ..BlockingConfig::default()
         };
         let f: Vec<Features> = (0..100)
-            .map(|_| person("Swift Customs Services Ltd", Some("imports@swift.example"), Some("160 Stanley Street")))
+            .map(|_| {
+                person(
+                    "Swift Customs Services Ltd",
+                    Some("imports@swift.example"),
+                    Some("160 Stanley Street"),
+                )
+            })
             .collect();
         let b = block(&f, None, &cfg);
         assert!(b.hubs.is_empty());

@@ -106,7 +106,8 @@ impl Adjacency {
 pub fn cluster(n: usize, pairs: &[(u32, u32, f32)], cfg: &ClusterConfig) -> Vec<u32> {
     let adj = Adjacency::new(n, pairs);
     let threshold = bits(cfg.threshold) as f32;
-    let mut links: Vec<(u32, u32, f32)> = pairs.iter().copied().filter(|l| l.2 >= threshold).collect();
+    let mut links: Vec<(u32, u32, f32)> =
+        pairs.iter().copied().filter(|l| l.2 >= threshold).collect();
     links.sort_unstable_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
 
     let mut uf = UnionFind::new(n);
@@ -168,13 +169,20 @@ mod tests {
 
     /// Clusters pairs given as probabilities.
     fn cluster(n: usize, pairs: &[(u32, u32, f64)], cfg: &ClusterConfig) -> Vec<u32> {
-        let weighted: Vec<(u32, u32, f32)> = pairs.iter().map(|&(i, j, p)| (i, j, bits(p) as f32)).collect();
+        let weighted: Vec<(u32, u32, f32)> = pairs
+            .iter()
+            .map(|&(i, j, p)| (i, j, bits(p) as f32))
+            .collect();
         super::cluster(n, &weighted, cfg)
     }
 
     #[test]
     fn strong_links_make_clusters() {
-        let c = cluster(5, &[(0, 1, 0.99), (1, 2, 0.95), (3, 4, 0.97), (2, 3, 0.1)], &CFG);
+        let c = cluster(
+            5,
+            &[(0, 1, 0.99), (1, 2, 0.95), (3, 4, 0.97), (2, 3, 0.1)],
+            &CFG,
+        );
         assert_eq!(c, vec![0, 0, 0, 1, 1]);
     }
 
@@ -206,7 +214,14 @@ mod tests {
     #[test]
     fn a_record_between_two_actors_joins_one_of_them_only() {
         // 2 looks like both 0 and 4 (a drop using two names), but 0 and 4 deny each other.
-        let pairs = [(0, 1, 0.99), (3, 4, 0.99), (1, 2, 0.97), (2, 3, 0.96), (0, 4, 0.01), (1, 3, 0.01)];
+        let pairs = [
+            (0, 1, 0.99),
+            (3, 4, 0.99),
+            (1, 2, 0.97),
+            (2, 3, 0.96),
+            (0, 4, 0.01),
+            (1, 3, 0.01),
+        ];
         let c = cluster(5, &pairs, &CFG);
         assert_eq!(c[0], c[1]);
         assert_eq!(c[3], c[4]);
@@ -223,6 +238,9 @@ mod tests {
 
     #[test]
     fn below_the_threshold_nothing_merges() {
-        assert_eq!(cluster(3, &[(0, 1, 0.5), (1, 2, 0.89)], &CFG), vec![0, 1, 2]);
+        assert_eq!(
+            cluster(3, &[(0, 1, 0.5), (1, 2, 0.89)], &CFG),
+            vec![0, 1, 2]
+        );
     }
 }

@@ -74,7 +74,10 @@ pub fn evaluate<P: Eq + Hash + Clone, T: Eq + Hash + Clone>(
     }
     let nf = n.max(1) as f64;
     Evaluation {
-        pairwise: Scores::new(ratio(correct_pairs, predicted_pairs), ratio(correct_pairs, true_pairs)),
+        pairwise: Scores::new(
+            ratio(correct_pairs, predicted_pairs),
+            ratio(correct_pairs, true_pairs),
+        ),
         bcubed: Scores::new(bp / nf, br / nf),
         records: n,
         predicted_clusters: predicted.len(),
@@ -100,7 +103,10 @@ mod tests {
     fn a_merge_and_a_split_score_as_counted_by_hand() {
         // Truth: {r1,r2,r3} {r4}. Predicted: {r1,r2} {r3,r4}.
         let e = evaluate([(1, "a"), (1, "a"), (2, "a"), (2, "b")]);
-        assert_eq!((e.true_pairs, e.predicted_pairs, e.correct_pairs), (3, 2, 1));
+        assert_eq!(
+            (e.true_pairs, e.predicted_pairs, e.correct_pairs),
+            (3, 2, 1)
+        );
         assert!((e.pairwise.precision - 0.5).abs() < 1e-12);
         assert!((e.pairwise.recall - 1.0 / 3.0).abs() < 1e-12);
         // B-cubed precision: r1 1, r2 1, r3 1/2, r4 1/2 -> 0.75; recall: 2/3, 2/3, 1/3, 1 -> 2/3.

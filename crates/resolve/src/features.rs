@@ -192,7 +192,11 @@ impl Values {
                 party
                     .addresses
                     .iter()
-                    .find_map(|a| a.country.as_deref().and_then(interdict_normalize::country::country))
+                    .find_map(|a| {
+                        a.country
+                            .as_deref()
+                            .and_then(interdict_normalize::country::country)
+                    })
                     .map(str::to_owned)
             })
             .filter(|c| c.len() == 2);
@@ -210,12 +214,18 @@ impl Values {
 
     /// The text of a hashed value of this party, for showing a hub or an agreement.
     pub fn find(&self, value: u64) -> Option<String> {
-        let h = |tag: Tag, s: &str| (!s.is_empty() && value_hash(tag, s) == value).then(|| s.to_owned());
+        let h = |tag: Tag, s: &str| {
+            (!s.is_empty() && value_hash(tag, s) == value).then(|| s.to_owned())
+        };
         self.names
             .iter()
             .find_map(|(k, _)| h(Tag::Name, k))
             .or_else(|| self.emails.iter().find_map(|(e, _)| h(Tag::Email, e)))
-            .or_else(|| self.phones.iter().find_map(|(p, _)| h(Tag::Phone, &format!("+{p}"))))
+            .or_else(|| {
+                self.phones
+                    .iter()
+                    .find_map(|(p, _)| h(Tag::Phone, &format!("+{p}")))
+            })
             .or_else(|| {
                 self.addresses.iter().find_map(|a| {
                     h(Tag::Address, &a.full)
@@ -245,7 +255,10 @@ impl Features {
             ..Features::default()
         };
         for (key, tokens) in &v.names {
-            let mut t: Vec<u64> = tokens.iter().map(|t| value_hash(Tag::NameToken, t)).collect();
+            let mut t: Vec<u64> = tokens
+                .iter()
+                .map(|t| value_hash(Tag::NameToken, t))
+                .collect();
             t.sort_unstable();
             t.dedup();
             f.names.push(NameFeature {
@@ -285,12 +298,19 @@ impl Features {
             );
         }
         f.banks = v.banks.iter().map(|b| value_hash(Tag::Bank, b)).collect();
-        f.tax_ids = v.tax_ids.iter().map(|t| value_hash(Tag::TaxId, t)).collect();
-        f.accounts = v.accounts.iter().map(|a| value_hash(Tag::Account, a)).collect();
-        f.country = v
-            .country
-            .as_deref()
-            .map_or(0, |c| u16::from_le_bytes([c.as_bytes()[0], c.as_bytes()[1]]));
+        f.tax_ids = v
+            .tax_ids
+            .iter()
+            .map(|t| value_hash(Tag::TaxId, t))
+            .collect();
+        f.accounts = v
+            .accounts
+            .iter()
+            .map(|a| value_hash(Tag::Account, a))
+            .collect();
+        f.country = v.country.as_deref().map_or(0, |c| {
+            u16::from_le_bytes([c.as_bytes()[0], c.as_bytes()[1]])
+        });
         f
     }
 
@@ -344,7 +364,10 @@ mod tests {
     #[test]
     fn emails_keep_identity_and_local_part() {
         let mut p = party("x");
-        p.emails = vec!["j.smith+shop@googlemail.com".into(), "jsmith@gmail.com".into()];
+        p.emails = vec![
+            "j.smith+shop@googlemail.com".into(),
+            "jsmith@gmail.com".into(),
+        ];
         let f = Features::of(&p);
         assert_eq!(f.emails.len(), 1, "both are one mailbox");
         let mut q = party("x");

@@ -48,7 +48,8 @@ pub fn assign_ids(
             *votes.entry((c, id.as_str())).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(usize, u32, &str)> = votes.into_iter().map(|((c, id), n)| (n, c, id)).collect();
+    let mut ranked: Vec<(usize, u32, &str)> =
+        votes.into_iter().map(|((c, id), n)| (n, c, id)).collect();
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(b.2)).then(a.1.cmp(&b.1)));
 
     let mut ids: Vec<Option<String>> = vec![None; count];
@@ -93,7 +94,10 @@ mod tests {
     fn same_data_same_ids_and_ids_survive_growth_and_splits() {
         let keys = vec![k("a"), k("b"), k("c"), k("d")];
         let first = assign_ids(&keys, &[0, 0, 1, 1], &FxHashMap::default());
-        assert_eq!(first, assign_ids(&keys, &[0, 0, 1, 1], &FxHashMap::default()));
+        assert_eq!(
+            first,
+            assign_ids(&keys, &[0, 0, 1, 1], &FxHashMap::default())
+        );
         assert_ne!(first[0], first[1]);
         assert!(first[0].starts_with("ACT-") && first[0].len() == 14);
 

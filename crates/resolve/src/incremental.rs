@@ -66,7 +66,10 @@ impl Resolver {
         actor_ids: Vec<String>,
     ) -> Resolver {
         let used_ids = actor_ids.iter().cloned().collect();
-        let scorer = Scorer::new(model, ValueStats::build(&Distinct::of(&features).features, hubs));
+        let scorer = Scorer::new(
+            model,
+            ValueStats::build(&Distinct::of(&features).features, hubs),
+        );
         let mut r = Resolver {
             scorer,
             cfg,
@@ -121,7 +124,10 @@ impl Resolver {
             self.actor.push(actor);
             return;
         }
-        self.descriptions.entry(description_hash(&f)).or_default().push(i);
+        self.descriptions
+            .entry(description_hash(&f))
+            .or_default()
+            .push(i);
         let name = name_of(&f);
         let limit = self.cfg.blocking.block_limit;
         for k in blocking::keys(&f, &self.cfg.blocking) {
@@ -139,7 +145,11 @@ impl Resolver {
                 let members = self.index.remove(&ik).unwrap_or_default();
                 self.oversized.insert(ik);
                 for m in members {
-                    let n = name_of(if m == i { &f } else { &self.features[m as usize] });
+                    let n = name_of(if m == i {
+                        &f
+                    } else {
+                        &self.features[m as usize]
+                    });
                     self.remember_by_name(ik, n, m);
                 }
             }
@@ -196,8 +206,12 @@ impl Resolver {
         // Per actor: (sum of match weights, pairs, best), as batch clustering weighs a merge.
         let mut per_actor: FxHashMap<u32, (f64, usize, f64)> = FxHashMap::default();
         for &c in &candidates {
-            let p = self.scorer.weight(&crate::compare::compare(&f, &self.features[c as usize]));
-            let e = per_actor.entry(self.actor[c as usize]).or_insert((0.0, 0, 0.0));
+            let p = self
+                .scorer
+                .weight(&crate::compare::compare(&f, &self.features[c as usize]));
+            let e = per_actor
+                .entry(self.actor[c as usize])
+                .or_insert((0.0, 0, 0.0));
             e.0 += p;
             e.1 += 1;
             e.2 = e.2.max(p);
@@ -208,7 +222,11 @@ impl Resolver {
             .filter(|(_, (_, _, max))| *max >= threshold)
             .map(|(&a, &(sum, n, max))| (sum / n as f64, max, a))
             .filter(|&(mean, _, _)| mean >= threshold)
-            .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)).then(y.2.cmp(&x.2)));
+            .max_by(|x, y| {
+                x.0.total_cmp(&y.0)
+                    .then(x.1.total_cmp(&y.1))
+                    .then(y.2.cmp(&x.2))
+            });
         self.scorer.stats.add(&f);
         match best {
             Some((mean, _, actor)) => {
@@ -240,7 +258,12 @@ impl Resolver {
                 self.used_ids.insert(id.clone());
                 self.actor_ids.push(id.clone());
                 let actor = (self.actor_ids.len() - 1) as u32;
-                let best_seen = crate::model::probability(per_actor.values().map(|v| v.2).fold(f64::NEG_INFINITY, f64::max));
+                let best_seen = crate::model::probability(
+                    per_actor
+                        .values()
+                        .map(|v| v.2)
+                        .fold(f64::NEG_INFINITY, f64::max),
+                );
                 self.insert(key, f, actor);
                 Assignment {
                     actor_id: id,

@@ -165,7 +165,11 @@ impl Distinct {
 }
 
 /// Scores candidate pairs with a model: match weights in bits.
-pub fn score_pairs(scorer: &Scorer, features: &[Features], pairs: &[(u32, u32)]) -> Vec<(u32, u32, f32)> {
+pub fn score_pairs(
+    scorer: &Scorer,
+    features: &[Features],
+    pairs: &[(u32, u32)],
+) -> Vec<(u32, u32, f32)> {
     pairs
         .par_iter()
         .map(|&(i, j)| {
@@ -187,16 +191,25 @@ pub fn resolve(
 ) -> Resolution {
     assert_eq!(keys.len(), features.len(), "one key per record");
     let mut seconds = BTreeMap::new();
-    let mut timed = |stage: Stage, start: std::time::Instant, progress: &mut dyn FnMut(Stage, Duration)| {
-        let d = start.elapsed();
-        seconds.insert(stage.as_str().to_owned(), d.as_secs_f64());
-        progress(stage, d);
-    };
+    let mut timed =
+        |stage: Stage, start: std::time::Instant, progress: &mut dyn FnMut(Stage, Duration)| {
+            let d = start.elapsed();
+            seconds.insert(stage.as_str().to_owned(), d.as_secs_f64());
+            progress(stage, d);
+        };
 
     let t = std::time::Instant::now();
     let distinct = Distinct::of(features);
     let nodes = &distinct.features;
-    let blocks = blocking::block(nodes, Some(&distinct.weights), &cfg.blocking);
+    let mut blocks = blocking::block(nodes, Some(&distinct.weights), &cfg.blocking);
+    // Hubs name a node; report a record of it instead.
+    let mut first_record = vec![u32::MAX; nodes.len()];
+    for (r, &n) in distinct.node_of.iter().enumerate().rev() {
+        first_record[n as usize] = r as u32;
+    }
+    for h in &mut blocks.hubs {
+        h.example = first_record[h.example as usize];
+    }
     timed(Stage::Blocking, t, progress);
 
     let t = std::time::Instant::now();
@@ -231,18 +244,23 @@ pub fn resolve(
         .iter()
         .filter(|p| f64::from(p.2) >= threshold_bits)
         .count();
-    let summary = summarise(keys, &clusters, actor_ids.len(), Summary {
-        records: features.len(),
-        distinct_descriptions: nodes.len(),
-        candidate_pairs: blocks.pairs.len(),
-        links,
-        hub_values: blocks.hubs.len(),
-        windowed_groups: blocks.windowed_groups,
-        model_trained,
-        threshold: cfg.threshold,
-        seconds,
-        ..Summary::default()
-    });
+    let summary = summarise(
+        keys,
+        &clusters,
+        actor_ids.len(),
+        Summary {
+            records: features.len(),
+            distinct_descriptions: nodes.len(),
+            candidate_pairs: blocks.pairs.len(),
+            links,
+            hub_values: blocks.hubs.len(),
+            windowed_groups: blocks.windowed_groups,
+            model_trained,
+            threshold: cfg.threshold,
+            seconds,
+            ..Summary::default()
+        },
+    );
     Resolution {
         model: scorer.model,
         clusters,

@@ -135,8 +135,14 @@ pub fn random_patterns(features: &[Features], cfg: &TrainConfig) -> (PatternCoun
 /// to be a non-match (all weights 1 on the first pass), smoothed so no level is impossible.
 /// Random pairs include a few true matches (many, when one actor has a large share of the
 /// records), which would otherwise make agreement look common between strangers.
-pub fn u_from(random: &PatternCounts, non_match: impl Fn(&[Option<u8>; FIELDS]) -> f64) -> Vec<Vec<f64>> {
-    let mut per_level: Vec<Vec<f64>> = Field::ALL.iter().map(|f| vec![0.0; f.level_count()]).collect();
+pub fn u_from(
+    random: &PatternCounts,
+    non_match: impl Fn(&[Option<u8>; FIELDS]) -> f64,
+) -> Vec<Vec<f64>> {
+    let mut per_level: Vec<Vec<f64>> = Field::ALL
+        .iter()
+        .map(|f| vec![0.0; f.level_count()])
+        .collect();
     for (&p, &c) in random {
         let levels = Comparison::from_pattern(p);
         let w = non_match(&levels) * c as f64;
@@ -175,7 +181,7 @@ pub fn em(
         .iter()
         .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
         .collect();
-    patterns.sort_by(|a, b| a.0.cmp(&b.0));
+    patterns.sort_by_key(|p| p.0);
     let mut m: Vec<Vec<f64>> = u.iter().map(|l| initial_m(l.len())).collect();
     let mut lambda = 0.3;
     let mut iterations = 0;
@@ -443,7 +449,10 @@ impl Scorer {
             };
             return Some((
                 w,
-                Some(format!("{what}: in {count} of {} descriptions", self.stats.records)),
+                Some(format!(
+                    "{what}: in {count} of {} descriptions",
+                    self.stats.records
+                )),
             ));
         }
         Some((self.weights[fi][level], None))
@@ -527,7 +536,10 @@ mod tests {
                 with_third.insert(code | ((t + 1) << 6), (c as f64 * share).round() as u64);
             }
         }
-        let mut u: Vec<Vec<f64>> = Field::ALL.iter().map(|f| vec![0.5; f.level_count()]).collect();
+        let mut u: Vec<Vec<f64>> = Field::ALL
+            .iter()
+            .map(|f| vec![0.5; f.level_count()])
+            .collect();
         u[0] = vec![1.0 - u1, u1];
         u[1] = vec![1.0 - u2, u2];
         u[2] = vec![1.0 - u3, u3];

@@ -8,12 +8,21 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const FIRST: [&str; 12] = [
-    "Liam", "Emily", "Oliver", "Ava", "Noah", "Mia", "Wei", "Fatima", "Lucas", "Chloe", "Arjun", "Sofia",
+    "Liam", "Emily", "Oliver", "Ava", "Noah", "Mia", "Wei", "Fatima", "Lucas", "Chloe", "Arjun",
+    "Sofia",
 ];
 const LAST: [&str; 12] = [
-    "Robinson", "Morris", "Taylor", "Patel", "Khan", "Jones", "Zhang", "Okafor", "Martin", "Dubois", "Sharma", "Rossi",
+    "Robinson", "Morris", "Taylor", "Patel", "Khan", "Jones", "Zhang", "Okafor", "Martin",
+    "Dubois", "Sharma", "Rossi",
 ];
-const STREETS: [&str; 6] = ["Albert Lane", "Station Road", "Green Road", "Manor Way", "Church Street", "Park Avenue"];
+const STREETS: [&str; 6] = [
+    "Albert Lane",
+    "Station Road",
+    "Green Road",
+    "Manor Way",
+    "Church Street",
+    "Park Avenue",
+];
 
 fn typo(rng: &mut ChaCha8Rng, s: &str) -> String {
     let mut c: Vec<char> = s.chars().collect();
@@ -29,7 +38,12 @@ fn world(actors: usize, seed: u64, typos: f64) -> (Vec<RecordKey>, Vec<Party>, V
     let (mut keys, mut parties, mut truth) = (Vec::new(), Vec::new(), Vec::new());
     for a in 0..actors {
         let name = format!("{} {}", FIRST[a % 12], LAST[(a / 12 + a) % 12]);
-        let email = format!("{}.{}{}@mail.example", FIRST[a % 12].to_lowercase(), LAST[(a / 12 + a) % 12].to_lowercase(), a);
+        let email = format!(
+            "{}.{}{}@mail.example",
+            FIRST[a % 12].to_lowercase(),
+            LAST[(a / 12 + a) % 12].to_lowercase(),
+            a
+        );
         let phone = format!("+4477009{:05}", a * 37 % 100_000);
         let address = Address {
             text: format!("{} {}", 1 + a % 97, STREETS[a % 6]),
@@ -41,12 +55,20 @@ fn world(actors: usize, seed: u64, typos: f64) -> (Vec<RecordKey>, Vec<Party>, V
         let n = rng.random_range(3..7);
         for r in 0..n {
             let mut p = Party {
-                name: Some(if rng.random_bool(typos) { typo(&mut rng, &name) } else { name.clone() }),
+                name: Some(if rng.random_bool(typos) {
+                    typo(&mut rng, &name)
+                } else {
+                    name.clone()
+                }),
                 ..Party::default()
             };
             // Every record keeps at least two strong details.
             let keep: [bool; 3] = loop {
-                let k = [rng.random_bool(0.7), rng.random_bool(0.7), rng.random_bool(0.7)];
+                let k = [
+                    rng.random_bool(0.7),
+                    rng.random_bool(0.7),
+                    rng.random_bool(0.7),
+                ];
                 if k.iter().filter(|&&x| x).count() >= 2 {
                     break k;
                 }
@@ -79,17 +101,32 @@ fn groups(keys: &[RecordKey], actor: impl Fn(usize) -> String) -> BTreeSet<BTree
 
 /// Asserts two partitions are equal, showing only the groups that differ.
 fn same_partition(found: &BTreeSet<BTreeSet<RecordKey>>, expected: &BTreeSet<BTreeSet<RecordKey>>) {
-    let show = |g: &BTreeSet<RecordKey>| g.iter().map(|k| k.source_id.clone()).collect::<Vec<_>>().join(" ");
+    let show = |g: &BTreeSet<RecordKey>| {
+        g.iter()
+            .map(|k| k.source_id.clone())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let extra: Vec<String> = found.difference(expected).take(6).map(show).collect();
     let missing: Vec<String> = expected.difference(found).take(6).map(show).collect();
-    assert!(extra.is_empty() && missing.is_empty(), "found {extra:?}\nexpected {missing:?}");
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "found {extra:?}\nexpected {missing:?}"
+    );
 }
 
 #[test]
 fn a_small_world_resolves_exactly() {
     let (keys, parties, truth) = world(60, 1, 0.2);
     let features: Vec<Features> = parties.iter().map(Features::of).collect();
-    let res = resolve(&keys, &features, None, &Previous::default(), &Config::default(), &mut |_, _| {});
+    let res = resolve(
+        &keys,
+        &features,
+        None,
+        &Previous::default(),
+        &Config::default(),
+        &mut |_, _| {},
+    );
     let found = groups(&keys, |i| res.actor_of(i).to_owned());
     let expected = groups(&keys, |i| truth[i].to_string());
     same_partition(&found, &expected);
@@ -104,10 +141,24 @@ fn incremental_resolution_with_the_model_frozen_matches_batch() {
     let (keys, parties, _) = world(80, 2, 0.0);
     let features: Vec<Features> = parties.iter().map(Features::of).collect();
     let cfg = Config::default();
-    let trained = resolve(&keys, &features, None, &Previous::default(), &cfg, &mut |_, _| {});
+    let trained = resolve(
+        &keys,
+        &features,
+        None,
+        &Previous::default(),
+        &cfg,
+        &mut |_, _| {},
+    );
     let model = trained.model.clone();
 
-    let batch = resolve(&keys, &features, Some(model.clone()), &Previous::default(), &cfg, &mut |_, _| {});
+    let batch = resolve(
+        &keys,
+        &features,
+        Some(model.clone()),
+        &Previous::default(),
+        &cfg,
+        &mut |_, _| {},
+    );
     let batch_groups = groups(&keys, |i| batch.actor_of(i).to_owned());
 
     // Every third record arrives later, one at a time.
@@ -120,14 +171,31 @@ fn incremental_resolution_with_the_model_frozen_matches_batch() {
             base_features.push(f.clone());
         }
     }
-    let base = resolve(&base_keys, &base_features, Some(model.clone()), &Previous::default(), &cfg, &mut |_, _| {});
+    let base = resolve(
+        &base_keys,
+        &base_features,
+        Some(model.clone()),
+        &Previous::default(),
+        &cfg,
+        &mut |_, _| {},
+    );
     let hubs = base.hubs.iter().map(|h| h.value).collect();
-    let mut resolver = Resolver::new(model, hubs, cfg, base_keys, base_features, base.clusters, base.actor_ids);
+    let mut resolver = Resolver::new(
+        model,
+        hubs,
+        cfg,
+        base_keys,
+        base_features,
+        base.clusters,
+        base.actor_ids,
+    );
     for (k, f) in later {
         resolver.add(k, f);
     }
     let incremental_groups = groups(
-        &(0..resolver.len()).map(|i| resolver.key(i).clone()).collect::<Vec<_>>(),
+        &(0..resolver.len())
+            .map(|i| resolver.key(i).clone())
+            .collect::<Vec<_>>(),
         |i| resolver.actor_of(i).to_owned(),
     );
     same_partition(&incremental_groups, &batch_groups);
@@ -152,7 +220,11 @@ fn a_forwarders_warehouse_does_not_glue_its_customers_together() {
                 addresses: vec![warehouse.clone()],
                 ..Party::default()
             };
-            keys.push(RecordKey::new(["carrier", "customs"][r], Feed::Parties, format!("C{c}-{r}")));
+            keys.push(RecordKey::new(
+                ["carrier", "customs"][r],
+                Feed::Parties,
+                format!("C{c}-{r}"),
+            ));
             features.push(Features::of(&p));
             truth.push(c);
         }
@@ -163,9 +235,20 @@ fn a_forwarders_warehouse_does_not_glue_its_customers_together() {
     features.extend(bp.iter().map(Features::of));
     truth.extend(bt.into_iter().map(|a| 100 + a));
 
-    let res = resolve(&keys, &features, None, &Previous::default(), &Config::default(), &mut |_, _| {});
+    let res = resolve(
+        &keys,
+        &features,
+        None,
+        &Previous::default(),
+        &Config::default(),
+        &mut |_, _| {},
+    );
     let warehouse_hubs: Vec<_> = res.hubs.iter().filter(|h| h.records == 16).collect();
-    assert!(!warehouse_hubs.is_empty(), "the warehouse is reported as a hub: {:?}", res.hubs);
+    assert!(
+        !warehouse_hubs.is_empty(),
+        "the warehouse is reported as a hub: {:?}",
+        res.hubs
+    );
     assert!(warehouse_hubs.iter().all(|h| h.names == 8));
     let found = groups(&keys, |i| res.actor_of(i).to_owned());
     let expected = groups(&keys, |i| truth[i].to_string());

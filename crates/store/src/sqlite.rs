@@ -11,7 +11,8 @@ use crate::{
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     org TEXT NOT NULL,
@@ -74,13 +75,15 @@ CREATE TABLE marking_defaults (
     marking TEXT NOT NULL,
     PRIMARY KEY (org, feed)
 ) WITHOUT ROWID;
-"#, r#"
+"#,
+    r#"
 CREATE TABLE derived (
     name TEXT PRIMARY KEY,
     data BLOB NOT NULL,
     updated_at TEXT NOT NULL
 );
-"#];
+"#,
+];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -670,9 +673,11 @@ impl Store for SqliteStore {
 
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.conn
-            .query_row("SELECT data FROM derived WHERE name = ?1", params![name], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT data FROM derived WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }

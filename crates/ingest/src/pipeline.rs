@@ -127,15 +127,14 @@ enum Mapped {
     },
 }
 
-fn serialised(line: u64, rows: u64, record: Record, keep: bool) -> Mapped {
-    let json = record.canonical_json();
-    let hash = Record::content_hash(&json);
+fn serialised(line: u64, rows: u64, record: Record, keep: bool, scratch: &mut Vec<u8>) -> Mapped {
+    let (hash, payload) = record.hash_and_payload(scratch);
     Mapped::Record {
         line,
         rows,
         source_id: record.source_id().to_string(),
         record: keep.then_some(record),
-        payload: Record::encode_payload(&json),
+        payload,
         hash,
     }
 }
@@ -146,6 +145,7 @@ fn map_chunk(
     ctx: &mut BuildCtx<'_>,
     rows: Vec<SourceRow>,
     delimiter: u8,
+    scratch: &mut Vec<u8>,
 ) -> Vec<Mapped> {
     let mut out = Vec::with_capacity(rows.len());
     let mut open: Option<(u64, u64, Record)> = None;
@@ -169,7 +169,7 @@ fn map_chunk(
                     continue;
                 }
                 if let Some((line, rows, done)) = open.take() {
-                    out.push(serialised(line, rows, done, first));
+                    out.push(serialised(line, rows, done, first, scratch));
                     first = false;
                 }
                 open = Some((row.line, 1, record));
@@ -177,7 +177,7 @@ fn map_chunk(
         }
     }
     if let Some((line, rows, done)) = open {
-        out.push(serialised(line, rows, done, true));
+        out.push(serialised(line, rows, done, true, scratch));
     }
     out
 }
@@ -247,8 +247,9 @@ pub fn ingest_file(
             let plan = &plan;
             scope.spawn(move || {
                 let mut ctx = BuildCtx::new(job.rates);
+                let mut scratch = Vec::new();
                 for (seq, rows) in row_rx {
-                    let mapped = map_chunk(plan, &mut ctx, rows, delimiter);
+                    let mapped = map_chunk(plan, &mut ctx, rows, delimiter, &mut scratch);
                     if out_tx.send((seq, mapped)).is_err() {
                         return;
                     }
@@ -327,6 +328,7 @@ struct Grouper<'a> {
     emitted: HashSet<String>,
     batch: Batch,
     summary: Summary,
+    scratch: Vec<u8>,
 }
 
 impl<'a> Grouper<'a> {
@@ -340,6 +342,7 @@ impl<'a> Grouper<'a> {
             emitted: HashSet::new(),
             batch: Batch::default(),
             summary: Summary::default(),
+            scratch: Vec::new(),
         }
     }
 
@@ -379,7 +382,9 @@ impl<'a> Grouper<'a> {
                     return Ok(());
                 }
                 self.close_pending(sink)?;
-                let continuation = self.emitted.contains(&source_id);
+                // Noted as given now rather than when it closes: until then, rows with this
+                // source id fold into the pending record and never ask.
+                let continuation = !self.emitted.insert(source_id.clone());
                 self.pending = Some(Pending {
                     incoming: Incoming {
                         source_id,
@@ -401,12 +406,7 @@ impl<'a> Grouper<'a> {
         if let Some(mut p) = self.pending.take() {
             if p.stale {
                 let record = p.record.as_ref().expect("stale records are kept");
-                let json = record.canonical_json();
-                p.incoming.hash = Record::content_hash(&json);
-                p.incoming.payload = Record::encode_payload(&json);
-            }
-            if !p.incoming.continuation {
-                self.emitted.insert(p.incoming.source_id.clone());
+                (p.incoming.hash, p.incoming.payload) = record.hash_and_payload(&mut self.scratch);
             }
             self.batch.records.push(p.incoming);
             if self.batch.records.len() >= self.batch_records {

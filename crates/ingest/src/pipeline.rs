@@ -106,9 +106,8 @@ impl Default for Progress {
 
 const CHUNK_ROWS: usize = 1024;
 
-/// What a worker makes of a chunk: rows folded into records, and rows that failed.
-// Failed rows are rare; boxing records would cost an allocation on every good row.
-#[allow(clippy::large_enum_variant)]
+/// What a worker makes of a chunk: rows folded into records, and rows that failed. Kept small:
+/// every one of them crosses to the caller's thread and is moved there.
 enum Mapped {
     Failed {
         line: u64,
@@ -119,8 +118,9 @@ enum Mapped {
         line: u64,
         rows: u64,
         /// Kept only where the record may continue across a chunk boundary (first and last of
-        /// a chunk); other records are dropped once serialised.
-        record: Option<Record>,
+        /// a chunk); other records are dropped once serialised. Boxed, as a record is large
+        /// and only two of a chunk's are kept.
+        record: Option<Box<Record>>,
         source_id: String,
         payload: Vec<u8>,
         hash: [u8; 16],
@@ -133,7 +133,7 @@ fn serialised(line: u64, rows: u64, record: Record, keep: bool, scratch: &mut Ve
         line,
         rows,
         source_id: record.source_id().to_string(),
-        record: keep.then_some(record),
+        record: keep.then(|| Box::new(record)),
         payload,
         hash,
     }
@@ -312,7 +312,7 @@ fn with_path(e: IngestError, path: &str) -> IngestError {
 /// A record being assembled across chunk boundaries.
 struct Pending {
     incoming: Incoming,
-    record: Option<Record>,
+    record: Option<Box<Record>>,
     /// Rows were folded in after serialisation: the JSON must be made again.
     stale: bool,
 }
@@ -376,7 +376,7 @@ impl<'a> Grouper<'a> {
                     let (Some(into), Some(more)) = (p.record.as_mut(), record) else {
                         unreachable!("records at chunk edges are kept");
                     };
-                    into.absorb(more);
+                    into.absorb(*more);
                     p.incoming.rows += rows;
                     p.stale = true;
                     return Ok(());
@@ -421,6 +421,7 @@ impl<'a> Grouper<'a> {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.batch);
+        self.batch.records.reserve(self.batch_records);
         let counts = sink.write(batch).map_err(IngestError::Sink)?;
         self.summary.landed += counts.landed;
         self.summary.updated += counts.updated;

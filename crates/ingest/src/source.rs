@@ -307,6 +307,12 @@ impl CsvRows {
 /// Checks one raw CSV record against RFC 4180 quoting: a quote may open a field, close it,
 /// or be doubled inside a quoted field, and nowhere else.
 pub fn check_quoting(raw: &[u8], delimiter: u8, quote: u8) -> Option<String> {
+    // Bytes that end a run of plain field text: one table lookup per byte instead of four
+    // comparisons.
+    let mut special = [false; 256];
+    for b in [delimiter, quote, b'\n', b'\r'] {
+        special[usize::from(b)] = true;
+    }
     let mut i = 0;
     let n = raw.len();
     let mut field = 1;
@@ -315,6 +321,10 @@ pub fn check_quoting(raw: &[u8], delimiter: u8, quote: u8) -> Option<String> {
         if i < n && raw[i] == quote {
             i += 1;
             loop {
+                i += raw[i.min(n)..]
+                    .iter()
+                    .position(|&b| b == quote)
+                    .unwrap_or(n - i.min(n));
                 if i >= n {
                     return Some(format!(
                         "broken quoting: field {field} opens a quote that never closes"
@@ -336,13 +346,13 @@ pub fn check_quoting(raw: &[u8], delimiter: u8, quote: u8) -> Option<String> {
                 ));
             }
         } else {
-            while i < n && raw[i] != delimiter && raw[i] != b'\n' && raw[i] != b'\r' {
-                if raw[i] == quote {
-                    return Some(format!(
-                        "broken quoting: a quote inside unquoted field {field}"
-                    ));
-                }
+            while i < n && !special[usize::from(raw[i])] {
                 i += 1;
+            }
+            if i < n && raw[i] == quote && ![delimiter, b'\n', b'\r'].contains(&quote) {
+                return Some(format!(
+                    "broken quoting: a quote inside unquoted field {field}"
+                ));
             }
         }
         if i < n && raw[i] == delimiter {
@@ -831,6 +841,66 @@ mod tests {
             check_quoting(b"a;\"b", b';', b'"'),
             Some("broken quoting: field 2 opens a quote that never closes".into())
         );
+    }
+
+    /// The byte-at-a-time reading `check_quoting` must agree with.
+    fn check_quoting_reference(raw: &[u8], delimiter: u8, quote: u8) -> Option<String> {
+        let (mut i, n, mut field) = (0, raw.len(), 1);
+        loop {
+            if i < n && raw[i] == quote {
+                i += 1;
+                loop {
+                    if i >= n {
+                        return Some(format!(
+                            "broken quoting: field {field} opens a quote that never closes"
+                        ));
+                    }
+                    if raw[i] == quote {
+                        if i + 1 < n && raw[i + 1] == quote {
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                if i < n && raw[i] != delimiter && raw[i] != b'\n' && raw[i] != b'\r' {
+                    return Some(format!(
+                        "broken quoting: text after the closing quote of field {field}"
+                    ));
+                }
+            } else {
+                while i < n && raw[i] != delimiter && raw[i] != b'\n' && raw[i] != b'\r' {
+                    if raw[i] == quote {
+                        return Some(format!(
+                            "broken quoting: a quote inside unquoted field {field}"
+                        ));
+                    }
+                    i += 1;
+                }
+            }
+            if i < n && raw[i] == delimiter {
+                i += 1;
+                field += 1;
+                continue;
+            }
+            return None;
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quoting_check_agrees_with_the_reference(
+            raw in proptest::collection::vec(proptest::sample::select(b"ab,;\"'\n\r".to_vec()), 0..40),
+            delimiter in proptest::sample::select(b",;\n\"".to_vec()),
+            quote in proptest::sample::select(b"\"',\r".to_vec()),
+        ) {
+            proptest::prop_assert_eq!(
+                check_quoting(&raw, delimiter, quote),
+                check_quoting_reference(&raw, delimiter, quote)
+            );
+        }
     }
 
     #[test]

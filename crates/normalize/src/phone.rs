@@ -171,8 +171,10 @@ fn fast_international(digits: &str) -> Fast {
     if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return Fast::Unsure;
     }
-    let found = (1..=3.min(digits.len())).find_map(|n| {
-        let code: u16 = digits[..n].parse().ok()?;
+    let b = digits.as_bytes();
+    let mut code = 0u16;
+    let found = (1..=3.min(b.len())).find_map(|n| {
+        code = code * 10 + u16::from(b[n - 1] - b'0');
         CODES.get(&code).map(|info| (code, info, &digits[n..]))
     });
     let Some((code, info, national)) = found else {

@@ -380,10 +380,14 @@ impl<'b> Builder<'_, '_, '_, 'b> {
                 PartyField::Country => p.country = self.country_of(fi, &raw.text())?,
             }
         }
-        let default_country = self.m.defaults.country.clone();
+        let m = self.m;
+        let default_country = m.defaults.country.as_deref();
         if !addr.is_empty() {
             if addr.country.is_none() {
-                addr.country = p.country.clone().or(default_country.clone());
+                addr.country = p
+                    .country
+                    .clone()
+                    .or_else(|| default_country.map(str::to_string));
             }
             if let Some(pc) = &addr.postcode {
                 addr.postcode = Some(
@@ -396,7 +400,10 @@ impl<'b> Builder<'_, '_, '_, 'b> {
         for text in free_addresses {
             let a = Address {
                 text,
-                country: p.country.clone().or(default_country.clone()),
+                country: p
+                    .country
+                    .clone()
+                    .or_else(|| default_country.map(str::to_string)),
                 ..Address::default()
             };
             if !p.addresses.contains(&a) {
@@ -406,15 +413,11 @@ impl<'b> Builder<'_, '_, '_, 'b> {
         let region = p
             .addresses
             .iter()
-            .find_map(|a| a.country.clone())
-            .or(p.country.clone())
+            .find_map(|a| a.country.as_deref())
+            .or(p.country.as_deref())
             .or(default_country);
         for (fi, raw) in phones_raw {
-            let r = self
-                .ctx
-                .phones
-                .e164(raw, region.as_deref())
-                .map_err(|e| e.to_string());
+            let r = self.ctx.phones.e164(raw, region).map_err(|e| e.to_string());
             if let Some(e) = self.check(fi, r)?
                 && !p.phones.contains(&e)
             {

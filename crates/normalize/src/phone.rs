@@ -318,6 +318,12 @@ impl PhoneCache {
         let err = || NormalizeError::Phone(raw.to_owned());
         self.key.clear();
         match region {
+            Some(r) if r.len() < 10 => {
+                self.key.push(char::from(b'0' + r.len() as u8));
+                self.key.push(':');
+                self.key.push_str(r);
+                self.key.push('|');
+            }
             Some(r) => {
                 let _ = write!(self.key, "{}:{r}|", r.len());
             }

@@ -1,5 +1,7 @@
 //! Turning one source row's raw values into a canonical record, normalising as it goes.
 
+use std::borrow::Cow;
+
 use interdict_model::{
     Address, Brand, Decimal, Feed, Item, Listing, Money, Outcome, OutcomeResult, Party, PartyKind,
     PartyListEntry, PartyRole, PriceFloor, Record, Seller, SellerStatus, Shipment,
@@ -11,25 +13,34 @@ use crate::schema::{
     self, Group, ItemField, ListField, MoneyField, MoneyPart, PartyField, Scalar, Target,
 };
 
-/// A raw value taken from a row, before parsing.
+/// A raw value taken from a row, before parsing; borrowed from the row where it can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Raw {
-    One(String),
-    Many(Vec<String>),
+pub enum Raw<'a> {
+    One(Cow<'a, str>),
+    Many(Vec<Cow<'a, str>>),
 }
 
-impl Raw {
-    fn values(&self) -> Vec<&str> {
+impl<'a> Raw<'a> {
+    fn values(&self) -> impl Iterator<Item = &str> {
+        let (one, many) = match self {
+            Raw::One(s) => (Some(s.as_ref()), &[][..]),
+            Raw::Many(v) => (None, v.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(AsRef::as_ref))
+    }
+
+    fn text(&self) -> Cow<'_, str> {
         match self {
-            Raw::One(s) => vec![s.as_str()],
-            Raw::Many(v) => v.iter().map(String::as_str).collect(),
+            Raw::One(s) => Cow::Borrowed(s.as_ref()),
+            Raw::Many(v) => Cow::Owned(v.join(" ")),
         }
     }
 
-    fn text(&self) -> String {
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Raw<'static> {
         match self {
-            Raw::One(s) => s.clone(),
-            Raw::Many(v) => v.join(" "),
+            Raw::One(s) => Raw::One(Cow::Owned(s.into_owned())),
+            Raw::Many(v) => Raw::Many(v.into_iter().map(|s| Cow::Owned(s.into_owned())).collect()),
         }
     }
 }
@@ -53,13 +64,19 @@ impl FieldError {
 
 /// The raw values of one row, keyed by the mapping's field index.
 #[derive(Debug, Default)]
-pub struct Bag {
-    pub(crate) values: Vec<(usize, usize, Raw)>,
+pub struct Bag<'a> {
+    pub(crate) values: Vec<(usize, usize, Raw<'a>)>,
 }
 
-impl Bag {
+impl<'a> Bag<'a> {
+    pub fn with_capacity(n: usize) -> Self {
+        Bag {
+            values: Vec::with_capacity(n),
+        }
+    }
+
     /// Adds field `fi`'s value for element `elem` (0 for fields outside item lines).
-    pub fn push(&mut self, fi: usize, elem: usize, raw: Raw) {
+    pub fn push(&mut self, fi: usize, elem: usize, raw: Raw<'a>) {
         self.values.push((fi, elem, raw));
     }
 }
@@ -74,20 +91,22 @@ impl<'a> BuildCtx<'a> {
     pub fn new(rates: &'a RateTable) -> Self {
         BuildCtx {
             rates,
-            phones: PhoneCache::new(200_000),
+            // Numbers in national form are the ones the cache is for; a million covers the
+            // distinct ones of a few million rows, at some 80 bytes each.
+            phones: PhoneCache::new(1_000_000),
         }
     }
 }
 
-struct Builder<'m, 'c, 'r> {
+struct Builder<'m, 'c, 'r, 'b> {
     m: &'m Mapping,
     ctx: &'c mut BuildCtx<'r>,
-    bag: &'m Bag,
+    bag: &'m Bag<'b>,
 }
 
 type Res<T> = Result<T, FieldError>;
 
-impl Builder<'_, '_, '_> {
+impl<'b> Builder<'_, '_, '_, 'b> {
     fn fail<T>(&self, fi: usize, reason: String) -> Res<Option<T>> {
         let f = &self.m.fields[fi];
         match f.on_invalid {
@@ -113,7 +132,10 @@ impl Builder<'_, '_, '_> {
         }
     }
 
-    fn find(&self, pred: impl Fn(Target) -> bool) -> impl Iterator<Item = (usize, usize, &Raw)> {
+    fn find(
+        &self,
+        pred: impl Fn(Target) -> bool,
+    ) -> impl Iterator<Item = (usize, usize, &Raw<'b>)> {
         self.bag
             .values
             .iter()
@@ -121,7 +143,7 @@ impl Builder<'_, '_, '_> {
             .map(|(fi, e, r)| (*fi, *e, r))
     }
 
-    fn scalar_raw(&self, s: Scalar) -> Option<(usize, String)> {
+    fn scalar_raw(&self, s: Scalar) -> Option<(usize, Cow<'_, str>)> {
         self.find(|t| t == Target::Scalar(s))
             .next()
             .map(|(fi, _, r)| (fi, r.text()))
@@ -181,7 +203,6 @@ impl Builder<'_, '_, '_> {
         self.find(|t| t == Target::List(l))
             .flat_map(|(fi, _, r)| {
                 r.values()
-                    .into_iter()
                     .filter_map(norm::text::clean)
                     .map(move |v| (fi, v))
             })
@@ -211,7 +232,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Builds a money value from a whole field or from amount and currency parts.
-    fn money(&self, parts: &[(usize, MoneyPart, String)]) -> Res<Option<Money>> {
+    fn money(&self, parts: &[(usize, MoneyPart, Cow<'_, str>)]) -> Res<Option<Money>> {
         let dc = self.m.defaults.decimal_comma;
         let default_ccy = self.m.defaults.currency.as_deref();
         let mut amount = None;
@@ -289,22 +310,26 @@ impl Builder<'_, '_, '_> {
         which: impl Fn(Target) -> Option<PartyField>,
         elem: Option<usize>,
     ) -> Res<Option<Party>> {
-        let vals: Vec<(usize, PartyField, &Raw)> = self
-            .bag
+        let bag = self.bag;
+        let vals: Vec<(usize, PartyField, &Raw<'_>)> = bag
             .values
             .iter()
             .filter(|(_, e, _)| elem.is_none_or(|x| x == *e))
             .filter_map(|(fi, _, r)| which(self.m.fields[*fi].target).map(|f| (*fi, f, r)))
             .collect();
+        self.party_of(&vals)
+    }
+
+    /// The party of some fields' values, in the order the row gave them.
+    fn party_of(&mut self, vals: &[(usize, PartyField, &Raw<'_>)]) -> Res<Option<Party>> {
         if vals.is_empty() {
             return Ok(None);
         }
         let mut p = Party::default();
         let mut addr = Address::default();
-        let mut phones_raw: Vec<(usize, String)> = Vec::new();
+        let mut phones_raw: Vec<(usize, &str)> = Vec::new();
         let mut free_addresses: Vec<String> = Vec::new();
-        for (fi, f, raw) in &vals {
-            let fi = *fi;
+        for &(fi, f, raw) in vals {
             match f {
                 PartyField::Kind => {
                     let v = raw.text();
@@ -323,9 +348,7 @@ impl Builder<'_, '_, '_> {
                         }
                     }
                 }
-                PartyField::Phones => {
-                    phones_raw.extend(raw.values().into_iter().map(|v| (fi, v.to_string())))
-                }
+                PartyField::Phones => phones_raw.extend(raw.values().map(|v| (fi, v))),
                 PartyField::AddressText => {
                     addr.text = norm::text::clean(&raw.text()).unwrap_or_default()
                 }
@@ -334,7 +357,7 @@ impl Builder<'_, '_, '_> {
                 PartyField::AddressRegion => addr.region = norm::text::clean(&raw.text()),
                 PartyField::AddressCountry => addr.country = self.country_of(fi, &raw.text())?,
                 PartyField::Addresses => {
-                    free_addresses.extend(raw.values().into_iter().filter_map(norm::text::clean))
+                    free_addresses.extend(raw.values().filter_map(norm::text::clean))
                 }
                 PartyField::BankAccounts => {
                     for v in raw.values() {
@@ -357,10 +380,14 @@ impl Builder<'_, '_, '_> {
                 PartyField::Country => p.country = self.country_of(fi, &raw.text())?,
             }
         }
-        let default_country = self.m.defaults.country.clone();
+        let m = self.m;
+        let default_country = m.defaults.country.as_deref();
         if !addr.is_empty() {
             if addr.country.is_none() {
-                addr.country = p.country.clone().or(default_country.clone());
+                addr.country = p
+                    .country
+                    .clone()
+                    .or_else(|| default_country.map(str::to_string));
             }
             if let Some(pc) = &addr.postcode {
                 addr.postcode = Some(
@@ -373,7 +400,10 @@ impl Builder<'_, '_, '_> {
         for text in free_addresses {
             let a = Address {
                 text,
-                country: p.country.clone().or(default_country.clone()),
+                country: p
+                    .country
+                    .clone()
+                    .or_else(|| default_country.map(str::to_string)),
                 ..Address::default()
             };
             if !p.addresses.contains(&a) {
@@ -383,15 +413,11 @@ impl Builder<'_, '_, '_> {
         let region = p
             .addresses
             .iter()
-            .find_map(|a| a.country.clone())
-            .or(p.country.clone())
+            .find_map(|a| a.country.as_deref())
+            .or(p.country.as_deref())
             .or(default_country);
         for (fi, raw) in phones_raw {
-            let r = self
-                .ctx
-                .phones
-                .e164(&raw, region.as_deref())
-                .map_err(|e| e.to_string());
+            let r = self.ctx.phones.e164(raw, region).map_err(|e| e.to_string());
             if let Some(e) = self.check(fi, r)?
                 && !p.phones.contains(&e)
             {
@@ -508,7 +534,7 @@ fn outcome_result(v: &str) -> Result<OutcomeResult, String> {
 }
 
 /// Builds the record of one row, or says which field keeps it out.
-pub fn build(m: &Mapping, ctx: &mut BuildCtx<'_>, bag: &Bag) -> Result<Record, FieldError> {
+pub fn build(m: &Mapping, ctx: &mut BuildCtx<'_>, bag: &Bag<'_>) -> Result<Record, FieldError> {
     let mut b = Builder { m, ctx, bag };
     let source_id = b
         .find(|t| t == Target::SourceId)
@@ -623,14 +649,26 @@ pub fn build(m: &Mapping, ctx: &mut BuildCtx<'_>, bag: &Bag) -> Result<Record, F
                 listing_id: b.text(Scalar::ListingId),
                 ..Shipment::default()
             };
+            // Every role's fields in one pass over the row, then each role's in row order.
+            let bag = b.bag;
+            let by_role: Vec<(PartyRole, usize, PartyField, &Raw<'_>)> = bag
+                .values
+                .iter()
+                .filter_map(|(fi, _, r)| match m.fields[*fi].target {
+                    Target::Party(Some(role), f) => Some((role, *fi, f, r)),
+                    _ => None,
+                })
+                .collect();
+            let mut vals = Vec::with_capacity(by_role.len());
             for role in PartyRole::ALL {
-                *s.party_mut(role) = b.party(
-                    |t| match t {
-                        Target::Party(Some(r), f) if r == role => Some(f),
-                        _ => None,
-                    },
-                    None,
-                )?;
+                vals.clear();
+                vals.extend(
+                    by_role
+                        .iter()
+                        .filter(|v| v.0 == role)
+                        .map(|&(_, fi, f, r)| (fi, f, r)),
+                );
+                *s.party_mut(role) = b.party_of(&vals)?;
             }
             for e in b.elements(Group::Items) {
                 if let Some(item) = b.item(e)? {

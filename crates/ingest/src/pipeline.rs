@@ -106,9 +106,8 @@ impl Default for Progress {
 
 const CHUNK_ROWS: usize = 1024;
 
-/// What a worker makes of a chunk: rows folded into records, and rows that failed.
-// Failed rows are rare; boxing records would cost an allocation on every good row.
-#[allow(clippy::large_enum_variant)]
+/// What a worker makes of a chunk: rows folded into records, and rows that failed. Kept small:
+/// every one of them crosses to the caller's thread and is moved there.
 enum Mapped {
     Failed {
         line: u64,
@@ -119,23 +118,23 @@ enum Mapped {
         line: u64,
         rows: u64,
         /// Kept only where the record may continue across a chunk boundary (first and last of
-        /// a chunk); other records are dropped once serialised.
-        record: Option<Record>,
+        /// a chunk); other records are dropped once serialised. Boxed, as a record is large
+        /// and only two of a chunk's are kept.
+        record: Option<Box<Record>>,
         source_id: String,
         payload: Vec<u8>,
         hash: [u8; 16],
     },
 }
 
-fn serialised(line: u64, rows: u64, record: Record, keep: bool) -> Mapped {
-    let json = record.canonical_json();
-    let hash = Record::content_hash(&json);
+fn serialised(line: u64, rows: u64, record: Record, keep: bool, scratch: &mut Vec<u8>) -> Mapped {
+    let (hash, payload) = record.hash_and_payload(scratch);
     Mapped::Record {
         line,
         rows,
         source_id: record.source_id().to_string(),
-        record: keep.then_some(record),
-        payload: Record::encode_payload(&json),
+        record: keep.then(|| Box::new(record)),
+        payload,
         hash,
     }
 }
@@ -146,6 +145,7 @@ fn map_chunk(
     ctx: &mut BuildCtx<'_>,
     rows: Vec<SourceRow>,
     delimiter: u8,
+    scratch: &mut Vec<u8>,
 ) -> Vec<Mapped> {
     let mut out = Vec::with_capacity(rows.len());
     let mut open: Option<(u64, u64, Record)> = None;
@@ -169,7 +169,7 @@ fn map_chunk(
                     continue;
                 }
                 if let Some((line, rows, done)) = open.take() {
-                    out.push(serialised(line, rows, done, first));
+                    out.push(serialised(line, rows, done, first, scratch));
                     first = false;
                 }
                 open = Some((row.line, 1, record));
@@ -177,7 +177,7 @@ fn map_chunk(
         }
     }
     if let Some((line, rows, done)) = open {
-        out.push(serialised(line, rows, done, true));
+        out.push(serialised(line, rows, done, true, scratch));
     }
     out
 }
@@ -247,8 +247,9 @@ pub fn ingest_file(
             let plan = &plan;
             scope.spawn(move || {
                 let mut ctx = BuildCtx::new(job.rates);
+                let mut scratch = Vec::new();
                 for (seq, rows) in row_rx {
-                    let mapped = map_chunk(plan, &mut ctx, rows, delimiter);
+                    let mapped = map_chunk(plan, &mut ctx, rows, delimiter, &mut scratch);
                     if out_tx.send((seq, mapped)).is_err() {
                         return;
                     }
@@ -311,7 +312,7 @@ fn with_path(e: IngestError, path: &str) -> IngestError {
 /// A record being assembled across chunk boundaries.
 struct Pending {
     incoming: Incoming,
-    record: Option<Record>,
+    record: Option<Box<Record>>,
     /// Rows were folded in after serialisation: the JSON must be made again.
     stale: bool,
 }
@@ -327,6 +328,7 @@ struct Grouper<'a> {
     emitted: HashSet<String>,
     batch: Batch,
     summary: Summary,
+    scratch: Vec<u8>,
 }
 
 impl<'a> Grouper<'a> {
@@ -340,6 +342,7 @@ impl<'a> Grouper<'a> {
             emitted: HashSet::new(),
             batch: Batch::default(),
             summary: Summary::default(),
+            scratch: Vec::new(),
         }
     }
 
@@ -373,13 +376,15 @@ impl<'a> Grouper<'a> {
                     let (Some(into), Some(more)) = (p.record.as_mut(), record) else {
                         unreachable!("records at chunk edges are kept");
                     };
-                    into.absorb(more);
+                    into.absorb(*more);
                     p.incoming.rows += rows;
                     p.stale = true;
                     return Ok(());
                 }
                 self.close_pending(sink)?;
-                let continuation = self.emitted.contains(&source_id);
+                // Noted as given now rather than when it closes: until then, rows with this
+                // source id fold into the pending record and never ask.
+                let continuation = !self.emitted.insert(source_id.clone());
                 self.pending = Some(Pending {
                     incoming: Incoming {
                         source_id,
@@ -401,12 +406,7 @@ impl<'a> Grouper<'a> {
         if let Some(mut p) = self.pending.take() {
             if p.stale {
                 let record = p.record.as_ref().expect("stale records are kept");
-                let json = record.canonical_json();
-                p.incoming.hash = Record::content_hash(&json);
-                p.incoming.payload = Record::encode_payload(&json);
-            }
-            if !p.incoming.continuation {
-                self.emitted.insert(p.incoming.source_id.clone());
+                (p.incoming.hash, p.incoming.payload) = record.hash_and_payload(&mut self.scratch);
             }
             self.batch.records.push(p.incoming);
             if self.batch.records.len() >= self.batch_records {
@@ -421,6 +421,7 @@ impl<'a> Grouper<'a> {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.batch);
+        self.batch.records.reserve(self.batch_records);
         let counts = sink.write(batch).map_err(IngestError::Sink)?;
         self.summary.landed += counts.landed;
         self.summary.updated += counts.updated;

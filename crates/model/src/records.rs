@@ -309,7 +309,26 @@ impl Record {
     /// The stored form of canonical JSON: LZ4-compressed, since partner records are wide and
     /// repetitive and a store spends its time writing bytes.
     pub fn encode_payload(json: &str) -> Vec<u8> {
-        lz4_flex::compress_prepend_size(json.as_bytes())
+        encode_payload_bytes(json.as_bytes(), &mut Vec::new())
+    }
+
+    /// The content hash and the stored form of this record (what [`Record::content_hash`]
+    /// and [`Record::encode_payload`] give for its [`Record::canonical_json`]), serialising
+    /// through `scratch`, a buffer the caller keeps from one record to the next.
+    pub fn hash_and_payload(&self, scratch: &mut Vec<u8>) -> ([u8; 16], Vec<u8>) {
+        scratch.clear();
+        serde_json::to_writer(&mut *scratch, self).expect("records always serialise");
+        let split = scratch.len();
+        let hash = hash_bytes(&scratch[..split]);
+        // The JSON stays at the front of `scratch`; the compressed block goes after it.
+        let max = lz4_flex::block::get_maximum_output_size(split);
+        scratch.resize(split + max, 0);
+        let (json, out) = scratch.split_at_mut(split);
+        let n = lz4_flex::block::compress_into(json, out).expect("the output has the maximum size");
+        let mut payload = Vec::with_capacity(4 + n);
+        payload.extend_from_slice(&(split as u32).to_le_bytes());
+        payload.extend_from_slice(&out[..n]);
+        (hash, payload)
     }
 
     /// Reads a record back from its stored form.
@@ -320,9 +339,7 @@ impl Record {
 
     /// A 128-bit digest of canonical JSON, by which versions are compared.
     pub fn content_hash(json: &str) -> [u8; 16] {
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&blake3::hash(json.as_bytes()).as_bytes()[..16]);
-        out
+        hash_bytes(json.as_bytes())
     }
 
     pub fn feed(&self) -> Feed {
@@ -368,6 +385,24 @@ impl Record {
             Record::Listings(_) | Record::Outcomes(_) => Vec::new(),
         }
     }
+}
+
+fn hash_bytes(json: &[u8]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&blake3::hash(json).as_bytes()[..16]);
+    out
+}
+
+/// LZ4 block with the uncompressed size prepended (little-endian u32), as
+/// `lz4_flex::compress_prepend_size` writes it, compressing through `scratch`.
+fn encode_payload_bytes(json: &[u8], scratch: &mut Vec<u8>) -> Vec<u8> {
+    scratch.clear();
+    scratch.resize(lz4_flex::block::get_maximum_output_size(json.len()), 0);
+    let n = lz4_flex::block::compress_into(json, scratch).expect("the output has the maximum size");
+    let mut payload = Vec::with_capacity(4 + n);
+    payload.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    payload.extend_from_slice(&scratch[..n]);
+    payload
 }
 
 fn fill<T>(into: &mut Option<T>, from: Option<T>) {
@@ -524,6 +559,25 @@ mod tests {
         let payload = Record::encode_payload(&rec.canonical_json());
         assert_eq!(Record::decode_payload(&payload), Ok(rec));
         assert!(Record::decode_payload(b"garbage").is_err());
+    }
+
+    #[test]
+    fn hash_and_payload_match_the_separate_steps() {
+        let rec = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            carrier: Some("swift \"express\" ✈".into()),
+            items: vec![line("shoes"), line("bags"), line("shoes")],
+            ..Shipment::default()
+        });
+        let json = rec.canonical_json();
+        let mut scratch = b"left over".to_vec();
+        for _ in 0..2 {
+            let (hash, payload) = rec.hash_and_payload(&mut scratch);
+            assert_eq!(hash, Record::content_hash(&json));
+            assert_eq!(payload, lz4_flex::compress_prepend_size(json.as_bytes()));
+            assert_eq!(payload, Record::encode_payload(&json));
+            assert_eq!(Record::decode_payload(&payload), Ok(rec.clone()));
+        }
     }
 
     #[test]

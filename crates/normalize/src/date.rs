@@ -4,8 +4,6 @@
 //! `"YYYY-MM-DDTHH:MM:SSZ"` in UTC (offsets applied, naive times taken as UTC, fractions of a
 //! second dropped). Years must lie in 0001..=9999 after conversion.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 
 use crate::NormalizeError;
@@ -65,6 +63,10 @@ pub fn date(raw: &str, format: Option<&str>) -> Result<String, NormalizeError> {
 }
 
 fn with_format(s: &str, f: &str) -> Option<Parsed> {
+    fixed_width(s, f).or_else(|| with_chrono(s, f))
+}
+
+fn with_chrono(s: &str, f: &str) -> Option<Parsed> {
     if let Ok(dt) = DateTime::parse_from_str(s, f) {
         return Some(Parsed::DateTime(dt.naive_utc()));
     }
@@ -72,6 +74,73 @@ fn with_format(s: &str, f: &str) -> Option<Parsed> {
         return Some(Parsed::DateTime(ndt));
     }
     NaiveDate::parse_from_str(s, f).ok().map(Parsed::Date)
+}
+
+/// The common case of a format, read without chrono: a format made only of `%d %m %Y`,
+/// optionally `%H %M` (and `%S`), and literal ASCII punctuation or single spaces, against a
+/// value whose every field has its full width (two digits, four for the year). Returns what
+/// chrono would, or `None` to leave the value to chrono (any other format or value, and
+/// impossible dates, whose error chrono words).
+fn fixed_width(s: &str, f: &str) -> Option<Parsed> {
+    let (b, fb) = (s.as_bytes(), f.as_bytes());
+    // Day, month, year, hour, minute, second; `u32::MAX` while unseen.
+    let mut v = [u32::MAX; 6];
+    let (mut i, mut j) = (0, 0);
+    while j < fb.len() {
+        if fb[j] == b'%' {
+            let (slot, width) = match fb.get(j + 1)? {
+                b'd' => (0, 2),
+                b'm' => (1, 2),
+                b'Y' => (2, 4),
+                b'H' => (3, 2),
+                b'M' => (4, 2),
+                b'S' => (5, 2),
+                _ => return None,
+            };
+            if v[slot] != u32::MAX {
+                return None;
+            }
+            let digits = b.get(i..i + width)?;
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            // A year is read greedily by chrono: it must end where the value's digits do.
+            if slot == 2 && b.get(i + width).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            v[slot] = digits.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'));
+            i += width;
+            j += 2;
+        } else {
+            let c = fb[j];
+            if !(c.is_ascii_punctuation() || c == b' ') {
+                return None;
+            }
+            if b.get(i) != Some(&c) {
+                return None;
+            }
+            // chrono lets a space in the format match any run of whitespace: only a single
+            // space between non-spaces is read here.
+            if c == b' ' && (b.get(i + 1).is_some_and(u8::is_ascii_whitespace) || i == 0) {
+                return None;
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    if i != b.len() || v[..3].contains(&u32::MAX) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(v[2] as i32, v[1], v[0])?;
+    match (v[3], v[4], v[5]) {
+        (u32::MAX, u32::MAX, u32::MAX) => Some(Parsed::Date(date)),
+        (h, m, sec) if h != u32::MAX && m != u32::MAX => {
+            let sec = if sec == u32::MAX { 0 } else { sec };
+            let time = NaiveTime::from_hms_opt(h, m, sec)?;
+            Some(Parsed::DateTime(date.and_time(time)))
+        }
+        _ => None,
+    }
 }
 
 fn automatic(s: &str) -> Option<Parsed> {
@@ -257,7 +326,6 @@ fn looks_ambiguous(s: &str) -> bool {
 }
 
 fn render(p: Parsed) -> Option<String> {
-    let mut out = String::with_capacity(20);
     let (date, time) = match p {
         Parsed::Date(d) => (d, None),
         Parsed::DateTime(dt) => (dt.date(), Some(dt.time())),
@@ -265,15 +333,26 @@ fn render(p: Parsed) -> Option<String> {
     if !(1..=9999).contains(&date.year()) {
         return None;
     }
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month(),
-        date.day()
-    );
+    let mut out = String::with_capacity(20);
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let y = date.year() as u32;
+    two(&mut out, y / 100);
+    two(&mut out, y % 100);
+    out.push('-');
+    two(&mut out, date.month());
+    out.push('-');
+    two(&mut out, date.day());
     if let Some(t) = time {
-        let _ = write!(out, "T{:02}:{:02}:{:02}Z", t.hour(), t.minute(), t.second());
+        out.push('T');
+        two(&mut out, t.hour());
+        out.push(':');
+        two(&mut out, t.minute());
+        out.push(':');
+        two(&mut out, t.second());
+        out.push('Z');
     }
     Some(out)
 }
@@ -405,6 +484,37 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn fixed_width_reads_as_chrono_does(
+            f in "(%d/%m/%Y %H:%M|%d.%m.%Y|%Y-%m-%d %H:%M:%S|%d%m%Y|%m/%d/%Y %H:%M|%H:%M %d-%m-%Y|%d/%m/%Y %H)",
+            s in "[0-9]{1,4}[/.: -]{0,2}[0-9]{1,4}[/.: -]{0,2}[0-9]{1,4}[ :]{0,2}[0-9]{0,3}[: ]{0,2}[0-9]{0,3}",
+        ) {
+            if let Some(fast) = fixed_width(&s, &f) {
+                let slow = with_chrono(&s, &f);
+                prop_assert!(slow.is_some(), "{s:?} {f:?}");
+                prop_assert_eq!(render(fast), slow.and_then(render));
+            }
+        }
+
+        #[test]
+        fn fixed_width_agrees_on_well_formed_values(
+            d in 0u32..40, m in 0u32..14, y in 0u32..10000, h in 0u32..26, mi in 0u32..62, sec in 0u32..62,
+        ) {
+            for (f, s) in [
+                ("%d/%m/%Y %H:%M", format!("{d:02}/{m:02}/{y:04} {h:02}:{mi:02}")),
+                ("%d.%m.%Y %H:%M:%S", format!("{d:02}.{m:02}.{y:04} {h:02}:{mi:02}:{sec:02}")),
+                ("%d.%m.%Y", format!("{d:02}.{m:02}.{y:04}")),
+                ("%Y%m%d", format!("{y:04}{m:02}{d:02}")),
+            ] {
+                let fast = fixed_width(&s, f).and_then(render);
+                let slow = with_chrono(&s, f).and_then(render);
+                if fast.is_some() {
+                    prop_assert_eq!(fast, slow.clone(), "{} {}", s, f);
+                }
+                prop_assert_eq!(date(&s, Some(f)).ok(), slow.or_else(|| date(&s, None).ok()));
+            }
+        }
+
         #[test]
         fn never_panics(s in any::<String>(), f in proptest::option::of("[%a-zA-Z /:.-]{0,12}")) {
             let _ = date(&s, f.as_deref());

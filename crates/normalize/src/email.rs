@@ -39,14 +39,40 @@ fn valid_local(l: &str) -> bool {
         && !l.starts_with('.')
         && !l.ends_with('.')
         && !l.contains("..")
-        && l.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && !matches!(
-                    c,
-                    '@' | '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
-                )
-        })
+        && if l.is_ascii() {
+            // The same test on bytes: whitespace and controls are 0x00..=0x20 and 0x7f.
+            l.bytes().all(|b| {
+                b > b' '
+                    && b != 0x7f
+                    && !matches!(
+                        b,
+                        b'@' | b'<'
+                            | b'>'
+                            | b'('
+                            | b')'
+                            | b'['
+                            | b']'
+                            | b','
+                            | b';'
+                            | b':'
+                            | b'"'
+                            | b'\\'
+                    )
+            })
+        } else {
+            valid_local_chars(l)
+        }
+}
+
+fn valid_local_chars(l: &str) -> bool {
+    l.chars().all(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !matches!(
+                c,
+                '@' | '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\'
+            )
+    })
 }
 
 fn valid_domain(d: &str) -> bool {
@@ -60,7 +86,13 @@ fn valid_domain(d: &str) -> bool {
             || label.len() > 63
             || label.starts_with('-')
             || label.ends_with('-')
-            || !label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            || !(if label.is_ascii() {
+                label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            } else {
+                label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            })
         {
             return false;
         }
@@ -178,6 +210,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn ascii_local_check_agrees_with_chars(l in "[\\x00-\\x7f]{1,12}") {
+            prop_assert_eq!(valid_local(&l), {
+                !l.starts_with('.') && !l.ends_with('.') && !l.contains("..") && valid_local_chars(&l)
+            });
+        }
+
         #[test]
         fn never_panics_and_is_idempotent(s in any::<String>()) {
             if let Ok(e) = email(&s) {

@@ -111,7 +111,9 @@ static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(||
             info.lengths |= 1 << n;
         }
         let pattern = m.national_prefix_for_parsing().map(|re| {
-            RegexBuilder::new(re.as_str())
+            // Anchored: only a prefix at the start of the national number matters, and an
+            // unanchored search would scan the whole number when there is none.
+            RegexBuilder::new(&format!("^(?:{}\n)", re.as_str()))
                 .ignore_whitespace(true)
                 .build()
                 // A pattern this build cannot compile: the empty pattern matches at the start
@@ -169,8 +171,10 @@ fn fast_international(digits: &str) -> Fast {
     if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return Fast::Unsure;
     }
-    let found = (1..=3.min(digits.len())).find_map(|n| {
-        let code: u16 = digits[..n].parse().ok()?;
+    let b = digits.as_bytes();
+    let mut code = 0u16;
+    let found = (1..=3.min(b.len())).find_map(|n| {
+        code = code * 10 + u16::from(b[n - 1] - b'0');
         CODES.get(&code).map(|info| (code, info, &digits[n..]))
     });
     let Some((code, info, national)) = found else {
@@ -181,7 +185,7 @@ fn fast_international(digits: &str) -> Fast {
     }
     for (pattern, prefix) in &info.prefixes {
         let strips = match pattern {
-            Some(re) => re.find(national).is_some_and(|found| found.start() == 0),
+            Some(re) => re.is_match(national),
             None => prefix.is_some_and(|p| national.starts_with(p)),
         };
         if strips {
@@ -239,6 +243,30 @@ fn sanitize(raw: &str, out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// What [`from_sanitized`] answers for a sanitised number when it can tell without the
+/// parser or the region: a wrong length, or international form that the metadata settles.
+/// `None` when the parser is needed.
+fn without_parser(buf: &str) -> Option<Option<String>> {
+    let plus = buf.starts_with('+');
+    let digits = buf.len() - usize::from(plus);
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+        return Some(None);
+    }
+    if plus {
+        return match fast_international(&buf[1..]) {
+            Fast::Accept => Some(Some(buf.to_owned())),
+            Fast::Reject => Some(None),
+            Fast::Unsure => None,
+        };
+    }
+    // "00 44 ...": accepted as international when the metadata says so; otherwise the
+    // national reading must be tried, which needs the parser.
+    match buf.strip_prefix("00").map(fast_international) {
+        Some(Fast::Accept) => Some(Some(format!("+{}", &buf[2..]))),
+        _ => None,
+    }
+}
+
 /// Parses with libphonenumber and checks the national number's length is possible.
 fn parse_possible(s: &str, region: Option<Id>) -> Option<String> {
     let pn = phonenumber::parse(region, s).ok()?;
@@ -284,10 +312,18 @@ impl PhoneCache {
 
     /// [`e164`], answered from the cache when the same number (after removing separators,
     /// so "+44 7700 900123" and "+447700900123" share an entry) and region were seen before.
+    /// Numbers in international form that need no parser are answered directly and not
+    /// cached, so the cache holds only what is slow to work out.
     pub fn e164(&mut self, raw: &str, region: Option<&str>) -> Result<String, NormalizeError> {
         let err = || NormalizeError::Phone(raw.to_owned());
         self.key.clear();
         match region {
+            Some(r) if r.len() < 10 => {
+                self.key.push(char::from(b'0' + r.len() as u8));
+                self.key.push(':');
+                self.key.push_str(r);
+                self.key.push('|');
+            }
             Some(r) => {
                 let _ = write!(self.key, "{}:{r}|", r.len());
             }
@@ -298,6 +334,10 @@ impl PhoneCache {
         let sane = sanitize(raw, &mut digits);
         self.key = digits;
         sane.ok_or_else(err)?;
+        if let Some(answer) = without_parser(&self.key[prefix..]) {
+            self.misses += 1;
+            return answer.ok_or_else(err);
+        }
         if let Some(hit) = self.map.get(self.key.as_str()) {
             self.hits += 1;
             return hit.as_deref().map(str::to_owned).ok_or_else(err);
@@ -329,7 +369,7 @@ impl PhoneCache {
         self.hits
     }
 
-    /// Lookups that had to parse so far.
+    /// Lookups not answered from the cache so far.
     pub fn misses(&self) -> u64 {
         self.misses
     }

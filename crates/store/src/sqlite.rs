@@ -240,9 +240,11 @@ impl Store for SqliteStore {
                     "SELECT data FROM records WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
                 )
                 .map_err(e)?;
+            // A new key lands with this one statement; a key already stored inserts nothing
+            // and is looked up below.
             let mut insert = tx
                 .prepare_cached(&format!(
-                    "INSERT INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                    "INSERT INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (org, feed, source_id) DO NOTHING"
                 ))
                 .map_err(e)?;
             let mut keep_old = tx
@@ -258,6 +260,26 @@ impl Store for SqliteStore {
             let feed = info.feed.as_str();
             for nr in records {
                 let source_id = nr.source_id;
+                let inserted = insert
+                    .execute(params![
+                        info.org,
+                        feed,
+                        source_id,
+                        1i64,
+                        marking,
+                        group,
+                        info.file,
+                        nr.line as i64,
+                        info.started_at,
+                        run.id,
+                        &nr.hash[..],
+                        nr.payload
+                    ])
+                    .map_err(e)?;
+                if inserted == 1 {
+                    counts.landed += nr.rows;
+                    continue;
+                }
                 let existing: Option<(i64, Vec<u8>, String, String, i64)> = find
                     .query_row(params![info.org, feed, source_id], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -285,23 +307,12 @@ impl Store for SqliteStore {
                 }
                 match existing {
                     None => {
-                        insert
-                            .execute(params![
-                                info.org,
-                                feed,
-                                source_id,
-                                1i64,
-                                marking,
-                                group,
-                                info.file,
-                                nr.line as i64,
-                                info.started_at,
-                                run.id,
-                                &hash[..],
-                                payload
-                            ])
-                            .map_err(e)?;
-                        counts.landed += nr.rows;
+                        // The insert above met a conflict on this very key, so it exists.
+                        return Err(StoreError::Corrupt {
+                            path: path.clone(),
+                            key: format!("{}/{feed}/{source_id}", info.org),
+                            message: "a record neither inserted nor found".into(),
+                        });
                     }
                     Some((_, old_hash, old_marking, old_group, _))
                         if old_hash == hash

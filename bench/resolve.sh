@@ -9,7 +9,7 @@
 # Environment:
 #   SKIP_SPLINK=1       run interdict only (no Python virtual environment is created)
 #   SPLINK_TIMEOUT=S    wall-clock cap on one Splink run, default 3600 s
-#   HUB_LIMIT, THRESHOLD  passed to both tools, default 1000 and 0.9
+#   HUB_LIMIT, THRESHOLD  passed to both tools, default 100 (interdict's default) and 0.9
 #   SPLINK_HUB_WINDOW=W compare Splink's over-limit key groups within windows of W records in
 #                       name order (see bench/splink_resolve.py), default 0: not at all
 #   BENCH_CPUS=LIST     CPUs both tools are pinned to (taskset), default 0,1
@@ -37,7 +37,7 @@ done
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
 
 work="${BENCH_DIR:-target/bench}"
-hub_limit="${HUB_LIMIT:-1000}"
+hub_limit="${HUB_LIMIT:-100}"
 threshold="${THRESHOLD:-0.9}"
 splink_timeout="${SPLINK_TIMEOUT:-3600}"
 skip_splink="${SKIP_SPLINK:-0}"

@@ -249,9 +249,14 @@ def main() -> int:
     # EM session 1 blocks on name, so it estimates every field but name; session 2 blocks on
     # email and estimates name. Both on the raw columns, so Splink knows which fields they fix.
     for rule in (block_on("name"), block_on("email")):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=args.em_max_pairs
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=args.em_max_pairs
+            )
+        except ValueError as e:
+            # Splink refuses an m-probability that EM drove to 0; keep the other session's
+            # estimates (and Splink's defaults where none) rather than stop.
+            print(f"warning: EM session blocked on {rule} failed: {e}", file=sys.stderr)
     step("m estimated by EM")
 
     predictions = linker.inference.predict(threshold_match_probability=args.threshold)

@@ -68,7 +68,7 @@ pub struct ResolveArgs {
     pub threshold: f64,
     /// Largest group of records sharing a key that is compared all against all; larger groups
     /// are compared between name neighbours only.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 100)]
     pub hub_limit: usize,
     /// A value shared by records of this many different names (none holding half) is a hub.
     #[arg(long, default_value_t = 5)]

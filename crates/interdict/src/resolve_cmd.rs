@@ -13,7 +13,7 @@ use interdict_resolve::eval::{Evaluation, evaluate};
 use interdict_resolve::features::Values;
 use interdict_resolve::{
     Config, Features, Hub, Model, Previous, Resolution, Resolver, Scorer, Stage, Summary,
-    ValueStats, features_of,
+    ValueStats, parties_of_payloads,
 };
 use interdict_store::{SqliteStore, Store};
 use serde::{Deserialize, Serialize};
@@ -31,26 +31,39 @@ pub struct Parties {
     pub features: Vec<Features>,
 }
 
-/// Reads every party record and computes its features, a chunk at a time on every core.
+/// Reads every party record and computes its features: the store hands out compressed records
+/// a chunk at a time, and every core decodes them.
 pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
     let mut keys = Vec::new();
     let mut features = Vec::new();
-    let mut chunk: Vec<Party> = Vec::with_capacity(65_536);
+    let mut chunk: Vec<(RecordKey, Vec<u8>)> = Vec::with_capacity(16_384);
+    let mut flush = |chunk: &mut Vec<(RecordKey, Vec<u8>)>| -> Result<()> {
+        let parties = parties_of_payloads(chunk)
+            .map_err(|(k, e)| anyhow!("stored record {k} cannot be read: {e}"))?;
+        for (k, f) in parties {
+            keys.push(k);
+            features.push(f);
+        }
+        chunk.clear();
+        bar.set_message(format!("reading party records: {}", features.len()));
+        Ok(())
+    };
     for feed in PARTY_FEEDS {
-        store.scan(Some(feed), &mut |stored| {
-            for (source_id, party) in stored.record.parties() {
-                keys.push(RecordKey::new(stored.key.org.clone(), feed, source_id));
-                chunk.push(party.clone());
-            }
-            if chunk.len() >= 65_536 {
-                features.extend(features_of(&chunk));
-                chunk.clear();
-                bar.set_message(format!("reading party records: {}", features.len()));
+        let mut failed = None;
+        store.scan_payloads(feed, &mut |key, payload| {
+            chunk.push((key, payload));
+            if chunk.len() >= 16_384
+                && let Err(e) = flush(&mut chunk)
+            {
+                failed = Some(e);
             }
             Ok(())
         })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
     }
-    features.extend(features_of(&chunk));
+    flush(&mut chunk)?;
     Ok(Parties { keys, features })
 }
 

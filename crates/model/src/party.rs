@@ -77,7 +77,7 @@ impl Address {
 
 /// A person or company, with one shape wherever it appears: a seller account, a shipment's
 /// consignee, a brand's authorised distributor or a name on a watch list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Party {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PartyKind>,

@@ -35,7 +35,7 @@ pub struct BlockingConfig {
 impl Default for BlockingConfig {
     fn default() -> Self {
         BlockingConfig {
-            block_limit: 1000,
+            block_limit: 100,
             hub_names: 5,
             window: 4,
             bands: 4,

@@ -56,7 +56,7 @@ impl Field {
         match self {
             Field::Name => &[
                 "different",
-                "similar (Jaro-Winkler >= 0.80 or half the tokens shared)",
+                "similar (Jaro-Winkler >= 0.80, or two tokens and half of them shared)",
                 "close (Jaro-Winkler >= 0.92)",
                 "exact name key",
             ],
@@ -90,7 +90,7 @@ impl Field {
 /// Jaro-Winkler similarity bands of the name comparison.
 pub const NAME_CLOSE: f64 = 0.92;
 pub const NAME_SIMILAR: f64 = 0.80;
-/// Share of the smaller name's tokens the other must have for "similar".
+/// Share of the smaller name's tokens the other must have for "similar" (with two at least).
 pub const NAME_TOKEN_SHARE: f64 = 0.5;
 
 /// The result of comparing two records: a level per field (`None` when missing) and, for
@@ -178,7 +178,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
-/// Token overlap of two sorted, deduplicated hash lists over the smaller one.
+/// Token overlap of two sorted, deduplicated hash lists over the smaller one; 0 unless at least
+/// two tokens are shared (one shared given name or surname says little: "Li Ming", "He Ming").
 fn token_share(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
@@ -194,6 +195,9 @@ fn token_share(a: &[u64], b: &[u64]) -> f64 {
                 j += 1;
             }
         }
+    }
+    if common < 2 {
+        return 0.0;
     }
     common as f64 / a.len().min(b.len()) as f64
 }

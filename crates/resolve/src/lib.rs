@@ -290,7 +290,66 @@ pub fn summarise(keys: &[RecordKey], clusters: &[u32], actors: usize, mut s: Sum
     s
 }
 
-/// The features of many parties, computed on every core.
-pub fn features_of(parties: &[interdict_model::Party]) -> Vec<Features> {
-    parties.par_iter().map(Features::of).collect()
+/// Decodes stored records on every core and gives the key and features of every party they
+/// name (`<shipment>#consignee`, `<brand>#authorised#2`, an account id), in input order. A party
+/// repeated word for word (a shipper on every waybill of a chunk) is analysed once. A payload
+/// that cannot be decoded is returned as an error naming its record.
+pub fn parties_of_payloads(
+    payloads: &[(RecordKey, Vec<u8>)],
+) -> Result<Vec<(RecordKey, Features)>, (RecordKey, String)> {
+    let decoded: Vec<Result<interdict_model::Record, (RecordKey, String)>> = payloads
+        .par_iter()
+        .map(|(key, payload)| {
+            interdict_model::Record::decode_payload(payload).map_err(|e| (key.clone(), e))
+        })
+        .collect();
+    let mut records = Vec::with_capacity(decoded.len());
+    for r in decoded {
+        records.push(r?);
+    }
+    // Every party, with its key, and the first earlier party equal to it.
+    let mut keys = Vec::new();
+    let mut parties: Vec<&interdict_model::Party> = Vec::new();
+    for ((key, _), record) in payloads.iter().zip(&records) {
+        for (id, party) in record.parties() {
+            keys.push(RecordKey::new(key.org.clone(), key.feed, id));
+            parties.push(party);
+        }
+    }
+    let hashes: Vec<u64> = parties
+        .par_iter()
+        .map(|p| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            p.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let mut first: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    let mut unique: Vec<usize> = Vec::new();
+    let mut same_as: Vec<usize> = Vec::with_capacity(parties.len());
+    for (i, h) in hashes.iter().enumerate() {
+        let slot = first.entry(*h).or_default();
+        match slot
+            .iter()
+            .copied()
+            .find(|&j| parties[unique[j]] == parties[i])
+        {
+            Some(j) => same_as.push(j),
+            None => {
+                slot.push(unique.len());
+                same_as.push(unique.len());
+                unique.push(i);
+            }
+        }
+    }
+    let features: Vec<Features> = unique
+        .par_iter()
+        .map(|&i| Features::of(parties[i]))
+        .collect();
+    Ok(keys
+        .into_iter()
+        .zip(same_as)
+        .map(|(k, j)| (k, features[j].clone()))
+        .collect())
 }

@@ -5,7 +5,8 @@
 //! of matches among candidate pairs come from expectation-maximisation over the candidate pairs,
 //! with no labels. At scoring time an exact agreement is weighted by how common the agreeing
 //! value is (term frequency): sharing a rare e-mail says more than sharing "John Smith". An
-//! agreement on a hub value says nothing.
+//! agreement on a hub value (a forwarder's warehouse) counts only between records of the same
+//! name, and then weighed by how common it is.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -442,8 +443,19 @@ impl Scorer {
             let m = params.levels[top].m;
             let w = (m / tf.max(1e-12)).log2();
             let count = self.stats.count(value);
+            let name_exact = c.levels[Field::Name.index()] == Some(3);
+            if self.stats.hubs.contains(&value) && !name_exact {
+                // A warehouse or a call centre shared by many: evidence only for the same name.
+                return Some((
+                    0.0,
+                    Some(format!(
+                        "hub value (in {count} of {} descriptions): counts only with the same name",
+                        self.stats.records
+                    )),
+                ));
+            }
             let what = if self.stats.hubs.contains(&value) {
-                "hub value, weighed by how common it is"
+                "hub value with the same name, weighed by how common it is"
             } else {
                 "value"
             };

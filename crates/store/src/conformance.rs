@@ -288,6 +288,37 @@ pub fn digest_ignores_times_and_run_ids(a: &mut dyn Store, b: &mut dyn Store) {
     assert_ne!(a.digest().unwrap(), b.digest().unwrap());
 }
 
+pub fn payload_scan_gives_what_scan_decodes(s: &mut dyn Store) {
+    let run = s.begin_run(info(Marking::Amber)).unwrap();
+    s.write_batch(
+        &run,
+        vec![new(shipment("B", &["b"]), 2), new(shipment("A", &["a"]), 3)],
+        vec![],
+    )
+    .unwrap();
+    let mut decoded = Vec::new();
+    s.scan(Some(Feed::Shipments), &mut |r| {
+        decoded.push((r.key, r.record));
+        Ok(())
+    })
+    .unwrap();
+    let mut raw = Vec::new();
+    s.scan_payloads(Feed::Shipments, &mut |k, p| {
+        raw.push((k, Record::decode_payload(&p).unwrap()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(raw.len(), 2);
+    assert_eq!(raw, decoded);
+    let mut none = 0;
+    s.scan_payloads(Feed::Sellers, &mut |_, _| {
+        none += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(none, 0);
+}
+
 pub fn derived_outputs_are_replaced_and_kept_out_of_the_digest(s: &mut dyn Store) {
     assert_eq!(s.get_derived("resolution").unwrap(), None);
     let before = s.digest().unwrap();
@@ -352,6 +383,10 @@ macro_rules! store_conformance_suite {
             #[test]
             fn digest_ignores_times_and_run_ids() {
                 c::digest_ignores_times_and_run_ids(&mut $make, &mut $make);
+            }
+            #[test]
+            fn payload_scan_gives_what_scan_decodes() {
+                c::payload_scan_gives_what_scan_decodes(&mut $make);
             }
             #[test]
             fn derived_outputs_are_replaced_and_kept_out_of_the_digest() {

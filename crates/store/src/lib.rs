@@ -155,6 +155,14 @@ pub trait Store {
         feed: Option<Feed>,
         f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+    /// Calls `f` with the key and the stored payload (`Record::encode_payload`) of the current
+    /// version of every record of `feed`, in key order, without decoding it: for readers that
+    /// decode on several threads.
+    fn scan_payloads(
+        &self,
+        feed: Feed,
+        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Record and quarantine counts per organisation and feed, ordered by both.
     fn stats(&self) -> Result<Vec<FeedStats>, StoreError>;
     /// Quarantined rows, by organisation, feed, file and line.

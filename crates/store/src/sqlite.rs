@@ -452,6 +452,27 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn scan_payloads(
+        &self,
+        feed: Feed,
+        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY org, feed, source_id")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![feed.as_str()])
+            .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let org: String = r.get(0).map_err(|e| self.err(e))?;
+            let source_id: String = r.get(1).map_err(|e| self.err(e))?;
+            let data: Vec<u8> = r.get(2).map_err(|e| self.err(e))?;
+            f(RecordKey::new(org, feed, source_id), data)?;
+        }
+        Ok(())
+    }
+
     fn stats(&self) -> Result<Vec<FeedStats>, StoreError> {
         let mut stmt = self
             .conn

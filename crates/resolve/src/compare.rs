@@ -236,7 +236,11 @@ pub fn compare_names(a: &[NameFeature], b: &[NameFeature]) -> Option<(u8, u64)> 
             if best >= 2 {
                 continue;
             }
-            let jw = jaro_winkler(&x.key, &y.key).max(word_similarity(&x.words, &y.words));
+            // Word by word only when the whole keys are not already close: it is the dearer.
+            let mut jw = jaro_winkler(&x.key, &y.key);
+            if jw < NAME_CLOSE {
+                jw = jw.max(word_similarity(&x.words, &y.words));
+            }
             let level = if jw >= NAME_CLOSE {
                 2
             } else if jw >= NAME_SIMILAR || token_share(&x.tokens, &y.tokens) >= NAME_TOKEN_SHARE {

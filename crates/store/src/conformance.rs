@@ -309,6 +309,7 @@ pub fn payload_scan_gives_what_scan_decodes(s: &mut dyn Store) {
     })
     .unwrap();
     assert_eq!(raw.len(), 2);
+    raw.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(raw, decoded);
     let mut none = 0;
     s.scan_payloads(Feed::Sellers, &mut |_, _| {

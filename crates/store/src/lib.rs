@@ -156,7 +156,8 @@ pub trait Store {
         f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
     /// Calls `f` with the key and the stored payload (`Record::encode_payload`) of the current
-    /// version of every record of `feed`, in key order, without decoding it: for readers that
+    /// version of every record of `feed`, in the order they were stored (the cheapest to read,
+    /// and the same on every read of the same store), without decoding it: for readers that
     /// decode on several threads.
     fn scan_payloads(
         &self,

@@ -459,7 +459,7 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY org, feed, source_id")
+            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY rowid")
             .map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(params![feed.as_str()])

@@ -123,24 +123,20 @@ pub enum ExportFormat {
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// org,feed,source_id,actor_id for every party record.
-    Actors {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-        format: ExportFormat,
-        /// Write here instead of standard output.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Actors(ExportArgs),
     /// The comparison values of every party record, one row each (for other linkage tools).
-    Parties {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
-        format: ExportFormat,
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Parties(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -347,21 +343,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             resolve_cmd::print_eval(&e, missing, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export(ExportCommand::Actors {
-            db,
-            format: ExportFormat::Csv,
-            out,
-        }) => {
-            let store = open_store(&db)?;
-            with_output(out.as_deref(), |w| resolve_cmd::export_actors(&store, w))
+        Command::Export(ExportCommand::Actors(a)) => {
+            let ExportFormat::Csv = a.format;
+            let store = open_store(&a.db)?;
+            with_output(a.out.as_deref(), |w| resolve_cmd::export_actors(&store, w))
         }
-        Command::Export(ExportCommand::Parties {
-            db,
-            format: ExportFormat::Csv,
-            out,
-        }) => {
-            let store = open_store(&db)?;
-            with_output(out.as_deref(), |w| resolve_cmd::export_parties(&store, w))
+        Command::Export(ExportCommand::Parties(a)) => {
+            let ExportFormat::Csv = a.format;
+            let store = open_store(&a.db)?;
+            with_output(a.out.as_deref(), |w| resolve_cmd::export_parties(&store, w))
         }
         Command::BenchIncremental(a) => resolve_cmd::bench_incremental(&a),
         Command::Demo(a) => {

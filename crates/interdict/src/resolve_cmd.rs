@@ -134,6 +134,29 @@ pub fn load_state(store: &dyn Store) -> Result<Option<State>> {
         .transpose()
 }
 
+/// The saved model, or an error telling the user to resolve first.
+pub fn require_model(store: &dyn Store) -> Result<Model> {
+    load_model(store)?.ok_or_else(|| {
+        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
+    })
+}
+
+/// The saved actors, or an error telling the user to resolve first.
+pub fn require_actors(store: &dyn Store) -> Result<Previous> {
+    load_actors(store)?
+        .ok_or_else(|| anyhow!("no resolution in this store yet: run `interdict resolve` first"))
+}
+
+/// An address on one line, as a person reads it.
+fn address_line(a: &interdict_model::Address) -> String {
+    let mut s = a.text.clone();
+    for x in [&a.postcode, &a.city, &a.country].into_iter().flatten() {
+        s.push_str(", ");
+        s.push_str(x);
+    }
+    s
+}
+
 /// The saved actor of every resolved party record.
 pub fn load_actors(store: &dyn Store) -> Result<Option<Previous>> {
     let Some(blob) = store.get_derived(ACTORS)? else {
@@ -449,8 +472,7 @@ pub fn print_summary(out: &Outcome, json: bool) -> Result<()> {
 
 /// `interdict export actors`: one CSV row per party record.
 pub fn export_actors(store: &dyn Store, mut w: impl Write) -> Result<()> {
-    let actors = load_actors(store)?
-        .ok_or_else(|| anyhow!("no resolution in this store yet: run `interdict resolve` first"))?;
+    let actors = require_actors(store)?;
     let mut rows: Vec<(&RecordKey, &String)> = actors.iter().collect();
     rows.sort();
     let mut out = csv::Writer::from_writer(&mut w);
@@ -544,9 +566,7 @@ pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> 
     let (ka, kb) = (parse_key(a)?, parse_key(b)?);
     let pa = party_of(store, &ka)?.ok_or_else(|| anyhow!("record {a}: no such party record"))?;
     let pb = party_of(store, &kb)?.ok_or_else(|| anyhow!("record {b}: no such party record"))?;
-    let model = load_model(store)?.ok_or_else(|| {
-        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
-    })?;
+    let model = require_model(store)?;
     let state = load_state(store)?;
     let parties = load_parties(store, &ProgressBar::hidden())?;
     let hubs = state
@@ -607,14 +627,7 @@ fn describe(p: &Party) -> String {
     }
     parts.extend(p.emails.iter().cloned());
     parts.extend(p.phones.iter().cloned());
-    for a in &p.addresses {
-        let mut s = a.text.clone();
-        for x in [&a.postcode, &a.city, &a.country].into_iter().flatten() {
-            s.push_str(", ");
-            s.push_str(x);
-        }
-        parts.push(s);
-    }
+    parts.extend(p.addresses.iter().map(address_line));
     parts.extend(p.bank_accounts.iter().cloned());
     parts.extend(p.tax_ids.iter().cloned());
     if let Some(a) = &p.account_id {
@@ -663,9 +676,7 @@ pub fn eval_resolution(
 ) -> Result<(Evaluation, usize)> {
     let actors = match predicted {
         Some(p) => read_keyed_csv(p, "actor_id")?.into_iter().collect(),
-        None => load_actors(store)?.ok_or_else(|| {
-            anyhow!("no resolution in this store yet: run `interdict resolve` first")
-        })?,
+        None => require_actors(store)?,
     };
     let truth = read_keyed_csv(truth, "true_id")?;
     let mut missing = 0usize;
@@ -772,9 +783,7 @@ pub fn display_name(store: &dyn Store, key: &RecordKey) -> String {
 pub fn run(a: crate::cli::ResolveArgs) -> Result<std::process::ExitCode> {
     let mut store = crate::cli::open_store(&a.db)?;
     if a.show_model {
-        let model = load_model(&store)?.ok_or_else(|| {
-            anyhow!("no resolution model in this store yet: run `interdict resolve` first")
-        })?;
+        let model = require_model(&store)?;
         print_model(&model, a.json)?;
         return Ok(std::process::ExitCode::SUCCESS);
     }
@@ -844,9 +853,7 @@ pub fn print_model(model: &Model, json: bool) -> Result<()> {
 /// Times incremental resolution of held-out records against everything else, model frozen.
 pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::process::ExitCode> {
     let store = crate::cli::open_store(&a.db)?;
-    let model = load_model(&store)?.ok_or_else(|| {
-        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
-    })?;
+    let model = require_model(&store)?;
     let parties = load_parties(&store, &ProgressBar::hidden())?;
     let n = parties.keys.len();
     if a.holdout == 0 || a.holdout >= n {
@@ -935,8 +942,7 @@ pub struct ActorProfile {
 
 /// `interdict actor`: one actor's records, organisations and identifiers.
 pub fn actor_profile(store: &dyn Store, actor_id: &str) -> Result<ActorProfile> {
-    let actors = load_actors(store)?
-        .ok_or_else(|| anyhow!("no resolution in this store yet: run `interdict resolve` first"))?;
+    let actors = require_actors(store)?;
     let mut keys: Vec<&RecordKey> = actors
         .iter()
         .filter(|(_, a)| a.as_str() == actor_id)
@@ -970,14 +976,7 @@ pub fn actor_profile(store: &dyn Store, actor_id: &str) -> Result<ActorProfile> 
             .extend(party.name.iter().chain(&party.display_name).cloned());
         p.emails.extend(party.emails.iter().cloned());
         p.phones.extend(party.phones.iter().cloned());
-        for a in &party.addresses {
-            let mut s = a.text.clone();
-            for x in [&a.postcode, &a.city, &a.country].into_iter().flatten() {
-                s.push_str(", ");
-                s.push_str(x);
-            }
-            p.addresses.insert(s);
-        }
+        p.addresses.extend(party.addresses.iter().map(address_line));
         p.bank_accounts.extend(party.bank_accounts.iter().cloned());
         p.tax_ids.extend(party.tax_ids.iter().cloned());
         p.account_ids.extend(party.account_id.iter().cloned());

@@ -86,34 +86,31 @@ def comparisons() -> list:
             cll.ExactMatchLevel("name", term_frequency_adjustments=True),
             cll.JaroWinklerLevel("name", 0.92),
             cll.CustomLevel(
-                # Jaro-Winkler >= 0.80, or at least half of the smaller name's distinct
-                # tokens appear in the other name.
+                # Jaro-Winkler >= 0.80, or at least two and at least half of the smaller
+                # name's distinct tokens appear in the other name.
                 "jaro_winkler_similarity(name_l, name_r) >= 0.80 OR "
+                "(len(list_intersect(name_tokens_l, name_tokens_r)) >= 2 AND "
                 "len(list_intersect(name_tokens_l, name_tokens_r)) >= "
-                "0.5 * least(len(name_tokens_l), len(name_tokens_r))",
-                label_for_charts="Jaro-Winkler >= 0.80 or half the tokens shared",
+                "0.5 * least(len(name_tokens_l), len(name_tokens_r)))",
+                label_for_charts="Jaro-Winkler >= 0.80 or two tokens and half of them shared",
             ),
             cll.ElseLevel(),
         ],
     )
-    email = cl.CustomComparison(
-        output_column_name="email",
-        comparison_levels=[
-            cll.NullLevel("email"),
-            cll.ExactMatchLevel("email", term_frequency_adjustments=True),
-            cll.ExactMatchLevel("email_local").configure(label_for_charts="Same local part"),
-            cll.ElseLevel(),
-        ],
-    )
-    phone = cl.CustomComparison(
-        output_column_name="phone",
-        comparison_levels=[
-            cll.NullLevel("phone"),
-            cll.ExactMatchLevel("phone", term_frequency_adjustments=True),
-            cll.ExactMatchLevel("phone_tail").configure(label_for_charts="Same last 7 digits"),
-            cll.ElseLevel(),
-        ],
-    )
+    def exact_or_part(column: str, part: str, label: str):
+        """Same value (term-frequency adjusted), else the same part of it, else different."""
+        return cl.CustomComparison(
+            output_column_name=column,
+            comparison_levels=[
+                cll.NullLevel(column),
+                cll.ExactMatchLevel(column, term_frequency_adjustments=True),
+                cll.ExactMatchLevel(part).configure(label_for_charts=label),
+                cll.ElseLevel(),
+            ],
+        )
+
+    email = exact_or_part("email", "email_local", "Same local part")
+    phone = exact_or_part("phone", "phone_tail", "Same last 7 digits")
     address = cl.CustomComparison(
         output_column_name="address",
         comparison_levels=[

@@ -5,6 +5,7 @@ mod demo;
 mod ingest_cmd;
 mod report;
 mod resolve_cmd;
+mod score_cmd;
 
 use std::process::ExitCode;
 

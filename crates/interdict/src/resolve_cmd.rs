@@ -106,11 +106,11 @@ pub struct Outcome {
     pub incremental_added: Option<usize>,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn spinner(quiet: bool) -> ProgressBar {
+pub(crate) fn spinner(quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
@@ -159,24 +159,36 @@ fn address_line(a: &interdict_model::Address) -> String {
 
 /// The saved actor of every resolved party record.
 pub fn load_actors(store: &dyn Store) -> Result<Option<Previous>> {
+    let mut out = Previous::default();
+    let found = for_each_actor(store, |org, feed, source_id, actor| {
+        out.insert(RecordKey::new(org, feed, source_id), actor.to_owned());
+    })?;
+    Ok(found.then_some(out))
+}
+
+/// Calls `f(org, feed, source_id, actor_id)` for every resolved party record; `false` when
+/// nothing has been resolved yet.
+pub fn for_each_actor(
+    store: &dyn Store,
+    mut f: impl FnMut(&str, Feed, &str, &str),
+) -> Result<bool> {
     let Some(blob) = store.get_derived(ACTORS)? else {
-        return Ok(None);
+        return Ok(false);
     };
     let bytes = lz4_flex::decompress_size_prepended(&blob)
         .map_err(|e| anyhow!("the saved actors cannot be read: {e}"))?;
-    let text = String::from_utf8(bytes).context("the saved actors are not text")?;
-    let mut out = Previous::default();
+    let text = std::str::from_utf8(&bytes).context("the saved actors are not text")?;
     for line in text.lines() {
-        let mut f = line.splitn(4, '\t');
+        let mut p = line.splitn(4, '\t');
         let (Some(org), Some(feed), Some(source_id), Some(actor)) =
-            (f.next(), f.next(), f.next(), f.next())
+            (p.next(), p.next(), p.next(), p.next())
         else {
             bail!("the saved actors have a malformed line: {line:?}");
         };
         let feed: Feed = feed.parse().map_err(|e| anyhow!("saved actors: {e}"))?;
-        out.insert(RecordKey::new(org, feed, source_id), actor.to_owned());
+        f(org, feed, source_id, actor);
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 fn save_actors(store: &mut dyn Store, keys: &[RecordKey], ids: &[&str], at: &str) -> Result<()> {

@@ -1,0 +1,1228 @@
+//! `interdict score`, `train`, `queue`, `rules`, `labels`, `export scores` and
+//! `eval targeting`: the risk library over the store.
+//!
+//! Derived data kept beside the records: `score/model` (the trained weights, JSON),
+//! `score/rules` (the active rule pack, TOML), `score/scores` (every score with its stamp and
+//! reasons, lz4 TSV) and `score/withdrawn` (labels withdrawn by their organisation, JSON).
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use interdict_model::{Feed, PartyRole, Record, RecordKey};
+use interdict_score::eval::{self, AtRate, RATES};
+use interdict_score::queue::{self, Capacity, Pick};
+use interdict_score::rules::{RulePack, Target, VOCABULARY};
+use interdict_score::{
+    Catalogue, Kind, Knowledge, Label, LabelTarget, Models, Observed, Score, Scorer, TrainConfig,
+    day, observe,
+};
+use interdict_store::Store;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::resolve_cmd::{for_each_actor, now, spinner};
+
+const MODEL: &str = "score/model";
+const RULES: &str = "score/rules";
+const SCORES: &str = "score/scores";
+const WITHDRAWN: &str = "score/withdrawn";
+
+/// A record key as a 64-bit hash: the actor map of ten million party records stays small.
+fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(org.as_bytes());
+    h.write_u8(0xff);
+    h.write(feed.as_str().as_bytes());
+    h.write_u8(0xff);
+    for part in source {
+        h.write(part.as_bytes());
+    }
+    h.write_u8(0xff);
+    h.finish()
+}
+
+/// Every resolved party record's actor, by key hash; actors numbered densely.
+pub struct Actors {
+    pub by_key: FxHashMap<u64, u32>,
+}
+
+impl Actors {
+    pub fn load(store: &dyn Store) -> Result<Actors> {
+        let mut by_key = FxHashMap::default();
+        let mut index: FxHashMap<String, u32> = FxHashMap::default();
+        let found = for_each_actor(store, |org, feed, source, actor| {
+            let n = match index.get(actor) {
+                Some(n) => *n,
+                None => {
+                    let n = index.len() as u32;
+                    index.insert(actor.to_owned(), n);
+                    n
+                }
+            };
+            by_key.insert(key_hash(org, feed, &[source]), n);
+        })?;
+        if !found {
+            bail!("no resolution in this store yet: run `interdict resolve` first");
+        }
+        Ok(Actors { by_key })
+    }
+
+    pub fn of(&self, org: &str, feed: Feed, source: &[&str]) -> Option<u32> {
+        self.by_key.get(&key_hash(org, feed, source)).copied()
+    }
+}
+
+/// Labels withdrawn by the organisation that gave them.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Withdrawn {
+    pub labels: BTreeMap<String, WithdrawnLabel>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawnLabel {
+    pub org: String,
+    pub reason: String,
+    pub at: String,
+}
+
+fn load_withdrawn(store: &dyn Store) -> Result<Withdrawn> {
+    match store.get_derived(WITHDRAWN)? {
+        Some(b) => serde_json::from_slice(&b).context("reading the withdrawn labels"),
+        None => Ok(Withdrawn::default()),
+    }
+}
+
+/// Everything the scorer reads, loaded from the store.
+pub struct World {
+    pub keys: Vec<RecordKey>,
+    pub observed: Vec<Observed>,
+    pub catalogue: Catalogue,
+    pub labels: Vec<Label>,
+    pub watch: Vec<(u32, Option<i32>)>,
+    /// The latest day of any record: records without a date are scored as of it.
+    pub last_day: i32,
+}
+
+impl World {
+    pub fn orgs(&self) -> Vec<&str> {
+        self.keys.iter().map(|k| k.org.as_str()).collect()
+    }
+
+    pub fn knowledge(&self) -> Knowledge {
+        Knowledge::build(
+            &self.observed,
+            &self.labels,
+            &self.watch,
+            interdict_score::HUB_SHARE,
+        )
+    }
+}
+
+fn decode(key: &RecordKey, payload: &[u8]) -> Result<Record> {
+    Record::decode_payload_of(key.feed, payload)
+        .map_err(|e| anyhow!("stored record {key} cannot be read: {e}"))
+}
+
+/// Reads every record of `feed`, decoding on every core, and maps each with `f`.
+fn read_feed<T: Send>(
+    store: &dyn Store,
+    feed: Feed,
+    f: impl Fn(&RecordKey, Record) -> Option<T> + Sync,
+) -> Result<Vec<(RecordKey, T)>> {
+    let mut out = Vec::new();
+    let mut chunk: Vec<(RecordKey, Vec<u8>)> = Vec::with_capacity(8192);
+    let mut failed: Option<anyhow::Error> = None;
+    let mut flush = |chunk: &mut Vec<(RecordKey, Vec<u8>)>, out: &mut Vec<(RecordKey, T)>| {
+        let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
+            .par_drain(..)
+            .map(|(k, p)| {
+                let r = decode(&k, &p)?;
+                Ok(f(&k, r).map(|t| (k, t)))
+            })
+            .collect();
+        for d in done {
+            match d {
+                Ok(Some(x)) => out.push(x),
+                Ok(None) => {}
+                Err(e) => {
+                    failed.get_or_insert(e);
+                }
+            }
+        }
+    };
+    store.scan_payloads(feed, &mut |k, p| {
+        chunk.push((k, p));
+        if chunk.len() >= 8192 {
+            flush(&mut chunk, &mut out);
+        }
+        Ok(())
+    })?;
+    flush(&mut chunk, &mut out);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok(out)
+}
+
+/// Loads brands, sellers, listings, shipments, outcomes and watch lists, with their actors.
+/// Outcomes withdrawn by their organisation are left out.
+pub fn load_world(store: &dyn Store) -> Result<World> {
+    let actors = Actors::load(store)?;
+    let withdrawn = load_withdrawn(store)?;
+
+    let brands = read_feed(store, Feed::Brands, |k, r| match r {
+        Record::Brands(b) => {
+            let auth = (0..b.authorised.len())
+                .map(|i| {
+                    let id = format!("{}#authorised#{}", b.brand_id, i + 1);
+                    actors.of(&k.org, Feed::Brands, &[&id])
+                })
+                .collect::<Vec<_>>();
+            Some((b, auth))
+        }
+        _ => None,
+    })?;
+    let brands: Vec<_> = brands.into_iter().map(|(_, b)| b).collect();
+    let catalogue = Catalogue::new(&brands);
+
+    // Seller accounts: actor and creation date, by (org, account) and by account alone.
+    let sellers = read_feed(store, Feed::Sellers, |k, r| match r {
+        Record::Sellers(s) => Some((
+            actors.of(&k.org, Feed::Sellers, &[&s.account_id]),
+            s.created,
+        )),
+        _ => None,
+    })?;
+    let mut seller_of: FxHashMap<(String, String), (Option<u32>, Option<String>)> =
+        FxHashMap::default();
+    let mut seller_actor: FxHashMap<String, u32> = FxHashMap::default();
+    for (k, (a, created)) in sellers {
+        if let Some(a) = a {
+            seller_actor.insert(k.source_id.clone(), a);
+        }
+        seller_of.insert((k.org, k.source_id), (a, created));
+    }
+
+    let mut keys = Vec::new();
+    let mut observed = Vec::new();
+    let listings = read_feed(store, Feed::Listings, |k, r| match r {
+        Record::Listings(l) => {
+            let (a, created) = seller_of
+                .get(&(k.org.clone(), l.seller_account_id.clone()))
+                .cloned()
+                .unwrap_or((None, None));
+            Some(observe::listing(&catalogue, &l, a, created.as_deref()))
+        }
+        _ => None,
+    })?;
+    for (k, o) in listings {
+        keys.push(k);
+        observed.push(o);
+    }
+    let shipments = read_feed(store, Feed::Shipments, |k, r| match r {
+        Record::Shipments(s) => {
+            let mut a = [None; 6];
+            for role in PartyRole::ALL {
+                if s.party(role).is_some() {
+                    a[role as usize] =
+                        actors.of(&k.org, Feed::Shipments, &[&k.source_id, "#", role.as_str()]);
+                }
+            }
+            Some(observe::shipment(&catalogue, &s, a))
+        }
+        _ => None,
+    })?;
+    for (k, o) in shipments {
+        keys.push(k);
+        observed.push(o);
+    }
+
+    let watch = read_feed(store, Feed::Parties, |k, r| match r {
+        Record::Parties(p) => actors
+            .of(&k.org, Feed::Parties, &[&p.entry_id])
+            .map(|a| (a, p.added.as_deref().and_then(day::of))),
+        _ => None,
+    })?
+    .into_iter()
+    .map(|(_, w)| w)
+    .collect();
+
+    let outcomes = read_feed(store, Feed::Outcomes, |k, r| match r {
+        Record::Outcomes(o) if !withdrawn.labels.contains_key(&k.to_string()) => Some(o),
+        _ => None,
+    })?;
+    let mut targets = interdict_score::Targets::default();
+    for (i, (k, o)) in keys.iter().zip(&observed).enumerate() {
+        let map = match o.kind {
+            Kind::Shipment => &mut targets.shipments,
+            Kind::Listing => &mut targets.listings,
+        };
+        map.entry(k.source_id.clone()).or_default().push(i);
+    }
+    targets.sellers = seller_actor;
+    let labels = interdict_score::link(&outcomes, &targets);
+    let last_day = observed.iter().filter_map(|o| o.day).max().unwrap_or(0);
+    Ok(World {
+        keys,
+        observed,
+        catalogue,
+        labels,
+        watch,
+        last_day,
+    })
+}
+
+/// The active rule pack: the one set with `rules set`, else the default.
+pub fn load_rules(store: &dyn Store) -> Result<RulePack> {
+    match store.get_derived(RULES)? {
+        Some(b) => {
+            let text = String::from_utf8(b).context("the saved rule pack is not text")?;
+            RulePack::parse(&text, VOCABULARY).map_err(|e| anyhow!("the saved rule pack: {e}"))
+        }
+        None => RulePack::default_pack().map_err(|e| anyhow!("the default rule pack: {e}")),
+    }
+}
+
+pub fn load_models(store: &dyn Store) -> Result<Option<Models>> {
+    match store.get_derived(MODEL)? {
+        Some(b) => Ok(Some(
+            serde_json::from_slice(&b).context("reading the saved scoring model")?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// One saved score.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    pub org: String,
+    pub feed: Feed,
+    pub source_id: String,
+    pub score: f64,
+    /// Arrival (shipments) or creation (listings) date.
+    pub day: Option<String>,
+    pub port: String,
+    pub model: String,
+    pub rules: String,
+    pub scored_at: String,
+    pub reasons: Vec<String>,
+    pub fired: Vec<String>,
+}
+
+impl Saved {
+    pub fn key(&self) -> RecordKey {
+        RecordKey::new(self.org.clone(), self.feed, self.source_id.clone())
+    }
+}
+
+const SEP: char = '\u{1f}';
+
+fn clean(s: &str) -> String {
+    s.replace(['\t', '\n', SEP], " ")
+}
+
+fn save_scores(store: &mut dyn Store, scores: &[Saved], at: &str) -> Result<()> {
+    let mut text = String::with_capacity(scores.len() * 160);
+    for s in scores {
+        let reasons: Vec<String> = s.reasons.iter().map(|r| clean(r)).collect();
+        let fired: Vec<String> = s.fired.iter().map(|r| clean(r)).collect();
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{:.6}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            s.org,
+            s.feed.as_str(),
+            s.source_id,
+            s.score,
+            s.day.as_deref().unwrap_or(""),
+            clean(&s.port),
+            s.model,
+            s.rules,
+            s.scored_at,
+            reasons.join(&SEP.to_string()),
+            fired.join(&SEP.to_string()),
+        ));
+    }
+    store.put_derived(
+        SCORES,
+        &lz4_flex::compress_prepend_size(text.as_bytes()),
+        at,
+    )?;
+    Ok(())
+}
+
+/// Every saved score, in the order saved.
+pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
+    let Some(blob) = store.get_derived(SCORES)? else {
+        return Ok(Vec::new());
+    };
+    let bytes = lz4_flex::decompress_size_prepended(&blob)
+        .map_err(|e| anyhow!("the saved scores cannot be read: {e}"))?;
+    let text = std::str::from_utf8(&bytes).context("the saved scores are not text")?;
+    let split = |s: &str| -> Vec<String> {
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            s.split(SEP).map(str::to_owned).collect()
+        }
+    };
+    text.lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() != 11 {
+                bail!("the saved scores have a malformed line: {line:?}");
+            }
+            Ok(Saved {
+                org: f[0].to_owned(),
+                feed: f[1].parse().map_err(|e| anyhow!("saved scores: {e}"))?,
+                source_id: f[2].to_owned(),
+                score: f[3].parse().context("saved scores: score")?,
+                day: (!f[4].is_empty()).then(|| f[4].to_owned()),
+                port: f[5].to_owned(),
+                model: f[6].to_owned(),
+                rules: f[7].to_owned(),
+                scored_at: f[8].to_owned(),
+                reasons: split(f[9]),
+                fired: split(f[10]),
+            })
+        })
+        .collect()
+}
+
+fn training_config() -> TrainConfig {
+    TrainConfig::default()
+}
+
+/// What `score` did.
+#[derive(Debug, Serialize)]
+pub struct ScoreSummary {
+    pub shipments: usize,
+    pub listings: usize,
+    pub already_scored: usize,
+    pub model: String,
+    pub rules: String,
+    pub trained: bool,
+    pub seconds: f64,
+    pub top: Vec<Saved>,
+}
+
+/// Scores every shipment and listing not scored yet (all of them with `all`), training the
+/// model first when none is saved.
+pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<ScoreSummary> {
+    let t = Instant::now();
+    let bar = spinner(quiet);
+    bar.set_message("reading records and actors");
+    let world = load_world(store)?;
+    let rules = load_rules(store)?;
+    bar.set_message("building actor histories");
+    let knowledge = world.knowledge();
+    let orgs = world.orgs();
+    let (models, trained) = match load_models(store)? {
+        Some(m) => (m, false),
+        None => {
+            bar.set_message("training the model on outcomes");
+            let prior = Models::prior();
+            let scorer = Scorer {
+                catalogue: &world.catalogue,
+                knowledge: &knowledge,
+                models: &prior,
+                rules: &rules,
+                fallback_day: world.last_day,
+            };
+            let m = interdict_score::train(
+                &scorer,
+                &world.observed,
+                &orgs,
+                &world.labels,
+                None,
+                &training_config(),
+            );
+            store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
+            (m, true)
+        }
+    };
+    let scorer = Scorer {
+        catalogue: &world.catalogue,
+        knowledge: &knowledge,
+        models: &models,
+        rules: &rules,
+        fallback_day: world.last_day,
+    };
+    let mut saved = if all { Vec::new() } else { load_scores(store)? };
+    let done: FxHashSet<RecordKey> = saved.iter().map(Saved::key).collect();
+    let todo: Vec<usize> = (0..world.keys.len())
+        .filter(|&i| !done.contains(&world.keys[i]))
+        .collect();
+    bar.set_message(format!("scoring {} records", todo.len()));
+    let at = now();
+    let (model_v, rules_v) = (models.version(), rules.version_tag());
+    let fresh: Vec<Saved> = todo
+        .par_iter()
+        .map(|&i| {
+            let o = &world.observed[i];
+            let k = &world.keys[i];
+            let s = scorer.score(o, &k.org);
+            Saved {
+                org: k.org.clone(),
+                feed: k.feed,
+                source_id: k.source_id.clone(),
+                score: s.score,
+                day: o.day.map(day::to_iso),
+                port: o.port.clone(),
+                model: model_v.clone(),
+                rules: rules_v.clone(),
+                scored_at: at.clone(),
+                reasons: s.reasons,
+                fired: s.rules,
+            }
+        })
+        .collect();
+    let shipments = fresh.iter().filter(|s| s.feed == Feed::Shipments).count();
+    let listings = fresh.len() - shipments;
+    let already = saved.len();
+    let mut top: Vec<Saved> = fresh.clone();
+    top.sort_by(|a, b| b.score.total_cmp(&a.score));
+    top.truncate(5);
+    saved.extend(fresh);
+    bar.set_message("saving scores");
+    save_scores(store, &saved, &at)?;
+    bar.finish_and_clear();
+    Ok(ScoreSummary {
+        shipments,
+        listings,
+        already_scored: already,
+        model: model_v,
+        rules: rules_v,
+        trained,
+        seconds: t.elapsed().as_secs_f64(),
+        top,
+    })
+}
+
+pub fn print_score_summary(s: &ScoreSummary, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(s)?);
+        return Ok(());
+    }
+    println!(
+        "scored {} shipments and {} listings in {:.1} s ({} scored before)",
+        s.shipments, s.listings, s.seconds, s.already_scored
+    );
+    println!(
+        "model {}{}, rules {}",
+        s.model,
+        if s.trained { " (trained now)" } else { "" },
+        s.rules
+    );
+    if !s.top.is_empty() {
+        println!("highest:");
+        for t in &s.top {
+            println!(
+                "  {:.3}  {}/{}/{}  {}",
+                t.score,
+                t.org,
+                t.feed,
+                t.source_id,
+                t.reasons.first().map(String::as_str).unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `interdict train`: retrains on every outcome not withdrawn and saves the model.
+pub fn train_store(store: &mut dyn Store, json: bool) -> Result<()> {
+    let world = load_world(store)?;
+    let rules = load_rules(store)?;
+    let knowledge = world.knowledge();
+    let prior = Models::prior();
+    let scorer = Scorer {
+        catalogue: &world.catalogue,
+        knowledge: &knowledge,
+        models: &prior,
+        rules: &rules,
+        fallback_day: world.last_day,
+    };
+    let m = interdict_score::train(
+        &scorer,
+        &world.observed,
+        &world.orgs(),
+        &world.labels,
+        None,
+        &training_config(),
+    );
+    store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
+    print_models(&m, json)
+}
+
+pub fn print_models(m: &Models, json: bool) -> Result<()> {
+    if json {
+        let mut v = serde_json::to_value(m)?;
+        v["version"] = serde_json::Value::String(m.version());
+        v["features"] = serde_json::json!(interdict_score::features::NAMES);
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!("model {}", m.version());
+    for (name, w) in [("shipments", &m.shipments), ("listings", &m.listings)] {
+        println!(
+            "{name}: trained on {} labels ({} counterfeit){}",
+            w.labels,
+            w.positives,
+            w.train_auc
+                .map(|a| format!(", training AUC {a:.3}"))
+                .unwrap_or_default()
+        );
+        println!("  {:<22} {:>8} {:>8}", "signal", "weight", "prior");
+        println!(
+            "  {:<22} {:>8.3} {:>8.3}",
+            "(intercept)",
+            w.intercept,
+            interdict_score::model::PRIOR_INTERCEPT
+        );
+        for (i, n) in interdict_score::features::NAMES.iter().enumerate() {
+            println!(
+                "  {:<22} {:>8.3} {:>8.3}",
+                n,
+                w.weights[i],
+                interdict_score::model::PRIOR_WEIGHTS[i]
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One row of the inspection queue.
+#[derive(Debug, Serialize)]
+pub struct QueueRow {
+    pub rank: usize,
+    pub org: String,
+    pub source_id: String,
+    pub score: f64,
+    pub pick: Pick,
+    pub arrival: Option<String>,
+    pub port: String,
+    pub reasons: Vec<String>,
+    pub model: String,
+    pub rules: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueueReport {
+    pub day: Option<String>,
+    pub arrivals: usize,
+    pub capacity: usize,
+    pub exploration: f64,
+    pub rows: Vec<QueueRow>,
+}
+
+pub struct QueueOptions<'a> {
+    pub capacity: Capacity,
+    pub day: Option<&'a str>,
+    pub org: Option<&'a str>,
+    pub exploration: f64,
+    pub seed: u64,
+}
+
+/// The queue for one day's arrivals (the latest day by default): shipments scored and not yet
+/// inspected, ranked, with exploration picks.
+pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueReport> {
+    if !(0.0..=1.0).contains(&opts.exploration) {
+        bail!("--exploration must be between 0 and 1");
+    }
+    let scores = load_scores(store)?;
+    if scores.is_empty() {
+        bail!("nothing scored in this store yet: run `interdict score` first");
+    }
+    let mut inspected: FxHashSet<String> = FxHashSet::default();
+    let withdrawn = load_withdrawn(store)?;
+    store.scan(Some(Feed::Outcomes), &mut |r| {
+        if let Record::Outcomes(o) = &r.record
+            && !withdrawn.labels.contains_key(&r.key.to_string())
+            && let Some(s) = &o.shipment_id
+        {
+            inspected.insert(s.clone());
+        }
+        Ok(())
+    })?;
+    let ships: Vec<&Saved> = scores
+        .iter()
+        .filter(|s| s.feed == Feed::Shipments)
+        .filter(|s| opts.org.is_none_or(|o| s.org == o))
+        .collect();
+    let day = match opts.day {
+        Some(d) => Some(
+            interdict_normalize::date::date(d, None)
+                .map_err(|e| anyhow!("--day {d:?}: {e}"))?
+                .chars()
+                .take(10)
+                .collect::<String>(),
+        ),
+        None => ships.iter().filter_map(|s| s.day.clone()).max(),
+    };
+    let arrivals: Vec<&Saved> = ships
+        .into_iter()
+        .filter(|s| s.day == day)
+        .filter(|s| !inspected.contains(&s.source_id))
+        .collect();
+    let values: Vec<f64> = arrivals.iter().map(|s| s.score).collect();
+    let seed = opts.seed
+        ^ day
+            .as_deref()
+            .map_or(0, |d| key_hash(d, Feed::Shipments, &[]));
+    let picks = queue::select(&values, opts.capacity, opts.exploration, seed);
+    let rows = picks
+        .into_iter()
+        .enumerate()
+        .map(|(r, (i, pick))| {
+            let s = arrivals[i];
+            QueueRow {
+                rank: r + 1,
+                org: s.org.clone(),
+                source_id: s.source_id.clone(),
+                score: s.score,
+                pick,
+                arrival: s.day.clone(),
+                port: s.port.clone(),
+                reasons: if pick == Pick::Exploration && s.reasons.is_empty() {
+                    vec!["random pick: the model learns where it is blind".into()]
+                } else {
+                    s.reasons.clone()
+                },
+                model: s.model.clone(),
+                rules: s.rules.clone(),
+            }
+        })
+        .collect::<Vec<_>>();
+    Ok(QueueReport {
+        day,
+        arrivals: arrivals.len(),
+        capacity: opts.capacity.of(arrivals.len()),
+        exploration: opts.exploration,
+        rows,
+    })
+}
+
+pub fn print_queue(q: &QueueReport, json: bool, out: &mut dyn Write) -> Result<()> {
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(q)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "inspection queue for {}: open {} of {} arrivals not yet inspected ({:.0}% exploration)",
+        q.day.as_deref().unwrap_or("(no date)"),
+        q.capacity,
+        q.arrivals,
+        q.exploration * 100.0
+    )?;
+    for r in &q.rows {
+        let tag = match r.pick {
+            Pick::Score => "",
+            Pick::Exploration => "  [random pick]",
+        };
+        writeln!(
+            out,
+            "{:>4}. {:.3}  {}/{}  {}{}",
+            r.rank, r.score, r.org, r.source_id, r.port, tag
+        )?;
+        for reason in &r.reasons {
+            writeln!(out, "        - {reason}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `export scores`: org,feed,source_id,score for every shipment and listing scored.
+pub fn export_scores(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
+    let scores = load_scores(store)?;
+    if scores.is_empty() {
+        bail!("nothing scored in this store yet: run `interdict score` first");
+    }
+    let mut csv = csv::Writer::from_writer(w);
+    csv.write_record([
+        "org",
+        "feed",
+        "source_id",
+        "score",
+        "model",
+        "rules",
+        "reasons",
+    ])?;
+    for s in &scores {
+        csv.write_record([
+            s.org.as_str(),
+            s.feed.as_str(),
+            s.source_id.as_str(),
+            &format!("{:.6}", s.score),
+            &s.model,
+            &s.rules,
+            &s.reasons.join("; "),
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// The targeting evaluation: every method at every rate.
+#[derive(Debug, Serialize)]
+pub struct TargetingEval {
+    pub interdict: BTreeMap<String, AtRate>,
+    pub random: BTreeMap<String, AtRate>,
+    pub declared_value: BTreeMap<String, AtRate>,
+    pub split: String,
+    pub held_out: usize,
+    pub counterfeit_held_out: usize,
+    pub training_labels: usize,
+    pub training_counterfeit: usize,
+    pub model: String,
+    pub rules: String,
+}
+
+/// Reads `truth/items.csv`-style truth: org,feed,source_id,counterfeit,retail_value.
+fn read_items_truth(dir: &Path) -> Result<FxHashMap<RecordKey, (bool, f64)>> {
+    let path = if dir.is_dir() {
+        dir.join("items.csv")
+    } else {
+        dir.to_path_buf()
+    };
+    let mut r = csv::Reader::from_path(&path)
+        .with_context(|| format!("reading the truth {}", path.display()))?;
+    let mut out = FxHashMap::default();
+    for (n, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: row {}", path.display(), n + 2))?;
+        let field = |i: usize, name: &str| {
+            rec.get(i)
+                .ok_or_else(|| anyhow!("{}: row {}: no {name}", path.display(), n + 2))
+        };
+        let feed: Feed = field(1, "feed")?
+            .parse()
+            .map_err(|e| anyhow!("{}: row {}: feed: {e}", path.display(), n + 2))?;
+        let counterfeit = match field(3, "counterfeit")? {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            other => bail!(
+                "{}: row {}: counterfeit: {other:?} is not true or false",
+                path.display(),
+                n + 2
+            ),
+        };
+        let value: f64 = field(4, "retail_value")?
+            .parse()
+            .map_err(|e| anyhow!("{}: row {}: retail_value: {e}", path.display(), n + 2))?;
+        out.insert(
+            RecordKey::new(field(0, "org")?, feed, field(2, "source_id")?),
+            (counterfeit, value),
+        );
+    }
+    Ok(out)
+}
+
+/// A declared-value-only model: the seizure rate of training shipments in the same band of
+/// declared value per unit (ten bands by quantile, smoothed toward the overall rate).
+fn value_bands(train: &[(f64, bool)]) -> impl Fn(Option<f64>) -> f64 {
+    let mut v: Vec<f64> = train.iter().map(|(u, _)| *u).collect();
+    v.sort_by(f64::total_cmp);
+    let edges: Vec<f64> = (1..10)
+        .filter_map(|i| v.get(v.len() * i / 10).copied())
+        .collect();
+    let band = {
+        let edges = edges.clone();
+        move |u: f64| edges.partition_point(|e| *e <= u)
+    };
+    let mut n = [0f64; 10];
+    let mut s = [0f64; 10];
+    for (u, y) in train {
+        let b = band(*u);
+        n[b] += 1.0;
+        s[b] += f64::from(u8::from(*y));
+    }
+    let base = s.iter().sum::<f64>() / n.iter().sum::<f64>().max(1.0);
+    let rate: Vec<f64> = (0..10)
+        .map(|b| (s[b] + 5.0 * base) / (n[b] + 5.0))
+        .collect();
+    move |u: Option<f64>| u.map_or(base, |u| rate[band(u)])
+}
+
+/// `eval targeting`: retrain on outcomes before the split, rank the shipments after it.
+pub fn eval_targeting(
+    store: &dyn Store,
+    truth: &Path,
+    split: Option<&str>,
+) -> Result<TargetingEval> {
+    let truth = read_items_truth(truth)?;
+    let world = load_world(store)?;
+    let rules = load_rules(store)?;
+    let knowledge = world.knowledge();
+    let orgs = world.orgs();
+    let ship_days: Vec<i32> = world
+        .observed
+        .iter()
+        .filter(|o| o.kind == Kind::Shipment)
+        .filter_map(|o| o.day)
+        .collect();
+    let (Some(&lo), Some(&hi)) = (ship_days.iter().min(), ship_days.iter().max()) else {
+        bail!("no dated shipments in this store to evaluate on");
+    };
+    let cut = match split {
+        Some(s) => day::of(
+            &interdict_normalize::date::date(s, None).map_err(|e| anyhow!("--split {s:?}: {e}"))?,
+        )
+        .ok_or_else(|| anyhow!("--split {s:?}: not a date"))?,
+        None => lo + (hi - lo) * 2 / 3,
+    };
+    let prior = Models::prior();
+    let scorer = Scorer {
+        catalogue: &world.catalogue,
+        knowledge: &knowledge,
+        models: &prior,
+        rules: &rules,
+        fallback_day: world.last_day,
+    };
+    let models = interdict_score::train(
+        &scorer,
+        &world.observed,
+        &orgs,
+        &world.labels,
+        Some(cut),
+        &training_config(),
+    );
+    let scorer = Scorer {
+        models: &models,
+        ..scorer
+    };
+    // Declared-value baseline trained on the same labels.
+    let mut train_values = Vec::new();
+    for l in &world.labels {
+        if l.day.is_none_or(|d| d >= cut) {
+            continue;
+        }
+        for t in &l.targets {
+            if let LabelTarget::Record(i) = *t
+                && world.observed[i].kind == Kind::Shipment
+                && let (Some(y), Some(u)) = (l.value(Kind::Shipment), world.observed[i].unit_usd)
+            {
+                train_values.push((u, y > 0.5));
+            }
+        }
+    }
+    let by_value = value_bands(&train_values);
+    let held: Vec<usize> = (0..world.keys.len())
+        .filter(|&i| {
+            let o = &world.observed[i];
+            o.kind == Kind::Shipment && o.day.is_some_and(|d| d >= cut)
+        })
+        .filter(|&i| truth.contains_key(&world.keys[i]))
+        .collect();
+    if held.is_empty() {
+        bail!(
+            "no shipment after {} is in the truth file: nothing to evaluate",
+            day::to_iso(cut)
+        );
+    }
+    let scored: Vec<(eval::Outcome, eval::Outcome)> = held
+        .par_iter()
+        .map(|&i| {
+            let (counterfeit, value) = truth[&world.keys[i]];
+            let s: Score = scorer.score(&world.observed[i], orgs[i]);
+            let retail_value = if counterfeit { value } else { 0.0 };
+            (
+                eval::Outcome {
+                    score: s.score,
+                    counterfeit,
+                    retail_value,
+                },
+                eval::Outcome {
+                    score: by_value(world.observed[i].unit_usd),
+                    counterfeit,
+                    retail_value,
+                },
+            )
+        })
+        .collect();
+    let (ours, values): (Vec<_>, Vec<_>) = scored.into_iter().unzip();
+    let table = |f: &dyn Fn(f64) -> AtRate| -> BTreeMap<String, AtRate> {
+        RATES.iter().map(|(r, n)| (n.to_string(), f(*r))).collect()
+    };
+    Ok(TargetingEval {
+        interdict: table(&|r| eval::at_rate(&ours, r)),
+        random: table(&|r| eval::random(&ours, r)),
+        declared_value: table(&|r| eval::at_rate(&values, r)),
+        split: day::to_iso(cut),
+        held_out: ours.len(),
+        counterfeit_held_out: ours.iter().filter(|o| o.counterfeit).count(),
+        training_labels: models.shipments.labels,
+        training_counterfeit: models.shipments.positives,
+        model: models.version(),
+        rules: rules.version_tag(),
+    })
+}
+
+pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(e)?);
+        return Ok(());
+    }
+    println!(
+        "trained on {} inspected shipments before {} ({} counterfeit); {} held-out shipments, {} counterfeit",
+        e.training_labels, e.split, e.training_counterfeit, e.held_out, e.counterfeit_held_out
+    );
+    println!(
+        "{:<16} {:>6} {:>10} {:>15}",
+        "method", "rate", "precision", "value captured"
+    );
+    for (name, t) in [
+        ("interdict", &e.interdict),
+        ("random", &e.random),
+        ("declared value", &e.declared_value),
+    ] {
+        for (_, rate) in RATES {
+            let r = &t[rate];
+            println!(
+                "{:<16} {:>6} {:>10.3} {:>15.3}",
+                name, rate, r.precision, r.value_captured
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One rule's back-test over history.
+#[derive(Debug, Serialize)]
+pub struct RuleTest {
+    pub rule: String,
+    pub enabled: bool,
+    pub applies_to: Target,
+    pub weight: f64,
+    /// Records it fires on, and their share of the records it applies to.
+    pub fires: usize,
+    pub share: f64,
+    /// Of the records it fires on, those with an outcome, and the counterfeit among them.
+    pub labelled: usize,
+    pub counterfeit: usize,
+    pub precision: Option<f64>,
+    /// Counterfeit share among all labelled records it applies to.
+    pub base_rate: Option<f64>,
+    pub errors: usize,
+    pub first_error: Option<String>,
+}
+
+/// `rules test`: evaluates every rule of a pack (switched on or not) over every record, as of
+/// each record's own day, and compares where it fires with the outcomes.
+pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<RuleTest>)> {
+    let pack = RulePack::parse(pack_text, VOCABULARY).map_err(|e| anyhow!("{e}"))?;
+    let world = load_world(store)?;
+    let knowledge = world.knowledge();
+    let orgs = world.orgs();
+    let models = load_models(store)?.unwrap_or_else(Models::prior);
+    let scorer = Scorer {
+        catalogue: &world.catalogue,
+        knowledge: &knowledge,
+        models: &models,
+        rules: &pack,
+        fallback_day: world.last_day,
+    };
+    let mut label: FxHashMap<usize, f64> = FxHashMap::default();
+    for l in &world.labels {
+        for t in &l.targets {
+            if let LabelTarget::Record(i) = *t
+                && let Some(v) = l.value(world.observed[i].kind)
+            {
+                let e = label.entry(i).or_insert(v);
+                *e = e.max(v);
+            }
+        }
+    }
+    let n_rules = pack.spec().rules.len();
+    // Per record: for every rule, Some(fired) or None when it errored; None when not applicable.
+    let results: Vec<Vec<Option<Result<bool, String>>>> = (0..world.keys.len())
+        .into_par_iter()
+        .map(|i| {
+            let o = &world.observed[i];
+            let facts = scorer.signals(o, orgs[i]).facts;
+            let kind = match o.kind {
+                Kind::Shipment => Target::Shipment,
+                Kind::Listing => Target::Listing,
+            };
+            pack.spec()
+                .rules
+                .iter()
+                .enumerate()
+                .map(|(r, spec)| {
+                    spec.applies_to
+                        .covers(kind)
+                        .then(|| pack.evaluate_rule(r, &facts).map_err(|e| e.to_string()))
+                })
+                .collect()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in 0..n_rules {
+        let spec = &pack.spec().rules[r];
+        let (mut applies, mut fires, mut labelled, mut counterfeit) = (0, 0, 0, 0);
+        let (mut lab_all, mut cf_all, mut errors) = (0, 0, 0);
+        let mut first_error = None;
+        for (i, res) in results.iter().enumerate() {
+            let Some(res) = &res[r] else { continue };
+            applies += 1;
+            if let Some(y) = label.get(&i) {
+                lab_all += 1;
+                cf_all += usize::from(*y > 0.5);
+            }
+            match res {
+                Ok(true) => {
+                    fires += 1;
+                    if let Some(y) = label.get(&i) {
+                        labelled += 1;
+                        counterfeit += usize::from(*y > 0.5);
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    errors += 1;
+                    first_error.get_or_insert_with(|| e.clone());
+                }
+            }
+        }
+        out.push(RuleTest {
+            rule: spec.name.clone(),
+            enabled: spec.enabled,
+            applies_to: spec.applies_to,
+            weight: spec.weight,
+            fires,
+            share: if applies == 0 {
+                0.0
+            } else {
+                fires as f64 / applies as f64
+            },
+            labelled,
+            counterfeit,
+            precision: (labelled > 0).then(|| counterfeit as f64 / labelled as f64),
+            base_rate: (lab_all > 0).then(|| cf_all as f64 / lab_all as f64),
+            errors,
+            first_error,
+        });
+    }
+    Ok((pack.version_tag(), out))
+}
+
+pub fn print_rule_tests(version: &str, tests: &[RuleTest], json: bool) -> Result<()> {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "pack": version, "rules": tests }))?
+        );
+        return Ok(());
+    }
+    println!("back-test of {version} over every record, as of each record's day");
+    println!(
+        "{:<34} {:>3} {:>7} {:>7} {:>9} {:>11} {:>10} {:>9}",
+        "rule", "on", "weight", "fires", "share", "labelled", "precision", "base"
+    );
+    for t in tests {
+        let pct = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));
+        println!(
+            "{:<34} {:>3} {:>7.2} {:>7} {:>8.2}% {:>11} {:>10} {:>9}",
+            t.rule,
+            if t.enabled { "yes" } else { "no" },
+            t.weight,
+            t.fires,
+            t.share * 100.0,
+            format!("{}/{}", t.counterfeit, t.labelled),
+            pct(t.precision),
+            pct(t.base_rate)
+        );
+        if let Some(e) = &t.first_error {
+            println!("    {} records could not be evaluated, e.g.: {e}", t.errors);
+        }
+    }
+    Ok(())
+}
+
+/// `rules set`: checks a pack and makes it the active one.
+pub fn set_rules(store: &mut dyn Store, pack_text: &str) -> Result<String> {
+    let pack = RulePack::parse(pack_text, VOCABULARY).map_err(|e| anyhow!("{e}"))?;
+    store.put_derived(RULES, pack.to_toml().as_bytes(), &now())?;
+    Ok(pack.version_tag())
+}
+
+/// `labels withdraw`: the organisation that gave an outcome takes it back; training and
+/// actor histories stop using it from the next `train` and `score`.
+pub fn withdraw_label(
+    store: &mut dyn Store,
+    key: &RecordKey,
+    org: &str,
+    reason: &str,
+) -> Result<()> {
+    if key.feed != Feed::Outcomes {
+        bail!("{key} is not an outcome: only outcomes are labels");
+    }
+    if store.get(key)?.is_none() {
+        bail!("no outcome {key} in this store");
+    }
+    if key.org != org {
+        bail!(
+            "{key} was given by {}: only that organisation can withdraw it",
+            key.org
+        );
+    }
+    let mut w = load_withdrawn(store)?;
+    w.labels.insert(
+        key.to_string(),
+        WithdrawnLabel {
+            org: org.to_owned(),
+            reason: reason.to_owned(),
+            at: now(),
+        },
+    );
+    store.put_derived(WITHDRAWN, &serde_json::to_vec(&w)?, &now())?;
+    Ok(())
+}
+
+/// `labels list`: every outcome with its organisation and whether it was withdrawn.
+pub fn list_labels(store: &dyn Store, json: bool) -> Result<()> {
+    let w = load_withdrawn(store)?;
+    let mut rows = Vec::new();
+    store.scan(Some(Feed::Outcomes), &mut |r| {
+        if let Record::Outcomes(o) = &r.record {
+            let k = r.key.to_string();
+            rows.push(serde_json::json!({
+                "key": k,
+                "org": r.key.org,
+                "result": o.result.as_str(),
+                "date": o.date,
+                "shipment_id": o.shipment_id,
+                "listing_id": o.listing_id,
+                "seller_account_id": o.seller_account_id,
+                "withdrawn": w.labels.get(&k),
+            }));
+        }
+        Ok(())
+    })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        let by_result = rows
+            .iter()
+            .fold(BTreeMap::<String, usize>::new(), |mut m, r| {
+                *m.entry(format!(
+                    "{} {}",
+                    r["org"].as_str().unwrap_or(""),
+                    r["result"].as_str().unwrap_or("")
+                ))
+                .or_default() += 1;
+                m
+            });
+        println!("{} labels ({} withdrawn)", rows.len(), w.labels.len());
+        for (k, n) in by_result {
+            println!("  {n:>7}  {k}");
+        }
+        for (k, l) in &w.labels {
+            println!("  withdrawn {k} by {} at {}: {}", l.org, l.at, l.reason);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,470 @@
+//! What was known before a given day: the outcomes against every actor (seizures, account
+//! suspensions, fake listings and test buys, watch lists), who traded with whom, and how often
+//! inspections of each export country found counterfeits.
+//!
+//! Every query takes the day of the shipment or listing being scored and reads only what is
+//! dated strictly before it, so a score never uses what was learned after its record arrived.
+
+use interdict_model::{OutcomeResult, PartyRole, RecordKey};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::observe::{Kind, Observed};
+
+/// Half-life of an outcome's weight, in days: a seizure last week counts more than one last year.
+pub const HALF_LIFE_DAYS: f64 = 90.0;
+/// Contacts read per actor (the most recent before the day scored).
+pub const CONTACTS_READ: usize = 64;
+
+/// What an outcome says about an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// A shipment the actor took part in was seized as counterfeit.
+    Seizure,
+    /// A marketplace suspended the actor's account for counterfeits.
+    Suspension,
+    /// A listing of the actor was removed, or a test buy from it was fake.
+    FakeListing,
+    /// The actor is on a partner's watch list.
+    Watchlist,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Event {
+    /// Day it became known (`i32::MIN`: always known).
+    pub day: i32,
+    pub kind: EventKind,
+    /// The actor's role in the seized shipment.
+    pub role: Option<PartyRole>,
+}
+
+/// What an outcome is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelTarget {
+    /// A scored shipment or listing (index into the observations).
+    Record(usize),
+    /// A seller account's actor.
+    Actor(u32),
+}
+
+/// One outcome, linked to what it is about. Every label keeps the organisation that gave it.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub key: RecordKey,
+    pub day: Option<i32>,
+    pub result: OutcomeResult,
+    pub targets: Vec<LabelTarget>,
+}
+
+impl Label {
+    /// The training label of a record this outcome is about: 1 counterfeit, 0 not, `None`
+    /// when the outcome does not say.
+    pub fn value(&self, kind: Kind) -> Option<f64> {
+        use OutcomeResult::*;
+        match (kind, self.result) {
+            (Kind::Shipment, SeizedCounterfeit) => Some(1.0),
+            (Kind::Shipment, Released | SeizedOther) => Some(0.0),
+            (Kind::Listing, TestBuyFake | ListingRemoved | AccountSuspended) => Some(1.0),
+            (Kind::Listing, TestBuyGenuine) => Some(0.0),
+            _ => None,
+        }
+    }
+}
+
+/// Counts of an actor's events before a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub count: u32,
+    /// Sum of `0.5^(age / half-life)`.
+    pub weight: f64,
+    /// Days between the last event and the day asked about.
+    pub last_age: Option<i32>,
+}
+
+impl Tally {
+    fn add(&mut self, age: i32) {
+        self.count += 1;
+        self.weight += 0.5f64.powf(age.max(0) as f64 / HALF_LIFE_DAYS);
+        self.last_age = Some(self.last_age.map_or(age, |a| a.min(age)));
+    }
+}
+
+/// Seizures of shipments by country of export, for the lane's base rate.
+#[derive(Debug, Default)]
+struct LaneStats {
+    /// (day, seized) sorted by day, with the running count of seizures after each.
+    inspections: Vec<(i32, bool)>,
+    seized_prefix: Vec<u32>,
+}
+
+/// Everything dated that the scorer reads.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    events: FxHashMap<u32, Vec<Event>>,
+    contacts: FxHashMap<u32, Vec<(i32, u32)>>,
+    lanes: FxHashMap<String, LaneStats>,
+    all_lanes: LaneStats,
+    listing_days: FxHashMap<u32, Vec<i32>>,
+    hubs: FxHashSet<u32>,
+}
+
+const SENDERS: [PartyRole; 2] = [PartyRole::Shipper, PartyRole::Seller];
+const RECEIVERS: [PartyRole; 3] = [
+    PartyRole::Consignee,
+    PartyRole::Purchaser,
+    PartyRole::FinalRecipient,
+];
+
+impl LaneStats {
+    fn finish(&mut self) {
+        self.inspections.sort_by_key(|(d, s)| (*d, *s));
+        let mut n = 0;
+        self.seized_prefix = self
+            .inspections
+            .iter()
+            .map(|(_, s)| {
+                n += u32::from(*s);
+                n
+            })
+            .collect();
+    }
+
+    /// (inspections, seizures) dated before `day`.
+    fn before(&self, day: i32) -> (u32, u32) {
+        let i = self.inspections.partition_point(|(d, _)| *d < day);
+        let seized = if i == 0 { 0 } else { self.seized_prefix[i - 1] };
+        (i as u32, seized)
+    }
+}
+
+impl Knowledge {
+    /// Builds the knowledge from the observations, the outcomes linked to them and the watch
+    /// lists (an actor and the day it was listed, if known). Actors that take part in more
+    /// than `hub_share` of all shipments (a customs broker, a consolidator) carry no history
+    /// and no contacts: they would tie everything to everything.
+    pub fn build(
+        observed: &[Observed],
+        labels: &[Label],
+        watch: &[(u32, Option<i32>)],
+        hub_share: f64,
+    ) -> Knowledge {
+        let mut k = Knowledge::default();
+        let shipments = observed.iter().filter(|o| o.kind == Kind::Shipment).count();
+        let mut seen: FxHashMap<u32, u32> = FxHashMap::default();
+        for o in observed.iter().filter(|o| o.kind == Kind::Shipment) {
+            let mut distinct: Vec<u32> = o.actors.iter().flatten().copied().collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for a in distinct {
+                *seen.entry(a).or_default() += 1;
+            }
+        }
+        let limit = ((shipments as f64 * hub_share) as u32).max(50);
+        k.hubs = seen
+            .into_iter()
+            .filter(|(_, n)| *n > limit)
+            .map(|(a, _)| a)
+            .collect();
+
+        for o in observed {
+            let Some(day) = o.day else { continue };
+            match o.kind {
+                Kind::Shipment => {
+                    for s in SENDERS {
+                        for r in RECEIVERS {
+                            let (Some(a), Some(b)) = (o.actors[s as usize], o.actors[r as usize])
+                            else {
+                                continue;
+                            };
+                            if a == b || k.hubs.contains(&a) || k.hubs.contains(&b) {
+                                continue;
+                            }
+                            k.contacts.entry(a).or_default().push((day, b));
+                            k.contacts.entry(b).or_default().push((day, a));
+                        }
+                    }
+                }
+                Kind::Listing => {
+                    if let Some(a) = o.actors[PartyRole::Seller as usize] {
+                        k.listing_days.entry(a).or_default().push(day);
+                    }
+                }
+            }
+        }
+
+        for l in labels {
+            let day = l.day.unwrap_or(i32::MIN);
+            for t in &l.targets {
+                match *t {
+                    LabelTarget::Record(i) => {
+                        let o = &observed[i];
+                        match (o.kind, l.result) {
+                            (Kind::Shipment, r) => {
+                                if matches!(
+                                    r,
+                                    OutcomeResult::SeizedCounterfeit
+                                        | OutcomeResult::SeizedOther
+                                        | OutcomeResult::Released
+                                ) {
+                                    let seized = r == OutcomeResult::SeizedCounterfeit;
+                                    k.lanes
+                                        .entry(o.export_country.clone())
+                                        .or_default()
+                                        .inspections
+                                        .push((day, seized));
+                                    k.all_lanes.inspections.push((day, seized));
+                                }
+                                if r == OutcomeResult::SeizedCounterfeit {
+                                    // One event per actor, in its most telling role: an
+                                    // actor that both sold and shipped counts once, as sender.
+                                    let mut done: Vec<u32> = Vec::new();
+                                    for role in SENDERS.into_iter().chain(RECEIVERS) {
+                                        if let Some(a) = o.actors[role as usize]
+                                            && !done.contains(&a)
+                                        {
+                                            done.push(a);
+                                            k.push(a, day, EventKind::Seizure, Some(role));
+                                        }
+                                    }
+                                }
+                            }
+                            (Kind::Listing, r) => {
+                                let kind = match r {
+                                    OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
+                                        EventKind::FakeListing
+                                    }
+                                    OutcomeResult::AccountSuspended => EventKind::Suspension,
+                                    _ => continue,
+                                };
+                                if let Some(a) = o.actors[PartyRole::Seller as usize] {
+                                    k.push(a, day, kind, None);
+                                }
+                            }
+                        }
+                    }
+                    LabelTarget::Actor(a) => {
+                        let kind = match l.result {
+                            OutcomeResult::AccountSuspended => EventKind::Suspension,
+                            OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
+                                EventKind::FakeListing
+                            }
+                            _ => continue,
+                        };
+                        k.push(a, day, kind, None);
+                    }
+                }
+            }
+        }
+        for (a, day) in watch {
+            k.push(*a, day.unwrap_or(i32::MIN), EventKind::Watchlist, None);
+        }
+        for v in k.events.values_mut() {
+            v.sort_by_key(|e| e.day);
+            v.dedup();
+        }
+        for v in k.contacts.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        for v in k.listing_days.values_mut() {
+            v.sort_unstable();
+        }
+        for l in k.lanes.values_mut() {
+            l.finish();
+        }
+        k.all_lanes.finish();
+        k
+    }
+
+    fn push(&mut self, actor: u32, day: i32, kind: EventKind, role: Option<PartyRole>) {
+        if self.hubs.contains(&actor) {
+            return;
+        }
+        self.events
+            .entry(actor)
+            .or_default()
+            .push(Event { day, kind, role });
+    }
+
+    pub fn is_hub(&self, actor: u32) -> bool {
+        self.hubs.contains(&actor)
+    }
+
+    /// The actor's events of `kind` before `day`; for seizures, only those where the actor
+    /// sent the goods (`senders`) or only those where it received them.
+    pub fn tally(&self, actor: u32, day: i32, kind: EventKind, senders: Option<bool>) -> Tally {
+        let mut t = Tally::default();
+        let Some(events) = self.events.get(&actor) else {
+            return t;
+        };
+        let end = events.partition_point(|e| e.day < day);
+        for e in &events[..end] {
+            if e.kind != kind {
+                continue;
+            }
+            if let (Some(want), Some(role)) = (senders, e.role)
+                && SENDERS.contains(&role) != want
+            {
+                continue;
+            }
+            let age = if e.day == i32::MIN { 3650 } else { day - e.day };
+            t.add(age);
+        }
+        t
+    }
+
+    /// How many distinct actors this one traded with before `day` (most recent
+    /// [`CONTACTS_READ`] contacts) had a shipment they sent seized before `day`.
+    pub fn seized_contacts(&self, actor: u32, day: i32) -> u32 {
+        let Some(c) = self.contacts.get(&actor) else {
+            return 0;
+        };
+        let end = c.partition_point(|(d, _)| *d < day);
+        let start = end.saturating_sub(CONTACTS_READ);
+        let mut hit: Vec<u32> = c[start..end]
+            .iter()
+            .map(|(_, o)| *o)
+            .filter(|o| {
+                *o != actor && self.tally(*o, day, EventKind::Seizure, Some(true)).count > 0
+            })
+            .collect();
+        hit.sort_unstable();
+        hit.dedup();
+        hit.len() as u32
+    }
+
+    /// Inspections and seizures of shipments exported from `country`, and of all countries,
+    /// before `day`.
+    pub fn lane_rate(&self, country: &str, day: i32) -> ((u32, u32), (u32, u32)) {
+        let own = self
+            .lanes
+            .get(country)
+            .map(|l| l.before(day))
+            .unwrap_or((0, 0));
+        (own, self.all_lanes.before(day))
+    }
+
+    /// Listings the actor created in the 7 days before `day`.
+    pub fn listings_last_week(&self, actor: u32, day: i32) -> u32 {
+        let Some(days) = self.listing_days.get(&actor) else {
+            return 0;
+        };
+        let end = days.partition_point(|d| *d < day);
+        let start = days.partition_point(|d| *d < day - 7);
+        (end - start) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::Kind;
+
+    fn shipment(day: i32, shipper: u32, consignee: u32) -> Observed {
+        let mut actors = [None; 6];
+        actors[PartyRole::Shipper as usize] = Some(shipper);
+        actors[PartyRole::Seller as usize] = Some(shipper);
+        actors[PartyRole::Consignee as usize] = Some(consignee);
+        actors[PartyRole::Importer as usize] = Some(99);
+        Observed {
+            kind: Kind::Shipment,
+            day: Some(day),
+            export_country: "CN".into(),
+            origin_country: String::new(),
+            port: String::new(),
+            marketplace: String::new(),
+            actors,
+            brands: Vec::new(),
+            floor: None,
+            hs_mismatch: None,
+            vague: None,
+            origin_not_genuine: false,
+            lane_not_genuine: false,
+            unauthorised_seller: false,
+            unit_usd: None,
+            total_usd: None,
+            quantity: 1,
+            account_created: None,
+        }
+    }
+
+    fn label(day: i32, result: OutcomeResult, record: usize) -> Label {
+        Label {
+            key: RecordKey::new(
+                "customs",
+                interdict_model::Feed::Outcomes,
+                format!("O{day}"),
+            ),
+            day: Some(day),
+            result,
+            targets: vec![LabelTarget::Record(record)],
+        }
+    }
+
+    #[test]
+    fn only_what_was_known_before_the_day_counts() {
+        let obs = vec![shipment(10, 1, 2), shipment(20, 1, 3), shipment(30, 4, 3)];
+        let labels = vec![label(12, OutcomeResult::SeizedCounterfeit, 0)];
+        let k = Knowledge::build(&obs, &labels, &[], 1.0);
+        // The shipper's seizure is known from day 12, not before.
+        assert_eq!(k.tally(1, 12, EventKind::Seizure, Some(true)).count, 0);
+        let t = k.tally(1, 20, EventKind::Seizure, Some(true));
+        assert_eq!(t.count, 1);
+        assert_eq!(t.last_age, Some(8));
+        // The consignee was on the receiving side.
+        assert_eq!(k.tally(2, 20, EventKind::Seizure, Some(true)).count, 0);
+        assert_eq!(k.tally(2, 20, EventKind::Seizure, Some(false)).count, 1);
+        // The importer of record never carries a seizure.
+        assert_eq!(k.tally(99, 40, EventKind::Seizure, None).count, 0);
+        // Consignee 3 received from shipper 1 on day 20: a seized contact from day 21.
+        assert_eq!(k.seized_contacts(3, 20), 0);
+        assert_eq!(k.seized_contacts(3, 21), 1);
+        // Shipper 4 sent to 3, but 4 has no seizure of its own.
+        assert_eq!(k.seized_contacts(4, 31), 0);
+        // The lane: one inspection, one seizure, known from day 12.
+        assert_eq!(k.lane_rate("CN", 12).0, (0, 0));
+        assert_eq!(k.lane_rate("CN", 13).0, (1, 1));
+        assert_eq!(k.lane_rate("TR", 13).0, (0, 0));
+    }
+
+    #[test]
+    fn recent_events_weigh_more() {
+        let obs = vec![shipment(0, 1, 2), shipment(0, 5, 2)];
+        let labels = vec![
+            label(10, OutcomeResult::SeizedCounterfeit, 0),
+            label(190, OutcomeResult::SeizedCounterfeit, 1),
+        ];
+        let k = Knowledge::build(&obs, &labels, &[], 1.0);
+        let old = k.tally(1, 200, EventKind::Seizure, None);
+        let new = k.tally(5, 200, EventKind::Seizure, None);
+        assert_eq!((old.count, new.count), (1, 1));
+        assert!(new.weight > 3.0 * old.weight, "{new:?} vs {old:?}");
+    }
+
+    #[test]
+    fn hubs_carry_no_history_and_no_contacts() {
+        // Actor 7 is the consignee of every shipment: a forwarder's warehouse.
+        let obs: Vec<Observed> = (0..200).map(|i| shipment(i, 1000 + i as u32, 7)).collect();
+        let labels = vec![label(5, OutcomeResult::SeizedCounterfeit, 0)];
+        let k = Knowledge::build(&obs, &labels, &[], 0.05);
+        assert!(k.is_hub(7));
+        assert_eq!(k.tally(7, 100, EventKind::Seizure, None).count, 0);
+        assert_eq!(k.seized_contacts(7, 100), 0);
+        assert!(!k.is_hub(1000));
+        assert_eq!(k.tally(1000, 100, EventKind::Seizure, None).count, 1);
+    }
+
+    #[test]
+    fn watch_lists_and_listing_velocity() {
+        let mut l = shipment(3, 1, 2);
+        l.kind = Kind::Listing;
+        let mut l2 = l.clone();
+        l2.day = Some(9);
+        let k = Knowledge::build(&[l, l2], &[], &[(1, None), (2, Some(50))], 1.0);
+        assert_eq!(k.tally(1, 0, EventKind::Watchlist, None).count, 1);
+        assert_eq!(k.tally(2, 50, EventKind::Watchlist, None).count, 0);
+        assert_eq!(k.tally(2, 51, EventKind::Watchlist, None).count, 1);
+        assert_eq!(k.listings_last_week(1, 10), 2);
+        assert_eq!(k.listings_last_week(1, 11), 1);
+        assert_eq!(k.listings_last_week(1, 3), 0);
+    }
+}

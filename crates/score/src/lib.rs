@@ -1,0 +1,268 @@
+//! Counterfeit risk of shipments and listings.
+//!
+//! A pure library: records, their actors (from resolution) and outcomes in; scores in [0, 1]
+//! with reasons out. The stages are [`brands`] (marks and look-alike spellings in free text),
+//! [`goods`] (categories from HS codes and words, vague descriptions), [`observe`] (what a
+//! record shows on its own), [`history`] (what was known before a day: outcomes against every
+//! actor, contacts, lane rates), [`features`] (signals, reasons and rule facts), [`rules`]
+//! (analysts' CEL rule packs), [`model`] (logistic regression learned from outcomes),
+//! [`queue`] (capacity and exploration) and [`eval`] (precision and value captured).
+//!
+//! Architecture invariant: no I/O, no clock, no storage; deterministic for the same input.
+//! A record's score reads only what is dated before its own day.
+
+pub mod brands;
+pub mod day;
+pub mod eval;
+pub mod features;
+pub mod goods;
+pub mod history;
+pub mod model;
+pub mod observe;
+pub mod queue;
+pub mod rules;
+
+use interdict_model::{Outcome, OutcomeResult, RecordKey};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+pub use features::Signals;
+pub use history::{Knowledge, Label, LabelTarget};
+pub use model::{Example, TrainConfig, Weights};
+pub use observe::{Catalogue, Kind, Observed};
+pub use rules::{RulePack, Target};
+
+/// Share of all shipments above which an actor is a hub (a broker, a consolidator).
+pub const HUB_SHARE: f64 = 0.005;
+/// Reasons kept per score.
+pub const TOP_REASONS: usize = 4;
+/// A signal's contribution (log-odds) below which it is not given as a reason.
+const REASON_FLOOR: f64 = 0.15;
+
+/// The trained models, one per kind of record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Models {
+    pub shipments: Weights,
+    pub listings: Weights,
+    /// Only outcomes dated before this day were used (`None`: all).
+    pub trained_before: Option<String>,
+}
+
+impl Models {
+    pub fn prior() -> Models {
+        Models {
+            shipments: Weights::prior(),
+            listings: Weights::prior(),
+            trained_before: None,
+        }
+    }
+
+    /// "lr-" and a digest of the weights: two different models never share a version.
+    pub fn version(&self) -> String {
+        let json = serde_json::to_string(self).expect("models serialise");
+        let h = blake3::hash(json.as_bytes()).to_hex();
+        format!("lr-{}", &h[..10])
+    }
+
+    fn of(&self, kind: Kind) -> &Weights {
+        match kind {
+            Kind::Shipment => &self.shipments,
+            Kind::Listing => &self.listings,
+        }
+    }
+}
+
+/// One record's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// Probability of counterfeit, in [0, 1].
+    pub score: f64,
+    /// The strongest reasons, in words, strongest first.
+    pub reasons: Vec<String>,
+    /// Names of the rules that fired.
+    pub rules: Vec<String>,
+}
+
+fn target_of(kind: Kind) -> Target {
+    match kind {
+        Kind::Shipment => Target::Shipment,
+        Kind::Listing => Target::Listing,
+    }
+}
+
+/// The rules' log-odds on a record and the reasons of those that fired.
+fn rule_offset(rules: &RulePack, kind: Kind, s: &Signals) -> (f64, Vec<(f64, String, String)>) {
+    let (fired, _errors) = rules.evaluate(target_of(kind), &s.facts);
+    let sum = fired.iter().map(|f| f.weight).sum();
+    (
+        sum,
+        fired
+            .into_iter()
+            .map(|f| (f.weight, f.reason, f.name))
+            .collect(),
+    )
+}
+
+/// Everything a score is computed from.
+pub struct Scorer<'a> {
+    pub catalogue: &'a Catalogue,
+    pub knowledge: &'a Knowledge,
+    pub models: &'a Models,
+    pub rules: &'a RulePack,
+    /// The day records without a date are scored as of.
+    pub fallback_day: i32,
+}
+
+impl Scorer<'_> {
+    pub fn signals(&self, o: &Observed, org: &str) -> Signals {
+        features::signals(o, org, self.catalogue, self.knowledge, self.fallback_day)
+    }
+
+    /// The score of one record with its reasons.
+    pub fn score(&self, o: &Observed, org: &str) -> Score {
+        let s = self.signals(o, org);
+        let w = self.models.of(o.kind);
+        let (offset, fired) = rule_offset(self.rules, o.kind, &s);
+        let z = w.logit(&s.x) + offset;
+        let mut reasons: Vec<(f64, String)> = w
+            .contributions(&s.x)
+            .into_iter()
+            .zip(s.reasons)
+            .filter_map(|(c, r)| r.filter(|_| c >= REASON_FLOOR).map(|r| (c, r)))
+            .collect();
+        let rules = fired.iter().map(|(_, _, n)| n.clone()).collect();
+        for (wt, reason, _) in fired {
+            if wt > 0.0 && !reasons.iter().any(|(_, r)| *r == reason) {
+                reasons.push((wt, reason));
+            }
+        }
+        reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
+        reasons.truncate(TOP_REASONS);
+        Score {
+            score: model::sigmoid(z).clamp(0.0, 1.0),
+            reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+            rules,
+        }
+    }
+
+    /// Scores of many records, on every core.
+    pub fn score_all(&self, items: &[(&Observed, &str)]) -> Vec<Score> {
+        items
+            .par_iter()
+            .map(|(o, org)| self.score(o, org))
+            .collect()
+    }
+}
+
+/// The training examples of each kind: every record an outcome dated before `before` (all
+/// when `None`) says something about, with its signals as of its own day. A record with
+/// several outcomes takes the strongest (counterfeit wins).
+pub fn examples(
+    scorer: &Scorer<'_>,
+    observed: &[Observed],
+    orgs: &[&str],
+    labels: &[Label],
+    before: Option<i32>,
+) -> (Vec<Example>, Vec<Example>) {
+    let mut y: FxHashMap<usize, f64> = FxHashMap::default();
+    for l in labels {
+        if let (Some(cut), Some(d)) = (before, l.day)
+            && d >= cut
+        {
+            continue;
+        }
+        if before.is_some() && l.day.is_none() {
+            continue;
+        }
+        for t in &l.targets {
+            if let LabelTarget::Record(i) = *t
+                && let Some(v) = l.value(observed[i].kind)
+            {
+                let e = y.entry(i).or_insert(v);
+                *e = e.max(v);
+            }
+        }
+    }
+    let mut idx: Vec<(usize, f64)> = y.into_iter().collect();
+    idx.sort_unstable_by_key(|(i, _)| *i);
+    let built: Vec<(Kind, Example)> = idx
+        .par_iter()
+        .map(|&(i, y)| {
+            let o = &observed[i];
+            let s = scorer.signals(o, orgs[i]);
+            let (offset, _) = rule_offset(scorer.rules, o.kind, &s);
+            (o.kind, Example { x: s.x, offset, y })
+        })
+        .collect();
+    let mut ships = Vec::new();
+    let mut lists = Vec::new();
+    for (k, e) in built {
+        match k {
+            Kind::Shipment => ships.push(e),
+            Kind::Listing => lists.push(e),
+        }
+    }
+    (ships, lists)
+}
+
+/// Trains both models on the outcomes dated before `before` (all when `None`).
+pub fn train(
+    scorer: &Scorer<'_>,
+    observed: &[Observed],
+    orgs: &[&str],
+    labels: &[Label],
+    before: Option<i32>,
+    cfg: &TrainConfig,
+) -> Models {
+    let (ships, lists) = examples(scorer, observed, orgs, labels, before);
+    Models {
+        shipments: model::train(&ships, cfg),
+        listings: model::train(&lists, cfg),
+        trained_before: before.map(day::to_iso),
+    }
+}
+
+/// Where outcomes point: record ids of shipments and listings (any organisation), and seller
+/// accounts' actors.
+#[derive(Debug, Default)]
+pub struct Targets {
+    pub shipments: FxHashMap<String, Vec<usize>>,
+    pub listings: FxHashMap<String, Vec<usize>>,
+    pub sellers: FxHashMap<String, u32>,
+}
+
+/// Links every outcome to the records and actors it is about. An outcome that names nothing
+/// known still becomes a label (with no targets), so nothing given is silently dropped.
+pub fn link(outcomes: &[(RecordKey, Outcome)], targets: &Targets) -> Vec<Label> {
+    outcomes
+        .iter()
+        .map(|(key, o)| {
+            let mut t: Vec<LabelTarget> = Vec::new();
+            if let Some(s) = &o.shipment_id
+                && let Some(v) = targets.shipments.get(s)
+            {
+                t.extend(v.iter().map(|&i| LabelTarget::Record(i)));
+            }
+            if let Some(l) = &o.listing_id
+                && let Some(v) = targets.listings.get(l)
+            {
+                t.extend(v.iter().map(|&i| LabelTarget::Record(i)));
+            }
+            let about_account =
+                matches!(o.result, OutcomeResult::AccountSuspended) || o.listing_id.is_none();
+            if about_account
+                && let Some(acc) = &o.seller_account_id
+                && let Some(a) = targets.sellers.get(acc)
+            {
+                t.push(LabelTarget::Actor(*a));
+            }
+            Label {
+                key: key.clone(),
+                day: day::of(&o.date),
+                result: o.result,
+                targets: t,
+            }
+        })
+        .collect()
+}

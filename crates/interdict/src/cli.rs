@@ -77,6 +77,9 @@ enum Command {
     /// Time incremental resolution: hold records out, resolve the rest, add them one by one.
     #[command(hide = true)]
     BenchIncremental(BenchIncrementalArgs),
+    /// Time scoring shipments one at a time as they arrive, with party resolution.
+    #[command(hide = true)]
+    BenchScoreOne(BenchIncrementalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -550,6 +553,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchIncremental(a) => resolve_cmd::bench_incremental(&a),
+        Command::BenchScoreOne(a) => {
+            score_cmd::bench_score_one(&a.db, a.holdout)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo(a) => {
             if a.serve {
                 bail!("--serve needs the server, which this build does not have yet");

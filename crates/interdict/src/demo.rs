@@ -11,7 +11,8 @@ use interdict_store::Store;
 
 use crate::cli::{DemoArgs, open_store};
 use crate::ingest_cmd::{self, ExportSummary};
-use crate::resolve_cmd;
+use crate::{resolve_cmd, score_cmd};
+use interdict_score::queue::Capacity;
 
 pub fn sim_config(
     file: Option<&Path>,
@@ -195,6 +196,31 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             n.orgs.join(", ")
         );
     }
+
+    println!("\n== scoring every shipment and listing for counterfeit risk");
+    let scored = score_cmd::score_store(&mut store, true, true)?;
+    score_cmd::print_score_summary(&scored, false)?;
+    let queue_day = busiest_recent_day(&store, "customs-uk")?;
+    let q = score_cmd::queue_of(
+        &store,
+        &score_cmd::QueueOptions {
+            capacity: Capacity::Share(0.05),
+            day: queue_day.as_deref(),
+            org: Some("customs-uk"),
+            exploration: 0.1,
+            seed: 0,
+        },
+    )?;
+    println!("\n== the top of customs-uk's inspection queue (capacity 5%)");
+    let mut top = q;
+    top.rows.truncate(8);
+    score_cmd::print_queue(&top, false, &mut std::io::stdout().lock())?;
+    let items = world.join("truth");
+    if items.join("items.csv").exists() {
+        println!("\n== targeting accuracy: trained on outcomes before the split, ranked after it");
+        let e = score_cmd::eval_targeting(&store, &items, None)?;
+        score_cmd::print_targeting(&e, false)?;
+    }
     println!(
         "\nexplore further: interdict stats --db {0}   interdict quarantine --db {0}   interdict export actors --db {0} --format csv",
         db.display()
@@ -204,5 +230,28 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         db.display(),
         networks.first().map_or("ACT-...", |n| n.actor_id.as_str())
     );
+    println!(
+        "                 interdict queue --db {0} --capacity 1%   interdict rules test --db {0}   interdict train --db {0}   interdict export scores --db {0} --format csv",
+        db.display()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Of the last week of an organisation's scored arrivals, the day with the most.
+fn busiest_recent_day(store: &dyn Store, org: &str) -> Result<Option<String>> {
+    let mut per_day = std::collections::BTreeMap::<String, usize>::new();
+    for s in score_cmd::load_scores(store)? {
+        if s.org == org
+            && s.feed == interdict_model::Feed::Shipments
+            && let Some(d) = s.day
+        {
+            *per_day.entry(d).or_default() += 1;
+        }
+    }
+    Ok(per_day
+        .iter()
+        .rev()
+        .take(7)
+        .max_by_key(|(d, n)| (**n, (*d).clone()))
+        .map(|(d, _)| d.clone()))
 }

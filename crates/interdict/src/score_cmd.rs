@@ -27,6 +27,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::resolve_cmd::{for_each_actor, now, spinner};
 
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`interdict queue ... | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    };
+}
+
 const MODEL: &str = "score/model";
 const RULES: &str = "score/rules";
 const SCORES: &str = "score/scores";
@@ -49,6 +57,8 @@ fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
 /// Every resolved party record's actor, by key hash; actors numbered densely.
 pub struct Actors {
     pub by_key: FxHashMap<u64, u32>,
+    /// Actor id to number.
+    pub index: FxHashMap<String, u32>,
 }
 
 impl Actors {
@@ -69,7 +79,7 @@ impl Actors {
         if !found {
             bail!("no resolution in this store yet: run `interdict resolve` first");
         }
-        Ok(Actors { by_key })
+        Ok(Actors { by_key, index })
     }
 
     pub fn of(&self, org: &str, feed: Feed, source: &[&str]) -> Option<u32> {
@@ -104,6 +114,7 @@ pub struct World {
     pub catalogue: Catalogue,
     pub labels: Vec<Label>,
     pub watch: Vec<(u32, Option<i32>)>,
+    pub actors: Actors,
     /// The latest day of any record: records without a date are scored as of it.
     pub last_day: i32,
 }
@@ -273,6 +284,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         catalogue,
         labels,
         watch,
+        actors,
         last_day,
     })
 }
@@ -504,23 +516,26 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
 
 pub fn print_score_summary(s: &ScoreSummary, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(s)?);
+        outln!("{}", serde_json::to_string_pretty(s)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "scored {} shipments and {} listings in {:.1} s ({} scored before)",
-        s.shipments, s.listings, s.seconds, s.already_scored
+        s.shipments,
+        s.listings,
+        s.seconds,
+        s.already_scored
     );
-    println!(
+    outln!(
         "model {}{}, rules {}",
         s.model,
         if s.trained { " (trained now)" } else { "" },
         s.rules
     );
     if !s.top.is_empty() {
-        println!("highest:");
+        outln!("highest:");
         for t in &s.top {
-            println!(
+            outln!(
                 "  {:.3}  {}/{}/{}  {}",
                 t.score,
                 t.org,
@@ -563,12 +578,12 @@ pub fn print_models(m: &Models, json: bool) -> Result<()> {
         let mut v = serde_json::to_value(m)?;
         v["version"] = serde_json::Value::String(m.version());
         v["features"] = serde_json::json!(interdict_score::features::NAMES);
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!("model {}", m.version());
+    outln!("model {}", m.version());
     for (name, w) in [("shipments", &m.shipments), ("listings", &m.listings)] {
-        println!(
+        outln!(
             "{name}: trained on {} labels ({} counterfeit){}",
             w.labels,
             w.positives,
@@ -576,15 +591,15 @@ pub fn print_models(m: &Models, json: bool) -> Result<()> {
                 .map(|a| format!(", training AUC {a:.3}"))
                 .unwrap_or_default()
         );
-        println!("  {:<22} {:>8} {:>8}", "signal", "weight", "prior");
-        println!(
+        outln!("  {:<22} {:>8} {:>8}", "signal", "weight", "prior");
+        outln!(
             "  {:<22} {:>8.3} {:>8.3}",
             "(intercept)",
             w.intercept,
             interdict_score::model::PRIOR_INTERCEPT
         );
         for (i, n) in interdict_score::features::NAMES.iter().enumerate() {
-            println!(
+            outln!(
                 "  {:<22} {:>8.3} {:>8.3}",
                 n,
                 w.weights[i],
@@ -963,16 +978,23 @@ pub fn eval_targeting(
 
 pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(e)?);
+        outln!("{}", serde_json::to_string_pretty(e)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "trained on {} inspected shipments before {} ({} counterfeit); {} held-out shipments, {} counterfeit",
-        e.training_labels, e.split, e.training_counterfeit, e.held_out, e.counterfeit_held_out
+        e.training_labels,
+        e.split,
+        e.training_counterfeit,
+        e.held_out,
+        e.counterfeit_held_out
     );
-    println!(
+    outln!(
         "{:<16} {:>6} {:>10} {:>15}",
-        "method", "rate", "precision", "value captured"
+        "method",
+        "rate",
+        "precision",
+        "value captured"
     );
     for (name, t) in [
         ("interdict", &e.interdict),
@@ -981,9 +1003,12 @@ pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
     ] {
         for (_, rate) in RATES {
             let r = &t[rate];
-            println!(
+            outln!(
                 "{:<16} {:>6} {:>10.3} {:>15.3}",
-                name, rate, r.precision, r.value_captured
+                name,
+                rate,
+                r.precision,
+                r.value_captured
             );
         }
     }
@@ -1111,20 +1136,27 @@ pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<Rul
 
 pub fn print_rule_tests(version: &str, tests: &[RuleTest], json: bool) -> Result<()> {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "pack": version, "rules": tests }))?
         );
         return Ok(());
     }
-    println!("back-test of {version} over every record, as of each record's day");
-    println!(
+    outln!("back-test of {version} over every record, as of each record's day");
+    outln!(
         "{:<34} {:>3} {:>7} {:>7} {:>9} {:>11} {:>10} {:>9}",
-        "rule", "on", "weight", "fires", "share", "labelled", "precision", "base"
+        "rule",
+        "on",
+        "weight",
+        "fires",
+        "share",
+        "labelled",
+        "precision",
+        "base"
     );
     for t in tests {
         let pct = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));
-        println!(
+        outln!(
             "{:<34} {:>3} {:>7.2} {:>7} {:>8.2}% {:>11} {:>10} {:>9}",
             t.rule,
             if t.enabled { "yes" } else { "no" },
@@ -1136,7 +1168,7 @@ pub fn print_rule_tests(version: &str, tests: &[RuleTest], json: bool) -> Result
             pct(t.base_rate)
         );
         if let Some(e) = &t.first_error {
-            println!("    {} records could not be evaluated, e.g.: {e}", t.errors);
+            outln!("    {} records could not be evaluated, e.g.: {e}", t.errors);
         }
     }
     Ok(())
@@ -1203,7 +1235,7 @@ pub fn list_labels(store: &dyn Store, json: bool) -> Result<()> {
         Ok(())
     })?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         let by_result = rows
             .iter()
@@ -1216,13 +1248,146 @@ pub fn list_labels(store: &dyn Store, json: bool) -> Result<()> {
                 .or_default() += 1;
                 m
             });
-        println!("{} labels ({} withdrawn)", rows.len(), w.labels.len());
+        outln!("{} labels ({} withdrawn)", rows.len(), w.labels.len());
         for (k, n) in by_result {
-            println!("  {n:>7}  {k}");
+            outln!("  {n:>7}  {k}");
         }
         for (k, l) in &w.labels {
-            println!("  withdrawn {k} by {} at {}: {}", l.org, l.at, l.reason);
+            outln!("  withdrawn {k} by {} at {}: {}", l.org, l.at, l.reason);
         }
     }
+    Ok(())
+}
+
+/// Times scoring shipments one at a time as they arrive, each with the incremental resolution
+/// of its parties: the parties of `holdout` shipments are held out of a batch resolution (model
+/// frozen), then each shipment is resolved party by party, observed and scored.
+pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
+    use interdict_resolve::{Config, Previous, Resolver};
+    let store = crate::cli::open_store(db)?;
+    let mut world = load_world(&store)?;
+    let rules = load_rules(&store)?;
+    let models = load_models(&store)?.unwrap_or_else(Models::prior);
+    let knowledge = world.knowledge();
+    let model = crate::resolve_cmd::require_model(&store)?;
+    let previous: Previous = crate::resolve_cmd::require_actors(&store)?;
+    let parties = crate::resolve_cmd::load_parties(&store, &indicatif::ProgressBar::hidden())?;
+
+    // The last `holdout` shipments to arrive are the new ones.
+    let mut ships: Vec<usize> = (0..world.keys.len())
+        .filter(|&i| world.observed[i].kind == Kind::Shipment)
+        .collect();
+    if holdout == 0 || holdout >= ships.len() {
+        bail!(
+            "--holdout {holdout}: between 1 and {} shipments",
+            ships.len().saturating_sub(1)
+        );
+    }
+    ships.sort_by_key(|&i| (world.observed[i].day, i));
+    let held: Vec<usize> = ships[ships.len() - holdout..].to_vec();
+    let held_ids: FxHashSet<(String, String)> = held
+        .iter()
+        .map(|&i| (world.keys[i].org.clone(), world.keys[i].source_id.clone()))
+        .collect();
+    let shipment_of = |k: &RecordKey| -> Option<(String, String)> {
+        (k.feed == Feed::Shipments).then(|| {
+            let sid = k.source_id.split('#').next().unwrap_or("");
+            (k.org.clone(), sid.to_owned())
+        })
+    };
+    let mut base = (Vec::new(), Vec::new());
+    let mut held_parties: FxHashMap<RecordKey, interdict_resolve::Features> = FxHashMap::default();
+    for (k, f) in parties.keys.into_iter().zip(parties.features) {
+        if shipment_of(&k).is_some_and(|s| held_ids.contains(&s)) {
+            held_parties.insert(k, f);
+        } else {
+            base.0.push(k);
+            base.1.push(f);
+        }
+    }
+    let config = Config::default();
+    let t = Instant::now();
+    let res = interdict_resolve::resolve(
+        &base.0,
+        &base.1,
+        Some(model),
+        &previous,
+        &config,
+        &mut |_, _| {},
+    );
+    let batch = t.elapsed();
+    let hubs = res.hubs.iter().map(|h| h.value).collect();
+    let resolved = base.0.len();
+    let mut resolver = Resolver::new(
+        res.model,
+        hubs,
+        config,
+        base.0,
+        base.1,
+        res.clusters,
+        res.actor_ids,
+    );
+    let records: Vec<(RecordKey, interdict_model::Shipment)> = held
+        .iter()
+        .map(|&i| {
+            let k = world.keys[i].clone();
+            match store.get(&k)?.map(|r| r.record) {
+                Some(Record::Shipments(s)) => Ok((k, s)),
+                _ => bail!("shipment {k} vanished from the store"),
+            }
+        })
+        .collect::<Result<_>>()?;
+    let scorer = Scorer {
+        catalogue: &world.catalogue,
+        knowledge: &knowledge,
+        models: &models,
+        rules: &rules,
+        fallback_day: world.last_day,
+    };
+    let mut times = Vec::with_capacity(records.len());
+    let mut high = 0usize;
+    for (k, s) in records {
+        let t = Instant::now();
+        let mut actors = [None; 6];
+        for role in PartyRole::ALL {
+            if s.party(role).is_none() {
+                continue;
+            }
+            let pk = RecordKey::new(
+                k.org.clone(),
+                Feed::Shipments,
+                format!("{}#{}", k.source_id, role.as_str()),
+            );
+            if let Some(f) = held_parties.remove(&pk) {
+                let a = resolver.add(pk, f);
+                let next = world.actors.index.len() as u32;
+                let n = *world.actors.index.entry(a.actor_id).or_insert(next);
+                actors[role as usize] = Some(n);
+            }
+        }
+        let o = observe::shipment(&world.catalogue, &s, actors);
+        let score = scorer.score(&o, &k.org);
+        times.push(t.elapsed());
+        high += usize::from(score.score >= 0.5);
+    }
+    times.sort();
+    let pct = |q: f64| {
+        times[((times.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(times.len() - 1)]
+        .as_secs_f64()
+            * 1e6
+    };
+    outln!(
+        "{resolved} party records resolved in batch in {:.1} s (model frozen); {} shipments then resolved and scored one at a time ({high} scored 0.5 or more)",
+        batch.as_secs_f64(),
+        times.len()
+    );
+    outln!(
+        "per shipment, party resolution and score: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        pct(0.5),
+        pct(0.99),
+        times.last().map_or(0.0, |t| t.as_secs_f64() * 1e6)
+    );
     Ok(())
 }

@@ -59,6 +59,15 @@ fn role_name(r: PartyRole) -> &'static str {
     }
 }
 
+/// ", the last 12 days before" for a dated event; nothing for an undated one.
+fn last(age: Option<i32>) -> String {
+    match age {
+        Some(1) => ", the last one the day before".to_owned(),
+        Some(a) if a < 3650 => format!(", the last {a} days before"),
+        _ => String::new(),
+    }
+}
+
 fn plural(n: u32, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
@@ -201,20 +210,20 @@ pub fn signals(
         seizures += t.count;
         x[8] = (1.0 + t.weight).ln();
         reasons[8] = Some(format!(
-            "{} linked to {}, the last {} days before",
+            "{} linked to {}{}",
             role_name(role),
             plural(t.count, "seizure", "seizures"),
-            t.last_age.unwrap_or(0)
+            last(t.last_age)
         ));
     }
     if let Some((role, t)) = strongest(o, k, day, &RECEIVERS, EventKind::Seizure, None) {
         seizures += t.count;
         x[9] = (1.0 + t.weight).ln();
         reasons[9] = Some(format!(
-            "{} linked to {}, the last {} days before",
+            "{} linked to {}{}",
             role_name(role),
             plural(t.count, "seizure", "seizures"),
-            t.last_age.unwrap_or(0)
+            last(t.last_age)
         ));
     }
     let all_roles = PartyRole::ALL;
@@ -316,7 +325,7 @@ pub fn signals(
         }
         if let Some(a) = o.actors[PartyRole::Seller as usize] {
             velocity = k.listings_last_week(a, day);
-            if velocity >= 5 {
+            if velocity > 5 {
                 x[16] = (velocity as f64 / 5.0).ln();
                 reasons[16] = Some(format!(
                     "seller created {velocity} listings in the 7 days before"

@@ -6,7 +6,7 @@
 //! dated strictly before it, so a score never uses what was learned after its record arrived.
 
 use interdict_model::{OutcomeResult, PartyRole, RecordKey};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::observe::{Kind, Observed};
 
@@ -35,6 +35,8 @@ pub struct Event {
     pub kind: EventKind,
     /// The actor's role in the seized shipment.
     pub role: Option<PartyRole>,
+    /// Which label (or watch-list entry) it came from: two seizures on one day are two.
+    pub source: u32,
 }
 
 /// What an outcome is about.
@@ -104,8 +106,14 @@ pub struct Knowledge {
     lanes: FxHashMap<String, LaneStats>,
     all_lanes: LaneStats,
     listing_days: FxHashMap<u32, Vec<i32>>,
-    hubs: FxHashSet<u32>,
+    /// Days of every shipment, and of every shipment of actors busy enough to become hubs.
+    shipment_days: Vec<i32>,
+    busy: FxHashMap<u32, Vec<i32>>,
+    hub_share: f64,
 }
+
+/// No actor is a hub before it takes part in this many shipments.
+pub const HUB_MIN_SHIPMENTS: usize = 50;
 
 const SENDERS: [PartyRole; 2] = [PartyRole::Shipper, PartyRole::Seller];
 const RECEIVERS: [PartyRole; 3] = [
@@ -138,31 +146,39 @@ impl LaneStats {
 
 impl Knowledge {
     /// Builds the knowledge from the observations, the outcomes linked to them and the watch
-    /// lists (an actor and the day it was listed, if known). Actors that take part in more
-    /// than `hub_share` of all shipments (a customs broker, a consolidator) carry no history
-    /// and no contacts: they would tie everything to everything.
+    /// lists (an actor and the day it was listed, if known). An actor that took part in more
+    /// than `hub_share` of the shipments before a day (and in at least
+    /// [`HUB_MIN_SHIPMENTS`]), such as a customs broker or a consolidator, is a hub from that
+    /// day: it carries no history and no contacts, since it would tie everything to everything.
     pub fn build(
         observed: &[Observed],
         labels: &[Label],
         watch: &[(u32, Option<i32>)],
         hub_share: f64,
     ) -> Knowledge {
-        let mut k = Knowledge::default();
-        let shipments = observed.iter().filter(|o| o.kind == Kind::Shipment).count();
-        let mut seen: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut k = Knowledge {
+            hub_share,
+            ..Knowledge::default()
+        };
+        let mut per_actor: FxHashMap<u32, Vec<i32>> = FxHashMap::default();
         for o in observed.iter().filter(|o| o.kind == Kind::Shipment) {
+            let Some(day) = o.day else { continue };
+            k.shipment_days.push(day);
             let mut distinct: Vec<u32> = o.actors.iter().flatten().copied().collect();
             distinct.sort_unstable();
             distinct.dedup();
             for a in distinct {
-                *seen.entry(a).or_default() += 1;
+                per_actor.entry(a).or_default().push(day);
             }
         }
-        let limit = ((shipments as f64 * hub_share) as u32).max(50);
-        k.hubs = seen
+        k.shipment_days.sort_unstable();
+        k.busy = per_actor
             .into_iter()
-            .filter(|(_, n)| *n > limit)
-            .map(|(a, _)| a)
+            .filter(|(_, d)| d.len() > HUB_MIN_SHIPMENTS)
+            .map(|(a, mut d)| {
+                d.sort_unstable();
+                (a, d)
+            })
             .collect();
 
         for o in observed {
@@ -175,7 +191,7 @@ impl Knowledge {
                             else {
                                 continue;
                             };
-                            if a == b || k.hubs.contains(&a) || k.hubs.contains(&b) {
+                            if a == b {
                                 continue;
                             }
                             k.contacts.entry(a).or_default().push((day, b));
@@ -191,7 +207,8 @@ impl Knowledge {
             }
         }
 
-        for l in labels {
+        for (source, l) in labels.iter().enumerate() {
+            let source = source as u32;
             let day = l.day.unwrap_or(i32::MIN);
             for t in &l.targets {
                 match *t {
@@ -222,7 +239,7 @@ impl Knowledge {
                                             && !done.contains(&a)
                                         {
                                             done.push(a);
-                                            k.push(a, day, EventKind::Seizure, Some(role));
+                                            k.push(a, day, EventKind::Seizure, Some(role), source);
                                         }
                                     }
                                 }
@@ -236,7 +253,7 @@ impl Knowledge {
                                     _ => continue,
                                 };
                                 if let Some(a) = o.actors[PartyRole::Seller as usize] {
-                                    k.push(a, day, kind, None);
+                                    k.push(a, day, kind, None, source);
                                 }
                             }
                         }
@@ -249,16 +266,23 @@ impl Knowledge {
                             }
                             _ => continue,
                         };
-                        k.push(a, day, kind, None);
+                        k.push(a, day, kind, None, source);
                     }
                 }
             }
         }
-        for (a, day) in watch {
-            k.push(*a, day.unwrap_or(i32::MIN), EventKind::Watchlist, None);
+        for (i, (a, day)) in watch.iter().enumerate() {
+            let source = u32::MAX - i as u32;
+            k.push(
+                *a,
+                day.unwrap_or(i32::MIN),
+                EventKind::Watchlist,
+                None,
+                source,
+            );
         }
         for v in k.events.values_mut() {
-            v.sort_by_key(|e| e.day);
+            v.sort_by_key(|e| (e.day, e.source));
             v.dedup();
         }
         for v in k.contacts.values_mut() {
@@ -275,18 +299,30 @@ impl Knowledge {
         k
     }
 
-    fn push(&mut self, actor: u32, day: i32, kind: EventKind, role: Option<PartyRole>) {
-        if self.hubs.contains(&actor) {
-            return;
-        }
-        self.events
-            .entry(actor)
-            .or_default()
-            .push(Event { day, kind, role });
+    fn push(
+        &mut self,
+        actor: u32,
+        day: i32,
+        kind: EventKind,
+        role: Option<PartyRole>,
+        source: u32,
+    ) {
+        self.events.entry(actor).or_default().push(Event {
+            day,
+            kind,
+            role,
+            source,
+        });
     }
 
-    pub fn is_hub(&self, actor: u32) -> bool {
-        self.hubs.contains(&actor)
+    /// Whether the actor took part in more than the hub share of the shipments before `day`.
+    pub fn is_hub(&self, actor: u32, day: i32) -> bool {
+        let Some(days) = self.busy.get(&actor) else {
+            return false;
+        };
+        let own = days.partition_point(|d| *d < day);
+        let all = self.shipment_days.partition_point(|d| *d < day);
+        own > HUB_MIN_SHIPMENTS && own as f64 > self.hub_share * all as f64
     }
 
     /// The actor's events of `kind` before `day`; for seizures, only those where the actor
@@ -296,6 +332,9 @@ impl Knowledge {
         let Some(events) = self.events.get(&actor) else {
             return t;
         };
+        if self.is_hub(actor, day) {
+            return t;
+        }
         let end = events.partition_point(|e| e.day < day);
         for e in &events[..end] {
             if e.kind != kind {
@@ -318,13 +357,18 @@ impl Knowledge {
         let Some(c) = self.contacts.get(&actor) else {
             return 0;
         };
+        if self.is_hub(actor, day) {
+            return 0;
+        }
         let end = c.partition_point(|(d, _)| *d < day);
         let start = end.saturating_sub(CONTACTS_READ);
         let mut hit: Vec<u32> = c[start..end]
             .iter()
             .map(|(_, o)| *o)
             .filter(|o| {
-                *o != actor && self.tally(*o, day, EventKind::Seizure, Some(true)).count > 0
+                *o != actor
+                    && !self.is_hub(*o, day)
+                    && self.tally(*o, day, EventKind::Seizure, Some(true)).count > 0
             })
             .collect();
         hit.sort_unstable();
@@ -446,11 +490,42 @@ mod tests {
         let obs: Vec<Observed> = (0..200).map(|i| shipment(i, 1000 + i as u32, 7)).collect();
         let labels = vec![label(5, OutcomeResult::SeizedCounterfeit, 0)];
         let k = Knowledge::build(&obs, &labels, &[], 0.05);
-        assert!(k.is_hub(7));
+        assert!(k.is_hub(7, 100));
         assert_eq!(k.tally(7, 100, EventKind::Seizure, None).count, 0);
         assert_eq!(k.seized_contacts(7, 100), 0);
-        assert!(!k.is_hub(1000));
+        assert!(!k.is_hub(1000, 100));
         assert_eq!(k.tally(1000, 100, EventKind::Seizure, None).count, 1);
+        // Before it was busy, the warehouse was an ordinary consignee with a seizure.
+        assert!(!k.is_hub(7, 20));
+        assert_eq!(k.tally(7, 20, EventKind::Seizure, None).count, 1);
+    }
+
+    #[test]
+    fn later_shipments_never_change_what_was_known_earlier() {
+        // Consignee 64 had a seizure on day 10; on day 20 it is ordinary. Sixty shipments to
+        // it on day 50 make it busy from day 51, not before.
+        let mut obs = vec![shipment(5, 1, 64), shipment(20, 2, 64)];
+        let labels = vec![label(10, OutcomeResult::SeizedCounterfeit, 0)];
+        let base = Knowledge::build(&obs, &labels, &[], 0.005);
+        obs.extend((0..60).map(|i| shipment(50, 100 + i, 64)));
+        let more = Knowledge::build(&obs, &labels, &[], 0.005);
+        for k in [&base, &more] {
+            assert_eq!(k.tally(64, 20, EventKind::Seizure, None).count, 1);
+            assert!(!k.is_hub(64, 20));
+        }
+        assert!(more.is_hub(64, 51));
+        assert_eq!(more.tally(64, 51, EventKind::Seizure, None).count, 0);
+    }
+
+    #[test]
+    fn two_seizures_on_one_day_are_two() {
+        let obs = vec![shipment(3, 1, 2), shipment(4, 1, 3)];
+        let labels = vec![
+            label(10, OutcomeResult::SeizedCounterfeit, 0),
+            label(10, OutcomeResult::SeizedCounterfeit, 1),
+        ];
+        let k = Knowledge::build(&obs, &labels, &[], 1.0);
+        assert_eq!(k.tally(1, 11, EventKind::Seizure, Some(true)).count, 2);
     }
 
     #[test]

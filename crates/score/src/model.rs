@@ -95,6 +95,15 @@ pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// `ln(1 + e^z)` without overflow.
+fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
 /// One training example: signals, the log-odds the rules add, the label (0 or 1).
 pub struct Example {
     pub x: [f64; N],
@@ -115,9 +124,34 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Weights {
     precision[0] = 1.0 / (cfg.intercept_sd * cfg.intercept_sd);
     let feats = |e: &Example| {
         let mut f = [1.0; D];
-        f[1..].copy_from_slice(&e.x);
+        for (v, x) in f[1..].iter_mut().zip(&e.x) {
+            *v = if x.is_finite() { *x } else { 0.0 };
+        }
         f
     };
+    let rows: Vec<([f64; D], f64, f64)> = examples
+        .iter()
+        .map(|e| {
+            (
+                feats(e),
+                if e.offset.is_finite() { e.offset } else { 0.0 },
+                e.y,
+            )
+        })
+        .collect();
+    // The penalised log-likelihood: what each step must not decrease.
+    let objective = |w: &[f64; D]| -> f64 {
+        let mut l = 0.0;
+        for (f, off, y) in &rows {
+            let z: f64 = off + f.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
+            l += y * z - softplus(z);
+        }
+        for i in 0..D {
+            l -= 0.5 * precision[i] * (w[i] - prior[i]).powi(2);
+        }
+        l
+    };
+    let mut current = objective(&w);
     for _ in 0..cfg.iterations {
         let mut grad = [0.0; D];
         let mut hess = [[0.0; D]; D];
@@ -125,28 +159,47 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Weights {
             grad[i] = -precision[i] * (w[i] - prior[i]);
             hess[i][i] = precision[i];
         }
-        for e in examples {
-            let f = feats(e);
-            let z: f64 = e.offset + f.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
+        for (f, off, y) in &rows {
+            let z: f64 = off + f.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>();
             let p = sigmoid(z);
             let r = p * (1.0 - p);
             for i in 0..D {
                 if f[i] == 0.0 {
                     continue;
                 }
-                grad[i] += (e.y - p) * f[i];
+                grad[i] += (y - p) * f[i];
                 for j in 0..D {
                     hess[i][j] += r * f[i] * f[j];
                 }
             }
         }
         let Some(step) = solve(hess, grad) else { break };
-        let mut moved = 0.0f64;
-        for i in 0..D {
-            w[i] += step[i];
-            moved = moved.max(step[i].abs());
+        // Newton's step, halved until the objective does not fall (it always can: the prior
+        // makes the problem strictly concave).
+        let mut t = 1.0;
+        let mut accepted = None;
+        for _ in 0..40 {
+            let mut next = w;
+            for i in 0..D {
+                next[i] += t * step[i];
+            }
+            let value = objective(&next);
+            if value.is_finite() && value >= current - 1e-12 {
+                accepted = Some((next, value));
+                break;
+            }
+            t *= 0.5;
         }
-        if moved < 1e-7 {
+        let Some((next, value)) = accepted else { break };
+        let moved = next
+            .iter()
+            .zip(&w)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        w = next;
+        let gain = value - current;
+        current = value;
+        if moved < 1e-7 || gain.abs() < 1e-10 {
             break;
         }
     }
@@ -158,9 +211,14 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Weights {
         positives,
         train_auc: None,
     };
-    let scored: Vec<(f64, bool)> = examples
+    let scored: Vec<(f64, bool)> = rows
         .iter()
-        .map(|e| (out.logit(&e.x) + e.offset, e.y > 0.5))
+        .map(|(f, off, y)| {
+            (
+                out.logit(&f[1..].try_into().expect("N signals")) + off,
+                *y > 0.5,
+            )
+        })
         .collect();
     out.train_auc = auc(&scored);
     out
@@ -257,6 +315,35 @@ mod tests {
         // Signals never seen on any example keep their starting weight.
         assert_eq!(w.weights[1], PRIOR_WEIGHTS[1]);
         assert!(w.train_auc.unwrap() > 0.7);
+    }
+
+    #[test]
+    fn separable_labels_keep_finite_modest_weights() {
+        // Every counterfeit far below the floor, no genuine one: perfectly separable, where
+        // plain likelihood would send the weight to infinity.
+        let mut examples = Vec::new();
+        for i in 0..400 {
+            let mut x = [0.0; N];
+            let y = f64::from(i % 8 == 0);
+            x[2] = 5.0 * y;
+            x[14] = 4.0 * y;
+            x[13] = if i % 3 == 0 { 3.0 } else { -2.0 };
+            examples.push(Example {
+                x,
+                offset: 1.5 * y,
+                y,
+            });
+        }
+        let w = train(&examples, &TrainConfig::default());
+        assert!(
+            w.intercept.is_finite() && w.intercept.abs() < 20.0,
+            "{}",
+            w.intercept
+        );
+        for (i, v) in w.weights.iter().enumerate() {
+            assert!(v.is_finite() && v.abs() < 20.0, "weight {i}: {v}");
+        }
+        assert_eq!(w.train_auc, Some(1.0));
     }
 
     #[test]

@@ -98,8 +98,11 @@ fn scores_queue_export_and_evaluation_on_a_simulated_operation() {
         "10%",
         "--org",
         "customs-uk",
+        "--day",
+        "2026-03-02",
         "--json",
     ]);
+    assert_eq!(q["day"], "2026-03-02");
     let arrivals = q["arrivals"].as_u64().unwrap();
     let rows = q["rows"].as_array().unwrap();
     assert!(arrivals > 10, "{q}");

@@ -914,11 +914,7 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
         joined += usize::from(!r.new_actor);
     }
     times.sort();
-    let pct = |q: f64| {
-        times[((times.len() as f64 * q).ceil() as usize)
-            .saturating_sub(1)
-            .min(times.len() - 1)]
-    };
+    let pct = |q: f64| quantile_us(&times, q);
     println!(
         "{} records resolved in batch in {:.1} s (model frozen); {} added one at a time, {} joined an existing actor",
         resolved,
@@ -928,11 +924,22 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
     );
     println!(
         "per record: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
-        pct(0.5).as_secs_f64() * 1e6,
-        pct(0.99).as_secs_f64() * 1e6,
-        times.last().expect("one").as_secs_f64() * 1e6
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
     );
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The `q`-quantile of sorted durations, in microseconds (0 when there are none).
+pub fn quantile_us(sorted: &[Duration], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * q).ceil() as usize)
+        .saturating_sub(1)
+        .min(sorted.len() - 1);
+    sorted[i].as_secs_f64() * 1e6
 }
 
 /// An actor as `interdict actor` shows it: its records by organisation and every identifier they

@@ -124,6 +124,36 @@ impl World {
         self.keys.iter().map(|k| k.org.as_str()).collect()
     }
 
+    /// A scorer over this world.
+    pub fn scorer<'a>(
+        &'a self,
+        knowledge: &'a Knowledge,
+        models: &'a Models,
+        rules: &'a RulePack,
+    ) -> Scorer<'a> {
+        Scorer {
+            catalogue: &self.catalogue,
+            knowledge,
+            models,
+            rules,
+            fallback_day: self.last_day,
+        }
+    }
+
+    /// Both models trained from their starting weights on the outcomes dated before
+    /// `before` (all when `None`).
+    pub fn train(&self, knowledge: &Knowledge, rules: &RulePack, before: Option<i32>) -> Models {
+        let prior = Models::prior();
+        interdict_score::train(
+            &self.scorer(knowledge, &prior, rules),
+            &self.observed,
+            &self.orgs(),
+            &self.labels,
+            before,
+            &TrainConfig::default(),
+        )
+    }
+
     pub fn knowledge(&self) -> Knowledge {
         Knowledge::build(
             &self.observed,
@@ -404,10 +434,6 @@ pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
         .collect()
 }
 
-fn training_config() -> TrainConfig {
-    TrainConfig::default()
-}
-
 /// What `score` did.
 #[derive(Debug, Serialize)]
 pub struct ScoreSummary {
@@ -431,38 +457,16 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
     let rules = load_rules(store)?;
     bar.set_message("building actor histories");
     let knowledge = world.knowledge();
-    let orgs = world.orgs();
     let (models, trained) = match load_models(store)? {
         Some(m) => (m, false),
         None => {
             bar.set_message("training the model on outcomes");
-            let prior = Models::prior();
-            let scorer = Scorer {
-                catalogue: &world.catalogue,
-                knowledge: &knowledge,
-                models: &prior,
-                rules: &rules,
-                fallback_day: world.last_day,
-            };
-            let m = interdict_score::train(
-                &scorer,
-                &world.observed,
-                &orgs,
-                &world.labels,
-                None,
-                &training_config(),
-            );
+            let m = world.train(&knowledge, &rules, None);
             store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
             (m, true)
         }
     };
-    let scorer = Scorer {
-        catalogue: &world.catalogue,
-        knowledge: &knowledge,
-        models: &models,
-        rules: &rules,
-        fallback_day: world.last_day,
-    };
+    let scorer = world.scorer(&knowledge, &models, &rules);
     let mut saved = if all { Vec::new() } else { load_scores(store)? };
     let done: FxHashSet<RecordKey> = saved.iter().map(Saved::key).collect();
     let todo: Vec<usize> = (0..world.keys.len())
@@ -553,22 +557,7 @@ pub fn train_store(store: &mut dyn Store, json: bool) -> Result<()> {
     let world = load_world(store)?;
     let rules = load_rules(store)?;
     let knowledge = world.knowledge();
-    let prior = Models::prior();
-    let scorer = Scorer {
-        catalogue: &world.catalogue,
-        knowledge: &knowledge,
-        models: &prior,
-        rules: &rules,
-        fallback_day: world.last_day,
-    };
-    let m = interdict_score::train(
-        &scorer,
-        &world.observed,
-        &world.orgs(),
-        &world.labels,
-        None,
-        &training_config(),
-    );
+    let m = world.train(&knowledge, &rules, None);
     store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
     print_models(&m, json)
 }
@@ -889,26 +878,8 @@ pub fn eval_targeting(
         .ok_or_else(|| anyhow!("--split {s:?}: not a date"))?,
         None => lo + (hi - lo) * 2 / 3,
     };
-    let prior = Models::prior();
-    let scorer = Scorer {
-        catalogue: &world.catalogue,
-        knowledge: &knowledge,
-        models: &prior,
-        rules: &rules,
-        fallback_day: world.last_day,
-    };
-    let models = interdict_score::train(
-        &scorer,
-        &world.observed,
-        &orgs,
-        &world.labels,
-        Some(cut),
-        &training_config(),
-    );
-    let scorer = Scorer {
-        models: &models,
-        ..scorer
-    };
+    let models = world.train(&knowledge, &rules, Some(cut));
+    let scorer = world.scorer(&knowledge, &models, &rules);
     // Declared-value baseline trained on the same labels.
     let mut train_values = Vec::new();
     for l in &world.labels {
@@ -1043,13 +1014,7 @@ pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<Rul
     let knowledge = world.knowledge();
     let orgs = world.orgs();
     let models = load_models(store)?.unwrap_or_else(Models::prior);
-    let scorer = Scorer {
-        catalogue: &world.catalogue,
-        knowledge: &knowledge,
-        models: &models,
-        rules: &pack,
-        fallback_day: world.last_day,
-    };
+    let scorer = world.scorer(&knowledge, &models, &pack);
     let mut label: FxHashMap<usize, f64> = FxHashMap::default();
     for l in &world.labels {
         for t in &l.targets {
@@ -1337,13 +1302,8 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
             }
         })
         .collect::<Result<_>>()?;
-    let scorer = Scorer {
-        catalogue: &world.catalogue,
-        knowledge: &knowledge,
-        models: &models,
-        rules: &rules,
-        fallback_day: world.last_day,
-    };
+    let mut index = std::mem::take(&mut world.actors.index);
+    let scorer = world.scorer(&knowledge, &models, &rules);
     let mut times = Vec::with_capacity(records.len());
     let mut high = 0usize;
     for (k, s) in records {
@@ -1360,8 +1320,8 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
             );
             if let Some(f) = held_parties.remove(&pk) {
                 let a = resolver.add(pk, f);
-                let next = world.actors.index.len() as u32;
-                let n = *world.actors.index.entry(a.actor_id).or_insert(next);
+                let next = index.len() as u32;
+                let n = *index.entry(a.actor_id).or_insert(next);
                 actors[role as usize] = Some(n);
             }
         }
@@ -1371,13 +1331,7 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
         high += usize::from(score.score >= 0.5);
     }
     times.sort();
-    let pct = |q: f64| {
-        times[((times.len() as f64 * q).ceil() as usize)
-            .saturating_sub(1)
-            .min(times.len() - 1)]
-        .as_secs_f64()
-            * 1e6
-    };
+    let pct = |q: f64| crate::resolve_cmd::quantile_us(&times, q);
     outln!(
         "{resolved} party records resolved in batch in {:.1} s (model frozen); {} shipments then resolved and scored one at a time ({high} scored 0.5 or more)",
         batch.as_secs_f64(),
@@ -1387,7 +1341,7 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
         "per shipment, party resolution and score: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
         pct(0.5),
         pct(0.99),
-        times.last().map_or(0.0, |t| t.as_secs_f64() * 1e6)
+        pct(1.0)
     );
     Ok(())
 }

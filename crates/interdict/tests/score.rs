@@ -15,25 +15,7 @@ struct World {
 
 fn world(shipments: &str, seed: &str) -> World {
     let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().join("world");
-    let db = dir.path().join("x.db");
-    run_ok(&[
-        "simulate",
-        "--out",
-        s(&w),
-        "--shipments",
-        shipments,
-        "--seed",
-        seed,
-    ]);
-    run_ok(&[
-        "ingest",
-        "--db",
-        s(&db),
-        "--manifest",
-        s(&w.join("manifest.toml")),
-        "--json",
-    ]);
+    let (db, w) = simulated_store(dir.path(), shipments, seed);
     World {
         db: s(&db).to_owned(),
         truth: s(&w.join("truth")).to_owned(),

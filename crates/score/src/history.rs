@@ -409,26 +409,11 @@ mod tests {
         actors[PartyRole::Seller as usize] = Some(shipper);
         actors[PartyRole::Consignee as usize] = Some(consignee);
         actors[PartyRole::Importer as usize] = Some(99);
-        Observed {
-            kind: Kind::Shipment,
-            day: Some(day),
-            export_country: "CN".into(),
-            origin_country: String::new(),
-            port: String::new(),
-            marketplace: String::new(),
-            actors,
-            brands: Vec::new(),
-            floor: None,
-            hs_mismatch: None,
-            vague: None,
-            origin_not_genuine: false,
-            lane_not_genuine: false,
-            unauthorised_seller: false,
-            unit_usd: None,
-            total_usd: None,
-            quantity: 1,
-            account_created: None,
-        }
+        let mut o = Observed::empty(Kind::Shipment, actors);
+        o.day = Some(day);
+        o.export_country = "CN".into();
+        o.quantity = 1;
+        o
     }
 
     fn label(day: i32, result: OutcomeResult, record: usize) -> Label {

@@ -199,7 +199,8 @@ impl Observed {
         }
     }
 
-    fn empty(kind: Kind, actors: [Option<u32>; 6]) -> Observed {
+    /// A record that shows nothing yet, with its parties' actors.
+    pub fn empty(kind: Kind, actors: [Option<u32>; 6]) -> Observed {
         Observed {
             kind,
             day: None,

@@ -878,7 +878,11 @@ fn seized_shipper(seized_on: &str, result: OutcomeResult) -> Signals {
 #[test]
 fn sender_seizures_fires_for_a_shipper_seized_the_day_before() {
     let s = seized_shipper("2026-02-28", OutcomeResult::SeizedCounterfeit);
-    let r = fires(&s, "sender_seizures", &["shipper", "1 seizure", "the day before"]);
+    let r = fires(
+        &s,
+        "sender_seizures",
+        &["shipper", "1 seizure", "the day before"],
+    );
     assert_eq!(
         r,
         "shipper linked to 1 seizure, the last one the day before"

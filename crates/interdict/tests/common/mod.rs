@@ -35,3 +35,28 @@ pub fn repo_root() -> PathBuf {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Simulates an operation of `shipments` shipments with `seed` into `dir/world` and ingests it
+/// into `dir/x.db`; returns the store's and the world's paths.
+pub fn simulated_store(dir: &Path, shipments: &str, seed: &str) -> (PathBuf, PathBuf) {
+    let w = dir.join("world");
+    let db = dir.join("x.db");
+    run_ok(&[
+        "simulate",
+        "--out",
+        s(&w),
+        "--shipments",
+        shipments,
+        "--seed",
+        seed,
+    ]);
+    run_ok(&[
+        "ingest",
+        "--db",
+        s(&db),
+        "--manifest",
+        s(&w.join("manifest.toml")),
+        "--json",
+    ]);
+    (db, w)
+}

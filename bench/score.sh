@@ -108,7 +108,7 @@ for n in sizes:
         "one_at_a_time_us": {k: float(v) for k, v in p.items()},
     }
     results.append(row)
-    print(f"{n:>10,} shipment records: {s['shipments']:,} shipments + {s['listings']:,} listings scored in "
+    print(f"{int(n):>10,} shipment records: {s['shipments']:,} shipments + {s['listings']:,} listings scored in "
           f"{wall:.1f} s ({row['shipments_per_s']:,.0f} shipments/s), peak {row['peak_mib']:,.0f} MiB; "
           f"one at a time with party resolution: p50 {p.get('p50')} µs, p99 {p.get('p99')} µs")
 out = os.path.join(work, "score-results.json")

@@ -172,23 +172,38 @@ pub fn for_each_actor(
     store: &dyn Store,
     mut f: impl FnMut(&str, Feed, &str, &str),
 ) -> Result<bool> {
-    let Some(blob) = store.get_derived(ACTORS)? else {
+    let Some(text) = saved_actors_text(store)? else {
         return Ok(false);
     };
-    let bytes = lz4_flex::decompress_size_prepended(&blob)
-        .map_err(|e| anyhow!("the saved actors cannot be read: {e}"))?;
-    let text = std::str::from_utf8(&bytes).context("the saved actors are not text")?;
     for line in text.lines() {
-        let mut p = line.splitn(4, '\t');
-        let (Some(org), Some(feed), Some(source_id), Some(actor)) =
-            (p.next(), p.next(), p.next(), p.next())
-        else {
-            bail!("the saved actors have a malformed line: {line:?}");
-        };
-        let feed: Feed = feed.parse().map_err(|e| anyhow!("saved actors: {e}"))?;
+        let (org, feed, source_id, actor) = actor_line(line)?;
         f(org, feed, source_id, actor);
     }
     Ok(true)
+}
+
+/// The saved actors as text, one `org\tfeed\tsource_id\tactor_id` line per party record.
+pub fn saved_actors_text(store: &dyn Store) -> Result<Option<String>> {
+    let Some(blob) = store.get_derived(ACTORS)? else {
+        return Ok(None);
+    };
+    let bytes = lz4_flex::decompress_size_prepended(&blob)
+        .map_err(|e| anyhow!("the saved actors cannot be read: {e}"))?;
+    Ok(Some(
+        String::from_utf8(bytes).context("the saved actors are not text")?,
+    ))
+}
+
+/// One line of the saved actors: organisation, feed, source id, actor id.
+pub fn actor_line(line: &str) -> Result<(&str, Feed, &str, &str)> {
+    let mut p = line.splitn(4, '\t');
+    let (Some(org), Some(feed), Some(source_id), Some(actor)) =
+        (p.next(), p.next(), p.next(), p.next())
+    else {
+        bail!("the saved actors have a malformed line: {line:?}");
+    };
+    let feed: Feed = feed.parse().map_err(|e| anyhow!("saved actors: {e}"))?;
+    Ok((org, feed, source_id, actor))
 }
 
 fn save_actors(store: &mut dyn Store, keys: &[RecordKey], ids: &[&str], at: &str) -> Result<()> {

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::resolve_cmd::{for_each_actor, now, spinner};
+use crate::resolve_cmd::{actor_line, now, saved_actors_text, spinner};
 
 /// `println!` that returns an error instead of panicking when standard output is closed
 /// (`interdict queue ... | head`).
@@ -54,36 +54,80 @@ fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
     h.finish()
 }
 
+const SHARDS: usize = 8;
+
 /// Every resolved party record's actor, by key hash; actors numbered densely.
 pub struct Actors {
-    pub by_key: FxHashMap<u64, u32>,
+    /// Shards by key hash, so they are built in parallel.
+    pub by_key: Vec<FxHashMap<u64, u32>>,
     /// Actor id to number.
     pub index: FxHashMap<String, u32>,
 }
 
 impl Actors {
     pub fn load(store: &dyn Store) -> Result<Actors> {
-        let mut by_key = FxHashMap::default();
-        let mut index: FxHashMap<String, u32> = FxHashMap::default();
-        let found = for_each_actor(store, |org, feed, source, actor| {
-            let n = match index.get(actor) {
-                Some(n) => *n,
-                None => {
-                    let n = index.len() as u32;
-                    index.insert(actor.to_owned(), n);
-                    n
-                }
-            };
-            by_key.insert(key_hash(org, feed, &[source]), n);
-        })?;
-        if !found {
+        let Some(text) = saved_actors_text(store)? else {
             bail!("no resolution in this store yet: run `interdict resolve` first");
+        };
+        // Lines are parsed and hashed on every core, in chunks cut at line ends.
+        let mut chunks = Vec::new();
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(1 << 20);
+            while cut < rest.len() && !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let end = rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1);
+            chunks.push(&rest[..end]);
+            rest = &rest[end..];
         }
+        let parsed: Vec<Vec<(u64, &str)>> = chunks
+            .par_iter()
+            .map(|c| {
+                c.lines()
+                    .map(|l| {
+                        let (org, feed, source, actor) = actor_line(l)?;
+                        Ok((key_hash(org, feed, &[source]), actor))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        let mut index: FxHashMap<String, u32> = FxHashMap::default();
+        let numbered: Vec<(u64, u32)> = parsed
+            .into_iter()
+            .flatten()
+            .map(|(h, actor)| {
+                let n = match index.get(actor) {
+                    Some(n) => *n,
+                    None => {
+                        let n = index.len() as u32;
+                        index.insert(actor.to_owned(), n);
+                        n
+                    }
+                };
+                (h, n)
+            })
+            .collect();
+        // Each shard holds the keys whose hash ends in its number, built on its own core.
+        let by_key = (0..SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let mut m = FxHashMap::default();
+                m.reserve(numbered.len() / SHARDS + 1024);
+                for (h, n) in &numbered {
+                    if (*h as usize) % SHARDS == shard {
+                        m.insert(*h, *n);
+                    }
+                }
+                m
+            })
+            .collect();
         Ok(Actors { by_key, index })
     }
 
     pub fn of(&self, org: &str, feed: Feed, source: &[&str]) -> Option<u32> {
-        self.by_key.get(&key_hash(org, feed, source)).copied()
+        let h = key_hash(org, feed, source);
+        self.by_key[(h as usize) % SHARDS].get(&h).copied()
     }
 }
 
@@ -115,6 +159,8 @@ pub struct World {
     pub labels: Vec<Label>,
     pub watch: Vec<(u32, Option<i32>)>,
     pub actors: Actors,
+    /// Seconds each part of loading took.
+    pub timings: Vec<(&'static str, f64)>,
     /// The latest day of any record: records without a date are scored as of it.
     pub last_day: i32,
 }
@@ -169,51 +215,160 @@ fn decode(key: &RecordKey, payload: &[u8]) -> Result<Record> {
         .map_err(|e| anyhow!("stored record {key} cannot be read: {e}"))
 }
 
-/// Reads every record of `feed`, decoding on every core, and maps each with `f`.
+/// Reads every record of `feed` and maps each with `f`. The store is read on this thread while
+/// a second one decodes and maps the previous chunk on every core, so reading and decoding
+/// overlap.
 fn read_feed<T: Send>(
     store: &dyn Store,
     feed: Feed,
     f: impl Fn(&RecordKey, Record) -> Option<T> + Sync,
 ) -> Result<Vec<(RecordKey, T)>> {
-    let mut out = Vec::new();
-    let mut chunk: Vec<(RecordKey, Vec<u8>)> = Vec::with_capacity(8192);
-    let mut failed: Option<anyhow::Error> = None;
-    let mut flush = |chunk: &mut Vec<(RecordKey, Vec<u8>)>, out: &mut Vec<(RecordKey, T)>| {
-        let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
-            .par_drain(..)
-            .map(|(k, p)| {
-                let r = decode(&k, &p)?;
-                Ok(f(&k, r).map(|t| (k, t)))
-            })
-            .collect();
-        for d in done {
-            match d {
-                Ok(Some(x)) => out.push(x),
-                Ok(None) => {}
-                Err(e) => {
-                    failed.get_or_insert(e);
+    read_payloads(store, feed, |k, p| Ok(f(k, decode(k, p)?)))
+}
+
+/// Like [`read_feed`], with `f` decoding the stored payload itself.
+fn read_payloads<T: Send>(
+    store: &dyn Store,
+    feed: Feed,
+    f: impl Fn(&RecordKey, &[u8]) -> Result<Option<T>> + Sync,
+) -> Result<Vec<(RecordKey, T)>> {
+    const CHUNK: usize = 8192;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(RecordKey, Vec<u8>)>>(2);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| -> Result<Vec<(RecordKey, T)>> {
+            let mut out = Vec::new();
+            for mut chunk in rx {
+                let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
+                    .par_drain(..)
+                    .map(|(k, p)| Ok(f(&k, &p)?.map(|t| (k, t))))
+                    .collect();
+                for d in done {
+                    if let Some(x) = d? {
+                        out.push(x);
+                    }
                 }
             }
+            Ok(out)
+        });
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut stopped = false;
+        let read = store.scan_payloads(feed, &mut |k, p| {
+            if stopped {
+                return Ok(());
+            }
+            chunk.push((k, p));
+            if chunk.len() >= CHUNK {
+                // The worker only hangs up after an error, which it reports below.
+                stopped = tx
+                    .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                    .is_err();
+            }
+            Ok(())
+        });
+        if !chunk.is_empty() && !stopped {
+            let _ = tx.send(chunk);
         }
-    };
-    store.scan_payloads(feed, &mut |k, p| {
-        chunk.push((k, p));
-        if chunk.len() >= 8192 {
-            flush(&mut chunk, &mut out);
-        }
-        Ok(())
-    })?;
-    flush(&mut chunk, &mut out);
-    if let Some(e) = failed {
-        return Err(e);
+        drop(tx);
+        let out = worker
+            .join()
+            .map_err(|_| anyhow!("decoding {feed} records failed"))??;
+        read?;
+        Ok(out)
+    })
+}
+
+/// What scoring reads of a stored shipment: everything but the parties' details, which
+/// resolution has already turned into actors. Decoding this is several times cheaper than a
+/// whole [`interdict_model::Shipment`] with its six parties.
+#[derive(Deserialize)]
+struct ShipmentLite {
+    #[serde(default)]
+    shipment_id: String,
+    #[serde(default)]
+    shipped: Option<String>,
+    #[serde(default)]
+    arrival: Option<String>,
+    #[serde(default)]
+    origin_country: Option<String>,
+    #[serde(default)]
+    export_country: Option<String>,
+    #[serde(default)]
+    port_of_arrival: Option<String>,
+    #[serde(default)]
+    marketplace: Option<String>,
+    #[serde(default)]
+    listing_id: Option<String>,
+    #[serde(default)]
+    shipper: Option<CountryOnly>,
+    #[serde(default)]
+    consignee: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    seller: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    purchaser: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    final_recipient: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    importer: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    items: Vec<interdict_model::Item>,
+}
+
+#[derive(Deserialize)]
+struct CountryOnly {
+    #[serde(default)]
+    country: Option<String>,
+}
+
+impl ShipmentLite {
+    fn decode(payload: &[u8]) -> Result<ShipmentLite, String> {
+        let bytes = lz4_flex::decompress_size_prepended(payload).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
     }
-    Ok(out)
+
+    /// Which parties are present, in [`PartyRole::ALL`] order.
+    fn parties(&self) -> [bool; 6] {
+        [
+            self.shipper.is_some(),
+            self.consignee.is_some(),
+            self.seller.is_some(),
+            self.purchaser.is_some(),
+            self.final_recipient.is_some(),
+            self.importer.is_some(),
+        ]
+    }
+
+    fn into_shipment(self) -> interdict_model::Shipment {
+        interdict_model::Shipment {
+            shipment_id: self.shipment_id,
+            shipped: self.shipped,
+            arrival: self.arrival,
+            origin_country: self.origin_country,
+            export_country: self.export_country,
+            port_of_arrival: self.port_of_arrival,
+            marketplace: self.marketplace,
+            listing_id: self.listing_id,
+            shipper: self.shipper.map(|p| interdict_model::Party {
+                country: p.country,
+                ..Default::default()
+            }),
+            items: self.items,
+            ..Default::default()
+        }
+    }
 }
 
 /// Loads brands, sellers, listings, shipments, outcomes and watch lists, with their actors.
 /// Outcomes withdrawn by their organisation are left out.
 pub fn load_world(store: &dyn Store) -> Result<World> {
+    let mut timings = Vec::new();
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, t.elapsed().as_secs_f64()));
+        t = Instant::now();
+    };
     let actors = Actors::load(store)?;
+    lap("loading actors");
     let withdrawn = load_withdrawn(store)?;
 
     let brands = read_feed(store, Feed::Brands, |k, r| match r {
@@ -230,6 +385,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     })?;
     let brands: Vec<_> = brands.into_iter().map(|(_, b)| b).collect();
     let catalogue = Catalogue::new(&brands);
+    lap("reading brands");
 
     // Seller accounts: actor and creation date, by (org, account) and by account alone.
     let sellers = read_feed(store, Feed::Sellers, |k, r| match r {
@@ -265,23 +421,28 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         keys.push(k);
         observed.push(o);
     }
-    let shipments = read_feed(store, Feed::Shipments, |k, r| match r {
-        Record::Shipments(s) => {
-            let mut a = [None; 6];
-            for role in PartyRole::ALL {
-                if s.party(role).is_some() {
-                    a[role as usize] =
-                        actors.of(&k.org, Feed::Shipments, &[&k.source_id, "#", role.as_str()]);
-                }
+    lap("reading sellers and listings");
+    let shipments = read_payloads(store, Feed::Shipments, |k, p| {
+        let lite = ShipmentLite::decode(p)
+            .map_err(|e| anyhow!("stored record {k} cannot be read: {e}"))?;
+        let mut a = [None; 6];
+        for (role, present) in PartyRole::ALL.into_iter().zip(lite.parties()) {
+            if present {
+                a[role as usize] =
+                    actors.of(&k.org, Feed::Shipments, &[&k.source_id, "#", role.as_str()]);
             }
-            Some(observe::shipment(&catalogue, &s, a))
         }
-        _ => None,
+        Ok(Some(observe::shipment(
+            &catalogue,
+            &lite.into_shipment(),
+            a,
+        )))
     })?;
     for (k, o) in shipments {
         keys.push(k);
         observed.push(o);
     }
+    lap("reading shipments");
 
     let watch = read_feed(store, Feed::Parties, |k, r| match r {
         Record::Parties(p) => actors
@@ -307,6 +468,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     }
     targets.sellers = seller_actor;
     let labels = interdict_score::link(&outcomes, &targets);
+    lap("reading outcomes and watch lists");
     let last_day = observed.iter().filter_map(|o| o.day).max().unwrap_or(0);
     Ok(World {
         keys,
@@ -315,6 +477,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         labels,
         watch,
         actors,
+        timings,
         last_day,
     })
 }
@@ -364,35 +527,58 @@ impl Saved {
 
 const SEP: char = '\u{1f}';
 
-fn clean(s: &str) -> String {
-    s.replace(['\t', '\n', SEP], " ")
+/// One saved score as a line of the scores table.
+fn score_line(s: &Saved, out: &mut String) {
+    use std::fmt::Write as _;
+    let push_clean = |out: &mut String, v: &str| {
+        out.extend(v.chars().map(|c| {
+            if matches!(c, '\t' | '\n' | SEP) {
+                ' '
+            } else {
+                c
+            }
+        }));
+    };
+    let _ = write!(
+        out,
+        "{}\t{}\t{}\t{:.6}\t{}\t",
+        s.org,
+        s.feed.as_str(),
+        s.source_id,
+        s.score,
+        s.day.as_deref().unwrap_or("")
+    );
+    push_clean(out, &s.port);
+    let _ = write!(out, "\t{}\t{}\t{}\t", s.model, s.rules, s.scored_at);
+    for (i, r) in s.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, r);
+    }
+    out.push('\t');
+    for (i, r) in s.fired.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, r);
+    }
+    out.push('\n');
 }
 
 fn save_scores(store: &mut dyn Store, scores: &[Saved], at: &str) -> Result<()> {
-    let mut text = String::with_capacity(scores.len() * 160);
-    for s in scores {
-        let reasons: Vec<String> = s.reasons.iter().map(|r| clean(r)).collect();
-        let fired: Vec<String> = s.fired.iter().map(|r| clean(r)).collect();
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{:.6}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            s.org,
-            s.feed.as_str(),
-            s.source_id,
-            s.score,
-            s.day.as_deref().unwrap_or(""),
-            clean(&s.port),
-            s.model,
-            s.rules,
-            s.scored_at,
-            reasons.join(&SEP.to_string()),
-            fired.join(&SEP.to_string()),
-        ));
-    }
-    store.put_derived(
-        SCORES,
-        &lz4_flex::compress_prepend_size(text.as_bytes()),
-        at,
-    )?;
+    let parts: Vec<Vec<u8>> = scores
+        .par_chunks(16_384)
+        .map(|c| {
+            let mut text = String::with_capacity(c.len() * 200);
+            for s in c {
+                score_line(s, &mut text);
+            }
+            text.into_bytes()
+        })
+        .collect();
+    let text = parts.concat();
+    store.put_derived(SCORES, &lz4_flex::compress_prepend_size(&text), at)?;
     Ok(())
 }
 
@@ -444,6 +630,8 @@ pub struct ScoreSummary {
     pub rules: String,
     pub trained: bool,
     pub seconds: f64,
+    /// Seconds per stage.
+    pub stages: BTreeMap<String, f64>,
     pub top: Vec<Saved>,
 }
 
@@ -454,6 +642,16 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
     let bar = spinner(quiet);
     bar.set_message("reading records and actors");
     let world = load_world(store)?;
+    let mut stages: BTreeMap<String, f64> = world
+        .timings
+        .iter()
+        .map(|(n, s)| ((*n).to_owned(), *s))
+        .collect();
+    let mut lap = Instant::now();
+    let mut stage = |name: &str, stages: &mut BTreeMap<String, f64>| {
+        stages.insert(name.to_owned(), lap.elapsed().as_secs_f64());
+        lap = Instant::now();
+    };
     let rules = load_rules(store)?;
     bar.set_message("building actor histories");
     let knowledge = world.knowledge();
@@ -472,6 +670,7 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
     let todo: Vec<usize> = (0..world.keys.len())
         .filter(|&i| !done.contains(&world.keys[i]))
         .collect();
+    stage("building actor histories and the model", &mut stages);
     bar.set_message(format!("scoring {} records", todo.len()));
     let at = now();
     let (model_v, rules_v) = (models.version(), rules.version_tag());
@@ -503,8 +702,10 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
     top.sort_by(|a, b| b.score.total_cmp(&a.score));
     top.truncate(5);
     saved.extend(fresh);
+    stage("scoring", &mut stages);
     bar.set_message("saving scores");
     save_scores(store, &saved, &at)?;
+    stage("saving scores", &mut stages);
     bar.finish_and_clear();
     Ok(ScoreSummary {
         shipments,
@@ -514,6 +715,7 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
         rules: rules_v,
         trained,
         seconds: t.elapsed().as_secs_f64(),
+        stages,
         top,
     })
 }

@@ -335,38 +335,38 @@ pub fn signals(
     }
 
     let mut facts = Facts::with_capacity(26);
-    facts.set("kind", Fact::Str(o.kind.as_str().into()));
-    facts.set("org", Fact::Str(org.into()));
-    facts.set(
+    facts.put("kind", Fact::Str(o.kind.as_str().into()));
+    facts.put("org", Fact::Str(org.into()));
+    facts.put(
         "brands",
         Fact::List(names.iter().map(|s| s.to_string()).collect()),
     );
-    facts.set("brand_mark", Fact::Bool(!o.brands.is_empty()));
-    facts.set("brand_lookalike", Fact::Bool(x[1] > 0.0));
-    facts.set("below_floor", Fact::Bool(below));
-    facts.set(
+    facts.put("brand_mark", Fact::Bool(!o.brands.is_empty()));
+    facts.put("brand_lookalike", Fact::Bool(x[1] > 0.0));
+    facts.put("below_floor", Fact::Bool(below));
+    facts.put(
         "floor_ratio",
         Fact::Float(o.floor.as_ref().map_or(1.0, |f| f.ratio())),
     );
-    facts.set("unit_value_usd", Fact::Float(o.unit_usd.unwrap_or(0.0)));
-    facts.set("total_value_usd", Fact::Float(o.total_usd.unwrap_or(0.0)));
-    facts.set("hs_mismatch", Fact::Bool(x[3] > 0.0));
-    facts.set("generic_description", Fact::Bool(x[4] > 0.0));
-    facts.set("origin_country", Fact::Str(o.origin_country.clone()));
-    facts.set("export_country", Fact::Str(o.export_country.clone()));
-    facts.set("lane", Fact::Str(o.lane()));
-    facts.set("origin_not_genuine", Fact::Bool(o.origin_not_genuine));
-    facts.set("lane_not_genuine", Fact::Bool(o.lane_not_genuine));
-    facts.set("unauthorised_seller", Fact::Bool(o.unauthorised_seller));
-    facts.set("actor_seizures", Fact::Int(i64::from(seizures)));
-    facts.set("actor_suspensions", Fact::Int(i64::from(n_susp)));
-    facts.set("actor_fake_test_buys", Fact::Int(i64::from(n_fake)));
-    facts.set("watchlisted", Fact::Bool(watched.is_some()));
-    facts.set("graph_risk", Fact::Float(x[12]));
-    facts.set("account_age_days", Fact::Int(age_days));
-    facts.set("listings_last_7d", Fact::Int(i64::from(velocity)));
-    facts.set("quantity", Fact::Int(o.quantity));
-    facts.set("port", Fact::Str(o.port.clone()));
-    facts.set("marketplace", Fact::Str(o.marketplace.clone()));
+    facts.put("unit_value_usd", Fact::Float(o.unit_usd.unwrap_or(0.0)));
+    facts.put("total_value_usd", Fact::Float(o.total_usd.unwrap_or(0.0)));
+    facts.put("hs_mismatch", Fact::Bool(x[3] > 0.0));
+    facts.put("generic_description", Fact::Bool(x[4] > 0.0));
+    facts.put("origin_country", Fact::Str(o.origin_country.clone()));
+    facts.put("export_country", Fact::Str(o.export_country.clone()));
+    facts.put("lane", Fact::Str(o.lane()));
+    facts.put("origin_not_genuine", Fact::Bool(o.origin_not_genuine));
+    facts.put("lane_not_genuine", Fact::Bool(o.lane_not_genuine));
+    facts.put("unauthorised_seller", Fact::Bool(o.unauthorised_seller));
+    facts.put("actor_seizures", Fact::Int(i64::from(seizures)));
+    facts.put("actor_suspensions", Fact::Int(i64::from(n_susp)));
+    facts.put("actor_fake_test_buys", Fact::Int(i64::from(n_fake)));
+    facts.put("watchlisted", Fact::Bool(watched.is_some()));
+    facts.put("graph_risk", Fact::Float(x[12]));
+    facts.put("account_age_days", Fact::Int(age_days));
+    facts.put("listings_last_7d", Fact::Int(i64::from(velocity)));
+    facts.put("quantity", Fact::Int(o.quantity));
+    facts.put("port", Fact::Str(o.port.clone()));
+    facts.put("marketplace", Fact::Str(o.marketplace.clone()));
     Signals { x, reasons, facts }
 }

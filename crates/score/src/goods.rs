@@ -4,7 +4,10 @@
 //! Categories are the product lines brand owners set price floors for. The HS table follows
 //! the Harmonized System's chapters and headings; the word table is ordinary trade wording.
 
+use std::sync::OnceLock;
+
 use interdict_normalize::hs;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A product category brand owners register floors and genuine origins for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -280,37 +283,80 @@ const VAGUE: &[&str] = &[
     "consumer goods",
 ];
 
-/// Lowercased words of a text (letters, digits, hyphens inside words).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches('-').to_lowercase())
+/// The lowercased words of a text (letters, digits, hyphens inside words), in one buffer:
+/// the words joined by single spaces, and where each starts and ends.
+fn words(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut buf = String::with_capacity(text.len());
+    let mut spans = Vec::new();
+    for w in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let w = w.trim_matches('-');
+        if w.is_empty() {
+            continue;
+        }
+        if !buf.is_empty() {
+            buf.push(' ');
+        }
+        let start = buf.len();
+        if w.is_ascii() {
+            buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+        }
+        spans.push((start, buf.len()));
+    }
+    (buf, spans)
 }
 
-fn word_matches(word: &str, key: &str) -> bool {
-    word == key || word.strip_suffix('s') == Some(key) || word.strip_suffix("es") == Some(key)
+/// Every naming word (and its plural forms are found by stripping), and the two-word keys.
+struct WordIndex {
+    single: FxHashMap<&'static str, Category>,
+    pairs: Vec<(&'static str, Category)>,
+}
+
+fn index() -> &'static WordIndex {
+    static INDEX: OnceLock<WordIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut single = FxHashMap::default();
+        let mut pairs = Vec::new();
+        for (cat, keys) in WORDS {
+            for k in *keys {
+                if k.contains(' ') {
+                    pairs.push((*k, *cat));
+                } else {
+                    single.entry(*k).or_insert(*cat);
+                }
+            }
+        }
+        WordIndex { single, pairs }
+    })
+}
+
+fn lookup(idx: &WordIndex, word: &str) -> Option<Category> {
+    idx.single
+        .get(word)
+        .or_else(|| word.strip_suffix('s').and_then(|w| idx.single.get(w)))
+        .or_else(|| word.strip_suffix("es").and_then(|w| idx.single.get(w)))
+        .copied()
 }
 
 /// The category a description's words name: the category of the last naming word, since
 /// English puts the head noun last ("watch strap bag" is a bag). `None` when no word names
 /// goods of ours.
 pub fn of_words(text: &str) -> Option<Category> {
-    let ws: Vec<String> = words(text).collect();
+    let idx = index();
+    let (buf, spans) = words(text);
     let mut found = None;
-    for (i, w) in ws.iter().enumerate() {
-        let pair = ws.get(i + 1).map(|n| format!("{w} {n}"));
-        for (cat, keys) in WORDS {
-            let hit = keys.iter().any(|k| {
-                if k.contains(' ') {
-                    pair.as_deref().is_some_and(|p| word_matches(p, k))
-                } else {
-                    word_matches(w, k)
-                }
-            });
-            if hit {
-                found = Some(*cat);
-                break;
-            }
+    for (i, &(a, b)) in spans.iter().enumerate() {
+        let w = &buf[a..b];
+        let pair = spans.get(i + 1).map(|&(_, e)| &buf[a..e]);
+        let by_pair = pair.and_then(|p| {
+            idx.pairs
+                .iter()
+                .find(|(k, _)| p == *k || p.strip_suffix('s') == Some(*k))
+                .map(|(_, c)| *c)
+        });
+        if let Some(c) = by_pair.or_else(|| lookup(idx, w)) {
+            found = Some(c);
         }
     }
     found
@@ -319,12 +365,10 @@ pub fn of_words(text: &str) -> Option<Category> {
 /// Whether a description says nothing about what the goods are ("gift", "accessories",
 /// "daily necessities"). Case, punctuation and spacing do not matter.
 pub fn is_vague(description: &str) -> bool {
-    let norm: Vec<String> = words(description).collect();
-    if norm.is_empty() {
-        return true;
-    }
-    let joined = norm.join(" ");
-    VAGUE.contains(&joined.as_str())
+    static VAGUE_SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    let set = VAGUE_SET.get_or_init(|| VAGUE.iter().copied().collect());
+    let (joined, spans) = words(description);
+    spans.is_empty() || set.contains(joined.as_str())
 }
 
 /// Whether an HS code fits a description: `Some(false)` when the words name a category and

@@ -110,6 +110,8 @@ pub struct Knowledge {
     shipment_days: Vec<i32>,
     busy: FxHashMap<u32, Vec<i32>>,
     hub_share: f64,
+    /// The day each actor first had a shipment it sent seized.
+    first_sent_seizure: FxHashMap<u32, i32>,
 }
 
 /// No actor is a hub before it takes part in this many shipments.
@@ -281,9 +283,14 @@ impl Knowledge {
                 source,
             );
         }
-        for v in k.events.values_mut() {
+        for (a, v) in k.events.iter_mut() {
             v.sort_by_key(|e| (e.day, e.source));
             v.dedup();
+            if let Some(e) = v.iter().find(|e| {
+                e.kind == EventKind::Seizure && e.role.is_some_and(|r| SENDERS.contains(&r))
+            }) {
+                k.first_sent_seizure.insert(*a, e.day);
+            }
         }
         for v in k.contacts.values_mut() {
             v.sort_unstable();
@@ -367,8 +374,8 @@ impl Knowledge {
             .map(|(_, o)| *o)
             .filter(|o| {
                 *o != actor
+                    && self.first_sent_seizure.get(o).is_some_and(|d| *d < day)
                     && !self.is_hub(*o, day)
-                    && self.tally(*o, day, EventKind::Seizure, Some(true)).count > 0
             })
             .collect();
         hit.sort_unstable();

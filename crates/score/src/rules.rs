@@ -302,7 +302,7 @@ impl Target {
 /// were first set.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    entries: Vec<(String, Fact)>,
+    entries: Vec<(std::borrow::Cow<'static, str>, Fact)>,
 }
 
 impl Facts {
@@ -320,7 +320,15 @@ impl Facts {
     pub fn set(&mut self, name: &str, value: Fact) {
         match self.entries.iter_mut().find(|(n, _)| n == name) {
             Some((_, v)) => *v = value,
-            None => self.entries.push((name.to_owned(), value)),
+            None => self.entries.push((name.to_owned().into(), value)),
+        }
+    }
+
+    /// Sets a fact of a fixed name, like [`Facts::set`] without copying the name.
+    pub fn put(&mut self, name: &'static str, value: Fact) {
+        match self.entries.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => *v = value,
+            None => self.entries.push((name.into(), value)),
         }
     }
 
@@ -329,7 +337,7 @@ impl Facts {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Fact)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v))
+        self.entries.iter().map(|(n, v)| (n.as_ref(), v))
     }
 
     pub fn len(&self) -> usize {

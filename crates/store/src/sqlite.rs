@@ -83,6 +83,11 @@ CREATE TABLE derived (
     updated_at TEXT NOT NULL
 );
 "#,
+    // Reading one feed (scoring reads brands, sellers and outcomes beside millions of
+    // shipments) must not walk every record of every feed.
+    r#"
+CREATE INDEX records_by_feed ON records (feed);
+"#,
 ];
 
 pub struct SqliteStore {

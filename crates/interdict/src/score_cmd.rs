@@ -782,6 +782,17 @@ pub fn print_models(m: &Models, json: bool) -> Result<()> {
                 .map(|a| format!(", training AUC {a:.3}"))
                 .unwrap_or_default()
         );
+        if !w.calibration.is_empty() {
+            let bands: Vec<String> = w
+                .calibration
+                .iter()
+                .map(|b| format!("{:.3} vs {:.3}", b.predicted, b.observed))
+                .collect();
+            outln!(
+                "  calibration (mean prediction vs counterfeit share, five bands): {}",
+                bands.join(", ")
+            );
+        }
         outln!("  {:<22} {:>8} {:>8}", "signal", "weight", "prior");
         outln!(
             "  {:<22} {:>8.3} {:>8.3}",

@@ -60,7 +60,7 @@ fn scores_queue_export_and_evaluation_on_a_simulated_operation() {
     assert_eq!(summary["trained"], true);
     let model = summary["model"].as_str().unwrap().to_owned();
     assert!(model.starts_with("lr-"), "{model}");
-    assert_eq!(summary["rules"], "default@1");
+    assert_eq!(summary["rules"], "default@2");
 
     // Every shipment and listing has a score; a second run scores nothing new.
     let all = scores(&w.db);

@@ -10,7 +10,7 @@ use crate::observe::{Catalogue, Kind, Observed};
 use crate::rules::{Fact, Facts};
 
 /// The model's inputs, in order.
-pub const NAMES: [&str; 17] = [
+pub const NAMES: [&str; 18] = [
     "brand_mark",
     "brand_lookalike",
     "below_floor",
@@ -28,6 +28,7 @@ pub const NAMES: [&str; 17] = [
     "low_value",
     "new_account",
     "listing_velocity",
+    "commercial_quantity",
 ];
 
 pub const N: usize = NAMES.len();
@@ -334,7 +335,21 @@ pub fn signals(
         }
     }
 
-    let mut facts = Facts::with_capacity(26);
+    // Branded goods in trade quantities from a seller the brand never authorised.
+    if o.kind == Kind::Shipment
+        && o.unauthorised_seller
+        && o.quantity >= 5
+        && let Some((b, _, _)) = o.brands.first()
+    {
+        x[17] = (o.quantity as f64 / 4.0).ln().min(3.0);
+        reasons[17] = Some(format!(
+            "{} units of {} goods from a seller the brand has not authorised",
+            o.quantity,
+            brand_name(*b)
+        ));
+    }
+
+    let mut facts = Facts::with_capacity(28);
     facts.put("kind", Fact::Str(o.kind.as_str().into()));
     facts.put("org", Fact::Str(org.into()));
     facts.put(

@@ -30,6 +30,7 @@ pub const PRIOR_WEIGHTS: [f64; N] = [
     0.2, // low_value
     0.6, // new_account
     0.4, // listing_velocity
+    0.4, // commercial_quantity (per unit of ln(units / 4))
 ];
 /// Starting intercept: about one counterfeit in fifty before any signal.
 pub const PRIOR_INTERCEPT: f64 = -4.0;
@@ -44,6 +45,38 @@ pub struct Weights {
     pub positives: usize,
     /// Area under the ROC curve on its own training labels (`None` without both classes).
     pub train_auc: Option<f64>,
+    /// How well the probabilities match the training labels: five bands of predictions (by
+    /// quantile), each with its mean prediction, the share that was counterfeit and its size.
+    #[serde(default)]
+    pub calibration: Vec<Band>,
+}
+
+/// One band of predictions against what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    pub predicted: f64,
+    pub observed: f64,
+    pub count: usize,
+}
+
+/// Predictions against outcomes in `bands` bands of equal size, lowest first.
+pub fn calibration(scored: &[(f64, bool)], bands: usize) -> Vec<Band> {
+    let mut v: Vec<(f64, bool)> = scored.to_vec();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    for b in 0..bands {
+        let part = &v[v.len() * b / bands..v.len() * (b + 1) / bands];
+        if part.is_empty() {
+            continue;
+        }
+        let n = part.len() as f64;
+        out.push(Band {
+            predicted: part.iter().map(|(p, _)| p).sum::<f64>() / n,
+            observed: part.iter().filter(|(_, y)| *y).count() as f64 / n,
+            count: part.len(),
+        });
+    }
+    out
 }
 
 impl Weights {
@@ -54,6 +87,7 @@ impl Weights {
             labels: 0,
             positives: 0,
             train_auc: None,
+            calibration: Vec::new(),
         }
     }
 
@@ -210,6 +244,7 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Weights {
         labels: examples.len(),
         positives,
         train_auc: None,
+        calibration: Vec::new(),
     };
     let scored: Vec<(f64, bool)> = rows
         .iter()
@@ -221,6 +256,8 @@ pub fn train(examples: &[Example], cfg: &TrainConfig) -> Weights {
         })
         .collect();
     out.train_auc = auc(&scored);
+    let probabilities: Vec<(f64, bool)> = scored.iter().map(|(z, y)| (sigmoid(*z), *y)).collect();
+    out.calibration = calibration(&probabilities, 5);
     out
 }
 
@@ -344,6 +381,26 @@ mod tests {
             assert!(v.is_finite() && v.abs() < 20.0, "weight {i}: {v}");
         }
         assert_eq!(w.train_auc, Some(1.0));
+    }
+
+    #[test]
+    fn probabilities_from_many_labels_are_calibrated() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let examples: Vec<Example> = (0..20_000)
+            .map(|_| {
+                let mut x = [0.0; N];
+                x[8] = rng.random_range(0.0..3.0);
+                let y = f64::from(rng.random_bool(sigmoid(-3.0 + 1.5 * x[8])));
+                Example { x, offset: 0.0, y }
+            })
+            .collect();
+        let w = train(&examples, &TrainConfig::default());
+        assert_eq!(w.calibration.len(), 5);
+        for b in &w.calibration {
+            assert_eq!(b.count, 4000);
+            assert!((b.predicted - b.observed).abs() < 0.03, "{b:?}");
+        }
+        assert!(w.calibration[4].observed > w.calibration[0].observed + 0.3);
     }
 
     #[test]

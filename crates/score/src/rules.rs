@@ -108,14 +108,14 @@ pub const VOCABULARY: &[(&str, &str)] = &[
 ];
 
 const DEFAULT_PACK: &str = r#"name = "default"
-version = 1
-description = "Baseline counterfeit targeting: brand signals, value against the brand floor, goods description, actor history and seller behaviour."
+version = 2
+description = "Baseline counterfeit targeting: combinations of signals that together say more than each alone (the model already weighs every signal by itself)."
 
 [[rule]]
-name = "lookalike-brand-spelling"
-when = "brand_lookalike"
-weight = 1.8
-reason = "look-alike spelling of a brand ({brands})"
+name = "lookalike-from-non-genuine-origin"
+when = "brand_lookalike && origin_not_genuine"
+weight = 1.2
+reason = "look-alike spelling of {brands} from {export_country}, where the brand does not make goods"
 applies_to = "any"
 
 [[rule]]
@@ -147,24 +147,24 @@ reason = "{brands} offered by a seller the brand has not authorised"
 applies_to = "listing"
 
 [[rule]]
-name = "watchlisted-actor"
-when = "watchlisted"
-weight = 1.5
-reason = "a linked actor is on a watch list"
+name = "watchlisted-with-brand"
+when = "watchlisted && size(brands) > 0"
+weight = 1.0
+reason = "{brands} goods tied to an actor on a watch list"
 applies_to = "any"
 
 [[rule]]
-name = "repeat-seizures"
-when = "actor_seizures >= 2"
-weight = 1.2
-reason = "linked actors had {actor_seizures} earlier seizures"
-applies_to = "any"
+name = "repeat-seizures-cheap-goods"
+when = "actor_seizures >= 2 && unit_value_usd < 30.0"
+weight = 0.8
+reason = "linked actors had {actor_seizures} earlier seizures, and this declares {unit_value_usd} USD a unit"
+applies_to = "shipment"
 
 [[rule]]
-name = "fake-test-buy"
-when = "actor_fake_test_buys >= 1"
-weight = 1.4
-reason = "linked actors sold fakes in {actor_fake_test_buys} test buys"
+name = "branded-goods-from-fake-sellers"
+when = "actor_fake_test_buys >= 1 && size(brands) > 0"
+weight = 0.8
+reason = "{brands} goods from actors with fake listings or test buys ({actor_fake_test_buys})"
 applies_to = "any"
 
 [[rule]]
@@ -175,11 +175,11 @@ reason = "account {account_age_days} days old with {listings_last_7d} listings i
 applies_to = "listing"
 
 [[rule]]
-name = "high-graph-risk"
-when = "graph_risk >= 0.7"
+name = "bulk-near-counterfeiters"
+when = "graph_risk >= 0.5 && quantity >= 5"
 weight = 0.6
-reason = "close to known counterfeiters in the actor graph (risk {graph_risk})"
-applies_to = "any"
+reason = "bulk consignment ({quantity} units) close to known counterfeiters"
+applies_to = "shipment"
 "#;
 
 /// The default rule pack for counterfeit targeting, written against
@@ -1150,7 +1150,7 @@ enabled = false
     #[test]
     fn default_pack_parses_against_the_vocabulary() {
         let pack = RulePack::default_pack().unwrap();
-        assert_eq!(pack.version_tag(), "default@1");
+        assert_eq!(pack.version_tag(), "default@2");
         assert!((6..=10).contains(&pack.len()));
         for rule in &pack.spec().rules {
             assert!((0.5..=2.0).contains(&rule.weight), "{}", rule.name);
@@ -1191,7 +1191,7 @@ enabled = false
             [
                 "genuine-mark-far-below-floor",
                 "generic-goods-cheap-from-hotspot",
-                "repeat-seizures"
+                "repeat-seizures-cheap-goods"
             ]
         );
         assert_eq!(
@@ -1225,6 +1225,7 @@ enabled = false
         let pack = RulePack::default_pack().unwrap();
         let mut f = Facts::new();
         f.set("brand_lookalike", Fact::Bool(true));
+        f.set("origin_not_genuine", Fact::Bool(true));
         f.set("brands", Fact::List(vec!["Nike".into()]));
         let total: usize = (0..64)
             .into_par_iter()

@@ -347,8 +347,8 @@ fn close(a: f64, b: f64) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn signal_names_are_the_seventeen_in_model_order() {
-    assert_eq!(N, 17);
+fn signal_names_are_the_eighteen_in_model_order() {
+    assert_eq!(N, 18);
     assert_eq!(
         NAMES,
         [
@@ -369,6 +369,7 @@ fn signal_names_are_the_seventeen_in_model_order() {
             "low_value",
             "new_account",
             "listing_velocity",
+            "commercial_quantity",
         ]
     );
 }
@@ -839,6 +840,54 @@ fn low_value_fires_under_twenty_dollars_a_unit() {
         sc(50, SHOP),
     );
     fires(&s, "low_value", &["19.99 USD"]);
+}
+
+#[test]
+fn commercial_quantity_fires_for_many_branded_units_from_an_unauthorised_seller() {
+    let s = shipment_signals(
+        &parcel(
+            "AWB-CQ1",
+            D,
+            "CN",
+            vec![line("NIVO running shoes", Some("640399"), 24, "480.00")],
+        ),
+        sc(50, SHOP),
+    );
+    let r = fires(&s, "commercial_quantity", &["24 units", "Nivo"]);
+    assert_eq!(
+        r,
+        "24 units of Nivo goods from a seller the brand has not authorised"
+    );
+    assert!(close(s.x[at("commercial_quantity")], 6.0f64.ln()));
+}
+
+#[test]
+fn commercial_quantity_is_quiet_for_few_units_unbranded_goods_or_the_brand_own_seller() {
+    // Two pairs for a consumer.
+    let s = shipment_signals(
+        &parcel(
+            "AWB-CQ2",
+            D,
+            "CN",
+            vec![line("NIVO running shoes", Some("640399"), 2, "40.00")],
+        ),
+        sc(50, SHOP),
+    );
+    quiet(&s, "commercial_quantity");
+    // Fifty phone cases, no brand.
+    let s = shipment_signals(
+        &parcel(
+            "AWB-CQ3",
+            D,
+            "CN",
+            vec![line("silicone phone case", None, 50, "100.00")],
+        ),
+        sc(50, SHOP),
+    );
+    quiet(&s, "commercial_quantity");
+    // The brand's own distributor shipping stock.
+    let s = shipment_signals(&genuine_nivo("AWB-CQ4", D), sc(NIVO_DIST, SHOP));
+    quiet(&s, "commercial_quantity");
 }
 
 #[test]
@@ -1410,8 +1459,8 @@ fn scorer_ranks_a_counterfeit_above_the_genuine_shipment() {
     assert!(f.score > 0.9, "{}", f.score);
     assert!(g.score < 0.1, "{}", g.score);
     assert_eq!(f.reasons.len(), TOP_REASONS);
-    assert!(f.rules.iter().any(|r| r == "lookalike-brand-spelling"));
-    assert!(f.rules.iter().any(|r| r == "repeat-seizures"));
+    assert!(f.rules.iter().any(|r| r == "lookalike-from-non-genuine-origin"));
+    assert!(f.rules.iter().any(|r| r == "repeat-seizures-cheap-goods"));
     assert!(g.rules.is_empty(), "{:?}", g.rules);
 
     // Strongest first, and nothing left out outweighs what was kept.

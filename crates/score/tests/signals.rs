@@ -1459,7 +1459,11 @@ fn scorer_ranks_a_counterfeit_above_the_genuine_shipment() {
     assert!(f.score > 0.9, "{}", f.score);
     assert!(g.score < 0.1, "{}", g.score);
     assert_eq!(f.reasons.len(), TOP_REASONS);
-    assert!(f.rules.iter().any(|r| r == "lookalike-from-non-genuine-origin"));
+    assert!(
+        f.rules
+            .iter()
+            .any(|r| r == "lookalike-from-non-genuine-origin")
+    );
     assert!(f.rules.iter().any(|r| r == "repeat-seizures-cheap-goods"));
     assert!(g.rules.is_empty(), "{:?}", g.rules);
 

@@ -236,17 +236,25 @@ fn read_payloads<T: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(RecordKey, Vec<u8>)>>(2);
     std::thread::scope(|scope| {
         let worker = scope.spawn(|| -> Result<Vec<(RecordKey, T)>> {
-            let mut out = Vec::new();
+            // Chunks are kept apart and joined once at the end: growing one vector of a
+            // million records would copy it again and again.
+            let mut parts: Vec<Vec<(RecordKey, T)>> = Vec::new();
             for mut chunk in rx {
                 let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
                     .par_drain(..)
                     .map(|(k, p)| Ok(f(&k, &p)?.map(|t| (k, t))))
                     .collect();
+                let mut part = Vec::with_capacity(done.len());
                 for d in done {
                     if let Some(x) = d? {
-                        out.push(x);
+                        part.push(x);
                     }
                 }
+                parts.push(part);
+            }
+            let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+            for p in parts {
+                out.extend(p);
             }
             Ok(out)
         });
@@ -438,6 +446,8 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
             a,
         )))
     })?;
+    keys.reserve(shipments.len());
+    observed.reserve(shipments.len());
     for (k, o) in shipments {
         keys.push(k);
         observed.push(o);

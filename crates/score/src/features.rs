@@ -263,8 +263,14 @@ pub fn signals(
 
     // Risk flowing along the actor graph: counterparties whose shipments were seized.
     let mut best_graph: Option<(PartyRole, u32)> = None;
+    let mut asked: Vec<u32> = Vec::with_capacity(5);
     for r in SENDERS.iter().chain(RECEIVERS.iter()) {
         if let Some(a) = o.actors[*r as usize] {
+            // One actor in several roles (seller and shipper) is asked once.
+            if asked.contains(&a) {
+                continue;
+            }
+            asked.push(a);
             let n = k.seized_contacts(a, day);
             if n > 0 && best_graph.is_none_or(|(_, m)| n > m) {
                 best_graph = Some((*r, n));

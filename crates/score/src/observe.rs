@@ -7,7 +7,7 @@ use interdict_model::{Brand, Listing, Money, PartyRole, Shipment};
 use interdict_normalize::money::RateTable;
 use rustc_hash::FxHashSet;
 
-use crate::brands::{BrandIndex, BrandSpec, HitKind};
+use crate::brands::{BrandHit, BrandIndex, BrandSpec, HitKind};
 use crate::day;
 use crate::goods::{self, Category};
 
@@ -48,6 +48,17 @@ pub struct Catalogue {
     pub index: BrandIndex,
     pub brands: Vec<BrandInfo>,
     rates: RateTable,
+    /// Tells this catalogue's cached detections from another's.
+    id: u64,
+}
+
+/// Descriptions repeat (the same "wireless earbuds" on thousands of parcels): each thread
+/// remembers the brands it found in the texts it saw last, for the catalogue it saw them with.
+const DETECTIONS_KEPT: usize = 1 << 16;
+
+thread_local! {
+    static DETECTED: std::cell::RefCell<(u64, rustc_hash::FxHashMap<String, Vec<BrandHit>>)> =
+        std::cell::RefCell::new((0, rustc_hash::FxHashMap::default()));
 }
 
 /// Amount in USD: the value ingest converted, else the built-in rate table.
@@ -101,11 +112,33 @@ impl Catalogue {
                 authorised: actors.iter().flatten().copied().collect(),
             });
         }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Catalogue {
             index: BrandIndex::new(specs),
             brands: infos,
             rates,
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
+    }
+
+    /// The brands named in `text` (see [`BrandIndex::detect`]), remembered per thread.
+    pub fn detect(&self, text: &str) -> Vec<BrandHit> {
+        DETECTED.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            if cache.0 != self.id {
+                cache.0 = self.id;
+                cache.1.clear();
+            }
+            if let Some(hits) = cache.1.get(text) {
+                return hits.clone();
+            }
+            let hits = self.index.detect(text);
+            if cache.1.len() >= DETECTIONS_KEPT {
+                cache.1.clear();
+            }
+            cache.1.insert(text.to_owned(), hits.clone());
+            hits
+        })
     }
 
     pub fn usd(&self, m: &Money) -> Option<f64> {
@@ -225,7 +258,7 @@ impl Observed {
 
     fn add_brands(&mut self, cat: &Catalogue, text: &str) -> Vec<usize> {
         let mut here = Vec::new();
-        for h in cat.index.detect(text) {
+        for h in cat.detect(text) {
             here.push(h.brand);
             match self.brands.iter_mut().find(|(b, _, _)| *b == h.brand) {
                 Some(e) if e.1 == HitKind::Exact && h.kind == HitKind::Lookalike => {

@@ -15,10 +15,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use interdict_model::{Feed, PartyRole, Record, RecordKey};
 use interdict_score::eval::{self, AtRate, RATES};
 use interdict_score::queue::{self, Capacity, Pick};
-use interdict_score::rules::{RulePack, Target, VOCABULARY};
+use interdict_score::rules::{RulePack, VOCABULARY};
 use interdict_score::{
-    Catalogue, Kind, Knowledge, Label, LabelTarget, Models, Observed, Score, Scorer, TrainConfig,
-    day, observe,
+    Catalogue, Kind, Knowledge, Label, LabelTarget, Models, Observed, RuleTest, Score, Scorer,
+    TrainConfig, day, observe,
 };
 use interdict_store::Store;
 use rayon::prelude::*;
@@ -1048,32 +1048,6 @@ fn read_items_truth(dir: &Path) -> Result<FxHashMap<RecordKey, (bool, f64)>> {
     Ok(out)
 }
 
-/// A declared-value-only model: the seizure rate of training shipments in the same band of
-/// declared value per unit (ten bands by quantile, smoothed toward the overall rate).
-fn value_bands(train: &[(f64, bool)]) -> impl Fn(Option<f64>) -> f64 {
-    let mut v: Vec<f64> = train.iter().map(|(u, _)| *u).collect();
-    v.sort_by(f64::total_cmp);
-    let edges: Vec<f64> = (1..10)
-        .filter_map(|i| v.get(v.len() * i / 10).copied())
-        .collect();
-    let band = {
-        let edges = edges.clone();
-        move |u: f64| edges.partition_point(|e| *e <= u)
-    };
-    let mut n = [0f64; 10];
-    let mut s = [0f64; 10];
-    for (u, y) in train {
-        let b = band(*u);
-        n[b] += 1.0;
-        s[b] += f64::from(u8::from(*y));
-    }
-    let base = s.iter().sum::<f64>() / n.iter().sum::<f64>().max(1.0);
-    let rate: Vec<f64> = (0..10)
-        .map(|b| (s[b] + 5.0 * base) / (n[b] + 5.0))
-        .collect();
-    move |u: Option<f64>| u.map_or(base, |u| rate[band(u)])
-}
-
 /// `eval targeting`: retrain on outcomes before the split, rank the shipments after it.
 pub fn eval_targeting(
     store: &dyn Store,
@@ -1118,7 +1092,7 @@ pub fn eval_targeting(
             }
         }
     }
-    let by_value = value_bands(&train_values);
+    let by_value = eval::DeclaredValue::train(&train_values);
     let held: Vec<usize> = (0..world.keys.len())
         .filter(|&i| {
             let o = &world.observed[i];
@@ -1145,7 +1119,7 @@ pub fn eval_targeting(
                     retail_value,
                 },
                 eval::Outcome {
-                    score: by_value(world.observed[i].unit_usd),
+                    score: by_value.score(world.observed[i].unit_usd),
                     counterfeit,
                     retail_value,
                 },
@@ -1209,117 +1183,22 @@ pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// One rule's back-test over history.
-#[derive(Debug, Serialize)]
-pub struct RuleTest {
-    pub rule: String,
-    pub enabled: bool,
-    pub applies_to: Target,
-    pub weight: f64,
-    /// Records it fires on, and their share of the records it applies to.
-    pub fires: usize,
-    pub share: f64,
-    /// Of the records it fires on, those with an outcome, and the counterfeit among them.
-    pub labelled: usize,
-    pub counterfeit: usize,
-    pub precision: Option<f64>,
-    /// Counterfeit share among all labelled records it applies to.
-    pub base_rate: Option<f64>,
-    pub errors: usize,
-    pub first_error: Option<String>,
-}
-
 /// `rules test`: evaluates every rule of a pack (switched on or not) over every record, as of
 /// each record's own day, and compares where it fires with the outcomes.
 pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<RuleTest>)> {
     let pack = RulePack::parse(pack_text, VOCABULARY).map_err(|e| anyhow!("{e}"))?;
     let world = load_world(store)?;
     let knowledge = world.knowledge();
-    let orgs = world.orgs();
     let models = load_models(store)?.unwrap_or_else(Models::prior);
     let scorer = world.scorer(&knowledge, &models, &pack);
-    let mut label: FxHashMap<usize, f64> = FxHashMap::default();
-    for l in &world.labels {
-        for t in &l.targets {
-            if let LabelTarget::Record(i) = *t
-                && let Some(v) = l.value(world.observed[i].kind)
-            {
-                let e = label.entry(i).or_insert(v);
-                *e = e.max(v);
-            }
-        }
-    }
-    let n_rules = pack.spec().rules.len();
-    // Per record: for every rule, Some(fired) or None when it errored; None when not applicable.
-    let results: Vec<Vec<Option<Result<bool, String>>>> = (0..world.keys.len())
-        .into_par_iter()
-        .map(|i| {
-            let o = &world.observed[i];
-            let facts = scorer.signals(o, orgs[i]).facts;
-            let kind = match o.kind {
-                Kind::Shipment => Target::Shipment,
-                Kind::Listing => Target::Listing,
-            };
-            pack.spec()
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(r, spec)| {
-                    spec.applies_to
-                        .covers(kind)
-                        .then(|| pack.evaluate_rule(r, &facts).map_err(|e| e.to_string()))
-                })
-                .collect()
-        })
-        .collect();
-    let mut out = Vec::new();
-    for r in 0..n_rules {
-        let spec = &pack.spec().rules[r];
-        let (mut applies, mut fires, mut labelled, mut counterfeit) = (0, 0, 0, 0);
-        let (mut lab_all, mut cf_all, mut errors) = (0, 0, 0);
-        let mut first_error = None;
-        for (i, res) in results.iter().enumerate() {
-            let Some(res) = &res[r] else { continue };
-            applies += 1;
-            if let Some(y) = label.get(&i) {
-                lab_all += 1;
-                cf_all += usize::from(*y > 0.5);
-            }
-            match res {
-                Ok(true) => {
-                    fires += 1;
-                    if let Some(y) = label.get(&i) {
-                        labelled += 1;
-                        counterfeit += usize::from(*y > 0.5);
-                    }
-                }
-                Ok(false) => {}
-                Err(e) => {
-                    errors += 1;
-                    first_error.get_or_insert_with(|| e.clone());
-                }
-            }
-        }
-        out.push(RuleTest {
-            rule: spec.name.clone(),
-            enabled: spec.enabled,
-            applies_to: spec.applies_to,
-            weight: spec.weight,
-            fires,
-            share: if applies == 0 {
-                0.0
-            } else {
-                fires as f64 / applies as f64
-            },
-            labelled,
-            counterfeit,
-            precision: (labelled > 0).then(|| counterfeit as f64 / labelled as f64),
-            base_rate: (lab_all > 0).then(|| cf_all as f64 / lab_all as f64),
-            errors,
-            first_error,
-        });
-    }
-    Ok((pack.version_tag(), out))
+    let tests = interdict_score::backtest(
+        &scorer,
+        &pack,
+        &world.observed,
+        &world.orgs(),
+        &world.labels,
+    );
+    Ok((pack.version_tag(), tests))
 }
 
 pub fn print_rule_tests(version: &str, tests: &[RuleTest], json: bool) -> Result<()> {

@@ -63,6 +63,55 @@ pub fn random(items: &[Outcome], rate: f64) -> AtRate {
     }
 }
 
+/// The declared-value-only baseline: the seizure rate of training shipments in the same band of
+/// declared value per unit (ten bands by quantile, smoothed toward the overall rate).
+#[derive(Debug, Clone)]
+pub struct DeclaredValue {
+    edges: Vec<f64>,
+    rate: Vec<f64>,
+    base: f64,
+}
+
+impl DeclaredValue {
+    /// From (declared USD per unit, counterfeit) of labelled training shipments.
+    pub fn train(examples: &[(f64, bool)]) -> DeclaredValue {
+        const BANDS: usize = 10;
+        const PRIOR: f64 = 5.0;
+        let mut v: Vec<f64> = examples.iter().map(|(u, _)| *u).collect();
+        v.sort_by(f64::total_cmp);
+        let edges: Vec<f64> = (1..BANDS)
+            .filter_map(|i| v.get(v.len() * i / BANDS).copied())
+            .collect();
+        let mut m = DeclaredValue {
+            edges,
+            rate: Vec::new(),
+            base: 0.0,
+        };
+        let mut n = [0f64; BANDS];
+        let mut s = [0f64; BANDS];
+        for (u, y) in examples {
+            let b = m.band(*u);
+            n[b] += 1.0;
+            s[b] += f64::from(u8::from(*y));
+        }
+        m.base = s.iter().sum::<f64>() / n.iter().sum::<f64>().max(1.0);
+        m.rate = (0..BANDS)
+            .map(|b| (s[b] + PRIOR * m.base) / (n[b] + PRIOR))
+            .collect();
+        m
+    }
+
+    fn band(&self, unit_usd: f64) -> usize {
+        self.edges.partition_point(|e| *e <= unit_usd)
+    }
+
+    /// The baseline's score of a shipment declared at `unit_usd` per unit (unknown: the base
+    /// rate).
+    pub fn score(&self, unit_usd: Option<f64>) -> f64 {
+        unit_usd.map_or(self.base, |u| self.rate[self.band(u)])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +122,26 @@ mod tests {
             counterfeit,
             retail_value: value,
         }
+    }
+
+    #[test]
+    fn the_declared_value_baseline_learns_which_values_are_seized() {
+        // Cheap parcels (under 10 USD a unit) are seized one time in two, dear ones never.
+        let examples: Vec<(f64, bool)> = (0..1000)
+            .map(|i| {
+                let cheap = i % 2 == 0;
+                let unit = if cheap {
+                    1.0 + (i % 9) as f64
+                } else {
+                    50.0 + i as f64
+                };
+                (unit, cheap && i % 4 == 0)
+            })
+            .collect();
+        let m = DeclaredValue::train(&examples);
+        assert!(m.score(Some(3.0)) > 0.4, "{}", m.score(Some(3.0)));
+        assert!(m.score(Some(500.0)) < 0.02, "{}", m.score(Some(500.0)));
+        assert!((m.score(None) - 0.25).abs() < 1e-9);
     }
 
     #[test]

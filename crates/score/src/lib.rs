@@ -266,3 +266,115 @@ pub fn link(outcomes: &[(RecordKey, Outcome)], targets: &Targets) -> Vec<Label> 
         })
         .collect()
 }
+
+/// One rule's back-test over history.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleTest {
+    pub rule: String,
+    pub enabled: bool,
+    pub applies_to: Target,
+    pub weight: f64,
+    /// Records it fires on, and their share of the records it applies to.
+    pub fires: usize,
+    pub share: f64,
+    /// Of the records it fires on, those with an outcome, and the counterfeit among them.
+    pub labelled: usize,
+    pub counterfeit: usize,
+    pub precision: Option<f64>,
+    /// Counterfeit share among all labelled records it applies to.
+    pub base_rate: Option<f64>,
+    /// Records it could not be evaluated on, and the first such error.
+    pub errors: usize,
+    pub first_error: Option<String>,
+}
+
+/// Evaluates every rule of `pack` (switched on or not) on every record, as of each record's
+/// own day, and compares where it fires with the outcomes: a rule is tried before it is used.
+pub fn backtest(
+    scorer: &Scorer<'_>,
+    pack: &RulePack,
+    observed: &[Observed],
+    orgs: &[&str],
+    labels: &[Label],
+) -> Vec<RuleTest> {
+    let mut label: FxHashMap<usize, f64> = FxHashMap::default();
+    for l in labels {
+        for t in &l.targets {
+            if let LabelTarget::Record(i) = *t
+                && let Some(v) = l.value(observed[i].kind)
+            {
+                let e = label.entry(i).or_insert(v);
+                *e = e.max(v);
+            }
+        }
+    }
+    let specs = &pack.spec().rules;
+    // Per record and rule: not applicable, fired or not, or the evaluation error.
+    let results: Vec<Vec<Option<Result<bool, String>>>> = (0..observed.len())
+        .into_par_iter()
+        .map(|i| {
+            let o = &observed[i];
+            let facts = scorer.signals(o, orgs[i]).facts;
+            let kind = target_of(o.kind);
+            specs
+                .iter()
+                .enumerate()
+                .map(|(r, spec)| {
+                    spec.applies_to
+                        .covers(kind)
+                        .then(|| pack.evaluate_rule(r, &facts).map_err(|e| e.to_string()))
+                })
+                .collect()
+        })
+        .collect();
+    specs
+        .iter()
+        .enumerate()
+        .map(|(r, spec)| {
+            let mut t = RuleTest {
+                rule: spec.name.clone(),
+                enabled: spec.enabled,
+                applies_to: spec.applies_to,
+                weight: spec.weight,
+                fires: 0,
+                share: 0.0,
+                labelled: 0,
+                counterfeit: 0,
+                precision: None,
+                base_rate: None,
+                errors: 0,
+                first_error: None,
+            };
+            let (mut applies, mut lab_all, mut cf_all) = (0usize, 0usize, 0usize);
+            for (i, res) in results.iter().enumerate() {
+                let Some(res) = &res[r] else { continue };
+                applies += 1;
+                let y = label.get(&i).map(|y| *y > 0.5);
+                if let Some(y) = y {
+                    lab_all += 1;
+                    cf_all += usize::from(y);
+                }
+                match res {
+                    Ok(true) => {
+                        t.fires += 1;
+                        if let Some(y) = y {
+                            t.labelled += 1;
+                            t.counterfeit += usize::from(y);
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        t.errors += 1;
+                        t.first_error.get_or_insert_with(|| e.clone());
+                    }
+                }
+            }
+            if applies > 0 {
+                t.share = t.fires as f64 / applies as f64;
+            }
+            t.precision = (t.labelled > 0).then(|| t.counterfeit as f64 / t.labelled as f64);
+            t.base_rate = (lab_all > 0).then(|| cf_all as f64 / lab_all as f64);
+            t
+        })
+        .collect()
+}

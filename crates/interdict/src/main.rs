@@ -6,6 +6,7 @@ mod ingest_cmd;
 mod report;
 mod resolve_cmd;
 mod score_cmd;
+mod score_world;
 
 use std::process::ExitCode;
 

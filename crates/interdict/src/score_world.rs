@@ -1,0 +1,619 @@
+//! What scoring reads from the store: the actor of every party record, shipments and
+//! listings decoded and observed, outcomes linked as labels, the active rule pack and model;
+//! and the saved scores table.
+//!
+//! Derived data kept beside the records: `score/model` (the trained weights, JSON),
+//! `score/rules` (the active rule pack, TOML), `score/scores` (every score with its stamp and
+//! reasons, lz4 TSV) and `score/withdrawn` (labels withdrawn by their organisation, JSON).
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use interdict_model::{Feed, PartyRole, Record, RecordKey};
+use interdict_score::rules::{RulePack, VOCABULARY};
+use interdict_score::{
+    Catalogue, Kind, Knowledge, Label, Models, Observed, Scorer, TrainConfig, day, observe,
+};
+use interdict_store::Store;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::resolve_cmd::{actor_line, saved_actors_text};
+
+pub(crate) const MODEL: &str = "score/model";
+pub(crate) const RULES: &str = "score/rules";
+const SCORES: &str = "score/scores";
+pub(crate) const WITHDRAWN: &str = "score/withdrawn";
+
+/// A record key as a 64-bit hash: the actor map of ten million party records stays small.
+pub(crate) fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(org.as_bytes());
+    h.write_u8(0xff);
+    h.write(feed.as_str().as_bytes());
+    h.write_u8(0xff);
+    for part in source {
+        h.write(part.as_bytes());
+    }
+    h.write_u8(0xff);
+    h.finish()
+}
+
+const SHARDS: usize = 8;
+
+/// Every resolved party record's actor, by key hash; actors numbered densely.
+pub struct Actors {
+    /// Shards by key hash, so they are built in parallel.
+    pub by_key: Vec<FxHashMap<u64, u32>>,
+    /// Actor id to number.
+    pub index: FxHashMap<String, u32>,
+}
+
+impl Actors {
+    pub fn load(store: &dyn Store) -> Result<Actors> {
+        let Some(text) = saved_actors_text(store)? else {
+            bail!("no resolution in this store yet: run `interdict resolve` first");
+        };
+        // Lines are parsed and hashed on every core, in chunks cut at line ends.
+        let mut chunks = Vec::new();
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(1 << 20);
+            while cut < rest.len() && !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let end = rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1);
+            chunks.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        let parsed: Vec<Vec<(u64, &str)>> = chunks
+            .par_iter()
+            .map(|c| {
+                c.lines()
+                    .map(|l| {
+                        let (org, feed, source, actor) = actor_line(l)?;
+                        Ok((key_hash(org, feed, &[source]), actor))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        let mut index: FxHashMap<String, u32> = FxHashMap::default();
+        let numbered: Vec<(u64, u32)> = parsed
+            .into_iter()
+            .flatten()
+            .map(|(h, actor)| {
+                let n = match index.get(actor) {
+                    Some(n) => *n,
+                    None => {
+                        let n = index.len() as u32;
+                        index.insert(actor.to_owned(), n);
+                        n
+                    }
+                };
+                (h, n)
+            })
+            .collect();
+        // Each shard holds the keys whose hash ends in its number, built on its own core.
+        let by_key = (0..SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let mut m = FxHashMap::default();
+                m.reserve(numbered.len() / SHARDS + 1024);
+                for (h, n) in &numbered {
+                    if (*h as usize) % SHARDS == shard {
+                        m.insert(*h, *n);
+                    }
+                }
+                m
+            })
+            .collect();
+        Ok(Actors { by_key, index })
+    }
+
+    pub fn of(&self, org: &str, feed: Feed, source: &[&str]) -> Option<u32> {
+        let h = key_hash(org, feed, source);
+        self.by_key[(h as usize) % SHARDS].get(&h).copied()
+    }
+}
+
+/// Labels withdrawn by the organisation that gave them.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Withdrawn {
+    pub labels: BTreeMap<String, WithdrawnLabel>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawnLabel {
+    pub org: String,
+    pub reason: String,
+    pub at: String,
+}
+
+pub(crate) fn load_withdrawn(store: &dyn Store) -> Result<Withdrawn> {
+    match store.get_derived(WITHDRAWN)? {
+        Some(b) => serde_json::from_slice(&b).context("reading the withdrawn labels"),
+        None => Ok(Withdrawn::default()),
+    }
+}
+
+/// Everything the scorer reads, loaded from the store.
+pub struct World {
+    pub keys: Vec<RecordKey>,
+    pub observed: Vec<Observed>,
+    pub catalogue: Catalogue,
+    pub labels: Vec<Label>,
+    pub watch: Vec<(u32, Option<i32>)>,
+    pub actors: Actors,
+    /// Seconds each part of loading took.
+    pub timings: Vec<(&'static str, f64)>,
+    /// The latest day of any record: records without a date are scored as of it.
+    pub last_day: i32,
+}
+
+impl World {
+    pub fn orgs(&self) -> Vec<&str> {
+        self.keys.iter().map(|k| k.org.as_str()).collect()
+    }
+
+    /// A scorer over this world.
+    pub fn scorer<'a>(
+        &'a self,
+        knowledge: &'a Knowledge,
+        models: &'a Models,
+        rules: &'a RulePack,
+    ) -> Scorer<'a> {
+        Scorer {
+            catalogue: &self.catalogue,
+            knowledge,
+            models,
+            rules,
+            fallback_day: self.last_day,
+        }
+    }
+
+    /// Both models trained from their starting weights on the outcomes dated before
+    /// `before` (all when `None`).
+    pub fn train(&self, knowledge: &Knowledge, rules: &RulePack, before: Option<i32>) -> Models {
+        let prior = Models::prior();
+        interdict_score::train(
+            &self.scorer(knowledge, &prior, rules),
+            &self.observed,
+            &self.orgs(),
+            &self.labels,
+            before,
+            &TrainConfig::default(),
+        )
+    }
+
+    pub fn knowledge(&self) -> Knowledge {
+        Knowledge::build(
+            &self.observed,
+            &self.labels,
+            &self.watch,
+            interdict_score::HUB_SHARE,
+        )
+    }
+}
+
+fn decode(key: &RecordKey, payload: &[u8]) -> Result<Record> {
+    Record::decode_payload_of(key.feed, payload)
+        .map_err(|e| anyhow!("stored record {key} cannot be read: {e}"))
+}
+
+/// Reads every record of `feed` and maps each with `f`. The store is read on this thread while
+/// a second one decodes and maps the previous chunk on every core, so reading and decoding
+/// overlap.
+fn read_feed<T: Send>(
+    store: &dyn Store,
+    feed: Feed,
+    f: impl Fn(&RecordKey, Record) -> Option<T> + Sync,
+) -> Result<Vec<(RecordKey, T)>> {
+    read_payloads(store, feed, |k, p| Ok(f(k, decode(k, p)?)))
+}
+
+/// Like [`read_feed`], with `f` decoding the stored payload itself.
+fn read_payloads<T: Send>(
+    store: &dyn Store,
+    feed: Feed,
+    f: impl Fn(&RecordKey, &[u8]) -> Result<Option<T>> + Sync,
+) -> Result<Vec<(RecordKey, T)>> {
+    const CHUNK: usize = 8192;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(RecordKey, Vec<u8>)>>(2);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| -> Result<Vec<(RecordKey, T)>> {
+            // Chunks are kept apart and joined once at the end: growing one vector of a
+            // million records would copy it again and again.
+            let mut parts: Vec<Vec<(RecordKey, T)>> = Vec::new();
+            for mut chunk in rx {
+                let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
+                    .par_drain(..)
+                    .map(|(k, p)| Ok(f(&k, &p)?.map(|t| (k, t))))
+                    .collect();
+                let mut part = Vec::with_capacity(done.len());
+                for d in done {
+                    if let Some(x) = d? {
+                        part.push(x);
+                    }
+                }
+                parts.push(part);
+            }
+            let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+            for p in parts {
+                out.extend(p);
+            }
+            Ok(out)
+        });
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut stopped = false;
+        let read = store.scan_payloads(feed, &mut |k, p| {
+            if stopped {
+                return Ok(());
+            }
+            chunk.push((k, p));
+            if chunk.len() >= CHUNK {
+                // The worker only hangs up after an error, which it reports below.
+                stopped = tx
+                    .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                    .is_err();
+            }
+            Ok(())
+        });
+        if !chunk.is_empty() && !stopped {
+            let _ = tx.send(chunk);
+        }
+        drop(tx);
+        let out = worker
+            .join()
+            .map_err(|_| anyhow!("decoding {feed} records failed"))??;
+        read?;
+        Ok(out)
+    })
+}
+
+/// What scoring reads of a stored shipment: everything but the parties' details, which
+/// resolution has already turned into actors. Decoding this is several times cheaper than a
+/// whole [`interdict_model::Shipment`] with its six parties.
+#[derive(Deserialize)]
+struct ShipmentLite {
+    #[serde(default)]
+    shipment_id: String,
+    #[serde(default)]
+    shipped: Option<String>,
+    #[serde(default)]
+    arrival: Option<String>,
+    #[serde(default)]
+    origin_country: Option<String>,
+    #[serde(default)]
+    export_country: Option<String>,
+    #[serde(default)]
+    port_of_arrival: Option<String>,
+    #[serde(default)]
+    marketplace: Option<String>,
+    #[serde(default)]
+    listing_id: Option<String>,
+    #[serde(default)]
+    shipper: Option<CountryOnly>,
+    #[serde(default)]
+    consignee: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    seller: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    purchaser: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    final_recipient: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    importer: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    items: Vec<interdict_model::Item>,
+}
+
+#[derive(Deserialize)]
+struct CountryOnly {
+    #[serde(default)]
+    country: Option<String>,
+}
+
+impl ShipmentLite {
+    fn decode(payload: &[u8]) -> Result<ShipmentLite, String> {
+        let bytes = lz4_flex::decompress_size_prepended(payload).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    }
+
+    /// Which parties are present, in [`PartyRole::ALL`] order.
+    fn parties(&self) -> [bool; 6] {
+        [
+            self.shipper.is_some(),
+            self.consignee.is_some(),
+            self.seller.is_some(),
+            self.purchaser.is_some(),
+            self.final_recipient.is_some(),
+            self.importer.is_some(),
+        ]
+    }
+
+    fn into_shipment(self) -> interdict_model::Shipment {
+        interdict_model::Shipment {
+            shipment_id: self.shipment_id,
+            shipped: self.shipped,
+            arrival: self.arrival,
+            origin_country: self.origin_country,
+            export_country: self.export_country,
+            port_of_arrival: self.port_of_arrival,
+            marketplace: self.marketplace,
+            listing_id: self.listing_id,
+            shipper: self.shipper.map(|p| interdict_model::Party {
+                country: p.country,
+                ..Default::default()
+            }),
+            items: self.items,
+            ..Default::default()
+        }
+    }
+}
+
+/// Loads brands, sellers, listings, shipments, outcomes and watch lists, with their actors.
+/// Outcomes withdrawn by their organisation are left out.
+pub fn load_world(store: &dyn Store) -> Result<World> {
+    let mut timings = Vec::new();
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, t.elapsed().as_secs_f64()));
+        t = Instant::now();
+    };
+    let actors = Actors::load(store)?;
+    lap("loading actors");
+    let withdrawn = load_withdrawn(store)?;
+
+    let brands = read_feed(store, Feed::Brands, |k, r| match r {
+        Record::Brands(b) => {
+            let auth = (0..b.authorised.len())
+                .map(|i| {
+                    let id = format!("{}#authorised#{}", b.brand_id, i + 1);
+                    actors.of(&k.org, Feed::Brands, &[&id])
+                })
+                .collect::<Vec<_>>();
+            Some((b, auth))
+        }
+        _ => None,
+    })?;
+    let brands: Vec<_> = brands.into_iter().map(|(_, b)| b).collect();
+    let catalogue = Catalogue::new(&brands);
+    lap("reading brands");
+
+    // Seller accounts: actor and creation date, by (org, account) and by account alone.
+    let sellers = read_feed(store, Feed::Sellers, |k, r| match r {
+        Record::Sellers(s) => Some((
+            actors.of(&k.org, Feed::Sellers, &[&s.account_id]),
+            s.created,
+        )),
+        _ => None,
+    })?;
+    let mut seller_of: FxHashMap<(String, String), (Option<u32>, Option<String>)> =
+        FxHashMap::default();
+    let mut seller_actor: FxHashMap<String, u32> = FxHashMap::default();
+    for (k, (a, created)) in sellers {
+        if let Some(a) = a {
+            seller_actor.insert(k.source_id.clone(), a);
+        }
+        seller_of.insert((k.org, k.source_id), (a, created));
+    }
+
+    let mut keys = Vec::new();
+    let mut observed = Vec::new();
+    let listings = read_feed(store, Feed::Listings, |k, r| match r {
+        Record::Listings(l) => {
+            let (a, created) = seller_of
+                .get(&(k.org.clone(), l.seller_account_id.clone()))
+                .cloned()
+                .unwrap_or((None, None));
+            Some(observe::listing(&catalogue, &l, a, created.as_deref()))
+        }
+        _ => None,
+    })?;
+    for (k, o) in listings {
+        keys.push(k);
+        observed.push(o);
+    }
+    lap("reading sellers and listings");
+    let shipments = read_payloads(store, Feed::Shipments, |k, p| {
+        let lite = ShipmentLite::decode(p)
+            .map_err(|e| anyhow!("stored record {k} cannot be read: {e}"))?;
+        let mut a = [None; 6];
+        for (role, present) in PartyRole::ALL.into_iter().zip(lite.parties()) {
+            if present {
+                a[role as usize] =
+                    actors.of(&k.org, Feed::Shipments, &[&k.source_id, "#", role.as_str()]);
+            }
+        }
+        Ok(Some(observe::shipment(
+            &catalogue,
+            &lite.into_shipment(),
+            a,
+        )))
+    })?;
+    keys.reserve(shipments.len());
+    observed.reserve(shipments.len());
+    for (k, o) in shipments {
+        keys.push(k);
+        observed.push(o);
+    }
+    lap("reading shipments");
+
+    let watch = read_feed(store, Feed::Parties, |k, r| match r {
+        Record::Parties(p) => actors
+            .of(&k.org, Feed::Parties, &[&p.entry_id])
+            .map(|a| (a, p.added.as_deref().and_then(day::of))),
+        _ => None,
+    })?
+    .into_iter()
+    .map(|(_, w)| w)
+    .collect();
+
+    let outcomes = read_feed(store, Feed::Outcomes, |k, r| match r {
+        Record::Outcomes(o) if !withdrawn.labels.contains_key(&k.to_string()) => Some(o),
+        _ => None,
+    })?;
+    let mut targets = interdict_score::Targets::default();
+    for (i, (k, o)) in keys.iter().zip(&observed).enumerate() {
+        let map = match o.kind {
+            Kind::Shipment => &mut targets.shipments,
+            Kind::Listing => &mut targets.listings,
+        };
+        map.entry(k.source_id.clone()).or_default().push(i);
+    }
+    targets.sellers = seller_actor;
+    let labels = interdict_score::link(&outcomes, &targets);
+    lap("reading outcomes and watch lists");
+    let last_day = observed.iter().filter_map(|o| o.day).max().unwrap_or(0);
+    Ok(World {
+        keys,
+        observed,
+        catalogue,
+        labels,
+        watch,
+        actors,
+        timings,
+        last_day,
+    })
+}
+
+/// The active rule pack: the one set with `rules set`, else the default.
+pub fn load_rules(store: &dyn Store) -> Result<RulePack> {
+    match store.get_derived(RULES)? {
+        Some(b) => {
+            let text = String::from_utf8(b).context("the saved rule pack is not text")?;
+            RulePack::parse(&text, VOCABULARY).map_err(|e| anyhow!("the saved rule pack: {e}"))
+        }
+        None => RulePack::default_pack().map_err(|e| anyhow!("the default rule pack: {e}")),
+    }
+}
+
+pub fn load_models(store: &dyn Store) -> Result<Option<Models>> {
+    match store.get_derived(MODEL)? {
+        Some(b) => Ok(Some(
+            serde_json::from_slice(&b).context("reading the saved scoring model")?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// One saved score.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Saved {
+    pub org: String,
+    pub feed: Feed,
+    pub source_id: String,
+    pub score: f64,
+    /// Arrival (shipments) or creation (listings) date.
+    pub day: Option<String>,
+    pub port: String,
+    pub model: String,
+    pub rules: String,
+    pub scored_at: String,
+    pub reasons: Vec<String>,
+    pub fired: Vec<String>,
+}
+
+impl Saved {
+    pub fn key(&self) -> RecordKey {
+        RecordKey::new(self.org.clone(), self.feed, self.source_id.clone())
+    }
+}
+
+const SEP: char = '\u{1f}';
+
+/// One saved score as a line of the scores table.
+fn score_line(s: &Saved, out: &mut String) {
+    use std::fmt::Write as _;
+    let push_clean = |out: &mut String, v: &str| {
+        out.extend(v.chars().map(|c| {
+            if matches!(c, '\t' | '\n' | SEP) {
+                ' '
+            } else {
+                c
+            }
+        }));
+    };
+    let _ = write!(
+        out,
+        "{}\t{}\t{}\t{:.6}\t{}\t",
+        s.org,
+        s.feed.as_str(),
+        s.source_id,
+        s.score,
+        s.day.as_deref().unwrap_or("")
+    );
+    push_clean(out, &s.port);
+    let _ = write!(out, "\t{}\t{}\t{}\t", s.model, s.rules, s.scored_at);
+    for (i, r) in s.reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, r);
+    }
+    out.push('\t');
+    for (i, r) in s.fired.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, r);
+    }
+    out.push('\n');
+}
+
+pub(crate) fn save_scores(store: &mut dyn Store, scores: &[Saved], at: &str) -> Result<()> {
+    let parts: Vec<Vec<u8>> = scores
+        .par_chunks(16_384)
+        .map(|c| {
+            let mut text = String::with_capacity(c.len() * 200);
+            for s in c {
+                score_line(s, &mut text);
+            }
+            text.into_bytes()
+        })
+        .collect();
+    let text = parts.concat();
+    store.put_derived(SCORES, &lz4_flex::compress_prepend_size(&text), at)?;
+    Ok(())
+}
+
+/// Every saved score, in the order saved.
+pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
+    let Some(blob) = store.get_derived(SCORES)? else {
+        return Ok(Vec::new());
+    };
+    let bytes = lz4_flex::decompress_size_prepended(&blob)
+        .map_err(|e| anyhow!("the saved scores cannot be read: {e}"))?;
+    let text = std::str::from_utf8(&bytes).context("the saved scores are not text")?;
+    let split = |s: &str| -> Vec<String> {
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            s.split(SEP).map(str::to_owned).collect()
+        }
+    };
+    text.lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() != 11 {
+                bail!("the saved scores have a malformed line: {line:?}");
+            }
+            Ok(Saved {
+                org: f[0].to_owned(),
+                feed: f[1].parse().map_err(|e| anyhow!("saved scores: {e}"))?,
+                source_id: f[2].to_owned(),
+                score: f[3].parse().context("saved scores: score")?,
+                day: (!f[4].is_empty()).then(|| f[4].to_owned()),
+                port: f[5].to_owned(),
+                model: f[6].to_owned(),
+                rules: f[7].to_owned(),
+                scored_at: f[8].to_owned(),
+                reasons: split(f[9]),
+                fired: split(f[10]),
+            })
+        })
+        .collect()
+}

@@ -898,28 +898,8 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
             base.1.push(f);
         }
     }
-    let config = Config::default();
-    let t = Instant::now();
-    let res = interdict_resolve::resolve(
-        &base.0,
-        &base.1,
-        Some(model),
-        &Previous::default(),
-        &config,
-        &mut |_, _| {},
-    );
-    let batch = t.elapsed();
-    let hubs = res.hubs.iter().map(|h| h.value).collect();
     let resolved = base.0.len();
-    let mut resolver = Resolver::new(
-        res.model,
-        hubs,
-        config,
-        base.0,
-        base.1,
-        res.clusters,
-        res.actor_ids,
-    );
+    let (mut resolver, batch) = frozen_resolver(base.0, base.1, model, &Previous::default());
     let mut times = Vec::with_capacity(held.len());
     let mut joined = 0usize;
     for (k, f) in held {
@@ -944,6 +924,39 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
         pct(1.0)
     );
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Resolves `keys` in batch with `model` frozen (actor ids kept from `previous` where they
+/// can be) and returns a resolver that adds further records one at a time, with the batch's
+/// time.
+pub fn frozen_resolver(
+    keys: Vec<RecordKey>,
+    features: Vec<Features>,
+    model: Model,
+    previous: &Previous,
+) -> (Resolver, Duration) {
+    let config = Config::default();
+    let t = Instant::now();
+    let res = interdict_resolve::resolve(
+        &keys,
+        &features,
+        Some(model),
+        previous,
+        &config,
+        &mut |_, _| {},
+    );
+    let batch = t.elapsed();
+    let hubs = res.hubs.iter().map(|h| h.value).collect();
+    let resolver = Resolver::new(
+        res.model,
+        hubs,
+        config,
+        keys,
+        features,
+        res.clusters,
+        res.actor_ids,
+    );
+    (resolver, batch)
 }
 
 /// The `q`-quantile of sorted durations, in microseconds (0 when there are none).

@@ -729,7 +729,7 @@ pub fn list_labels(store: &dyn Store, json: bool) -> Result<()> {
 /// of its parties: the parties of `holdout` shipments are held out of a batch resolution (model
 /// frozen), then each shipment is resolved party by party, observed and scored.
 pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
-    use interdict_resolve::{Config, Previous, Resolver};
+    use interdict_resolve::Previous;
     let store = crate::cli::open_store(db)?;
     let mut world = load_world(&store)?;
     let rules = load_rules(&store)?;
@@ -771,28 +771,9 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
             base.1.push(f);
         }
     }
-    let config = Config::default();
-    let t = Instant::now();
-    let res = interdict_resolve::resolve(
-        &base.0,
-        &base.1,
-        Some(model),
-        &previous,
-        &config,
-        &mut |_, _| {},
-    );
-    let batch = t.elapsed();
-    let hubs = res.hubs.iter().map(|h| h.value).collect();
     let resolved = base.0.len();
-    let mut resolver = Resolver::new(
-        res.model,
-        hubs,
-        config,
-        base.0,
-        base.1,
-        res.clusters,
-        res.actor_ids,
-    );
+    let (mut resolver, batch) =
+        crate::resolve_cmd::frozen_resolver(base.0, base.1, model, &previous);
     let records: Vec<(RecordKey, interdict_model::Shipment)> = held
         .iter()
         .map(|&i| {

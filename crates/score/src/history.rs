@@ -112,6 +112,9 @@ pub struct Knowledge {
     hub_share: f64,
     /// The day each actor first had a shipment it sent seized.
     first_sent_seizure: FxHashMap<u32, i32>,
+    /// For each actor with such a contact, the first day any of its contacts (at any time)
+    /// had a sent seizure: before it, the actor cannot have a seized contact.
+    seized_contact_from: FxHashMap<u32, i32>,
 }
 
 /// No actor is a hub before it takes part in this many shipments.
@@ -296,6 +299,15 @@ impl Knowledge {
             v.sort_unstable();
             v.dedup();
         }
+        for (a, v) in &k.contacts {
+            let first = v
+                .iter()
+                .filter_map(|(_, o)| k.first_sent_seizure.get(o))
+                .min();
+            if let Some(d) = first {
+                k.seized_contact_from.insert(*a, *d);
+            }
+        }
         for v in k.listing_days.values_mut() {
             v.sort_unstable();
         }
@@ -361,6 +373,13 @@ impl Knowledge {
     /// How many distinct actors this one traded with before `day` (most recent
     /// [`CONTACTS_READ`] contacts) had a shipment they sent seized before `day`.
     pub fn seized_contacts(&self, actor: u32, day: i32) -> u32 {
+        if self
+            .seized_contact_from
+            .get(&actor)
+            .is_none_or(|d| *d >= day)
+        {
+            return 0;
+        }
         let Some(c) = self.contacts.get(&actor) else {
             return 0;
         };

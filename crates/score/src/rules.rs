@@ -436,6 +436,32 @@ enum Segment {
 struct CompiledRule {
     program: Program,
     reason: Vec<Segment>,
+    /// Facts the condition requires true: it is `a && b && ...` with these as bare terms. When
+    /// one is false the rule cannot fire (CEL's `&&` is false with any false operand, whatever
+    /// the others give), so the interpreter is not run.
+    guards: Vec<String>,
+}
+
+/// The bare boolean identifiers among the top-level conjuncts of `e`.
+fn conjunct_guards(e: &IdedExpr, out: &mut Vec<String>) {
+    match &e.expr {
+        Expr::Ident(name) => out.push(name.clone()),
+        Expr::Call(call) if call.func_name == "_&&_" && call.target.is_none() => {
+            for a in &call.args {
+                conjunct_guards(a, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl CompiledRule {
+    /// Whether a guard fact is false on this record.
+    fn ruled_out(&self, facts: &Facts) -> bool {
+        self.guards
+            .iter()
+            .any(|g| matches!(facts.get(g), Some(Fact::Bool(false))))
+    }
 }
 
 /// A compiled pack. Cheap to clone, `Send` and `Sync`: the compiled programs
@@ -516,7 +542,13 @@ impl RulePack {
             let program = compile(&rule.name, &rule.when)?;
             check_variables(&rule.name, program.expression(), &vocab)?;
             let reason = parse_template(&rule.name, &rule.reason, &vocab)?;
-            rules.push(CompiledRule { program, reason });
+            let mut guards = Vec::new();
+            conjunct_guards(program.expression(), &mut guards);
+            rules.push(CompiledRule {
+                program,
+                reason,
+                guards,
+            });
         }
         let digest = blake3::hash(canonical_toml(&spec).as_bytes()).to_hex()[..12].to_owned();
         Ok(RulePack {
@@ -572,7 +604,7 @@ impl RulePack {
         let mut fired = Vec::new();
         let mut errors = Vec::new();
         for (i, (spec, rule)) in self.spec.rules.iter().zip(self.rules.iter()).enumerate() {
-            if !spec.enabled || !spec.applies_to.covers(target) {
+            if !spec.enabled || !spec.applies_to.covers(target) || rule.ruled_out(facts) {
                 continue;
             }
             match run(spec, rule, &ctx) {
@@ -1215,6 +1247,39 @@ enabled = false
         let (fired, errors) = pack.evaluate(Target::Any, &facts());
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(names(&fired), ["r1", "r2", "r3"]);
+    }
+
+    #[test]
+    fn skipping_rules_a_false_fact_rules_out_changes_nothing() {
+        let pack = RulePack::default_pack().unwrap();
+        let bools = [
+            "brand_lookalike",
+            "origin_not_genuine",
+            "brand_mark",
+            "generic_description",
+            "hs_mismatch",
+            "watchlisted",
+        ];
+        for mask in 0..(1u32 << bools.len()) {
+            let mut f = Facts::new();
+            for (i, b) in bools.iter().enumerate() {
+                f.set(b, Fact::Bool(mask & (1 << i) != 0));
+            }
+            f.set("brands", Fact::List(vec!["Nike".into()]));
+            f.set("floor_ratio", Fact::Float(0.1));
+            f.set("export_country", "CN".into());
+            f.set("unit_value_usd", Fact::Float(5.0));
+            let (fired, _) = pack.evaluate(Target::Shipment, &f);
+            let expected: Vec<usize> = (0..pack.len())
+                .filter(|&r| {
+                    let spec = &pack.spec().rules[r];
+                    spec.applies_to.covers(Target::Shipment)
+                        && pack.evaluate_rule(r, &f).unwrap_or(false)
+                })
+                .collect();
+            let got: Vec<usize> = fired.iter().map(|x| x.rule).collect();
+            assert_eq!(got, expected, "mask {mask:b}");
+        }
     }
 
     #[test]

@@ -80,22 +80,37 @@ impl Actors {
                     .collect::<Result<Vec<_>>>()
             })
             .collect::<Result<_>>()?;
+        // Actor ids are numbered in order of first appearance; the common `ACT-` + hex form
+        // is interned as a number, anything else as text.
         let mut index: FxHashMap<String, u32> = FxHashMap::default();
-        let numbered: Vec<(u64, u32)> = parsed
-            .into_iter()
-            .flatten()
-            .map(|(h, actor)| {
-                let n = match index.get(actor) {
+        let mut by_code: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut numbered: Vec<(u64, u32)> = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
+        for (h, actor) in parsed.into_iter().flatten() {
+            let code = actor
+                .strip_prefix("ACT-")
+                .filter(|x| x.len() <= 15)
+                .and_then(|x| u64::from_str_radix(x, 16).ok());
+            // Every actor is in `index`, so its size is the next number.
+            let next = index.len() as u32;
+            let n = match code {
+                Some(c) => match by_code.get(&c) {
                     Some(n) => *n,
                     None => {
-                        let n = index.len() as u32;
-                        index.insert(actor.to_owned(), n);
-                        n
+                        by_code.insert(c, next);
+                        index.insert(actor.to_owned(), next);
+                        next
                     }
-                };
-                (h, n)
-            })
-            .collect();
+                },
+                None => match index.get(actor) {
+                    Some(n) => *n,
+                    None => {
+                        index.insert(actor.to_owned(), next);
+                        next
+                    }
+                },
+            };
+            numbered.push((h, n));
+        }
         // Each shard holds the keys whose hash ends in its number, built on its own core.
         let by_key = (0..SHARDS)
             .into_par_iter()
@@ -456,8 +471,17 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         Record::Outcomes(o) if !withdrawn.labels.contains_key(&k.to_string()) => Some(o),
         _ => None,
     })?;
+    // Only the records some outcome names are indexed.
+    let named: rustc_hash::FxHashSet<&str> = outcomes
+        .iter()
+        .flat_map(|(_, o)| [o.shipment_id.as_deref(), o.listing_id.as_deref()])
+        .flatten()
+        .collect();
     let mut targets = interdict_score::Targets::default();
     for (i, (k, o)) in keys.iter().zip(&observed).enumerate() {
+        if !named.contains(k.source_id.as_str()) {
+            continue;
+        }
         let map = match o.kind {
             Kind::Shipment => &mut targets.shipments,
             Kind::Listing => &mut targets.listings,

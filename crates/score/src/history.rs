@@ -6,6 +6,7 @@
 //! dated strictly before it, so a score never uses what was learned after its record arrived.
 
 use interdict_model::{OutcomeResult, PartyRole, RecordKey};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::observe::{Kind, Observed};
@@ -295,19 +296,21 @@ impl Knowledge {
                 k.first_sent_seizure.insert(*a, e.day);
             }
         }
-        for v in k.contacts.values_mut() {
+        k.contacts.par_iter_mut().for_each(|(_, v)| {
             v.sort_unstable();
             v.dedup();
-        }
-        for (a, v) in &k.contacts {
-            let first = v
-                .iter()
-                .filter_map(|(_, o)| k.first_sent_seizure.get(o))
-                .min();
-            if let Some(d) = first {
-                k.seized_contact_from.insert(*a, *d);
-            }
-        }
+        });
+        let first_sent = &k.first_sent_seizure;
+        k.seized_contact_from = k
+            .contacts
+            .par_iter()
+            .filter_map(|(a, v)| {
+                v.iter()
+                    .filter_map(|(_, o)| first_sent.get(o))
+                    .min()
+                    .map(|d| (*a, *d))
+            })
+            .collect();
         for v in k.listing_days.values_mut() {
             v.sort_unstable();
         }

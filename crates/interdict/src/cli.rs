@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use interdict_model::{Feed, Marking};
 use interdict_store::{SqliteStore, Store};
 
-use crate::{demo, ingest_cmd, report, resolve_cmd, score_cmd};
+use crate::{demo, ingest_cmd, report, resolve_cmd, score_cmd, serve_cmd};
 
 /// interdict: counterfeit-intelligence fusion and interdiction.
 #[derive(Debug, Parser)]
@@ -71,6 +71,14 @@ enum Command {
     /// Write derived data out.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Serve the shared platform over HTTP: the JSON API for every organisation's users and keys.
+    Serve(ServeArgs),
+    /// Organisations, users, API keys and sharing groups.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print a digest of the store's data (records, versions, markings, quarantine).
     #[command(hide = true)]
     Digest(DbJson),
@@ -348,6 +356,83 @@ pub struct DemoArgs {
     pub serve: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// A file the audit chain's head is checkpointed to, outside the database.
+    #[arg(long)]
+    pub anchor: Option<PathBuf>,
+    /// Requests a second allowed per user.
+    #[arg(long, default_value_t = 2000.0)]
+    pub rate: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Add an organisation.
+    Org {
+        #[arg(long)]
+        db: PathBuf,
+        name: String,
+        /// marketplace, carrier, customs, brand or coordinator.
+        #[arg(long)]
+        kind: String,
+    },
+    /// Add a user to an organisation.
+    User {
+        #[arg(long)]
+        db: PathBuf,
+        name: String,
+        #[arg(long)]
+        org: String,
+        /// admin, analyst, officer, brand_rep or auditor.
+        #[arg(long)]
+        role: String,
+    },
+    /// Make an API key for a user; the key is printed once and never stored.
+    Key {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        user: String,
+        /// Days until the key expires.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
+    /// Revoke an API key by its id.
+    Revoke {
+        #[arg(long)]
+        db: PathBuf,
+        id: String,
+    },
+    /// Set the members of a sharing group: organisations, or `user:NAME` for one user.
+    Group {
+        #[arg(long)]
+        db: PathBuf,
+        name: String,
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<String>,
+    },
+    /// Organisations, users, keys (ids only) and groups.
+    List(DbJson),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every link and hash of the audit log, and the anchored checkpoints.
+    Verify {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 pub fn open_store(path: &std::path::Path) -> Result<SqliteStore> {
     SqliteStore::open(path).with_context(|| format!("opening store {}", path.display()))
 }
@@ -429,6 +514,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resolve(a) => resolve_cmd::run(a),
+        Command::Serve(a) => serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate),
+        Command::Admin(c) => {
+            match c {
+                AdminCommand::Org { db, name, kind } => {
+                    serve_cmd::add_org(&db, &name, &kind)?;
+                    println!("organisation {name} ({kind}) added");
+                }
+                AdminCommand::User {
+                    db,
+                    name,
+                    org,
+                    role,
+                } => {
+                    serve_cmd::add_user(&db, &name, &org, &role)?;
+                    println!("user {name} added to {org} as {role}");
+                }
+                AdminCommand::Key { db, user, days } => {
+                    let (id, token) = serve_cmd::create_key(&db, &user, days)?;
+                    eprintln!("key {id} for {user}, valid {days} days; it is shown only now:");
+                    println!("{token}");
+                }
+                AdminCommand::Revoke { db, id } => {
+                    serve_cmd::revoke_key(&db, &id)?;
+                    println!("key {id} revoked");
+                }
+                AdminCommand::Group { db, name, members } => {
+                    serve_cmd::set_group(&db, &name, &members)?;
+                    println!("sharing group {name}: {}", members.join(", "));
+                }
+                AdminCommand::List(a) => serve_cmd::list(&a.db, a.json)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify { db, anchor, json }) => {
+            serve_cmd::verify_audit(&db, anchor.as_deref(), json)
+        }
         Command::Explain(a) => {
             let store = open_store(&a.db)?;
             resolve_cmd::explain(&store, &a.record_a, &a.record_b, a.json)?;

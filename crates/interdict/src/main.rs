@@ -7,6 +7,7 @@ mod report;
 mod resolve_cmd;
 mod score_cmd;
 mod score_world;
+mod serve_cmd;
 
 use std::process::ExitCode;
 

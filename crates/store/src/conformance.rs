@@ -2,7 +2,9 @@
 //! [`store_conformance_suite!`](crate::store_conformance_suite), giving an expression that makes
 //! a fresh, empty store.
 
-use interdict_model::{Feed, Item, Marking, QuarantinedRow, Record, RecordKey, Shipment};
+use interdict_model::{
+    Feed, Item, Marking, Party, QuarantinedRow, Record, RecordKey, Seller, Shipment,
+};
 
 use crate::{NewRecord, RowCounts, RunCounts, RunInfo, Store};
 
@@ -340,6 +342,386 @@ pub fn derived_outputs_are_replaced_and_kept_out_of_the_digest(s: &mut dyn Store
     assert_eq!(s.digest().unwrap(), before);
 }
 
+fn seller(id: &str) -> Record {
+    Record::Sellers(Seller {
+        marketplace: "mkt-a".into(),
+        account_id: id.into(),
+        party: Party::default(),
+        created: None,
+        status: None,
+    })
+}
+
+fn run_of(org: &str, feed: Feed, marking: Marking, group: Option<&str>) -> RunInfo {
+    RunInfo {
+        org: org.into(),
+        feed,
+        file: format!("{feed}.csv"),
+        marking,
+        sharing_group: group.map(str::to_string),
+        started_at: "2026-12-01T10:00:00Z".into(),
+    }
+}
+
+/// Source ids whose order differs between byte order and a language's collation: case, accents,
+/// punctuation, digits, scripts.
+const AWKWARD_IDS: [&str; 17] = [
+    "b", "B", "a", "é", "e", "Z", "a b", "ab", "a-b", "a_b", "10", "9", "ä", "aa", "ß", "ǅ", "日本",
+];
+const AWKWARD_ORGS: [&str; 4] = ["mkt-b", "Mkt-a", "carrier-x", "émile"];
+
+/// Writes some of everything the digest covers: several organisations and feeds, keys that
+/// sort differently by bytes and by language, versions, markings, sharing groups (none, empty,
+/// named), continuation rows and quarantined rows.
+pub fn write_a_bit_of_everything(store: &mut dyn Store) {
+    for (i, org) in AWKWARD_ORGS.iter().enumerate() {
+        let group = [None, Some(""), Some("ring-1"), Some("Ring-2")][i];
+        let run = store
+            .begin_run(run_of(org, Feed::Shipments, Marking::Amber, group))
+            .unwrap();
+        let mut recs: Vec<NewRecord> = AWKWARD_IDS
+            .iter()
+            .enumerate()
+            .map(|(line, id)| new(shipment(id, &[id, org]), line as u64 + 2))
+            .collect();
+        let mut more = new(shipment("a", &["second line"]), 40);
+        more.continuation = true;
+        recs.push(more);
+        let bad = QuarantinedRow {
+            org: org.to_string(),
+            feed: Feed::Shipments,
+            file: "Shipments.csv".into(),
+            line: 41 + i as u64,
+            field: (i % 2 == 0).then(|| "shipped".to_string()),
+            reason: format!("not a date: \"{org}\""),
+            raw: Some(format!("{org};x")),
+        };
+        store.write_batch(&run, recs, vec![bad]).unwrap();
+        let sellers = store
+            .begin_run(run_of(org, Feed::Sellers, Marking::Green, group))
+            .unwrap();
+        store
+            .write_batch(
+                &sellers,
+                AWKWARD_IDS[..5]
+                    .iter()
+                    .map(|id| new(seller(id), 3))
+                    .collect(),
+                vec![],
+            )
+            .unwrap();
+    }
+    // A later run: changed content, a new marking, the same content again.
+    let run = store
+        .begin_run(run_of("carrier-x", Feed::Shipments, Marking::Red, None))
+        .unwrap();
+    store
+        .write_batch(
+            &run,
+            vec![
+                new(shipment("B", &["changed"]), 5),
+                new(shipment("é", &["é", "carrier-x"]), 6),
+            ],
+            vec![],
+        )
+        .unwrap();
+    let run = store
+        .begin_run(run_of("mkt-b", Feed::Shipments, Marking::Amber, None))
+        .unwrap();
+    store
+        .write_batch(&run, vec![new(shipment("Z", &["Z", "mkt-b"]), 9)], vec![])
+        .unwrap();
+    // No sharing group is the same as an empty one.
+    let run = store
+        .begin_run(run_of("Mkt-a", Feed::Shipments, Marking::Amber, None))
+        .unwrap();
+    let c = store
+        .write_batch(&run, vec![new(shipment("b", &["b", "Mkt-a"]), 2)], vec![])
+        .unwrap();
+    assert_eq!(c.unchanged, 1);
+}
+
+pub fn keys_are_ordered_by_their_bytes(store: &mut dyn Store) {
+    write_a_bit_of_everything(store);
+    let mut keys = Vec::new();
+    store
+        .scan(None, &mut |r| {
+            keys.push((r.key.org, r.key.feed.as_str(), r.key.source_id));
+            Ok(())
+        })
+        .unwrap();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys.len(), AWKWARD_ORGS.len() * (AWKWARD_IDS.len() + 5));
+    assert_eq!(keys, sorted);
+    let mut shipments = Vec::new();
+    store
+        .scan(Some(Feed::Shipments), &mut |r| {
+            shipments.push((r.key.org, r.key.feed.as_str(), r.key.source_id));
+            Ok(())
+        })
+        .unwrap();
+    sorted.retain(|k| k.1 == "shipments");
+    assert_eq!(shipments, sorted);
+    let stats: Vec<(String, &str)> = store
+        .stats()
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.org, s.feed.as_str()))
+        .collect();
+    let mut by_bytes = stats.clone();
+    by_bytes.sort();
+    assert_eq!(stats, by_bytes);
+    let orgs: Vec<String> = store
+        .quarantined()
+        .unwrap()
+        .into_iter()
+        .map(|q| q.org)
+        .collect();
+    let mut by_bytes = orgs.clone();
+    by_bytes.sort();
+    assert_eq!(orgs, by_bytes);
+}
+
+/// What `write_a_bit_of_everything` leaves is the same, digest included, in any two stores.
+pub fn the_same_writes_give_the_same_data(a: &mut dyn Store, b: &mut dyn Store) {
+    write_a_bit_of_everything(a);
+    write_a_bit_of_everything(b);
+    assert_eq!(a.digest().unwrap(), b.digest().unwrap());
+    let all = |s: &dyn Store| {
+        let mut out = Vec::new();
+        s.scan(None, &mut |r| {
+            out.push((
+                r.version,
+                r.marking,
+                r.sharing_group,
+                r.source_line,
+                r.record,
+            ));
+            Ok(())
+        })
+        .unwrap();
+        out
+    };
+    assert_eq!(all(a), all(b));
+    assert_eq!(a.stats().unwrap(), b.stats().unwrap());
+    assert_eq!(a.quarantined().unwrap(), b.quarantined().unwrap());
+    let payloads = |s: &dyn Store| {
+        let mut out = Vec::new();
+        for feed in Feed::ALL {
+            s.scan_payloads(feed, &mut |k, p| {
+                out.push((k, p));
+                Ok(())
+            })
+            .unwrap();
+        }
+        out
+    };
+    assert_eq!(payloads(a), payloads(b));
+    let k = RecordKey::new("carrier-x", Feed::Shipments, "B");
+    let versions = |s: &dyn Store| {
+        s.versions(&k)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.version, v.marking, v.record))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(versions(a).len(), 2);
+    assert_eq!(versions(a), versions(b));
+}
+
+/// A batch that gives a key more than once writes it as if row by row: a later row of the same
+/// run replaces the first in place, a continuation folds into what is there by then, and a
+/// quarantined row given twice keeps the last.
+pub fn a_batch_writes_repeated_keys_row_by_row(store: &mut dyn Store) {
+    let cont = |mut r: NewRecord| {
+        r.continuation = true;
+        r
+    };
+    let run = store.begin_run(info(Marking::Amber)).unwrap();
+    let mut first = bad_row(3);
+    first.reason = "first".into();
+    let c = store
+        .write_batch(
+            &run,
+            vec![
+                new(shipment("A", &["x"]), 2),
+                new(shipment("A", &["y"]), 3),
+                new(shipment("B", &["b"]), 4),
+                cont(new(shipment("B", &["c"]), 5)),
+                new(shipment("C", &["c"]), 6),
+                new(shipment("C", &["c"]), 7),
+            ],
+            vec![first, bad_row(3)],
+        )
+        .unwrap();
+    assert_eq!(
+        c,
+        RowCounts {
+            landed: 5,
+            updated: 0,
+            unchanged: 1
+        }
+    );
+    let a = store.get(&key("A")).unwrap().unwrap();
+    assert_eq!((a.version, a.source_line), (1, 3));
+    assert_eq!(a.record, shipment("A", &["y"]));
+    assert_eq!(store.versions(&key("A")).unwrap().len(), 1);
+    let b = store.get(&key("B")).unwrap().unwrap();
+    assert_eq!((b.version, b.source_line), (1, 5));
+    assert_eq!(b.record, shipment("B", &["b", "c"]));
+    assert_eq!(store.get(&key("C")).unwrap().unwrap().source_line, 6);
+    assert_eq!(store.quarantined().unwrap(), vec![bad_row(3)]);
+
+    let run2 = store.begin_run(info(Marking::Amber)).unwrap();
+    let c = store
+        .write_batch(
+            &run2,
+            vec![
+                new(shipment("A", &["z"]), 2),
+                cont(new(shipment("A", &["w"]), 3)),
+                new(shipment("B", &["b", "c"]), 4),
+                cont(new(shipment("D", &["d"]), 8)),
+                cont(new(shipment("B", &["e"]), 9)),
+            ],
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        c,
+        RowCounts {
+            landed: 1,
+            updated: 3,
+            unchanged: 1
+        }
+    );
+    let versions = |id: &str| {
+        store
+            .versions(&key(id))
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.version, v.run_id, v.source_line, v.record))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        versions("A"),
+        vec![
+            (1, run.id, 3, shipment("A", &["y"])),
+            (2, run2.id, 3, shipment("A", &["z", "w"]))
+        ]
+    );
+    assert_eq!(
+        versions("B"),
+        vec![
+            (1, run.id, 5, shipment("B", &["b", "c"])),
+            (2, run2.id, 9, shipment("B", &["b", "c", "e"]))
+        ]
+    );
+    assert_eq!(versions("D"), vec![(1, run2.id, 8, shipment("D", &["d"]))]);
+    let mut stored = Vec::new();
+    store
+        .scan_payloads(Feed::Shipments, &mut |k, _| {
+            stored.push(k.source_id);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(stored, ["A", "B", "C", "D"]);
+    let stats = store.stats().unwrap();
+    assert_eq!((stats[0].records, stats[0].versioned), (4, 2));
+}
+
+/// A batch that fails part way leaves nothing of itself, and the error names the record.
+pub fn a_failed_batch_leaves_nothing(store: &mut dyn Store) {
+    let run = store.begin_run(info(Marking::Amber)).unwrap();
+    store
+        .write_batch(&run, vec![new(shipment("A", &["a"]), 2)], vec![])
+        .unwrap();
+    let digest = store.digest().unwrap();
+    let run2 = store.begin_run(info(Marking::Amber)).unwrap();
+    let mut broken = new(shipment("A", &["b"]), 3);
+    broken.continuation = true;
+    broken.payload = b"not a payload".to_vec();
+    let err = store
+        .write_batch(
+            &run2,
+            vec![new(shipment("X", &["x"]), 2), broken],
+            vec![bad_row(5)],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("carrier-x/shipments/A"), "{err}");
+    assert!(store.get(&key("X")).unwrap().is_none());
+    assert!(store.quarantined().unwrap().is_empty());
+    assert_eq!(store.digest().unwrap(), digest);
+}
+
+/// Two writers at once, each with its own connection to one store, writing own keys, keys both
+/// give with the same content and keys both give with different content, in batches that
+/// overlap in time. Nothing is lost or doubled: each shared key lands once, and the other
+/// writer finds it unchanged or makes it a second version.
+pub fn two_writers_lose_and_duplicate_nothing(
+    a: &mut (dyn Store + Send),
+    b: &mut (dyn Store + Send),
+) {
+    const BATCHES: usize = 6;
+    const PER_BATCH: usize = 200;
+    const N: u64 = (BATCHES * PER_BATCH) as u64;
+    fn write(store: &mut (dyn Store + Send), who: &str) -> RowCounts {
+        let run = store.begin_run(info(Marking::Amber)).unwrap();
+        let mut total = RowCounts::default();
+        for batch in 0..BATCHES {
+            let mut records = Vec::new();
+            let mut quarantined = Vec::new();
+            for i in 0..PER_BATCH {
+                let n = batch * PER_BATCH + i;
+                let line = n as u64 + 2;
+                records.push(new(shipment(&format!("{who}-{n:05}"), &[who]), line));
+                records.push(new(shipment(&format!("same-{n:05}"), &["same"]), line));
+                records.push(new(shipment(&format!("both-{n:05}"), &[who]), line));
+                if i % 10 == 0 {
+                    quarantined.push(bad_row(line));
+                }
+            }
+            let c = store.write_batch(&run, records, quarantined).unwrap();
+            total.landed += c.landed;
+            total.updated += c.updated;
+            total.unchanged += c.unchanged;
+        }
+        total
+    }
+    let (ca, cb) = std::thread::scope(|s| {
+        let wa = s.spawn(|| write(a, "a"));
+        let wb = s.spawn(|| write(b, "b"));
+        (wa.join().unwrap(), wb.join().unwrap())
+    });
+    assert_eq!(ca.landed + cb.landed, 4 * N, "{ca:?} {cb:?}");
+    assert_eq!(ca.updated + cb.updated, N, "{ca:?} {cb:?}");
+    assert_eq!(ca.unchanged + cb.unchanged, N, "{ca:?} {cb:?}");
+    let stats = a.stats().unwrap();
+    assert_eq!(stats.len(), 1);
+    assert_eq!(
+        (stats[0].records, stats[0].versioned, stats[0].quarantined),
+        (4 * N, N, N / 10)
+    );
+    let mut keys = Vec::new();
+    a.scan_payloads(Feed::Shipments, &mut |k, _| {
+        keys.push(k.source_id);
+        Ok(())
+    })
+    .unwrap();
+    let count = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!((count, keys.len()), (4 * N as usize, 4 * N as usize));
+    for n in [0, N / 2, N - 1] {
+        let v = b.versions(&key(&format!("both-{n:05}"))).unwrap();
+        assert_eq!(v.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+        assert_ne!(v[0].record, v[1].record);
+        assert_ne!(v[0].run_id, v[1].run_id);
+    }
+    assert_eq!(a.digest().unwrap(), b.digest().unwrap());
+}
+
 /// Instantiates every conformance test for a backend; `$make` must evaluate to a fresh store.
 #[macro_export]
 macro_rules! store_conformance_suite {
@@ -392,6 +774,22 @@ macro_rules! store_conformance_suite {
             #[test]
             fn derived_outputs_are_replaced_and_kept_out_of_the_digest() {
                 c::derived_outputs_are_replaced_and_kept_out_of_the_digest(&mut $make);
+            }
+            #[test]
+            fn keys_are_ordered_by_their_bytes() {
+                c::keys_are_ordered_by_their_bytes(&mut $make);
+            }
+            #[test]
+            fn the_same_writes_give_the_same_data() {
+                c::the_same_writes_give_the_same_data(&mut $make, &mut $make);
+            }
+            #[test]
+            fn a_batch_writes_repeated_keys_row_by_row() {
+                c::a_batch_writes_repeated_keys_row_by_row(&mut $make);
+            }
+            #[test]
+            fn a_failed_batch_leaves_nothing() {
+                c::a_failed_batch_leaves_nothing(&mut $make);
             }
         }
     };

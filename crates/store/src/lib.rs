@@ -8,11 +8,16 @@
 //! knows nothing of how they were parsed, resolved or scored.
 
 pub mod conformance;
+pub mod directory;
+mod postgres;
 mod sqlite;
+mod sqlite_directory;
 
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use serde::Serialize;
 
+pub use directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +27,24 @@ pub enum StoreError {
         path: String,
         #[source]
         source: rusqlite::Error,
+    },
+    /// A PostgreSQL failure: `url` is the database without its password, `doing` what was being
+    /// done (naming the record when there is one), `message` the server's or driver's own words,
+    /// which the driver's `Display` leaves out ("db error").
+    #[error("database {url}: {doing}: {message}")]
+    Postgres {
+        url: String,
+        doing: String,
+        message: String,
+        #[source]
+        source: ::postgres::Error,
+    },
+    /// A value the database cannot hold (PostgreSQL text cannot hold a NUL character).
+    #[error("database {url}: {key} cannot be stored: {message}")]
+    Unstorable {
+        url: String,
+        key: String,
+        message: String,
     },
     #[error("database {path}: stored record {key} cannot be read: {message}")]
     Corrupt {

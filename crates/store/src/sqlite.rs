@@ -88,11 +88,47 @@ CREATE TABLE derived (
     r#"
 CREATE INDEX records_by_feed ON records (feed);
 "#,
+    // The shared platform: organisations, their users and API keys, sharing groups, and the
+    // hash-chained audit log.
+    r#"
+CREATE TABLE orgs (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    org TEXT NOT NULL REFERENCES orgs (name),
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES users (name),
+    secret_hash BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE sharing_groups (
+    name TEXT NOT NULL,
+    member TEXT NOT NULL,
+    PRIMARY KEY (name, member)
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    prev BLOB NOT NULL,
+    hash BLOB NOT NULL
+);
+"#,
 ];
 
 pub struct SqliteStore {
-    conn: Connection,
-    path: String,
+    pub(crate) conn: Connection,
+    pub(crate) path: String,
 }
 
 impl SqliteStore {
@@ -124,7 +160,7 @@ impl SqliteStore {
         Ok(store)
     }
 
-    fn err(&self, e: rusqlite::Error) -> StoreError {
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
         sql_err(&self.path, e)
     }
 
@@ -191,7 +227,7 @@ impl SqliteStore {
     }
 }
 
-fn sql_err(path: &str, e: rusqlite::Error) -> StoreError {
+pub(crate) fn sql_err(path: &str, e: rusqlite::Error) -> StoreError {
     StoreError::Sqlite {
         path: path.to_string(),
         source: e,

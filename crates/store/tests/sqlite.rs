@@ -27,3 +27,12 @@ fn a_newer_schema_is_refused() {
     let err = SqliteStore::open(&path).err().unwrap().to_string();
     assert!(err.contains("schema version 99 is newer"), "{err}");
 }
+
+#[test]
+fn two_writers_on_one_file_lose_and_duplicate_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let mut a = SqliteStore::open(&path).unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    interdict_store::conformance::two_writers_lose_and_duplicate_nothing(&mut a, &mut b);
+}

@@ -1,0 +1,437 @@
+//! `interdict serve`, `interdict admin` and `interdict audit verify`: the glue between the
+//! store, the ingest path, the saved actors and scores, and the HTTP server.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use interdict_model::{Feed, Record, RecordKey};
+use interdict_normalize::money::RateTable;
+use interdict_server::view::{ReasonView, ViewBuilder};
+use interdict_server::{Backend, IngestRequest, IngestSummary, RejectedRow, View};
+use interdict_store::{Directory, OrgRow, SqliteStore, Store, UserRow};
+use rustc_hash::FxHashMap;
+
+use crate::cli::open_store;
+use crate::ingest_cmd::{Export, ingest_export};
+
+/// The server's way into the embedded store.
+pub struct StoreBackend {
+    pub db: PathBuf,
+    rates: RateTable,
+}
+
+impl StoreBackend {
+    pub fn new(db: &Path) -> StoreBackend {
+        StoreBackend {
+            db: db.to_path_buf(),
+            rates: RateTable::default_table(),
+        }
+    }
+}
+
+impl Backend for StoreBackend {
+    fn ingest(&self, r: &IngestRequest) -> Result<IngestSummary, String> {
+        let mut store = open_store(&self.db).map_err(|e| format!("{e:#}"))?;
+        let export = Export {
+            org: r.org.clone(),
+            feed: Some(r.feed),
+            path: r.path.clone(),
+            mapping: None,
+            marking: r.marking,
+            sharing_group: r.sharing_group.clone(),
+        };
+        let s = ingest_export(&mut store, &export, &self.rates, None, true)
+            .map_err(|e| format!("{e:#}"))?;
+        let file = r.path.display().to_string();
+        let rejected = store
+            .quarantined()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|q| q.org == r.org && q.feed == r.feed && q.file == file)
+            .map(|q| RejectedRow {
+                line: q.line,
+                field: q.field,
+                reason: q.reason,
+            })
+            .collect();
+        Ok(IngestSummary {
+            run: s.run,
+            marking: s.marking.as_str().to_string(),
+            read: s.read,
+            landed: s.landed,
+            updated: s.updated,
+            unchanged: s.unchanged,
+            quarantined: s.quarantined,
+            rejected,
+        })
+    }
+
+    fn view(&self) -> Result<View, String> {
+        let store = open_store(&self.db).map_err(|e| format!("{e:#}"))?;
+        build_view(&store).map_err(|e| format!("{e:#}"))
+    }
+
+    fn directory(&self) -> Result<Box<dyn Directory + Send>, String> {
+        Ok(Box::new(
+            open_store(&self.db).map_err(|e| format!("{e:#}"))?,
+        ))
+    }
+}
+
+fn party_terms(p: &interdict_model::Party) -> Vec<String> {
+    let mut t: Vec<String> = Vec::new();
+    t.extend(p.display_name.iter().cloned());
+    t.extend(p.account_id.iter().cloned());
+    t.extend(p.emails.iter().cloned());
+    t.extend(p.phones.iter().cloned());
+    t.extend(p.bank_accounts.iter().cloned());
+    t.extend(p.tax_ids.iter().cloned());
+    t
+}
+
+/// The read model: every record with its label, parties with their actors, links between
+/// actors that share a shipment, outcomes as history of the actors they concern, and scores.
+pub fn build_view(store: &SqliteStore) -> Result<View> {
+    let mut b = ViewBuilder::default();
+    let mut actor_of: FxHashMap<RecordKey, String> = FxHashMap::default();
+    crate::resolve_cmd::for_each_actor(store, |org, feed, source, actor| {
+        actor_of.insert(RecordKey::new(org, feed, source), actor.to_string());
+    })?;
+    // Actors behind each shipment id and seller account, for outcomes that name them.
+    let mut by_shipment: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    let mut outcomes: Vec<(u32, Option<String>, Option<String>)> = Vec::new();
+    let mut shipments_of: FxHashMap<String, usize> = FxHashMap::default();
+    // Labels a reason may rest on beyond the record itself: every outcome, watch list and
+    // brand record (history, lane rates, price floors and genuine origins come from them).
+    let mut context_labels: BTreeSet<u32> = BTreeSet::new();
+    let mut shipments = 0usize;
+    store.scan(None, &mut |s| {
+        let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
+        let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
+        let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
+        if matches!(s.key.feed, Feed::Outcomes | Feed::Parties | Feed::Brands) {
+            context_labels.insert(label);
+        }
+        let mut actors = Vec::new();
+        for (source, party) in s.record.parties() {
+            let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
+            let actor = actor_of.get(&pkey).cloned();
+            let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
+            let name = party
+                .name
+                .clone()
+                .or(party.display_name.clone())
+                .or(party.account_id.clone())
+                .unwrap_or_default();
+            let value = serde_json::to_value(party).unwrap_or(serde_json::Value::Null);
+            b.add_party(id, role, name, &party_terms(party), value, actor.as_deref());
+            if let Some(a) = actor {
+                actors.push(a);
+            }
+        }
+        match &s.record {
+            Record::Shipments(sh) => {
+                shipments += 1;
+                actors.sort();
+                actors.dedup();
+                for (i, a) in actors.iter().enumerate() {
+                    *shipments_of.entry(a.clone()).or_default() += 1;
+                    for c in &actors[i + 1..] {
+                        b.add_link(a, c, id);
+                    }
+                }
+                by_shipment
+                    .entry(sh.shipment_id.clone())
+                    .or_default()
+                    .extend(actors);
+            }
+            Record::Sellers(se) => {
+                by_account
+                    .entry(se.account_id.clone())
+                    .or_default()
+                    .extend(actors);
+            }
+            Record::Outcomes(o) => {
+                outcomes.push((id, o.shipment_id.clone(), o.seller_account_id.clone()));
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    for (id, shipment, account) in outcomes {
+        let mut about: Vec<&String> = Vec::new();
+        if let Some(s) = shipment.as_ref().and_then(|s| by_shipment.get(s)) {
+            about.extend(s);
+        }
+        if let Some(a) = account.as_ref().and_then(|a| by_account.get(a)) {
+            about.extend(a);
+        }
+        for a in about {
+            b.add_history(&a.clone(), id);
+        }
+    }
+    // An actor on more than 0.5% of all shipments (and more than 50) is a hub: a forwarder's
+    // warehouse or a broker, shown but not expanded.
+    let hub_floor = (shipments as f64 * interdict_score::HUB_SHARE).max(50.0);
+    for (a, n) in &shipments_of {
+        if *n as f64 > hub_floor {
+            b.mark_hub(a);
+        }
+    }
+    let context: Vec<u32> = context_labels.into_iter().collect();
+    for s in crate::score_world::load_scores(store)? {
+        let Some(r) = b.record_id(&s.key()) else {
+            continue;
+        };
+        let mut sources = context.clone();
+        sources.push(b.record_label(r));
+        let reasons = s
+            .reasons
+            .into_iter()
+            .map(|text| ReasonView {
+                text,
+                sources: sources.clone(),
+            })
+            .collect();
+        b.add_score(r, s.score, s.day, s.port, s.model, s.rules, reasons);
+    }
+    Ok(b.build())
+}
+
+pub fn serve(db: &Path, listen: &str, anchor: Option<PathBuf>, rate: f64) -> Result<ExitCode> {
+    // Creates the store (and its directory tables) when it does not exist yet.
+    drop(open_store(db)?);
+    let backend = Arc::new(StoreBackend::new(db));
+    let options = interdict_server::Options {
+        anchor,
+        rate_per_key: rate,
+        burst_per_key: rate * 2.0,
+        ..Default::default()
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let state =
+            tokio::task::spawn_blocking(move || interdict_server::AppState::new(backend, options))
+                .await?
+                .map_err(anyhow::Error::msg)?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        eprintln!(
+            "interdict serving {} on http://{}  (API under /api/v1, spec at /api/v1/openapi.json)",
+            db.display(),
+            listener.local_addr()?
+        );
+        interdict_server::serve(state, listener).await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub fn add_org(db: &Path, name: &str, kind: &str) -> Result<()> {
+    if !interdict_server::auth::ORG_KINDS.contains(&kind) {
+        bail!(
+            "unknown organisation kind {kind:?}: expected one of {}",
+            interdict_server::auth::ORG_KINDS.join(", ")
+        );
+    }
+    valid_name("organisation", name)?;
+    let mut store = open_store(db)?;
+    if !store.add_org(&OrgRow {
+        name: name.into(),
+        kind: kind.into(),
+        created_at: now(),
+    })? {
+        bail!("an organisation named {name:?} already exists");
+    }
+    audit_admin(&mut store, "admin.add_org", name, kind)
+}
+
+pub fn add_user(db: &Path, name: &str, org: &str, role: &str) -> Result<()> {
+    let role: interdict_access::Role = role.parse()?;
+    valid_name("user", name)?;
+    let mut store = open_store(db)?;
+    if !store.orgs()?.iter().any(|o| o.name == org) {
+        bail!("no organisation is named {org:?}; add it first with `interdict admin org add`");
+    }
+    if !store.add_user(&UserRow {
+        name: name.into(),
+        org: org.into(),
+        role: role.as_str().into(),
+        password_hash: None,
+        created_at: now(),
+        disabled: false,
+    })? {
+        bail!("a user named {name:?} already exists");
+    }
+    audit_admin(&mut store, "admin.add_user", name, &format!("{org} {role}"))
+}
+
+/// Makes a key and returns the token, which is shown once and never stored.
+pub fn create_key(db: &Path, user: &str, days: u32) -> Result<(String, String)> {
+    let mut store = open_store(db)?;
+    if !store.users()?.iter().any(|u| u.name == user) {
+        bail!("no user is named {user:?}; add it first with `interdict admin user add`");
+    }
+    let created = chrono::Utc::now();
+    let expires = created + chrono::Duration::days(i64::from(days));
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let (row, token) = interdict_server::auth::new_key(user, &fmt(created), &fmt(expires));
+    store.add_key(&row)?;
+    audit_admin(&mut store, "admin.create_key", user, &row.id)?;
+    Ok((row.id, token))
+}
+
+pub fn revoke_key(db: &Path, id: &str) -> Result<()> {
+    let mut store = open_store(db)?;
+    if !store.revoke_key(id, &now())? {
+        bail!("no live key has the id {id:?}");
+    }
+    audit_admin(&mut store, "admin.revoke_key", id, "")
+}
+
+pub fn set_group(db: &Path, name: &str, members: &[String]) -> Result<()> {
+    valid_name("sharing group", name)?;
+    let mut store = open_store(db)?;
+    let orgs: BTreeSet<String> = store.orgs()?.into_iter().map(|o| o.name).collect();
+    let users: BTreeSet<String> = store.users()?.into_iter().map(|u| u.name).collect();
+    let mut canon = Vec::new();
+    for m in members {
+        let member = interdict_access::Member::parse(m);
+        match &member {
+            interdict_access::Member::Org(o) if !orgs.contains(o) => {
+                bail!("sharing group {name}: no organisation is named {o:?}")
+            }
+            interdict_access::Member::User(u) if !users.contains(u) => {
+                bail!("sharing group {name}: no user is named {u:?}")
+            }
+            _ => canon.push(member.to_string()),
+        }
+    }
+    store.set_group(name, &canon)?;
+    audit_admin(&mut store, "admin.set_group", name, &canon.join(","))
+}
+
+fn valid_name(what: &str, name: &str) -> Result<()> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        bail!("{what} name {name:?}: use 1 to 64 letters, digits, '-', '_' or '.'");
+    }
+    Ok(())
+}
+
+/// Administration is a write like any other: it goes into the audit chain.
+fn audit_admin(store: &mut SqliteStore, action: &str, target: &str, detail: &str) -> Result<()> {
+    let last = store.last_audit()?;
+    let last = last
+        .as_ref()
+        .map(interdict_server::audit_log::row_to_entry)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let mut chain = interdict_audit::Chain::after(last.as_ref());
+    let e = chain.append(interdict_audit::Event {
+        at: now(),
+        org: "-".into(),
+        user: format!("cli:{}", std::env::var("USER").unwrap_or_default()),
+        action: action.into(),
+        target: target.into(),
+        disclosed: Vec::new(),
+        detail: detail.into(),
+    });
+    store.append_audit(&[interdict_store::AuditRow {
+        seq: e.seq,
+        event: serde_json::to_string(&e.event)?,
+        prev: e.prev.0,
+        hash: e.hash.0,
+    }])?;
+    Ok(())
+}
+
+pub fn list(db: &Path, json: bool) -> Result<()> {
+    let store = open_store(db)?;
+    let orgs = store.orgs()?;
+    let users = store.users()?;
+    let keys = store.keys()?;
+    let groups = store.groups()?;
+    if json {
+        let v = serde_json::json!({
+            "orgs": orgs, "users": users, "keys": keys,
+            "groups": groups.iter().map(|(n, m)| serde_json::json!({"name": n, "members": m})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    println!("organisations:");
+    for o in &orgs {
+        println!("  {:<24} {}", o.name, o.kind);
+    }
+    println!("users:");
+    for u in &users {
+        println!(
+            "  {:<24} {:<20} {}{}",
+            u.name,
+            u.org,
+            u.role,
+            if u.disabled { " (disabled)" } else { "" }
+        );
+    }
+    println!("keys:");
+    for k in &keys {
+        let state = match &k.revoked_at {
+            Some(at) => format!("revoked {at}"),
+            None => format!("expires {}", k.expires_at),
+        };
+        println!("  {:<14} {:<24} {}", k.id, k.user, state);
+    }
+    println!("sharing groups:");
+    for (n, m) in &groups {
+        println!("  {:<24} {}", n, m.join(", "));
+    }
+    Ok(())
+}
+
+pub fn verify_audit(db: &Path, anchor: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let store = open_store(db)?;
+    let text = anchor
+        .map(|p| {
+            std::fs::read_to_string(p).with_context(|| format!("reading anchor {}", p.display()))
+        })
+        .transpose()?;
+    let name = anchor.map(|p| p.display().to_string()).unwrap_or_default();
+    match interdict_server::audit_log::verify_log(
+        &store,
+        text.as_deref().map(|t| (name.as_str(), t)),
+    ) {
+        Ok(v) => {
+            if json {
+                println!("{}", serde_json::to_string(&v)?);
+            } else {
+                println!(
+                    "audit log sound: {} entries, head {}, {} anchored checkpoints matched",
+                    v.entries, v.head, v.anchors_checked
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ interdict_server::audit_log::VerifyError::Tampered(_)) => {
+            eprintln!("{}: {e}", db.display());
+            Ok(ExitCode::from(3))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("verifying {}", db.display()))),
+    }
+}

@@ -1,0 +1,757 @@
+//! The shared platform from the attacker's side: five organisations, records under every TLP
+//! marking, and for every route of the API exactly what each organisation and role sees. The
+//! test reads the routes from the server's own OpenAPI document and fails on one it does not
+//! cover.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use common::{bin, run, run_ok, s};
+use serde_json::Value;
+
+const HEADER: &str = "source_id,carrier,arrival,origin_country,export_country,port_of_arrival,shipper.name,shipper.emails,shipper.address.country,consignee.name,consignee.address.text,consignee.address.country,items.description,items.hs_code,items.quantity,items.value";
+
+/// (file, marking, sharing group, row)
+const SHIPMENTS: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "amber.csv",
+        "AMBER",
+        Some("ops"),
+        "S-AMB,swift,2026-03-02,CN,CN,LHR,Star Trading Ltd,star@trade.cn,CN,John Doe,1 High St,GB,NIKE shoes,640399,2,8 USD",
+    ),
+    (
+        "strict.csv",
+        "AMBER+STRICT",
+        None,
+        "S-STR,swift,2026-03-02,CN,CN,LHR,Moon Trading Ltd,moon@trade.cn,CN,Mary Major,2 Low St,GB,N1KE sneakers,640399,3,9 USD",
+    ),
+    (
+        "green.csv",
+        "GREEN",
+        None,
+        "S-GRN,swift,2026-03-02,VN,VN,LHR,Green Leaf Co,leaf@green.vn,VN,Ann Green,3 Park Rd,GB,tea,090210,1,20 USD",
+    ),
+    (
+        "clear.csv",
+        "CLEAR",
+        None,
+        "S-CLR,swift,2026-03-02,US,US,LHR,Clear Water LLC,info@clear.us,US,Carl Clear,4 Lake Rd,GB,books,490199,1,30 USD",
+    ),
+    (
+        "red.csv",
+        "RED",
+        Some("redlist"),
+        "S-RED,swift,2026-03-02,CN,CN,LHR,Red Dragon Export,red@dragon.cn,CN,Rita Red,5 Hill Rd,GB,gift,950300,50,5 USD",
+    ),
+];
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(db: &Path, anchor: &Path) -> Server {
+    let mut child = bin()
+        .args([
+            "serve",
+            "--db",
+            s(db),
+            "--listen",
+            "127.0.0.1:0",
+            "--anchor",
+            s(anchor),
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+struct Reply {
+    status: u16,
+    body: Value,
+}
+
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<(&str, &[u8])>,
+) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(k) = key {
+        req.push_str(&format!("Authorization: Bearer {k}\r\n"));
+    }
+    let payload = body.map(|(ct, b)| {
+        req.push_str(&format!(
+            "Content-Type: {ct}\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+        b.to_vec()
+    });
+    req.push_str("\r\n");
+    stream.write_all(req.as_bytes()).unwrap();
+    if let Some(p) = payload {
+        stream.write_all(&p).unwrap();
+    }
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, rest) = text.split_once("\r\n\r\n").expect("a whole response");
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = String::new();
+        let mut r = rest;
+        while let Some((size, tail)) = r.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.push_str(&tail[..n]);
+            r = &tail[n + 2..];
+        }
+        out
+    } else {
+        rest.to_string()
+    };
+    let body = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    Reply { status, body }
+}
+
+fn get(addr: &str, path: &str, key: &str) -> Reply {
+    request(addr, "GET", path, Some(key), None)
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    anchor: std::path::PathBuf,
+    keys: std::collections::BTreeMap<&'static str, String>,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("platform.db");
+    let d = s(&db);
+    for (org, kind) in [
+        ("carrier", "carrier"),
+        ("customs", "customs"),
+        ("brandco", "brand"),
+        ("centre", "coordinator"),
+    ] {
+        run_ok(&["admin", "org", "--db", d, org, "--kind", kind]);
+    }
+    let users = [
+        ("carl", "carrier", "analyst"),
+        ("cathy", "customs", "officer"),
+        ("cora", "customs", "auditor"),
+        ("bob", "brandco", "analyst"),
+        ("alice", "brandco", "brand_rep"),
+        ("ken", "centre", "analyst"),
+        ("kay", "centre", "auditor"),
+    ];
+    for (u, org, role) in users {
+        run_ok(&["admin", "user", "--db", d, u, "--org", org, "--role", role]);
+    }
+    run_ok(&[
+        "admin",
+        "group",
+        "--db",
+        d,
+        "ops",
+        "--members",
+        "customs,carrier",
+    ]);
+    run_ok(&[
+        "admin",
+        "group",
+        "--db",
+        d,
+        "redlist",
+        "--members",
+        "centre,user:alice",
+    ]);
+    for (file, marking, group, row) in SHIPMENTS {
+        let path = dir.path().join(file);
+        std::fs::write(&path, format!("{HEADER}\n{row}\n")).unwrap();
+        let mut args = vec![
+            "ingest",
+            "--db",
+            d,
+            "--org",
+            "carrier",
+            "--feed",
+            "shipments",
+            "--marking",
+            marking,
+        ];
+        if let Some(g) = group {
+            args.extend(["--sharing-group", g]);
+        }
+        args.push(s(&path));
+        run_ok(&args);
+    }
+    let out = dir.path().join("out.csv");
+    std::fs::write(
+        &out,
+        "source_id,result,date,shipment_id,brand\nINS-1,seized_counterfeit,2026-03-01,S-AMB,Nike\n",
+    )
+    .unwrap();
+    run_ok(&[
+        "ingest",
+        "--db",
+        d,
+        "--org",
+        "customs",
+        "--feed",
+        "outcomes",
+        "--marking",
+        "AMBER",
+        "--sharing-group",
+        "ops",
+        s(&out),
+    ]);
+    let brand = dir.path().join("brand.csv");
+    std::fs::write(&brand, "source_id,name,marks,categories,genuine_origins,price_floors.category,price_floors.price\nBR-NIKE,Nike,NIKE,footwear,VN,footwear,60 USD\n").unwrap();
+    run_ok(&[
+        "ingest",
+        "--db",
+        d,
+        "--org",
+        "brandco",
+        "--feed",
+        "brands",
+        "--marking",
+        "GREEN",
+        s(&brand),
+    ]);
+    run_ok(&["resolve", "--db", d]);
+    run_ok(&["score", "--db", d]);
+    let mut keys = std::collections::BTreeMap::new();
+    for (u, _, _) in users {
+        let token = run_ok(&["admin", "key", "--db", d, "--user", u]);
+        keys.insert(u, token.trim().to_string());
+    }
+    World {
+        anchor: dir.path().join("audit.anchor"),
+        db,
+        _dir: dir,
+        keys,
+    }
+}
+
+fn actor_of(db: &Path, party: &str) -> String {
+    let text = run_ok(&["export", "actors", "--db", s(db)]);
+    text.lines()
+        .find(|l| l.contains(party))
+        .and_then(|l| l.split(',').next_back())
+        .unwrap_or_else(|| panic!("no actor for {party} in\n{text}"))
+        .trim()
+        .to_string()
+}
+
+/// Which of the five shipments each user sees in full.
+fn expected_full(user: &str) -> BTreeSet<&'static str> {
+    let ids: &[&str] = match user {
+        "carl" => &["S-AMB", "S-STR", "S-GRN", "S-CLR", "S-RED"],
+        "cathy" => &["S-AMB", "S-GRN", "S-CLR"],
+        "bob" => &["S-GRN", "S-CLR"],
+        "alice" => &["S-GRN", "S-CLR", "S-RED"],
+        "ken" => &["S-GRN", "S-CLR", "S-RED"],
+        _ => &[],
+    };
+    ids.iter().copied().collect()
+}
+
+#[test]
+fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
+    let w = world();
+    let server = start(&w.db, &w.anchor);
+    let a = server.addr.as_str();
+    let k = |u: &str| w.keys[u].clone();
+    let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut cover = |m: &str, p: &str| {
+        covered.insert((m.to_string(), p.to_string()));
+    };
+
+    // No key, a wrong key: nothing.
+    assert_eq!(request(a, "GET", "/api/v1/queue", None, None).status, 401);
+    let r = request(
+        a,
+        "GET",
+        "/api/v1/queue",
+        Some("idk_000000000000_0000000000000000000000000000000000000000"),
+        None,
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.body["error"]["code"], "unauthenticated");
+
+    cover("get", "/api/v1/me");
+    let me = get(a, "/api/v1/me", &k("cathy")).body;
+    assert_eq!(
+        (me["org"].as_str(), me["role"].as_str()),
+        (Some("customs"), Some("officer"))
+    );
+
+    // Records, scored shipments and the queue, for every reader.
+    cover("get", "/api/v1/records/{org}/{feed}/{id}");
+    cover("get", "/api/v1/shipments/{org}/{id}");
+    cover("get", "/api/v1/queue");
+    let missing = get(a, "/api/v1/records/carrier/shipments/S-NONE", &k("bob"));
+    assert_eq!(missing.status, 404);
+    for user in ["carl", "cathy", "bob", "alice", "ken"] {
+        let want = expected_full(user);
+        for (_, _, _, row) in SHIPMENTS {
+            let id = row.split(',').next().unwrap();
+            let rec = get(
+                a,
+                &format!("/api/v1/records/carrier/shipments/{id}"),
+                &k(user),
+            );
+            let shp = get(a, &format!("/api/v1/shipments/carrier/{id}"), &k(user));
+            if want.contains(id) {
+                assert_eq!(rec.status, 200, "{user} reads {id}");
+                assert_eq!(rec.body["record"]["shipment_id"], id);
+                assert_eq!(shp.status, 200, "{user} reads shipment {id}");
+            } else {
+                // Hidden answers exactly like missing: same status, same body.
+                assert_eq!(rec.status, 404, "{user} must not read {id}");
+                assert_eq!(
+                    rec.body, missing.body,
+                    "{user}: hidden {id} differs from missing"
+                );
+                assert_eq!(shp.status, 404);
+                assert_eq!(shp.body, missing.body);
+            }
+            if user != "carl" && rec.status == 200 {
+                assert!(
+                    rec.body.get("sharing_group").is_none(),
+                    "the group is the owner's business"
+                );
+            }
+        }
+        let q = get(a, "/api/v1/queue?limit=500", &k(user)).body;
+        let seen: BTreeSet<String> = q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["shipment_id"].as_str().unwrap().to_string())
+            .collect();
+        let want_s: BTreeSet<String> = want.iter().map(|s| s.to_string()).collect();
+        assert_eq!(seen, want_s, "{user}'s queue");
+        assert_eq!(
+            q["total"].as_u64().unwrap() as usize,
+            want.len(),
+            "{user}'s queue total"
+        );
+    }
+    // Reasons rest on the seizure (customs, AMBER to ops): shown to ops members only.
+    let reasons = |u: &str| {
+        get(a, "/api/v1/shipments/carrier/S-RED", &k(u)).body["score"]["reasons"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert!(reasons("carl") > 0, "the owner sees its reasons");
+    assert_eq!(
+        reasons("ken"),
+        0,
+        "centre sees the RED shipment but not reasons resting on AMBER data"
+    );
+    // Auditors read no records.
+    let r = get(a, "/api/v1/records/carrier/shipments/S-CLR", &k("cora"));
+    assert_eq!(
+        (r.status, r.body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+
+    // Listings: none exist; a hidden and a missing listing are both 404.
+    cover("get", "/api/v1/listings/{org}/{id}");
+    assert_eq!(
+        get(a, "/api/v1/listings/carrier/L-1", &k("carl")).status,
+        404
+    );
+
+    // Actor profiles: the shipper of the AMBER shipment, with the seizure as history.
+    cover("get", "/api/v1/actors/{id}");
+    let star = actor_of(&w.db, "S-AMB#shipper");
+    let red = actor_of(&w.db, "S-RED#shipper");
+    let cathy = get(a, &format!("/api/v1/actors/{star}"), &k("cathy")).body;
+    assert_eq!(cathy["parties"].as_array().unwrap().len(), 1);
+    assert_eq!(cathy["history"][0]["source_id"], "INS-1");
+    assert_eq!(cathy["held_elsewhere"].as_array().unwrap().len(), 0);
+    let bob = get(a, &format!("/api/v1/actors/{star}"), &k("bob"));
+    assert_eq!(bob.status, 200);
+    assert_eq!(
+        bob.body["parties"].as_array().unwrap().len(),
+        0,
+        "no fields of AMBER records"
+    );
+    assert_eq!(bob.body["names"].as_array().unwrap().len(), 0);
+    let holders: Vec<&str> = bob.body["held_elsewhere"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["org"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        holders,
+        ["carrier", "customs"],
+        "existence-only: whom to ask"
+    );
+    assert!(!bob.body.to_string().contains("Star Trading"));
+    // RED: not even existence.
+    let r = get(a, &format!("/api/v1/actors/{red}"), &k("bob"));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.body, missing.body);
+    assert_eq!(
+        get(a, &format!("/api/v1/actors/{red}"), &k("ken")).status,
+        200
+    );
+    assert_eq!(
+        get(a, &format!("/api/v1/actors/{red}"), &k("alice")).status,
+        200
+    );
+
+    // Networks: only through records the viewer may see.
+    cover("get", "/api/v1/actors/{id}/network");
+    let net = get(
+        a,
+        &format!("/api/v1/actors/{star}/network?hops=2"),
+        &k("cathy"),
+    )
+    .body;
+    assert_eq!(net["nodes"].as_array().unwrap().len(), 2, "{net}");
+    assert_eq!(net["edges"][0]["via"], "carrier/shipments/S-AMB");
+    assert_eq!(
+        get(a, &format!("/api/v1/actors/{star}/network"), &k("bob")).status,
+        404
+    );
+    assert_eq!(
+        get(a, &format!("/api/v1/actors/{red}/network"), &k("bob")).status,
+        404
+    );
+    let bad = get(
+        a,
+        &format!("/api/v1/actors/{star}/network?hops=9"),
+        &k("cathy"),
+    );
+    assert_eq!(
+        (bad.status, bad.body["error"]["field"].as_str()),
+        (400, Some("hops"))
+    );
+
+    // Search: existence-only for AMBER, nothing at all for RED.
+    cover("get", "/api/v1/search");
+    let hit = get(a, "/api/v1/search?q=star%20trading", &k("cathy")).body;
+    assert_eq!(hit["hits"].as_array().unwrap().len(), 1);
+    let bob_s = get(a, "/api/v1/search?q=star%20trading", &k("bob")).body;
+    assert_eq!(bob_s["hits"].as_array().unwrap().len(), 0);
+    assert_eq!(bob_s["held_elsewhere"][0]["org"], "carrier");
+    let red_s = get(a, "/api/v1/search?q=red%20dragon", &k("bob")).body;
+    let nothing = get(a, "/api/v1/search?q=zzqx", &k("bob")).body;
+    assert_eq!(
+        red_s, nothing,
+        "a RED match is indistinguishable from no match"
+    );
+    assert_eq!(
+        get(a, "/api/v1/search?q=red%20dragon", &k("ken")).body["hits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(get(a, "/api/v1/search?q=x", &k("ken")).status, 400);
+
+    // Writes: outcomes by officers, analysts and brand representatives (own brands only).
+    cover("post", "/api/v1/outcomes");
+    let outcome = |id: &str, brand: &str| {
+        serde_json::json!({"records": [{"source_id": id, "result": "seized_counterfeit", "date": "2026-03-03", "shipment_id": "S-GRN", "brand": brand}]}).to_string()
+    };
+    let post = |u: &str, body: &str| {
+        request(
+            a,
+            "POST",
+            "/api/v1/outcomes",
+            Some(&k(u)),
+            Some(("application/json", body.as_bytes())),
+        )
+    };
+    let r = post("cathy", &outcome("INS-2", "Nike"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["landed"], 1);
+    assert_eq!(
+        post("alice", &outcome("TB-1", "Nike")).status,
+        200,
+        "a brand rep confirms its own brand"
+    );
+    assert_eq!(
+        post("alice", &outcome("TB-2", "Adidas")).status,
+        403,
+        "not another brand's"
+    );
+    assert_eq!(post("cora", &outcome("X-1", "Nike")).status, 403);
+    let bad = post(
+        "cathy",
+        r#"{"records": [{"source_id": "INS-3", "result": "exploded", "date": "2026-03-03"}]}"#,
+    );
+    assert_eq!(bad.status, 200);
+    assert_eq!(bad.body["quarantined"], 1);
+    assert_eq!(bad.body["rejected"][0]["field"], "result");
+    assert_eq!(post("cathy", "{not json").status, 400);
+    // The new outcome is the customs officer's own, readable at once.
+    assert_eq!(
+        get(a, "/api/v1/records/customs/outcomes/INS-2", &k("cathy")).status,
+        200
+    );
+
+    // Uploads: analysts and admins of the organisation; an officer may not.
+    cover("post", "/api/v1/feeds/{feed}");
+    let csv = format!(
+        "{HEADER}\nS-NEW,swift,2026-03-03,CN,CN,LHR,New Co,new@co.cn,CN,Ned,6 Rd,GB,bags,420221,1,3 USD\nS-BAD,swift,2026-13-45,CN,CN,LHR,Bad Co,,CN,Bo,7 Rd,GB,bags,420221,1,3 USD\n"
+    );
+    let up = |u: &str, q: &str| {
+        request(
+            a,
+            "POST",
+            &format!("/api/v1/feeds/shipments{q}"),
+            Some(&k(u)),
+            Some(("text/csv", csv.as_bytes())),
+        )
+    };
+    assert_eq!(up("cathy", "").status, 403);
+    let r = up("carl", "?marking=GREEN");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        (r.body["landed"].as_u64(), r.body["quarantined"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        get(a, "/api/v1/records/carrier/shipments/S-NEW", &k("bob")).status,
+        200,
+        "GREEN upload is shared"
+    );
+    assert_eq!(
+        up("carl", "?marking=PURPLE").body["error"]["field"],
+        "marking"
+    );
+    assert_eq!(
+        up("carl", "?sharing_group=nope").body["error"]["field"],
+        "sharing_group"
+    );
+    assert_eq!(
+        request(
+            a,
+            "POST",
+            "/api/v1/feeds/widgets",
+            Some(&k("carl")),
+            Some(("text/csv", b"a\n"))
+        )
+        .body["error"]["field"],
+        "feed"
+    );
+
+    // The audit log: auditors (and admins) only; a coordinator's auditor sees every entry.
+    cover("get", "/api/v1/audit");
+    assert_eq!(get(a, "/api/v1/audit", &k("carl")).status, 403);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = get(a, "/api/v1/audit?limit=1000", &k("kay")).body;
+    let entries = log["entries"].as_array().unwrap();
+    let disclosed_to_cathy: BTreeSet<&str> = entries
+        .iter()
+        .filter(|e| e["user"] == "cathy")
+        .flat_map(|e| {
+            e["disclosed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap())
+        })
+        .collect();
+    assert!(disclosed_to_cathy.contains("carrier/shipments/S-AMB"));
+    assert!(
+        !disclosed_to_cathy.contains("carrier/shipments/S-CLR"),
+        "CLEAR records are no disclosure"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "search" && e["user"] == "bob")
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "upload" && e["user"] == "carl")
+    );
+    let own = get(a, "/api/v1/audit?limit=1000", &k("cora")).body;
+    assert!(
+        own["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["org"] == "customs")
+    );
+
+    // Every route in the server's own document is covered above.
+    let spec = request(a, "GET", "/api/v1/openapi.json", None, None).body;
+    let mut routes = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                routes.insert((method.clone(), path.clone()));
+            }
+        }
+    }
+    let uncovered: Vec<_> = routes.difference(&covered).collect();
+    assert!(
+        uncovered.is_empty(),
+        "routes without an access test: {uncovered:?}"
+    );
+    assert_eq!(
+        request(a, "GET", "/healthz", None, None).body["status"],
+        "ok"
+    );
+    let metrics = request(a, "GET", "/metrics", None, None).body;
+    assert!(
+        metrics
+            .as_str()
+            .unwrap()
+            .contains("interdict_http_requests_total")
+    );
+    let nf = request(a, "GET", "/nowhere", None, None);
+    assert_eq!(
+        (nf.status, nf.body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    drop(server);
+
+    // The chain verifies with its anchor, and tampering is found.
+    let d = s(&w.db);
+    let an = s(&w.anchor);
+    let ok = run_ok(&["audit", "verify", "--db", d, "--anchor", an]);
+    assert!(ok.contains("audit log sound"), "{ok}");
+    let conn = rusqlite::Connection::open(&w.db).unwrap();
+    let (seq, event): (i64, String) = conn
+        .query_row(
+            "SELECT seq, event FROM audit_log WHERE event LIKE '%search%' ORDER BY seq LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let forged = event.replace("\"search\"", "\"read\"");
+    assert_ne!(forged, event);
+    conn.execute(
+        "UPDATE audit_log SET event = ?1 WHERE seq = ?2",
+        rusqlite::params![forged, seq],
+    )
+    .unwrap();
+    let out = run(&["audit", "verify", "--db", d, "--anchor", an]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("entry {seq} was altered")));
+    // A forger who recomputes every later hash is caught by the anchor.
+    let mut rows: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, event FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut chain = interdict_audit::Chain::default();
+    for (seq, event) in rows.drain(..) {
+        let e = chain.append(serde_json::from_str(&event).unwrap());
+        conn.execute(
+            "UPDATE audit_log SET prev = ?1, hash = ?2 WHERE seq = ?3",
+            rusqlite::params![&e.prev.0[..], &e.hash.0[..], seq],
+        )
+        .unwrap();
+    }
+    assert!(
+        run_ok(&["audit", "verify", "--db", d]).contains("sound"),
+        "without the anchor the rewrite passes"
+    );
+    let out = run(&["audit", "verify", "--db", d, "--anchor", an]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("anchored outside the database"));
+}
+
+#[test]
+fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let d = s(&db);
+    let err = |args: &[&str]| String::from_utf8_lossy(&run(args).stderr).to_string();
+    assert!(
+        err(&["admin", "org", "--db", d, "x", "--kind", "bank"])
+            .contains("unknown organisation kind")
+    );
+    run_ok(&["admin", "org", "--db", d, "x", "--kind", "customs"]);
+    assert!(err(&["admin", "org", "--db", d, "x", "--kind", "customs"]).contains("already exists"));
+    assert!(
+        err(&[
+            "admin", "user", "--db", d, "u", "--org", "nope", "--role", "officer"
+        ])
+        .contains("no organisation")
+    );
+    assert!(
+        err(&[
+            "admin", "user", "--db", d, "u", "--org", "x", "--role", "king"
+        ])
+        .contains("unknown role")
+    );
+    run_ok(&[
+        "admin", "user", "--db", d, "u", "--org", "x", "--role", "officer",
+    ]);
+    assert!(
+        err(&[
+            "admin",
+            "group",
+            "--db",
+            d,
+            "g",
+            "--members",
+            "x,user:ghost"
+        ])
+        .contains("no user")
+    );
+    let token = run_ok(&["admin", "key", "--db", d, "--user", "u"])
+        .trim()
+        .to_string();
+    let list = run_ok(&["admin", "list", "--db", d]);
+    assert!(!list.contains(&token[17..]), "secrets are never listed");
+    let id = &token[4..16];
+    let server = start(&db, &dir.path().join("a.anchor"));
+    assert_eq!(get(&server.addr, "/api/v1/me", &token).status, 200);
+    run_ok(&["admin", "revoke", "--db", d, id]);
+    // The server re-reads keys every two seconds.
+    std::thread::sleep(std::time::Duration::from_millis(2600));
+    assert_eq!(get(&server.addr, "/api/v1/me", &token).status, 401);
+    assert!(err(&["admin", "revoke", "--db", d, id]).contains("no live key"));
+}

@@ -1,0 +1,195 @@
+//! Appending to the audit trail without holding up the read path, and reading it back.
+//!
+//! Requests hand events to one writer thread over a channel and go on; the thread links them
+//! into the chain, stores a whole burst in one transaction, then writes the new head to the
+//! anchor file. Writes (uploads, outcomes) wait until their entry is stored; reads do not.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use interdict_audit::{Chain, Checkpoint, Digest, Entry, Event, Tamper, Verified};
+use interdict_store::{AuditRow, Directory, StoreError};
+use tokio::sync::oneshot;
+
+use crate::error::ApiError;
+
+type Ack = oneshot::Sender<Result<u64, String>>;
+
+enum Msg {
+    Event(Box<Event>, Option<Ack>),
+}
+
+/// The sending end of the audit trail; cheap to clone.
+#[derive(Clone)]
+pub struct AuditSink {
+    tx: mpsc::Sender<Msg>,
+}
+
+pub fn row_to_entry(row: &AuditRow) -> Result<Entry, String> {
+    let event: Event = serde_json::from_str(&row.event)
+        .map_err(|e| format!("audit entry {} cannot be read: {e}", row.seq))?;
+    Ok(Entry {
+        seq: row.seq,
+        event,
+        prev: Digest(row.prev),
+        hash: Digest(row.hash),
+    })
+}
+
+fn entry_to_row(e: &Entry) -> AuditRow {
+    AuditRow {
+        seq: e.seq,
+        event: serde_json::to_string(&e.event).expect("events serialise"),
+        prev: e.prev.0,
+        hash: e.hash.0,
+    }
+}
+
+fn chain_after(dir: &dyn Directory) -> Result<Chain, String> {
+    let last = dir.last_audit().map_err(|e| e.to_string())?;
+    let last = last.as_ref().map(row_to_entry).transpose()?;
+    Ok(Chain::after(last.as_ref()))
+}
+
+impl AuditSink {
+    /// Starts the writer thread on its own connection to the store.
+    pub fn start(
+        mut dir: Box<dyn Directory + Send>,
+        anchor: Option<PathBuf>,
+    ) -> Result<AuditSink, String> {
+        let mut chain = chain_after(dir.as_ref())?;
+        let (tx, rx) = mpsc::channel::<Msg>();
+        std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut batch = vec![first];
+                    // Let a burst gather, so a busy server writes few transactions.
+                    std::thread::sleep(Duration::from_millis(2));
+                    while batch.len() < 4096 {
+                        match rx.try_recv() {
+                            Ok(m) => batch.push(m),
+                            Err(_) => break,
+                        }
+                    }
+                    let mut next = chain;
+                    let mut entries = Vec::with_capacity(batch.len());
+                    let mut acks = Vec::new();
+                    for Msg::Event(event, ack) in batch {
+                        let e = next.append(*event);
+                        if let Some(a) = ack {
+                            acks.push((a, e.seq));
+                        }
+                        entries.push(e);
+                    }
+                    let rows: Vec<AuditRow> = entries.iter().map(entry_to_row).collect();
+                    let result = dir.append_audit(&rows).map_err(|e| e.to_string());
+                    match &result {
+                        Ok(()) => {
+                            chain = next;
+                            if let (Some(path), Some(last)) = (&anchor, entries.last())
+                                && let Err(e) = write_anchor(path, last)
+                            {
+                                tracing::error!(error = %e, "audit anchor not written");
+                            }
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "audit entries not stored");
+                            // Another writer may have moved the chain on: continue from what
+                            // is stored.
+                            if let Ok(c) = chain_after(dir.as_ref()) {
+                                chain = c;
+                            }
+                        }
+                    }
+                    for (ack, seq) in acks {
+                        let _ = ack.send(result.clone().map(|()| seq));
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start the audit writer: {e}"))?;
+        Ok(AuditSink { tx })
+    }
+
+    /// Appends an event; the caller does not wait.
+    pub fn record(&self, event: Event) {
+        if self.tx.send(Msg::Event(Box::new(event), None)).is_err() {
+            tracing::error!("the audit writer has stopped");
+        }
+    }
+
+    /// Appends an event and waits until it is stored; gives its sequence number.
+    pub async fn record_durably(&self, event: Event) -> Result<u64, ApiError> {
+        let (ack, done) = oneshot::channel();
+        self.tx
+            .send(Msg::Event(Box::new(event), Some(ack)))
+            .map_err(|_| {
+                ApiError::Unavailable("the audit trail is not accepting entries".into())
+            })?;
+        match done.await {
+            Ok(Ok(seq)) => Ok(seq),
+            Ok(Err(e)) => Err(ApiError::Internal(format!("audit entry not stored: {e}"))),
+            Err(_) => Err(ApiError::Unavailable("the audit writer has stopped".into())),
+        }
+    }
+}
+
+fn write_anchor(path: &PathBuf, last: &Entry) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(
+        Checkpoint {
+            seq: last.seq,
+            hash: last.hash,
+        }
+        .line()
+        .as_bytes(),
+    )?;
+    f.sync_data()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{anchor}: {source}")]
+    Anchor {
+        anchor: String,
+        source: interdict_audit::AnchorError,
+    },
+    #[error("the audit log was tampered with: {0}")]
+    Tampered(#[from] Tamper),
+}
+
+/// Reads the whole log in pages and verifies it, with the anchor's checkpoints when given.
+pub fn verify_log(
+    dir: &dyn Directory,
+    anchor: Option<(&str, &str)>,
+) -> Result<Verified, VerifyError> {
+    let checkpoints = match anchor {
+        Some((name, text)) => {
+            interdict_audit::parse_anchor(text).map_err(|source| VerifyError::Anchor {
+                anchor: name.to_string(),
+                source,
+            })?
+        }
+        None => Vec::new(),
+    };
+    let mut entries = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = dir.audit(after, 10_000)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for row in &page {
+            entries.push(row_to_entry(row).map_err(VerifyError::Unreadable)?);
+        }
+    }
+    Ok(interdict_audit::verify(entries, &checkpoints)?)
+}

@@ -1,0 +1,307 @@
+//! The shared platform over HTTP.
+//!
+//! [`app`] builds the axum router: JSON under `/api/v1`, an OpenAPI 3 document generated from
+//! the same registrations at `/api/v1/openapi.json`, `/healthz` and `/metrics`. Every read goes
+//! through the access policy (`interdict-access`) record by record; every write, search and
+//! disclosure of another organisation's non-CLEAR record goes to the audit trail.
+//!
+//! The server owns no business logic: the binary gives it a [`Backend`] that ingests files and
+//! builds the read model ([`view::View`]) from the store.
+//!
+//! Architecture invariant: knows HTTP, keys and the policy's answers; nothing of how records
+//! are parsed, resolved or scored.
+
+pub mod audit_log;
+pub mod auth;
+pub mod error;
+mod limits;
+mod routes;
+pub mod view;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use interdict_model::{Feed, Marking};
+use interdict_store::Directory;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use audit_log::AuditSink;
+pub use auth::{DirectoryView, Groups};
+pub use error::ApiError;
+pub use view::{View, ViewBuilder};
+
+/// A file of canonical rows to ingest for an organisation.
+#[derive(Debug, Clone)]
+pub struct IngestRequest {
+    pub org: String,
+    pub feed: Feed,
+    /// `csv` or `ndjson`.
+    pub format: String,
+    pub path: PathBuf,
+    /// The name the rows are quarantined and kept under.
+    pub file_name: String,
+    pub marking: Option<Marking>,
+    pub sharing_group: Option<String>,
+}
+
+/// What an upload did, row by row.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub run: i64,
+    pub marking: String,
+    pub read: u64,
+    pub landed: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub quarantined: u64,
+    /// The rows that were refused, each with the field at fault.
+    pub rejected: Vec<RejectedRow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+/// What the server asks of the rest of the system.
+pub trait Backend: Send + Sync + 'static {
+    /// Ingests a file through the same mapping, validation and quarantine as the CLI.
+    fn ingest(&self, request: &IngestRequest) -> Result<IngestSummary, String>;
+    /// Builds the read model from the store.
+    fn view(&self) -> Result<View, String>;
+    /// A fresh connection to the directory and audit log.
+    fn directory(&self) -> Result<Box<dyn Directory + Send>, String>;
+}
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where the audit chain's head is checkpointed outside the database.
+    pub anchor: Option<PathBuf>,
+    /// Requests a second per key, and the burst allowed above it.
+    pub rate_per_key: f64,
+    pub burst_per_key: f64,
+    /// Largest upload, in bytes; other requests are held to 1 MiB.
+    pub max_upload: usize,
+    /// How often the directory (users, keys, groups) is re-read, so a revoked key stops working.
+    pub directory_refresh: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            anchor: None,
+            rate_per_key: 2_000.0,
+            burst_per_key: 4_000.0,
+            max_upload: 256 << 20,
+            directory_refresh: Duration::from_secs(2),
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Metrics {
+    pub requests: AtomicU64,
+    pub client_errors: AtomicU64,
+    pub server_errors: AtomicU64,
+    pub disclosures: AtomicU64,
+    pub uploads: AtomicU64,
+}
+
+pub struct AppState {
+    pub(crate) view: ArcSwap<View>,
+    pub(crate) directory: ArcSwap<DirectoryView>,
+    pub(crate) backend: Arc<dyn Backend>,
+    pub(crate) audit: AuditSink,
+    pub(crate) limits: limits::RateLimits,
+    pub(crate) metrics: Metrics,
+    pub(crate) options: Options,
+    /// One write at a time: the store's writer is single.
+    pub(crate) write_lock: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Loads the directory and the read model and starts the audit writer.
+    pub fn new(backend: Arc<dyn Backend>, options: Options) -> Result<Arc<AppState>, String> {
+        let dir = backend.directory()?;
+        let directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        let audit = AuditSink::start(dir, options.anchor.clone())?;
+        let view = backend.view()?;
+        Ok(Arc::new(AppState {
+            view: ArcSwap::from_pointee(view),
+            directory: ArcSwap::from_pointee(directory),
+            backend,
+            audit,
+            limits: limits::RateLimits::new(options.rate_per_key, options.burst_per_key),
+            metrics: Metrics::default(),
+            options,
+            write_lock: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    /// Re-reads users, keys and groups.
+    pub fn reload_directory(&self) -> Result<(), String> {
+        let dir = self.backend.directory()?;
+        let fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        self.directory.store(Arc::new(fresh));
+        Ok(())
+    }
+
+    /// Rebuilds the read model after records changed.
+    pub fn reload_view(&self) -> Result<(), String> {
+        let v = self.backend.view()?;
+        self.view.store(Arc::new(v));
+        Ok(())
+    }
+}
+
+/// The router with its OpenAPI document.
+pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
+    let max_upload = state.options.max_upload;
+    let (api, mut spec) = OpenApiRouter::with_openapi(routes::ApiDoc::openapi_base())
+        .merge(routes::api_routes())
+        .split_for_parts();
+    spec.merge(routes::upload_spec());
+    let uploads = routes::upload_routes().layer(DefaultBodyLimit::max(max_upload));
+    let spec_json = serde_json::to_string(&spec).expect("the OpenAPI document serialises");
+    let router = Router::new()
+        .merge(api.layer(DefaultBodyLimit::max(1 << 20)))
+        .merge(uploads)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let body = spec_json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+            }),
+        )
+        .route("/healthz", axum::routing::get(routes::healthz))
+        .route("/metrics", axum::routing::get(routes::metrics))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            json_errors,
+        ))
+        .with_state(state);
+    (router, spec)
+}
+
+pub fn app(state: Arc<AppState>) -> Router {
+    router_and_spec(state).0
+}
+
+/// Every error leaves as JSON with a stable code, including axum's own rejections (a bad path
+/// parameter, a wrong method, a body too large), and is counted.
+async fn json_errors(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    response: Response,
+) -> Response {
+    let status = response.status();
+    state.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    if status.is_client_error() {
+        state.metrics.client_errors.fetch_add(1, Ordering::Relaxed);
+    } else if status.is_server_error() {
+        state.metrics.server_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    if status.as_u16() < 400 {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 10)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!(
+            "the request body is larger than this route accepts ({text})"
+        )),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let mut r =
+                ApiError::BadRequest("this method is not allowed here".into()).into_response();
+            *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+            return r;
+        }
+        s if s.is_server_error() => ApiError::Internal(text),
+        _ => ApiError::BadRequest(if text.is_empty() {
+            status
+                .canonical_reason()
+                .unwrap_or("bad request")
+                .to_string()
+        } else {
+            text
+        }),
+    };
+    let mut r = err.into_response();
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// Serves until Ctrl-C, re-reading the directory in the background.
+pub async fn serve(state: Arc<AppState>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let refresh = state.options.directory_refresh;
+    let s = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(refresh).await;
+            let s2 = s.clone();
+            let r = tokio::task::spawn_blocking(move || s2.reload_directory()).await;
+            if let Ok(Err(e)) = r {
+                tracing::warn!(error = %e, "directory not reloaded");
+            }
+        }
+    });
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+pub(crate) fn metrics_text(state: &AppState) -> String {
+    let m = &state.metrics;
+    let v = state.view.load();
+    let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    format!(
+        "# TYPE interdict_http_requests_total counter\ninterdict_http_requests_total {}\n\
+         # TYPE interdict_http_client_errors_total counter\ninterdict_http_client_errors_total {}\n\
+         # TYPE interdict_http_server_errors_total counter\ninterdict_http_server_errors_total {}\n\
+         # TYPE interdict_disclosures_total counter\ninterdict_disclosures_total {}\n\
+         # TYPE interdict_uploads_total counter\ninterdict_uploads_total {}\n\
+         # TYPE interdict_records gauge\ninterdict_records {}\n\
+         # TYPE interdict_actors gauge\ninterdict_actors {}\n\
+         # TYPE interdict_scores gauge\ninterdict_scores {}\n",
+        g(&m.requests),
+        g(&m.client_errors),
+        g(&m.server_errors),
+        g(&m.disclosures),
+        g(&m.uploads),
+        v.records.len(),
+        v.actors.len(),
+        v.scores.len(),
+    )
+}

@@ -1,0 +1,1079 @@
+//! The API's handlers. Each read builds its answer only from what the access policy lets the
+//! caller see, record by record.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use interdict_access::{Existence, Role, Sight, Viewer};
+use interdict_audit::Event;
+use interdict_model::{Feed, Marking, RecordKey};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::view::View;
+use crate::{AppState, IngestRequest, IngestSummary, now};
+
+type St = State<Arc<AppState>>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "interdict",
+        description = "Counterfeit-intelligence fusion and interdiction: records, scores, actors and the inspection queue, shared under TLP 2.0 markings."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+pub(crate) struct ApiDoc;
+
+impl ApiDoc {
+    pub fn openapi_base() -> utoipa::openapi::OpenApi {
+        <ApiDoc as OpenApi>::openapi()
+    }
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        api.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "api_key",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+pub(crate) fn api_routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(get_record))
+        .routes(routes!(get_shipment))
+        .routes(routes!(get_listing))
+        .routes(routes!(queue))
+        .routes(routes!(get_actor))
+        .routes(routes!(network))
+        .routes(routes!(search))
+        .routes(routes!(post_outcomes))
+        .routes(routes!(audit_log))
+}
+
+pub(crate) fn upload_routes() -> axum::Router<Arc<AppState>> {
+    let (r, _) = OpenApiRouter::new()
+        .routes(routes!(upload))
+        .split_for_parts();
+    r
+}
+
+/// The upload route's part of the document (it sits under its own body limit).
+pub(crate) fn upload_spec() -> utoipa::openapi::OpenApi {
+    let (_, spec) = OpenApiRouter::<Arc<AppState>>::new()
+        .routes(routes!(upload))
+        .split_for_parts();
+    spec
+}
+
+/// The caller, authenticated and within its rate limit.
+pub(crate) struct Caller(pub Viewer);
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok());
+        let dir = state.directory.load();
+        let viewer = dir.authenticate(header, &now())?;
+        if !state.limits.allow(&viewer.user) {
+            return Err(ApiError::RateLimited);
+        }
+        Ok(Caller(viewer))
+    }
+}
+
+fn need_reader(v: &Viewer) -> Result<(), ApiError> {
+    if v.role.reads_records() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "the {} role does not read records",
+            v.role
+        )))
+    }
+}
+
+/// Notes the records of other organisations a response shows, for the audit trail.
+struct Disclosures<'a> {
+    viewer: &'a Viewer,
+    view: &'a View,
+    keys: BTreeSet<String>,
+}
+
+impl<'a> Disclosures<'a> {
+    fn new(viewer: &'a Viewer, view: &'a View) -> Self {
+        Disclosures {
+            viewer,
+            view,
+            keys: BTreeSet::new(),
+        }
+    }
+
+    fn shown(&mut self, record: u32) {
+        let l = self.view.label_of(record);
+        if l.owner != self.viewer.org && l.marking != Marking::Clear {
+            self.keys
+                .insert(self.view.records[record as usize].key.to_string());
+        }
+    }
+
+    fn event(self, action: &str, target: String, detail: String) -> Option<Event> {
+        if self.keys.is_empty() && action == "read" {
+            return None;
+        }
+        Some(Event {
+            at: now(),
+            org: self.viewer.org.clone(),
+            user: self.viewer.user.clone(),
+            action: action.to_string(),
+            target,
+            disclosed: self.keys.into_iter().collect(),
+            detail,
+        })
+    }
+}
+
+fn emit(state: &AppState, event: Option<Event>) {
+    if let Some(e) = event {
+        if !e.disclosed.is_empty() {
+            state.metrics.disclosures.fetch_add(1, Ordering::Relaxed);
+        }
+        state.audit.record(e);
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    status: &'static str,
+}
+
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+pub(crate) async fn metrics(State(state): St) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::metrics_text(&state),
+    )
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Me {
+    org: String,
+    user: String,
+    role: String,
+}
+
+/// Who the key belongs to.
+#[utoipa::path(get, path = "/api/v1/me", responses(
+    (status = 200, body = Me),
+    (status = 401, body = ErrorBody)
+))]
+async fn me(Caller(v): Caller) -> Json<Me> {
+    Json(Me {
+        org: v.org,
+        user: v.user,
+        role: v.role.to_string(),
+    })
+}
+
+/// A record as a viewer may see it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RecordOut {
+    key: String,
+    org: String,
+    feed: String,
+    source_id: String,
+    marking: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sharing_group: Option<String>,
+    source_file: String,
+    ingested_at: String,
+    #[schema(value_type = Object)]
+    record: serde_json::Value,
+}
+
+fn record_out(view: &View, viewer: &Viewer, r: u32) -> RecordOut {
+    let rec = &view.records[r as usize];
+    let label = &view.labels[rec.label as usize];
+    let own = viewer.org == label.owner;
+    RecordOut {
+        key: rec.key.to_string(),
+        org: rec.key.org.clone(),
+        feed: rec.key.feed.as_str().to_string(),
+        source_id: rec.key.source_id.clone(),
+        marking: label.marking.as_str().to_string(),
+        // Who else a record is shared with is the owner's business.
+        sharing_group: if own { label.group.clone() } else { None },
+        source_file: if own {
+            rec.source_file.clone()
+        } else {
+            String::new()
+        },
+        ingested_at: rec.ingested_at.clone(),
+        record: rec.record.clone(),
+    }
+}
+
+fn parse_feed(s: &str) -> Result<Feed, ApiError> {
+    s.parse()
+        .map_err(|e: interdict_model::ParseFeedError| ApiError::field("feed", e.to_string()))
+}
+
+/// The record the viewer may see in full, or the same 404 as a missing one.
+fn visible(
+    state: &AppState,
+    view: &View,
+    viewer: &Viewer,
+    key: &RecordKey,
+) -> Result<u32, ApiError> {
+    let dir = state.directory.load();
+    let r = view.record(key).ok_or(ApiError::NotFound)?;
+    if view.sight(viewer, r, &dir.groups) == Sight::Full {
+        Ok(r)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// One record, when the caller may see it.
+#[utoipa::path(get, path = "/api/v1/records/{org}/{feed}/{id}",
+    params(
+        ("org" = String, Path, description = "Owner organisation"),
+        ("feed" = String, Path, description = "sellers, listings, shipments, outcomes, brands or parties"),
+        ("id" = String, Path, description = "Source id")
+    ),
+    responses((status = 200, body = RecordOut), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn get_record(
+    State(state): St,
+    Caller(v): Caller,
+    Path((org, feed, id)): Path<(String, String, String)>,
+) -> Result<Json<RecordOut>, ApiError> {
+    need_reader(&v)?;
+    let feed = parse_feed(&feed)?;
+    let view = state.view.load();
+    let r = visible(&state, &view, &v, &RecordKey::new(org, feed, id))?;
+    let mut d = Disclosures::new(&v, &view);
+    d.shown(r);
+    let out = record_out(&view, &v, r);
+    emit(
+        &state,
+        d.event("read", format!("record {}", out.key), String::new()),
+    );
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ScoreOut {
+    score: f64,
+    day: Option<String>,
+    port: String,
+    model: String,
+    rules: String,
+    /// The reasons the caller may see: those resting only on records it may see.
+    reasons: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Scored {
+    #[serde(flatten)]
+    record: RecordOut,
+    score: Option<ScoreOut>,
+}
+
+fn score_out(state: &AppState, view: &View, v: &Viewer, r: u32) -> Option<ScoreOut> {
+    let dir = state.directory.load();
+    view.score_of(r).map(|s| ScoreOut {
+        score: s.score,
+        day: s.day.clone(),
+        port: s.port.clone(),
+        model: s.model.clone(),
+        rules: s.rules.clone(),
+        reasons: s
+            .reasons
+            .iter()
+            .filter(|x| view.reason_visible(v, x, &dir.groups))
+            .map(|x| x.text.clone())
+            .collect(),
+    })
+}
+
+async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<Scored>, ApiError> {
+    need_reader(&v)?;
+    let view = state.view.load();
+    let r = visible(&state, &view, &v, &key)?;
+    let mut d = Disclosures::new(&v, &view);
+    d.shown(r);
+    let out = Scored {
+        record: record_out(&view, &v, r),
+        score: score_out(&state, &view, &v, r),
+    };
+    emit(
+        &state,
+        d.event(
+            "read",
+            format!("{} {}", key.feed, out.record.key),
+            String::new(),
+        ),
+    );
+    Ok(Json(out))
+}
+
+/// A shipment with its score and the reasons the caller may see.
+#[utoipa::path(get, path = "/api/v1/shipments/{org}/{id}",
+    params(("org" = String, Path), ("id" = String, Path, description = "Shipment id")),
+    responses((status = 200, body = Scored), (status = 404, body = ErrorBody)))]
+async fn get_shipment(
+    State(state): St,
+    Caller(v): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<Json<Scored>, ApiError> {
+    scored(state, v, RecordKey::new(org, Feed::Shipments, id)).await
+}
+
+/// A listing with its score and the reasons the caller may see.
+#[utoipa::path(get, path = "/api/v1/listings/{org}/{id}",
+    params(("org" = String, Path), ("id" = String, Path, description = "Listing id")),
+    responses((status = 200, body = Scored), (status = 404, body = ErrorBody)))]
+async fn get_listing(
+    State(state): St,
+    Caller(v): Caller,
+    Path((org, id)): Path<(String, String)>,
+) -> Result<Json<Scored>, ApiError> {
+    scored(state, v, RecordKey::new(org, Feed::Listings, id)).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct QueueParams {
+    /// Arrival day (YYYY-MM-DD); every day when absent.
+    day: Option<String>,
+    /// Port of arrival.
+    port: Option<String>,
+    /// Lowest score to include.
+    min_score: Option<f64>,
+    /// Page size, 1 to 500 (default 50).
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct QueueItem {
+    rank: usize,
+    key: String,
+    org: String,
+    shipment_id: String,
+    score: f64,
+    day: Option<String>,
+    port: String,
+    reasons: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct QueuePage {
+    /// Matching shipments the caller may see (never counting those it may not).
+    total: usize,
+    offset: usize,
+    items: Vec<QueueItem>,
+}
+
+/// The inspection queue: scored shipments the caller may see, highest risk first.
+#[utoipa::path(get, path = "/api/v1/queue", params(QueueParams),
+    responses((status = 200, body = QueuePage), (status = 400, body = ErrorBody)))]
+async fn queue(
+    State(state): St,
+    Caller(v): Caller,
+    Query(p): Query<QueueParams>,
+) -> Result<Json<QueuePage>, ApiError> {
+    need_reader(&v)?;
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::field("limit", "limit must be between 1 and 500"));
+    }
+    if p.min_score.is_some_and(|m| !m.is_finite()) {
+        return Err(ApiError::field("min_score", "min_score must be a number"));
+    }
+    let offset = p.offset.unwrap_or(0);
+    let view = state.view.load();
+    let dir = state.directory.load();
+    let mut total = 0;
+    let mut items = Vec::new();
+    let mut d = Disclosures::new(&v, &view);
+    for s in view.ranked() {
+        let rec = &view.records[s.record as usize];
+        if rec.key.feed != Feed::Shipments
+            || p.day
+                .as_ref()
+                .is_some_and(|day| s.day.as_ref() != Some(day))
+            || p.port.as_ref().is_some_and(|port| &s.port != port)
+            || p.min_score.is_some_and(|m| s.score < m)
+            || view.sight(&v, s.record, &dir.groups) != Sight::Full
+        {
+            continue;
+        }
+        total += 1;
+        if total > offset && items.len() < limit {
+            d.shown(s.record);
+            items.push(QueueItem {
+                rank: total,
+                key: rec.key.to_string(),
+                org: rec.key.org.clone(),
+                shipment_id: rec.key.source_id.clone(),
+                score: s.score,
+                day: s.day.clone(),
+                port: s.port.clone(),
+                reasons: s
+                    .reasons
+                    .iter()
+                    .filter(|x| view.reason_visible(&v, x, &dir.groups))
+                    .map(|x| x.text.clone())
+                    .collect(),
+            });
+        }
+    }
+    emit(&state, d.event("read", "queue".into(), String::new()));
+    Ok(Json(QueuePage {
+        total,
+        offset,
+        items,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PartyOut {
+    record: String,
+    role: String,
+    name: String,
+    #[schema(value_type = Object)]
+    party: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LinkOut {
+    actor: String,
+    name: String,
+    via: String,
+    hub: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ExistenceOut {
+    org: String,
+    note: String,
+}
+
+impl From<Existence> for ExistenceOut {
+    fn from(e: Existence) -> Self {
+        ExistenceOut {
+            org: e.org,
+            note: e.note,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ActorOut {
+    id: String,
+    hub: bool,
+    names: Vec<String>,
+    parties: Vec<PartyOut>,
+    history: Vec<RecordOut>,
+    links: Vec<LinkOut>,
+    /// Records the caller may not see that concern this actor: whom to ask, nothing more.
+    held_elsewhere: Vec<ExistenceOut>,
+}
+
+fn actor_name(view: &View, v: &Viewer, a: u32, groups: &crate::Groups) -> Option<String> {
+    view.actors[a as usize]
+        .parties
+        .iter()
+        .map(|&p| &view.parties[p as usize])
+        .find(|p| view.sight(v, p.record, groups) == Sight::Full)
+        .map(|p| p.name.clone())
+}
+
+/// An actor as the caller may see it: its visible records, identifiers, history and links,
+/// and whom to ask about what it may not see.
+#[utoipa::path(get, path = "/api/v1/actors/{id}",
+    params(("id" = String, Path, description = "Actor id")),
+    responses((status = 200, body = ActorOut), (status = 404, body = ErrorBody)))]
+async fn get_actor(
+    State(state): St,
+    Caller(v): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ActorOut>, ApiError> {
+    need_reader(&v)?;
+    let view = state.view.load();
+    let dir = state.directory.load();
+    let groups = &dir.groups;
+    let a = view.actor(&id).ok_or(ApiError::NotFound)?;
+    let actor = &view.actors[a as usize];
+    let mut d = Disclosures::new(&v, &view);
+    let (parties, mut hidden) = interdict_access::partition(
+        &v,
+        actor
+            .parties
+            .iter()
+            .map(|&p| (view.label_of(view.parties[p as usize].record), p)),
+        groups,
+        "links to this actor",
+    );
+    let (history, hidden_history) = interdict_access::partition(
+        &v,
+        actor.history.iter().map(|&r| (view.label_of(r), r)),
+        groups,
+        "concerns this actor",
+    );
+    if parties.is_empty() && history.is_empty() && hidden.is_empty() && hidden_history.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    hidden.extend(hidden_history);
+    let mut names = BTreeSet::new();
+    let parties: Vec<PartyOut> = parties
+        .into_iter()
+        .map(|p| {
+            let pv = &view.parties[p as usize];
+            d.shown(pv.record);
+            names.insert(pv.name.clone());
+            PartyOut {
+                record: view.records[pv.record as usize].key.to_string(),
+                role: pv.role.clone(),
+                name: pv.name.clone(),
+                party: pv.party.clone(),
+            }
+        })
+        .collect();
+    let history = history
+        .into_iter()
+        .map(|r| {
+            d.shown(r);
+            record_out(&view, &v, r)
+        })
+        .collect();
+    let mut links = Vec::new();
+    let mut seen = BTreeSet::new();
+    for l in view.links(a) {
+        if view.sight(&v, l.via, groups) != Sight::Full || !seen.insert(l.other) {
+            continue;
+        }
+        d.shown(l.via);
+        links.push(LinkOut {
+            actor: view.actors[l.other as usize].id.clone(),
+            name: actor_name(&view, &v, l.other, groups).unwrap_or_default(),
+            via: view.records[l.via as usize].key.to_string(),
+            hub: view.actors[l.other as usize].hub,
+        });
+    }
+    hidden.sort();
+    hidden.dedup_by(|a, b| a.org == b.org);
+    let out = ActorOut {
+        id: actor.id.clone(),
+        hub: actor.hub,
+        names: names.into_iter().collect(),
+        parties,
+        history,
+        links,
+        held_elsewhere: hidden.into_iter().map(Into::into).collect(),
+    };
+    emit(
+        &state,
+        d.event("read", format!("actor {id}"), String::new()),
+    );
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NetworkParams {
+    /// How many links out from the actor, 1 to 3 (default 2).
+    hops: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NodeOut {
+    id: String,
+    name: String,
+    hops: usize,
+    /// Hub actors (forwarders, brokers) are shown but not expanded.
+    hub: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct EdgeOut {
+    from: String,
+    to: String,
+    via: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct NetworkOut {
+    nodes: Vec<NodeOut>,
+    edges: Vec<EdgeOut>,
+    /// True when the network was cut at the node limit.
+    truncated: bool,
+}
+
+const MAX_NODES: usize = 500;
+
+/// The actors around one actor, through links the caller may see.
+#[utoipa::path(get, path = "/api/v1/actors/{id}/network",
+    params(("id" = String, Path, description = "Actor id"), NetworkParams),
+    responses((status = 200, body = NetworkOut), (status = 404, body = ErrorBody)))]
+async fn network(
+    State(state): St,
+    Caller(v): Caller,
+    Path(id): Path<String>,
+    Query(p): Query<NetworkParams>,
+) -> Result<Json<NetworkOut>, ApiError> {
+    need_reader(&v)?;
+    let hops = p.hops.unwrap_or(2);
+    if !(1..=3).contains(&hops) {
+        return Err(ApiError::field("hops", "hops must be 1, 2 or 3"));
+    }
+    let view = state.view.load();
+    let dir = state.directory.load();
+    let groups = &dir.groups;
+    let start = view.actor(&id).ok_or(ApiError::NotFound)?;
+    let start_name = actor_name(&view, &v, start, groups).ok_or(ApiError::NotFound)?;
+    let mut d = Disclosures::new(&v, &view);
+    let mut depth: BTreeMap<u32, usize> = BTreeMap::new();
+    depth.insert(start, 0);
+    let mut nodes = vec![NodeOut {
+        id: id.clone(),
+        name: start_name,
+        hops: 0,
+        hub: view.actors[start as usize].hub,
+    }];
+    let mut edges = Vec::new();
+    let mut edge_seen = BTreeSet::new();
+    let mut todo = VecDeque::from([start]);
+    let mut truncated = false;
+    while let Some(a) = todo.pop_front() {
+        let da = depth[&a];
+        if da >= hops || (view.actors[a as usize].hub && a != start) {
+            continue;
+        }
+        for l in view.links(a) {
+            if view.sight(&v, l.via, groups) != Sight::Full {
+                continue;
+            }
+            if let std::collections::btree_map::Entry::Vacant(slot) = depth.entry(l.other) {
+                if nodes.len() >= MAX_NODES {
+                    truncated = true;
+                    continue;
+                }
+                slot.insert(da + 1);
+                nodes.push(NodeOut {
+                    id: view.actors[l.other as usize].id.clone(),
+                    name: actor_name(&view, &v, l.other, groups).unwrap_or_default(),
+                    hops: da + 1,
+                    hub: view.actors[l.other as usize].hub,
+                });
+                todo.push_back(l.other);
+            }
+            let pair = (a.min(l.other), a.max(l.other));
+            if edge_seen.insert(pair) {
+                d.shown(l.via);
+                edges.push(EdgeOut {
+                    from: view.actors[a as usize].id.clone(),
+                    to: view.actors[l.other as usize].id.clone(),
+                    via: view.records[l.via as usize].key.to_string(),
+                });
+            }
+        }
+    }
+    emit(
+        &state,
+        d.event("read", format!("network {id}"), format!("hops {hops}")),
+    );
+    Ok(Json(NetworkOut {
+        nodes,
+        edges,
+        truncated,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SearchParams {
+    /// Words of a name, an e-mail, a phone number or another identifier.
+    q: String,
+    /// At most this many actors (1 to 200, default 20).
+    limit: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SearchHit {
+    actor: Option<String>,
+    name: String,
+    record: String,
+    role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SearchOut {
+    hits: Vec<SearchHit>,
+    /// Organisations holding matching records the caller may not see: whom to ask.
+    held_elsewhere: Vec<ExistenceOut>,
+}
+
+/// Finds parties by name or identifier among the records the caller may see.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
+    responses((status = 200, body = SearchOut), (status = 400, body = ErrorBody)))]
+async fn search(
+    State(state): St,
+    Caller(v): Caller,
+    Query(p): Query<SearchParams>,
+) -> Result<Json<SearchOut>, ApiError> {
+    need_reader(&v)?;
+    let q = p.q.trim();
+    if crate::view::tokens(q).is_empty() {
+        return Err(ApiError::field(
+            "q",
+            "the query needs a word or identifier of two or more characters",
+        ));
+    }
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "limit must be between 1 and 200"));
+    }
+    let view = state.view.load();
+    let dir = state.directory.load();
+    let found = view.search(q);
+    let (seen, hidden) = interdict_access::partition(
+        &v,
+        found
+            .iter()
+            .map(|&p| (view.label_of(view.parties[p as usize].record), p)),
+        &dir.groups,
+        "matches this search",
+    );
+    let mut d = Disclosures::new(&v, &view);
+    let mut hits = Vec::new();
+    let mut actors = BTreeSet::new();
+    for p in seen {
+        let pv = &view.parties[p as usize];
+        if let Some(a) = pv.actor
+            && !actors.insert(a)
+        {
+            continue;
+        }
+        if hits.len() >= limit {
+            break;
+        }
+        d.shown(pv.record);
+        hits.push(SearchHit {
+            actor: pv.actor.map(|a| view.actors[a as usize].id.clone()),
+            name: pv.name.clone(),
+            record: view.records[pv.record as usize].key.to_string(),
+            role: pv.role.clone(),
+        });
+    }
+    let mut d_event = d
+        .event("search", "search".into(), format!("q={q}"))
+        .expect("searches are always audited");
+    d_event.detail = format!("q={q} hits={}", hits.len());
+    emit(&state, Some(d_event));
+    Ok(Json(SearchOut {
+        hits,
+        held_elsewhere: hidden.into_iter().map(Into::into).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct OutcomesIn {
+    /// TLP marking of the new records (default: the organisation's default for outcomes).
+    marking: Option<String>,
+    sharing_group: Option<String>,
+    /// Outcome rows with the canonical field names of the outcomes feed.
+    #[schema(value_type = Vec<Object>)]
+    records: Vec<serde_json::Value>,
+}
+
+async fn ingest_body(
+    state: &Arc<AppState>,
+    v: &Viewer,
+    feed: Feed,
+    format: &str,
+    body: &[u8],
+    marking: Option<String>,
+    sharing_group: Option<String>,
+) -> Result<IngestSummary, ApiError> {
+    let marking = marking
+        .map(|m| {
+            m.parse::<Marking>()
+                .map_err(|e| ApiError::field("marking", e.to_string()))
+        })
+        .transpose()?;
+    if let Some(g) = &sharing_group
+        && !state.directory.load().groups.contains_key(g)
+    {
+        return Err(ApiError::field(
+            "sharing_group",
+            format!("no sharing group is named {g:?}"),
+        ));
+    }
+    let _guard = state.write_lock.lock().await;
+    let dir = tempfile_in_env()?;
+    let path = dir.join(format!("upload.{format}"));
+    std::fs::write(&path, body)
+        .map_err(|e| ApiError::Internal(format!("cannot keep the upload: {e}")))?;
+    let request = IngestRequest {
+        org: v.org.clone(),
+        feed,
+        format: format.to_string(),
+        path: path.clone(),
+        file_name: format!("api:{}:{}:{}.{format}", v.user, feed, now()),
+        marking,
+        sharing_group,
+    };
+    let backend = state.backend.clone();
+    let s2 = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let r = backend.ingest(&request);
+        if r.as_ref().is_ok_and(|s| s.landed + s.updated > 0) {
+            s2.reload_view()?;
+        }
+        r
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let summary = result.map_err(ApiError::BadRequest)?;
+    state.metrics.uploads.fetch_add(1, Ordering::Relaxed);
+    state
+        .audit
+        .record_durably(Event {
+            at: now(),
+            org: v.org.clone(),
+            user: v.user.clone(),
+            action: "upload".into(),
+            target: format!("{}/{}", v.org, feed),
+            disclosed: Vec::new(),
+            detail: format!(
+                "run {} read {} landed {} updated {} unchanged {} quarantined {}",
+                summary.run,
+                summary.read,
+                summary.landed,
+                summary.updated,
+                summary.unchanged,
+                summary.quarantined
+            ),
+        })
+        .await?;
+    Ok(summary)
+}
+
+fn tempfile_in_env() -> Result<std::path::PathBuf, ApiError> {
+    let base = std::env::temp_dir().join(format!(
+        "interdict-upload-{}-{}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    std::fs::create_dir_all(&base)
+        .map_err(|e| ApiError::Internal(format!("cannot make a temporary folder: {e}")))?;
+    Ok(base)
+}
+
+/// Records inspection outcomes and marketplace or brand actions, with the same validation and
+/// quarantine as a file. A brand representative may only record outcomes of its own brands.
+#[utoipa::path(post, path = "/api/v1/outcomes", request_body = OutcomesIn,
+    responses((status = 200, body = IngestSummary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn post_outcomes(
+    State(state): St,
+    Caller(v): Caller,
+    Json(body): Json<OutcomesIn>,
+) -> Result<Json<IngestSummary>, ApiError> {
+    if !v.role.records_outcomes() {
+        return Err(ApiError::Forbidden(format!(
+            "the {} role does not record outcomes",
+            v.role
+        )));
+    }
+    if body.records.is_empty() {
+        return Err(ApiError::field("records", "no outcome records were given"));
+    }
+    if body.records.len() > 10_000 {
+        return Err(ApiError::field(
+            "records",
+            "at most 10,000 outcomes a request; upload a file for more",
+        ));
+    }
+    let mut ndjson = Vec::new();
+    for (i, r) in body.records.iter().enumerate() {
+        if !r.is_object() {
+            return Err(ApiError::field(
+                &format!("records[{i}]"),
+                "each outcome is a JSON object",
+            ));
+        }
+        if v.role == Role::BrandRep {
+            let own = own_brands(&state, &v);
+            let brand = r.get("brand").and_then(|b| b.as_str()).unwrap_or("");
+            if !own.contains(&brand.trim().to_lowercase()) {
+                return Err(ApiError::Forbidden(format!(
+                    "records[{i}]: a brand representative of {} may only confirm or deny fakes of its own brands",
+                    v.org
+                )));
+            }
+        }
+        serde_json::to_writer(&mut ndjson, r).expect("JSON values serialise");
+        ndjson.push(b'\n');
+    }
+    let s = ingest_body(
+        &state,
+        &v,
+        Feed::Outcomes,
+        "ndjson",
+        &ndjson,
+        body.marking,
+        body.sharing_group,
+    )
+    .await?;
+    Ok(Json(s))
+}
+
+fn own_brands(state: &AppState, v: &Viewer) -> BTreeSet<String> {
+    let view = state.view.load();
+    view.records
+        .iter()
+        .filter(|r| r.key.feed == Feed::Brands && r.key.org == v.org)
+        .filter_map(|r| r.record.get("name").and_then(|b| b.as_str()))
+        .map(|b| b.trim().to_lowercase())
+        .collect()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct UploadParams {
+    /// `csv` (default) or `ndjson`.
+    format: Option<String>,
+    /// TLP marking of the records (default: the organisation's default for the feed).
+    marking: Option<String>,
+    sharing_group: Option<String>,
+}
+
+/// Uploads a file of canonical rows of one feed for the caller's organisation.
+#[utoipa::path(post, path = "/api/v1/feeds/{feed}",
+    params(("feed" = String, Path, description = "sellers, listings, shipments, outcomes, brands or parties"), UploadParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = IngestSummary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
+async fn upload(
+    State(state): St,
+    Caller(v): Caller,
+    Path(feed): Path<String>,
+    Query(p): Query<UploadParams>,
+    body: Bytes,
+) -> Result<Json<IngestSummary>, ApiError> {
+    if !v.role.writes_records() {
+        return Err(ApiError::Forbidden(format!(
+            "the {} role does not upload records",
+            v.role
+        )));
+    }
+    let feed = parse_feed(&feed)?;
+    let format = p.format.as_deref().unwrap_or("csv").to_ascii_lowercase();
+    if format != "csv" && format != "ndjson" {
+        return Err(ApiError::field("format", "format must be csv or ndjson"));
+    }
+    if body.is_empty() {
+        return Err(ApiError::field("body", "the upload is empty"));
+    }
+    let s = ingest_body(&state, &v, feed, &format, &body, p.marking, p.sharing_group).await?;
+    Ok(Json(s))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditParams {
+    /// Entries after this sequence number.
+    after: Option<u64>,
+    /// At most this many (1 to 1000, default 100).
+    limit: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct AuditOut {
+    #[schema(value_type = Vec<Object>)]
+    entries: Vec<interdict_audit::Entry>,
+}
+
+/// The audit log. Auditors and admins of a coordinator see every entry; of another
+/// organisation, the entries of their own organisation's users.
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
+    responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody)))]
+async fn audit_log(
+    State(state): St,
+    Caller(v): Caller,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<AuditOut>, ApiError> {
+    if !v.role.reads_audit() {
+        return Err(ApiError::Forbidden(format!(
+            "the {} role does not read the audit log",
+            v.role
+        )));
+    }
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::field("limit", "limit must be between 1 and 1000"));
+    }
+    let all = state
+        .directory
+        .load()
+        .orgs
+        .get(&v.org)
+        .is_some_and(|o| o.kind == "coordinator");
+    let backend = state.backend.clone();
+    let after = p.after.unwrap_or(0);
+    let org = v.org.clone();
+    let entries = tokio::task::spawn_blocking(move || -> Result<Vec<_>, ApiError> {
+        let dir = backend.directory().map_err(ApiError::Internal)?;
+        let mut out = Vec::new();
+        let mut cursor = after;
+        while out.len() < limit {
+            let page = dir.audit(cursor, 1000)?;
+            let Some(last) = page.last() else { break };
+            cursor = last.seq;
+            for row in &page {
+                let e = crate::audit_log::row_to_entry(row).map_err(ApiError::Internal)?;
+                if (all || e.event.org == org) && out.len() < limit {
+                    out.push(e);
+                }
+            }
+        }
+        Ok(out)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    Ok(Json(AuditOut { entries }))
+}

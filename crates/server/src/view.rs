@@ -1,0 +1,347 @@
+//! The read model the API answers from: every record with its label, the parties and actors
+//! behind them, links between actors, history records per actor, and saved scores whose
+//! reasons carry the labels of the data they rest on. The binary fills it from the store;
+//! the server never computes resolutions or scores itself.
+
+use std::collections::BTreeSet;
+
+use interdict_access::{Label, Sight, Viewer, sight, sight_of_all};
+use interdict_model::{Marking, RecordKey};
+use rustc_hash::FxHashMap;
+
+use crate::Groups;
+
+/// Owner, marking and sharing group, interned: records share a handful of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LabelRow {
+    pub owner: String,
+    pub marking: Marking,
+    pub group: Option<String>,
+}
+
+impl LabelRow {
+    pub fn label(&self) -> Label<'_> {
+        Label {
+            owner: &self.owner,
+            marking: self.marking,
+            group: self.group.as_deref(),
+        }
+    }
+}
+
+pub struct RecordView {
+    pub key: RecordKey,
+    pub label: u32,
+    pub source_file: String,
+    pub ingested_at: String,
+    pub record: serde_json::Value,
+}
+
+pub struct PartyView {
+    pub record: u32,
+    pub role: String,
+    pub actor: Option<u32>,
+    pub name: String,
+    pub party: serde_json::Value,
+}
+
+pub struct ActorView {
+    pub id: String,
+    pub parties: Vec<u32>,
+    /// Records about the actor from others: outcomes, marketplace actions, watch lists.
+    pub history: Vec<u32>,
+    /// An actor in a large share of all traffic (a forwarder, a broker): shown, not expanded.
+    pub hub: bool,
+}
+
+pub struct ReasonView {
+    pub text: String,
+    /// The labels of every record the reason rests on.
+    pub sources: Vec<u32>,
+}
+
+pub struct ScoreView {
+    pub record: u32,
+    pub score: f64,
+    pub day: Option<String>,
+    pub port: String,
+    pub model: String,
+    pub rules: String,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// A link between two actors through a record both appear in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub other: u32,
+    pub via: u32,
+}
+
+#[derive(Default)]
+pub struct View {
+    pub labels: Vec<LabelRow>,
+    pub records: Vec<RecordView>,
+    pub parties: Vec<PartyView>,
+    pub actors: Vec<ActorView>,
+    pub scores: Vec<ScoreView>,
+    by_key: FxHashMap<RecordKey, u32>,
+    actor_by_id: FxHashMap<String, u32>,
+    links: Vec<Vec<Link>>,
+    score_of: FxHashMap<u32, u32>,
+    /// Search tokens (folded name words and identifiers) to parties.
+    tokens: FxHashMap<String, Vec<u32>>,
+    /// Scores in descending order.
+    ranked: Vec<u32>,
+}
+
+/// Folds a name or identifier into search tokens: lowercase alphanumeric words.
+pub fn tokens(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '+' && c != '.')
+        .map(|w| w.trim_matches('.').to_lowercase())
+        .filter(|w| w.chars().count() >= 2)
+        .collect()
+}
+
+#[derive(Default)]
+pub struct ViewBuilder {
+    view: View,
+    label_ids: FxHashMap<LabelRow, u32>,
+}
+
+impl ViewBuilder {
+    pub fn label(&mut self, owner: &str, marking: Marking, group: Option<&str>) -> u32 {
+        let row = LabelRow {
+            owner: owner.to_string(),
+            marking,
+            group: group.filter(|g| !g.is_empty()).map(str::to_string),
+        };
+        if let Some(&id) = self.label_ids.get(&row) {
+            return id;
+        }
+        let id = self.view.labels.len() as u32;
+        self.view.labels.push(row.clone());
+        self.label_ids.insert(row, id);
+        id
+    }
+
+    pub fn add_record(
+        &mut self,
+        key: RecordKey,
+        label: u32,
+        source_file: String,
+        ingested_at: String,
+        record: serde_json::Value,
+    ) -> u32 {
+        let id = self.view.records.len() as u32;
+        self.view.by_key.insert(key.clone(), id);
+        self.view.records.push(RecordView {
+            key,
+            label,
+            source_file,
+            ingested_at,
+            record,
+        });
+        id
+    }
+
+    pub fn record_id(&self, key: &RecordKey) -> Option<u32> {
+        self.view.by_key.get(key).copied()
+    }
+
+    pub fn record_label(&self, record: u32) -> u32 {
+        self.view.records[record as usize].label
+    }
+
+    fn actor(&mut self, id: &str) -> u32 {
+        if let Some(&a) = self.view.actor_by_id.get(id) {
+            return a;
+        }
+        let a = self.view.actors.len() as u32;
+        self.view.actors.push(ActorView {
+            id: id.to_string(),
+            parties: Vec::new(),
+            history: Vec::new(),
+            hub: false,
+        });
+        self.view.links.push(Vec::new());
+        self.view.actor_by_id.insert(id.to_string(), a);
+        a
+    }
+
+    /// A party of a record, with the words and identifiers it can be found by.
+    pub fn add_party(
+        &mut self,
+        record: u32,
+        role: &str,
+        name: String,
+        search_terms: &[String],
+        party: serde_json::Value,
+        actor: Option<&str>,
+    ) -> u32 {
+        let actor = actor.map(|a| self.actor(a));
+        let id = self.view.parties.len() as u32;
+        if let Some(a) = actor {
+            self.view.actors[a as usize].parties.push(id);
+        }
+        let mut seen = BTreeSet::new();
+        for t in tokens(&name)
+            .into_iter()
+            .chain(search_terms.iter().flat_map(|s| tokens(s)))
+        {
+            if seen.insert(t.clone()) {
+                self.view.tokens.entry(t).or_default().push(id);
+            }
+        }
+        self.view.parties.push(PartyView {
+            record,
+            role: role.to_string(),
+            actor,
+            name,
+            party,
+        });
+        id
+    }
+
+    pub fn mark_hub(&mut self, actor: &str) {
+        let a = self.actor(actor);
+        self.view.actors[a as usize].hub = true;
+    }
+
+    pub fn add_history(&mut self, actor: &str, record: u32) {
+        let a = self.actor(actor);
+        let h = &mut self.view.actors[a as usize].history;
+        if !h.contains(&record) {
+            h.push(record);
+        }
+    }
+
+    pub fn add_link(&mut self, a: &str, b: &str, via: u32) {
+        if a == b {
+            return;
+        }
+        let (a, b) = (self.actor(a), self.actor(b));
+        self.view.links[a as usize].push(Link { other: b, via });
+        self.view.links[b as usize].push(Link { other: a, via });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_score(
+        &mut self,
+        record: u32,
+        score: f64,
+        day: Option<String>,
+        port: String,
+        model: String,
+        rules: String,
+        reasons: Vec<ReasonView>,
+    ) {
+        let id = self.view.scores.len() as u32;
+        self.view.score_of.insert(record, id);
+        self.view.scores.push(ScoreView {
+            record,
+            score,
+            day,
+            port,
+            model,
+            rules,
+            reasons,
+        });
+    }
+
+    pub fn build(mut self) -> View {
+        let v = &mut self.view;
+        let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
+        ranked.sort_by(|&a, &b| {
+            let (sa, sb) = (&v.scores[a as usize], &v.scores[b as usize]);
+            sb.score.total_cmp(&sa.score).then(
+                v.records[sa.record as usize]
+                    .key
+                    .source_id
+                    .cmp(&v.records[sb.record as usize].key.source_id),
+            )
+        });
+        v.ranked = ranked;
+        self.view
+    }
+}
+
+impl View {
+    pub fn record(&self, key: &RecordKey) -> Option<u32> {
+        self.by_key.get(key).copied()
+    }
+
+    pub fn actor(&self, id: &str) -> Option<u32> {
+        self.actor_by_id.get(id).copied()
+    }
+
+    pub fn label_of(&self, record: u32) -> Label<'_> {
+        self.labels[self.records[record as usize].label as usize].label()
+    }
+
+    pub fn sight(&self, viewer: &Viewer, record: u32, groups: &Groups) -> Sight {
+        sight(viewer, self.label_of(record), groups)
+    }
+
+    /// Whether a reason may be shown: only when the viewer may see every record it rests on.
+    pub fn reason_visible(&self, viewer: &Viewer, reason: &ReasonView, groups: &Groups) -> bool {
+        sight_of_all(
+            viewer,
+            reason
+                .sources
+                .iter()
+                .map(|&l| self.labels[l as usize].label()),
+            groups,
+        ) == Sight::Full
+    }
+
+    pub fn score_of(&self, record: u32) -> Option<&ScoreView> {
+        self.score_of
+            .get(&record)
+            .map(|&s| &self.scores[s as usize])
+    }
+
+    pub fn links(&self, actor: u32) -> &[Link] {
+        &self.links[actor as usize]
+    }
+
+    /// Scores, highest first.
+    pub fn ranked(&self) -> impl Iterator<Item = &ScoreView> {
+        self.ranked.iter().map(|&i| &self.scores[i as usize])
+    }
+
+    /// Parties matching every token of a query.
+    pub fn search(&self, query: &str) -> Vec<u32> {
+        let words = tokens(query);
+        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
+        for w in &words {
+            match self.tokens.get(w) {
+                Some(l) => lists.push(l),
+                None => return Vec::new(),
+            }
+        }
+        lists.sort_by_key(|l| l.len());
+        let Some((first, rest)) = lists.split_first() else {
+            return Vec::new();
+        };
+        first
+            .iter()
+            .copied()
+            .filter(|p| rest.iter().all(|l| l.contains(p)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_tokens_fold_names_and_keep_identifiers() {
+        assert_eq!(
+            tokens("ACME Trading Co., Ltd"),
+            vec!["acme", "trading", "co", "ltd"]
+        );
+        assert_eq!(tokens("j.doe+x@mail.com"), vec!["j.doe+x@mail.com"]);
+        assert_eq!(tokens("+86 138 0000"), vec!["+86", "138", "0000"]);
+    }
+}

@@ -210,3 +210,20 @@ pub trait Store {
     /// The derived output kept under a name.
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }
+
+/// The quarantine's part of [`Store::digest`], the same on every backend.
+pub(crate) fn hash_quarantine(h: &mut blake3::Hasher, rows: Vec<QuarantinedRow>) {
+    h.update(b"quarantine");
+    for q in rows {
+        let text = format!(
+            "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1e",
+            q.org,
+            q.feed,
+            q.file,
+            q.line,
+            q.field.unwrap_or_default(),
+            q.reason
+        );
+        h.update(text.as_bytes());
+    }
+}

@@ -717,19 +717,7 @@ impl Store for SqliteStore {
                 h.update(b"\x1e");
             }
         }
-        h.update(b"quarantine");
-        for q in self.quarantined()? {
-            let text = format!(
-                "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1e",
-                q.org,
-                q.feed,
-                q.file,
-                q.line,
-                q.field.unwrap_or_default(),
-                q.reason
-            );
-            h.update(text.as_bytes());
-        }
+        crate::hash_quarantine(&mut h, self.quarantined()?);
         Ok(h.finalize().to_hex().to_string())
     }
 

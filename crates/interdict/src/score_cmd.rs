@@ -101,6 +101,7 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
                 scored_at: at.clone(),
                 reasons: s.reasons,
                 fired: s.rules,
+                reason_sources: s.reason_sources,
             }
         })
         .collect();

@@ -539,6 +539,8 @@ pub struct Saved {
     pub scored_at: String,
     pub reasons: Vec<String>,
     pub fired: Vec<String>,
+    /// Parallel to `reasons`: the signal or `rule:<name>` each comes from.
+    pub reason_sources: Vec<String>,
 }
 
 impl Saved {
@@ -585,6 +587,13 @@ fn score_line(s: &Saved, out: &mut String) {
         }
         push_clean(out, r);
     }
+    out.push('\t');
+    for (i, r) in s.reason_sources.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, r);
+    }
     out.push('\n');
 }
 
@@ -622,7 +631,8 @@ pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
     text.lines()
         .map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() != 11 {
+            // Tables saved before reasons named their sources have 11 columns.
+            if f.len() != 11 && f.len() != 12 {
                 bail!("the saved scores have a malformed line: {line:?}");
             }
             Ok(Saved {
@@ -637,6 +647,7 @@ pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
                 scored_at: f[8].to_owned(),
                 reasons: split(f[9]),
                 fired: split(f[10]),
+                reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
             })
         })
         .collect()

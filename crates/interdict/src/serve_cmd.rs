@@ -105,17 +105,14 @@ pub fn build_view(store: &SqliteStore) -> Result<View> {
     let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
     let mut outcomes: Vec<(u32, Option<String>, Option<String>)> = Vec::new();
     let mut shipments_of: FxHashMap<String, usize> = FxHashMap::default();
-    // Labels a reason may rest on beyond the record itself: every outcome, watch list and
-    // brand record (history, lane rates, price floors and genuine origins come from them).
-    let mut context_labels: BTreeSet<u32> = BTreeSet::new();
+    // The labels of each feed's records: what a reason may rest on beyond its own record.
+    let mut feed_labels: FxHashMap<Feed, BTreeSet<u32>> = FxHashMap::default();
     let mut shipments = 0usize;
     store.scan(None, &mut |s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
         let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
         let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
-        if matches!(s.key.feed, Feed::Outcomes | Feed::Parties | Feed::Brands) {
-            context_labels.insert(label);
-        }
+        feed_labels.entry(s.key.feed).or_default().insert(label);
         let mut actors = Vec::new();
         for (source, party) in s.record.parties() {
             let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
@@ -182,19 +179,54 @@ pub fn build_view(store: &SqliteStore) -> Result<View> {
             b.mark_hub(a);
         }
     }
-    let context: Vec<u32> = context_labels.into_iter().collect();
+    let labels_of = |feeds: &[Feed]| -> Vec<u32> {
+        let set: BTreeSet<u32> = feeds
+            .iter()
+            .filter_map(|f| feed_labels.get(f))
+            .flatten()
+            .copied()
+            .collect();
+        set.into_iter().collect()
+    };
+    let brand = labels_of(&[Feed::Brands]);
+    let history = labels_of(&[Feed::Outcomes, Feed::Parties]);
+    let accounts = labels_of(&[Feed::Sellers, Feed::Listings]);
+    let everything = labels_of(&Feed::ALL);
     for s in crate::score_world::load_scores(store)? {
         let Some(r) = b.record_id(&s.key()) else {
             continue;
         };
-        let mut sources = context.clone();
-        sources.push(b.record_label(r));
+        let own = b.record_label(r);
         let reasons = s
             .reasons
             .into_iter()
-            .map(|text| ReasonView {
-                text,
-                sources: sources.clone(),
+            .enumerate()
+            .map(|(i, text)| {
+                let mut sources = match s.reason_sources.get(i).map(String::as_str) {
+                    Some("generic_description" | "low_value" | "commercial_quantity") => Vec::new(),
+                    Some(
+                        "brand_mark"
+                        | "brand_lookalike"
+                        | "below_floor"
+                        | "hs_mismatch"
+                        | "origin_not_genuine"
+                        | "lane_not_genuine"
+                        | "unauthorised_seller",
+                    ) => brand.clone(),
+                    Some(
+                        "sender_seizures"
+                        | "receiver_seizures"
+                        | "marketplace_actions"
+                        | "watchlisted"
+                        | "graph_risk"
+                        | "lane_risk",
+                    ) => history.clone(),
+                    Some("new_account" | "listing_velocity") => accounts.clone(),
+                    // Rules read any fact; a reason of unknown origin rests on everything.
+                    _ => everything.clone(),
+                };
+                sources.push(own);
+                ReasonView { text, sources }
             })
             .collect();
         b.add_score(r, s.score, s.day, s.port, s.model, s.rules, reasons);

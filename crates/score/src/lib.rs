@@ -82,6 +82,10 @@ pub struct Score {
     pub reasons: Vec<String>,
     /// Names of the rules that fired.
     pub rules: Vec<String>,
+    /// What each reason comes from: a signal's name (`features::NAMES`) or `rule:<name>`, so a
+    /// reader can tell which data a reason rests on.
+    #[serde(default)]
+    pub reason_sources: Vec<String>,
 }
 
 fn target_of(kind: Kind) -> Target {
@@ -125,24 +129,30 @@ impl Scorer<'_> {
         let w = self.models.of(o.kind);
         let (offset, fired) = rule_offset(self.rules, o.kind, &s);
         let z = w.logit(&s.x) + offset;
-        let mut reasons: Vec<(f64, String)> = w
+        let mut reasons: Vec<(f64, String, String)> = w
             .contributions(&s.x)
             .into_iter()
             .zip(s.reasons)
-            .filter_map(|(c, r)| r.filter(|_| c >= REASON_FLOOR).map(|r| (c, r)))
+            .zip(features::NAMES)
+            .filter_map(|((c, r), name)| {
+                r.filter(|_| c >= REASON_FLOOR)
+                    .map(|r| (c, r, name.to_string()))
+            })
             .collect();
         let rules = fired.iter().map(|(_, _, n)| n.clone()).collect();
-        for (wt, reason, _) in fired {
-            if wt > 0.0 && !reasons.iter().any(|(_, r)| *r == reason) {
-                reasons.push((wt, reason));
+        for (wt, reason, name) in fired {
+            if wt > 0.0 && !reasons.iter().any(|(_, r, _)| *r == reason) {
+                reasons.push((wt, reason, format!("rule:{name}")));
             }
         }
         reasons.sort_by(|a, b| b.0.total_cmp(&a.0));
         reasons.truncate(TOP_REASONS);
+        let (reasons, reason_sources) = reasons.into_iter().map(|(_, r, src)| (r, src)).unzip();
         Score {
             score: model::sigmoid(z).clamp(0.0, 1.0),
-            reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+            reasons,
             rules,
+            reason_sources,
         }
     }
 

@@ -334,6 +334,57 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interdict_access::{Member, Role};
+
+    #[test]
+    fn a_reason_shows_only_to_viewers_who_see_everything_it_rests_on() {
+        let mut b = ViewBuilder::default();
+        let green = b.label("carrier", Marking::Green, None);
+        let amber = b.label("customs", Marking::Amber, Some("ops"));
+        let r = b.add_record(
+            RecordKey::new("carrier", interdict_model::Feed::Shipments, "S1"),
+            green,
+            "f.csv".into(),
+            "t".into(),
+            serde_json::Value::Null,
+        );
+        let reasons = vec![
+            ReasonView {
+                text: "low declared value".into(),
+                sources: vec![green],
+            },
+            ReasonView {
+                text: "the sender had a seizure".into(),
+                sources: vec![green, amber],
+            },
+        ];
+        b.add_score(r, 0.9, None, "LHR".into(), "m".into(), "r".into(), reasons);
+        let view = b.build();
+        let mut groups = Groups::new();
+        groups.insert("ops".into(), [Member::Org("carrier".into())].into());
+        let shown = |org: &str| -> Vec<&str> {
+            let v = Viewer {
+                org: org.into(),
+                user: "u".into(),
+                role: Role::Analyst,
+            };
+            let s = view.score_of(r).unwrap();
+            s.reasons
+                .iter()
+                .filter(|x| view.reason_visible(&v, x, &groups))
+                .map(|x| x.text.as_str())
+                .collect()
+        };
+        assert_eq!(
+            shown("carrier"),
+            ["low declared value", "the sender had a seizure"]
+        );
+        assert_eq!(
+            shown("customs"),
+            ["low declared value", "the sender had a seizure"]
+        );
+        assert_eq!(shown("brand"), ["low declared value"]);
+    }
 
     #[test]
     fn search_tokens_fold_names_and_keep_identifiers() {

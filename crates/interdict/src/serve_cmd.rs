@@ -379,7 +379,10 @@ fn audit_admin(store: &mut SqliteStore, action: &str, target: &str, detail: &str
     let e = chain.append(interdict_audit::Event {
         at: now(),
         org: "-".into(),
-        user: format!("cli:{}", std::env::var("USER").unwrap_or_default()),
+        user: match std::env::var("USER") {
+            Ok(u) if !u.is_empty() => format!("cli:{u}"),
+            _ => "cli".into(),
+        },
         action: action.into(),
         target: target.into(),
         disclosed: Vec::new(),

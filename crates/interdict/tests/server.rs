@@ -751,6 +751,9 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
     let token = run_ok(&["admin", "key", "--db", d, "--user", "u"])
         .trim()
         .to_string();
+    let other = run_ok(&["admin", "key", "--db", d, "--user", "u"])
+        .trim()
+        .to_string();
     let list = run_ok(&["admin", "list", "--db", d]);
     assert!(!list.contains(&token[17..]), "secrets are never listed");
     let id = &token[4..16];
@@ -761,4 +764,25 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
     std::thread::sleep(std::time::Duration::from_millis(2600));
     assert_eq!(get(&server.addr, "/api/v1/me", &token).status, 401);
     assert!(err(&["admin", "revoke", "--db", d, id]).contains("no live key"));
+    // The revocation went into the audit chain behind the server's back; the server's next
+    // entry follows it instead of forking the chain.
+    assert_eq!(
+        get(&server.addr, "/api/v1/search?q=anyone", &other).status,
+        200
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(server);
+    let anchor = dir.path().join("a.anchor");
+    let v: serde_json::Value = serde_json::from_str(&run_ok(&[
+        "audit",
+        "verify",
+        "--db",
+        d,
+        "--anchor",
+        s(&anchor),
+        "--json",
+    ]))
+    .unwrap();
+    // org, user, two keys, the revocation and the search.
+    assert_eq!(v["entries"], 6, "{v}");
 }

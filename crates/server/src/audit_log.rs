@@ -74,36 +74,51 @@ impl AuditSink {
                             Err(_) => break,
                         }
                     }
-                    let mut next = chain;
-                    let mut entries = Vec::with_capacity(batch.len());
-                    let mut acks = Vec::new();
+                    let mut events = Vec::with_capacity(batch.len());
+                    let mut waiting = Vec::new();
                     for Msg::Event(event, ack) in batch {
-                        let e = next.append(*event);
                         if let Some(a) = ack {
-                            acks.push((a, e.seq));
+                            waiting.push((a, events.len()));
                         }
-                        entries.push(e);
+                        events.push(*event);
                     }
-                    let rows: Vec<AuditRow> = entries.iter().map(entry_to_row).collect();
-                    let result = dir.append_audit(&rows).map_err(|e| e.to_string());
+                    // Another writer (an `interdict admin` command) may have moved the chain on
+                    // since the last burst: then link the burst again after what is stored.
+                    let mut result = Err(String::new());
+                    let mut entries = Vec::new();
+                    for attempt in 0..2 {
+                        if attempt == 1 {
+                            match chain_after(dir.as_ref()) {
+                                Ok(c) => chain = c,
+                                Err(e) => {
+                                    result = Err(e);
+                                    break;
+                                }
+                            }
+                        }
+                        let mut next = chain;
+                        entries = events.iter().map(|e| next.append(e.clone())).collect();
+                        let rows: Vec<AuditRow> = entries.iter().map(entry_to_row).collect();
+                        result = dir.append_audit(&rows).map_err(|e| e.to_string());
+                        if result.is_ok() {
+                            chain = next;
+                            break;
+                        }
+                    }
                     match &result {
                         Ok(()) => {
-                            chain = next;
                             if let (Some(path), Some(last)) = (&anchor, entries.last())
                                 && let Err(e) = write_anchor(path, last)
                             {
                                 tracing::error!(error = %e, "audit anchor not written");
                             }
                         }
-                        Err(e) => {
-                            tracing::error!(error = %e, "audit entries not stored");
-                            // Another writer may have moved the chain on: continue from what
-                            // is stored.
-                            if let Ok(c) = chain_after(dir.as_ref()) {
-                                chain = c;
-                            }
-                        }
+                        Err(e) => tracing::error!(error = %e, "audit entries not stored"),
                     }
+                    let acks: Vec<_> = waiting
+                        .into_iter()
+                        .map(|(a, i)| (a, entries.get(i).map_or(0, |e| e.seq)))
+                        .collect();
                     for (ack, seq) in acks {
                         let _ = ack.send(result.clone().map(|()| seq));
                     }

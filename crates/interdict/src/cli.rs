@@ -402,6 +402,13 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 90)]
         days: u32,
     },
+    /// Set a user's password for signing in to the web application (read from standard input).
+    Password {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        user: String,
+    },
     /// Revoke an API key by its id.
     Revoke {
         #[arg(long)]
@@ -534,6 +541,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     let (id, token) = serve_cmd::create_key(&db, &user, days)?;
                     eprintln!("key {id} for {user}, valid {days} days; it is shown only now:");
                     println!("{token}");
+                }
+                AdminCommand::Password { db, user } => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password from standard input")?;
+                    serve_cmd::set_password(&db, &user, line.trim_end_matches(['\n', '\r']))?;
+                    println!("password of {user} set");
                 }
                 AdminCommand::Revoke { db, id } => {
                     serve_cmd::revoke_key(&db, &id)?;

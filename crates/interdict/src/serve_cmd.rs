@@ -325,6 +325,18 @@ pub fn create_key(db: &Path, user: &str, days: u32) -> Result<(String, String)> 
     Ok((row.id, token))
 }
 
+pub fn set_password(db: &Path, user: &str, password: &str) -> Result<()> {
+    if password.chars().count() < 12 {
+        bail!("a password needs at least 12 characters");
+    }
+    let hash = interdict_server::auth::hash_password(password).map_err(anyhow::Error::msg)?;
+    let mut store = open_store(db)?;
+    if !store.set_password(user, &hash)? {
+        bail!("no user is named {user:?}");
+    }
+    audit_admin(&mut store, "admin.set_password", user, "")
+}
+
 pub fn revoke_key(db: &Path, id: &str) -> Result<()> {
     let mut store = open_store(db)?;
     if !store.revoke_key(id, &now())? {

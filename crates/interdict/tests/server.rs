@@ -146,6 +146,33 @@ fn request(
     Reply { status, body }
 }
 
+/// A request with any headers; gives the status, the head and the body as text.
+fn request_raw(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    stream.write_all(req.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), rest.to_string())
+}
+
 fn get(addr: &str, path: &str, key: &str) -> Reply {
     request(addr, "GET", path, Some(key), None)
 }
@@ -181,6 +208,18 @@ fn world() -> World {
     for (u, org, role) in users {
         run_ok(&["admin", "user", "--db", d, u, "--org", org, "--role", role]);
     }
+    let mut pw = bin()
+        .args(["admin", "password", "--db", d, "--user", "ken"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    pw.stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery\n")
+        .unwrap();
+    assert!(pw.wait().unwrap().success());
     run_ok(&[
         "admin",
         "group",
@@ -313,6 +352,59 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     );
     assert_eq!(r.status, 401);
     assert_eq!(r.body["error"]["code"], "unauthenticated");
+
+    // Browser sessions: a password signs in, the cookie then authenticates.
+    cover("post", "/api/v1/session");
+    cover("delete", "/api/v1/session");
+    let sign_in = |user: &str, pw: &str| {
+        let body = serde_json::json!({"user": user, "password": pw}).to_string();
+        request_raw(
+            a,
+            "POST",
+            "/api/v1/session",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
+    let (status, head, _) = sign_in("ken", "wrong password!!");
+    assert_eq!(status, 401);
+    assert!(!head.to_ascii_lowercase().contains("set-cookie"));
+    let (status, _, unknown) = sign_in("nobody", "whatever123456");
+    assert_eq!(status, 401);
+    assert!(
+        unknown.contains("wrong user or password"),
+        "no hint whether the user exists"
+    );
+    let (status, head, _) = sign_in("ken", "correct horse battery");
+    assert_eq!(status, 200);
+    let cookie = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("Secure")
+            && cookie.contains("SameSite=Strict")
+    );
+    let jar = cookie.split(';').next().unwrap().to_string();
+    let (status, _, body) = request_raw(a, "GET", "/api/v1/me", &[("Cookie", &jar)], b"");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"user\":\"ken\""));
+    let (status, _, _) = request_raw(
+        a,
+        "GET",
+        "/api/v1/records/carrier/shipments/S-RED",
+        &[("Cookie", &jar)],
+        b"",
+    );
+    assert_eq!(status, 200, "a session reads like the user's key");
+    let (status, _, _) = request_raw(a, "DELETE", "/api/v1/session", &[("Cookie", &jar)], b"");
+    assert_eq!(status, 204);
+    let (status, _, _) = request_raw(a, "GET", "/api/v1/me", &[("Cookie", &jar)], b"");
+    assert_eq!(status, 401, "a signed-out session is gone");
 
     cover("get", "/api/v1/me");
     let me = get(a, "/api/v1/me", &k("cathy")).body;

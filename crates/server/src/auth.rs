@@ -19,7 +19,7 @@ pub const ORG_KINDS: [&str; 5] = ["marketplace", "carrier", "customs", "brand", 
 pub type Groups = BTreeMap<String, BTreeSet<Member>>;
 
 /// The directory as the server holds it in memory, reloaded when it changes.
-#[derive(Default)]
+#[derive(Default, PartialEq)]
 pub struct DirectoryView {
     pub orgs: BTreeMap<String, OrgRow>,
     pub users: FxHashMap<String, UserRow>,
@@ -71,7 +71,13 @@ impl DirectoryView {
         if key.revoked_at.is_some() || key.expires_at.as_str() <= now {
             return Err(bad());
         }
-        let user = self.users.get(&key.user).ok_or_else(bad)?;
+        self.viewer_of(&key.user).map_err(|_| bad())
+    }
+
+    /// The viewer a user is, when the user exists and is not disabled.
+    pub fn viewer_of(&self, name: &str) -> Result<Viewer, ApiError> {
+        let bad = || ApiError::Unauthenticated("unknown or disabled user".into());
+        let user = self.users.get(name).ok_or_else(bad)?;
         if user.disabled {
             return Err(bad());
         }
@@ -85,6 +91,35 @@ impl DirectoryView {
             role,
         })
     }
+}
+
+/// Hashes a password for storage (argon2id, a random salt, PHC string).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+/// Whether `password` matches a stored PHC string. Unknown users are checked against a fixed
+/// hash, so the answer takes as long whether or not the user exists.
+pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
+    let (phc, real) = match stored {
+        Some(s) => (s, true),
+        None => (dummy.as_str(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && real
 }
 
 fn split_key(token: &str) -> Option<(&str, &str)> {

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod error;
 mod limits;
 mod routes;
+pub mod sessions;
 pub mod view;
 
 use std::path::PathBuf;
@@ -129,6 +130,10 @@ pub struct AppState {
     pub(crate) options: Options,
     /// One write at a time: the store's writer is single.
     pub(crate) write_lock: tokio::sync::Mutex<()>,
+    /// Each user's visible queue, highest score first; emptied whenever the read model or the
+    /// directory changes.
+    pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, Arc<Vec<u32>>>>,
+    pub(crate) sessions: sessions::Sessions,
 }
 
 impl AppState {
@@ -147,6 +152,8 @@ impl AppState {
             metrics: Metrics::default(),
             options,
             write_lock: tokio::sync::Mutex::new(()),
+            queues: Default::default(),
+            sessions: Default::default(),
         }))
     }
 
@@ -154,7 +161,10 @@ impl AppState {
     pub fn reload_directory(&self) -> Result<(), String> {
         let dir = self.backend.directory()?;
         let fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
-        self.directory.store(Arc::new(fresh));
+        if **self.directory.load() != fresh {
+            self.directory.store(Arc::new(fresh));
+            self.forget_queues();
+        }
         Ok(())
     }
 
@@ -162,7 +172,46 @@ impl AppState {
     pub fn reload_view(&self) -> Result<(), String> {
         let v = self.backend.view()?;
         self.view.store(Arc::new(v));
+        self.forget_queues();
         Ok(())
+    }
+
+    fn forget_queues(&self) {
+        self.queues
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// The scored shipments a user may see in full, highest first (indices into the scores).
+    pub(crate) fn visible_queue(&self, viewer: &interdict_access::Viewer) -> Arc<Vec<u32>> {
+        let key = format!("{}\u{1f}{}", viewer.org, viewer.user);
+        if let Some(q) = self
+            .queues
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return q.clone();
+        }
+        let view = self.view.load();
+        let dir = self.directory.load();
+        let q: Vec<u32> = view
+            .ranked_ids()
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let s = &view.scores[i as usize];
+                view.records[s.record as usize].key.feed == interdict_model::Feed::Shipments
+                    && view.sight(viewer, s.record, &dir.groups) == interdict_access::Sight::Full
+            })
+            .collect();
+        let q = Arc::new(q);
+        self.queues
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, q.clone());
+        q
     }
 }
 

@@ -62,6 +62,7 @@ impl utoipa::Modify for BearerAuth {
 pub(crate) fn api_routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(me))
+        .routes(routes!(sign_in, sign_out))
         .routes(routes!(get_record))
         .routes(routes!(get_shipment))
         .routes(routes!(get_listing))
@@ -98,12 +99,25 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
+        let auth = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok());
         let dir = state.directory.load();
-        let viewer = dir.authenticate(header, &now())?;
+        let session = parts
+            .headers
+            .get(header::COOKIE)
+            .and_then(|h| h.to_str().ok())
+            .and_then(crate::sessions::token_in);
+        let viewer = match (auth, session) {
+            (None, Some(token)) => {
+                let user = state.sessions.user(token).ok_or_else(|| {
+                    ApiError::Unauthenticated("the session has ended; sign in again".into())
+                })?;
+                dir.viewer_of(&user)?
+            }
+            _ => dir.authenticate(auth, &now())?,
+        };
         if !state.limits.allow(&viewer.user) {
             return Err(ApiError::RateLimited);
         }
@@ -205,6 +219,90 @@ async fn me(Caller(v): Caller) -> Json<Me> {
         user: v.user,
         role: v.role.to_string(),
     })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SignIn {
+    user: String,
+    password: String,
+}
+
+/// Signs a user in with a password and sets the session cookie for the web application.
+#[utoipa::path(post, path = "/api/v1/session", request_body = SignIn, security(()),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn sign_in(
+    State(state): St,
+    Json(body): Json<SignIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    if body.user.len() > 64 || body.password.len() > 1024 {
+        return Err(ApiError::Unauthenticated("wrong user or password".into()));
+    }
+    if !state.limits.allow(&format!("sign-in:{}", body.user)) {
+        return Err(ApiError::RateLimited);
+    }
+    let dir = state.directory.load_full();
+    let stored = dir
+        .users
+        .get(&body.user)
+        .and_then(|u| u.password_hash.clone());
+    let password = body.password;
+    let ok = tokio::task::spawn_blocking(move || {
+        crate::auth::verify_password(&password, stored.as_deref())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let viewer = if ok {
+        dir.viewer_of(&body.user).ok()
+    } else {
+        None
+    };
+    let Some(v) = viewer else {
+        state.audit.record(Event {
+            at: now(),
+            org: String::new(),
+            user: body.user.clone(),
+            action: "sign_in.refused".into(),
+            target: "session".into(),
+            disclosed: Vec::new(),
+            detail: String::new(),
+        });
+        return Err(ApiError::Unauthenticated("wrong user or password".into()));
+    };
+    let token = state.sessions.start(&v.user);
+    state.audit.record(Event {
+        at: now(),
+        org: v.org.clone(),
+        user: v.user.clone(),
+        action: "sign_in".into(),
+        target: "session".into(),
+        disclosed: Vec::new(),
+        detail: String::new(),
+    });
+    Ok((
+        [(header::SET_COOKIE, crate::sessions::set_cookie(&token))],
+        Json(Me {
+            org: v.org,
+            user: v.user,
+            role: v.role.to_string(),
+        }),
+    ))
+}
+
+/// Ends the browser session.
+#[utoipa::path(delete, path = "/api/v1/session", security(()),
+    responses((status = 204, description = "signed out")))]
+async fn sign_out(State(state): St, headers: axum::http::HeaderMap) -> impl IntoResponse {
+    if let Some(t) = headers
+        .get(header::COOKIE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(crate::sessions::token_in)
+    {
+        state.sessions.end(t);
+    }
+    (
+        axum::http::StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, crate::sessions::clear_cookie())],
+    )
 }
 
 /// A record as a viewer may see it.
@@ -426,23 +524,26 @@ async fn queue(
     let offset = p.offset.unwrap_or(0);
     let view = state.view.load();
     let dir = state.directory.load();
+    let visible = state.visible_queue(&v);
+    let filtered = p.day.is_some() || p.port.is_some() || p.min_score.is_some();
     let mut total = 0;
     let mut items = Vec::new();
     let mut d = Disclosures::new(&v, &view);
-    for s in view.ranked() {
-        let rec = &view.records[s.record as usize];
-        if rec.key.feed != Feed::Shipments
-            || p.day
+    for &i in visible.iter() {
+        let s = &view.scores[i as usize];
+        if filtered
+            && (p
+                .day
                 .as_ref()
                 .is_some_and(|day| s.day.as_ref() != Some(day))
-            || p.port.as_ref().is_some_and(|port| &s.port != port)
-            || p.min_score.is_some_and(|m| s.score < m)
-            || view.sight(&v, s.record, &dir.groups) != Sight::Full
+                || p.port.as_ref().is_some_and(|port| &s.port != port)
+                || p.min_score.is_some_and(|m| s.score < m))
         {
             continue;
         }
         total += 1;
         if total > offset && items.len() < limit {
+            let rec = &view.records[s.record as usize];
             d.shown(s.record);
             items.push(QueueItem {
                 rank: total,
@@ -459,6 +560,10 @@ async fn queue(
                     .map(|x| x.text.clone())
                     .collect(),
             });
+        } else if !filtered && items.len() >= limit {
+            // Without filters the total is the length of the visible queue.
+            total = visible.len();
+            break;
         }
     }
     emit(&state, d.event("read", "queue".into(), String::new()));

@@ -304,9 +304,9 @@ impl View {
         &self.links[actor as usize]
     }
 
-    /// Scores, highest first.
-    pub fn ranked(&self) -> impl Iterator<Item = &ScoreView> {
-        self.ranked.iter().map(|&i| &self.scores[i as usize])
+    /// Indices of the scores, highest first.
+    pub fn ranked_ids(&self) -> &[u32] {
+        &self.ranked
     }
 
     /// Parties matching every token of a query.

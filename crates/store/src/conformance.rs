@@ -1,11 +1,15 @@
 //! The behaviour every [`Store`] backend must show. Each backend instantiates the suite with
 //! [`store_conformance_suite!`](crate::store_conformance_suite), giving an expression that makes
-//! a fresh, empty store.
+//! a fresh, empty store, and the [`Directory`] suite with
+//! [`directory_conformance_suite!`](crate::directory_conformance_suite) the same way. Tests
+//! that need two connections to one store (two writers at once) are called by each backend's
+//! tests with a pair it opens.
 
 use interdict_model::{
     Feed, Item, Marking, Party, QuarantinedRow, Record, RecordKey, Seller, Shipment,
 };
 
+use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
 use crate::{NewRecord, RowCounts, RunCounts, RunInfo, Store};
 
 fn shipment(id: &str, descs: &[&str]) -> Record {
@@ -720,6 +724,258 @@ pub fn two_writers_lose_and_duplicate_nothing(
         assert_ne!(v[0].run_id, v[1].run_id);
     }
     assert_eq!(a.digest().unwrap(), b.digest().unwrap());
+}
+
+fn org_row(name: &str) -> OrgRow {
+    OrgRow {
+        name: name.into(),
+        kind: "customs".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+fn user_row(name: &str, org: &str) -> UserRow {
+    UserRow {
+        name: name.into(),
+        org: org.into(),
+        role: "officer".into(),
+        password_hash: None,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        disabled: false,
+    }
+}
+
+/// An audit entry as `who` would write it: entries of different writers differ.
+fn audit_row(seq: u64, who: &str) -> AuditRow {
+    AuditRow {
+        seq,
+        event: format!("{{\"by\":\"{who}\",\"n\":{seq}}}"),
+        prev: [seq as u8; 32],
+        hash: [who.as_bytes()[0]; 32],
+    }
+}
+
+fn audit_rows(seqs: std::ops::Range<u64>, who: &str) -> Vec<AuditRow> {
+    seqs.map(|seq| audit_row(seq, who)).collect()
+}
+
+pub fn the_directory_keeps_orgs_users_keys_groups_and_an_append_only_audit_log(
+    s: &mut dyn Directory,
+) {
+    let org = org_row;
+    assert!(s.add_org(&org("uk")).unwrap());
+    assert!(!s.add_org(&org("uk")).unwrap(), "a taken name is refused");
+    assert_eq!(s.orgs().unwrap(), vec![org("uk")]);
+    let user = user_row("ann", "uk");
+    assert!(s.add_user(&user).unwrap());
+    assert!(!s.add_user(&user).unwrap());
+    let stranger = UserRow {
+        name: "bo".into(),
+        org: "nowhere".into(),
+        ..user.clone()
+    };
+    assert!(
+        s.add_user(&stranger).is_err(),
+        "a user needs an organisation"
+    );
+    assert_eq!(s.users().unwrap(), vec![user.clone()]);
+    assert!(s.set_disabled("ann", true).unwrap());
+    assert!(s.users().unwrap()[0].disabled);
+    assert!(!s.set_disabled("bo", true).unwrap(), "no such user");
+    assert!(s.set_password("ann", "$argon2id$v=19$x").unwrap());
+    assert!(!s.set_password("bo", "$argon2id$v=19$x").unwrap());
+    assert_eq!(
+        s.users().unwrap()[0].password_hash.as_deref(),
+        Some("$argon2id$v=19$x")
+    );
+    let key = KeyRow {
+        id: "abc".into(),
+        user: "ann".into(),
+        secret_hash: vec![1; 32],
+        created_at: "2026-01-01T00:00:00Z".into(),
+        expires_at: "2026-04-01T00:00:00Z".into(),
+        revoked_at: None,
+    };
+    s.add_key(&key).unwrap();
+    assert_eq!(s.keys().unwrap(), vec![key.clone()]);
+    assert!(s.add_key(&key).is_err(), "a key id is taken once");
+    let orphan = KeyRow {
+        id: "def".into(),
+        user: "bo".into(),
+        ..key.clone()
+    };
+    assert!(s.add_key(&orphan).is_err(), "a key needs a user");
+    assert!(s.revoke_key("abc", "2026-02-01T00:00:00Z").unwrap());
+    assert!(
+        !s.revoke_key("abc", "2026-02-02T00:00:00Z").unwrap(),
+        "revoked once"
+    );
+    assert!(!s.revoke_key("def", "2026-02-02T00:00:00Z").unwrap());
+    assert_eq!(
+        s.keys().unwrap()[0].revoked_at.as_deref(),
+        Some("2026-02-01T00:00:00Z")
+    );
+    assert_eq!(s.keys().unwrap().len(), 1);
+    s.set_group("ops", &["org:uk".into(), "user:ann".into()])
+        .unwrap();
+    s.set_group("ops", &["org:uk".into()]).unwrap();
+    s.set_group("all", &["org:uk".into(), "org:fr".into()])
+        .unwrap();
+    assert_eq!(
+        s.groups().unwrap(),
+        vec![
+            (
+                "all".to_string(),
+                vec!["org:fr".to_string(), "org:uk".to_string()]
+            ),
+            ("ops".to_string(), vec!["org:uk".to_string()]),
+        ]
+    );
+    s.set_group("gone", &["org:uk".into()]).unwrap();
+    s.set_group("gone", &[]).unwrap();
+    assert_eq!(
+        s.groups().unwrap().len(),
+        2,
+        "a group without members is gone"
+    );
+    let row = |seq: u64| AuditRow {
+        seq,
+        event: format!("{{\"n\":{seq}}}"),
+        prev: [seq as u8; 32],
+        hash: [seq as u8 + 1; 32],
+    };
+    assert_eq!(s.last_audit().unwrap(), None);
+    assert_eq!(s.audit(0, 10).unwrap(), vec![]);
+    s.append_audit(&[]).unwrap();
+    s.append_audit(&[row(1), row(2), row(3)]).unwrap();
+    assert!(
+        s.append_audit(&[row(4), row(3)]).is_err(),
+        "a taken sequence number is refused"
+    );
+    assert_eq!(
+        s.last_audit().unwrap(),
+        Some(row(3)),
+        "the refused batch left nothing"
+    );
+    assert!(
+        s.append_audit(&[row(4), row(4)]).is_err(),
+        "a batch cannot take a number twice"
+    );
+    assert_eq!(s.last_audit().unwrap(), Some(row(3)));
+    assert_eq!(s.audit(1, 10).unwrap(), vec![row(2), row(3)]);
+    assert_eq!(s.audit(0, 1).unwrap(), vec![row(1)]);
+    assert_eq!(s.audit(3, 10).unwrap(), vec![]);
+    s.append_audit(&[row(4)]).unwrap();
+    assert_eq!(s.last_audit().unwrap(), Some(row(4)));
+    assert_eq!(s.audit(0, 10).unwrap().len(), 4);
+}
+
+/// Names of the directory sort by their bytes, as record keys do.
+pub fn directory_names_are_ordered_by_their_bytes(s: &mut dyn Directory) {
+    let names = ["uk", "Uk", "émile", "fr", "Zed", "a b", "ab", "10", "9"];
+    for n in names {
+        assert!(s.add_org(&org_row(n)).unwrap());
+        assert!(s.add_user(&user_row(&format!("{n}-user"), n)).unwrap());
+    }
+    let mut sorted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    sorted.sort();
+    let orgs: Vec<String> = s.orgs().unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(orgs, sorted);
+    let users: Vec<String> = s.users().unwrap().into_iter().map(|u| u.name).collect();
+    let mut by_name = names.map(|n| format!("{n}-user"));
+    by_name.sort();
+    assert_eq!(users, by_name);
+    let members: Vec<String> = names.iter().map(|n| format!("org:{n}")).collect();
+    s.set_group("Ring", &members).unwrap();
+    s.set_group("ring", &members[..1]).unwrap();
+    let groups = s.groups().unwrap();
+    assert_eq!(
+        groups.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(),
+        ["Ring", "ring"]
+    );
+    let mut members = members;
+    members.sort();
+    assert_eq!(groups[0].1, members);
+}
+
+/// Two writers, each with its own connection to one store, appending audit entries with the
+/// same sequence numbers: each number is taken once, by one writer's whole batch, and the other
+/// writer's batch is refused and leaves nothing, whether it comes after or at the same moment.
+pub fn two_writers_cannot_take_the_same_audit_sequence_number(
+    a: &mut (dyn Directory + Send),
+    b: &mut (dyn Directory + Send),
+) {
+    a.append_audit(&audit_rows(1..4, "a")).unwrap();
+    assert!(
+        b.append_audit(&audit_rows(3..6, "b")).is_err(),
+        "the second writer of entry 3 is refused"
+    );
+    assert_eq!(b.audit(0, 100).unwrap(), audit_rows(1..4, "a"));
+    assert_eq!(b.last_audit().unwrap(), Some(audit_row(3, "a")));
+    // A writer that follows what the other appended goes on.
+    b.append_audit(&audit_rows(4..6, "b")).unwrap();
+    assert!(a.append_audit(&audit_rows(5..7, "a")).is_err());
+    assert_eq!(a.last_audit().unwrap(), Some(audit_row(5, "b")));
+
+    // At once: in each round both append the same numbers, released together.
+    const ROUNDS: u64 = 20;
+    const PER_ROUND: u64 = 5;
+    const FIRST: u64 = 6;
+    let round = |r: u64| FIRST + r * PER_ROUND..FIRST + (r + 1) * PER_ROUND;
+    let barrier = std::sync::Barrier::new(2);
+    let race = |d: &mut (dyn Directory + Send), who: &str| -> Vec<bool> {
+        (0..ROUNDS)
+            .map(|r| {
+                let rows = audit_rows(round(r), who);
+                barrier.wait();
+                d.append_audit(&rows).is_ok()
+            })
+            .collect()
+    };
+    let (won_a, won_b) = std::thread::scope(|s| {
+        let ta = s.spawn(|| race(a, "a"));
+        let tb = s.spawn(|| race(b, "b"));
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    let log = a.audit(0, usize::MAX).unwrap();
+    assert_eq!(b.audit(0, usize::MAX).unwrap(), log);
+    assert_eq!(
+        log.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        (1..FIRST + ROUNDS * PER_ROUND).collect::<Vec<_>>(),
+        "one entry per sequence number"
+    );
+    for r in 0..ROUNDS {
+        let (wa, wb) = (won_a[r as usize], won_b[r as usize]);
+        assert!(wa != wb, "round {r}: a stored {wa}, b stored {wb}");
+        let winner = if wa { "a" } else { "b" };
+        let range = round(r);
+        let stored = &log[(range.start - 1) as usize..(range.end - 1) as usize];
+        assert_eq!(stored, &audit_rows(range, winner)[..], "round {r}");
+    }
+}
+
+/// Instantiates every directory conformance test for a backend; `$make` must evaluate to a
+/// fresh store.
+#[macro_export]
+macro_rules! directory_conformance_suite {
+    ($make:expr) => {
+        mod directory_conformance {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::conformance as c;
+
+            #[test]
+            fn the_directory_keeps_orgs_users_keys_groups_and_an_append_only_audit_log() {
+                c::the_directory_keeps_orgs_users_keys_groups_and_an_append_only_audit_log(
+                    &mut $make,
+                );
+            }
+            #[test]
+            fn directory_names_are_ordered_by_their_bytes() {
+                c::directory_names_are_ordered_by_their_bytes(&mut $make);
+            }
+        }
+    };
 }
 
 /// Instantiates every conformance test for a backend; `$make` must evaluate to a fresh store.

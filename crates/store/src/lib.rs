@@ -10,6 +10,7 @@
 pub mod conformance;
 pub mod directory;
 mod postgres;
+mod postgres_directory;
 mod sqlite;
 mod sqlite_directory;
 

@@ -33,6 +33,7 @@ fn same_store(of: &PostgresStore) -> PostgresStore {
 }
 
 interdict_store::store_conformance_suite!(scratch());
+interdict_store::directory_conformance_suite!(scratch());
 
 fn shipment(id: &str, what: &str) -> NewRecord {
     let record = Record::Shipments(Shipment {
@@ -78,6 +79,16 @@ fn two_writers_at_once_lose_and_duplicate_nothing() {
     let mut b = same_store(&a);
     interdict_store::conformance::two_writers_lose_and_duplicate_nothing(&mut a, &mut b);
     // The second connection goes before the scratch store drops the schema.
+    drop(b);
+}
+
+#[test]
+fn two_writers_at_once_cannot_take_the_same_audit_sequence_number() {
+    let mut a = scratch();
+    let mut b = same_store(&a);
+    interdict_store::conformance::two_writers_cannot_take_the_same_audit_sequence_number(
+        &mut a, &mut b,
+    );
     drop(b);
 }
 

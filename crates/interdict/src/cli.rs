@@ -440,8 +440,35 @@ pub enum AuditCommand {
     },
 }
 
-pub fn open_store(path: &std::path::Path) -> Result<SqliteStore> {
-    SqliteStore::open(path).with_context(|| format!("opening store {}", path.display()))
+/// Everything the commands need of a store: records and the platform's directory.
+pub trait PlatformStore: Store + interdict_store::Directory + Send {}
+impl<T: Store + interdict_store::Directory + Send> PlatformStore for T {}
+
+/// Opens the store at `path`: a SQLite file, or PostgreSQL when it is a `postgres://` URL.
+pub fn open_store(path: &std::path::Path) -> Result<Box<dyn PlatformStore>> {
+    let text = path.to_string_lossy();
+    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        let store = interdict_store::PostgresStore::open(&text)
+            .with_context(|| format!("opening store {}", redact_url(&text)))?;
+        return Ok(Box::new(store));
+    }
+    let store =
+        SqliteStore::open(path).with_context(|| format!("opening store {}", path.display()))?;
+    Ok(Box::new(store))
+}
+
+/// A database URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Runs `f` on the named file, or on standard output.

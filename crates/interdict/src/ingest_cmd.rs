@@ -267,6 +267,10 @@ pub fn exports_from_manifest(path: &Path) -> Result<Vec<Export>> {
 }
 
 pub fn default_reports_dir(db: &Path) -> PathBuf {
+    // A database server has no folder of its own: reports go to the current one.
+    if db.to_string_lossy().contains("://") {
+        return PathBuf::from("interdict.reports");
+    }
     let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".reports");
     db.with_file_name(name)

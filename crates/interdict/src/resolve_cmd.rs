@@ -15,7 +15,7 @@ use interdict_resolve::{
     Config, Features, Hub, Model, Previous, Resolution, Resolver, Scorer, Stage, Summary,
     ValueStats, parties_of_payloads,
 };
-use interdict_store::{SqliteStore, Store};
+use interdict_store::Store;
 use serde::{Deserialize, Serialize};
 
 const MODEL: &str = "resolution/model";
@@ -261,7 +261,7 @@ fn hub_reports(store: &dyn Store, parties: &Parties, hubs: &[Hub]) -> Result<Vec
 }
 
 /// Resolves the store's party records and saves the model, the actors and the state.
-pub fn resolve_store(store: &mut SqliteStore, opts: &Options) -> Result<Outcome> {
+pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
     let bar = spinner(opts.quiet);
     bar.set_message("reading party records");
     let t = Instant::now();
@@ -344,7 +344,7 @@ pub fn resolve_store(store: &mut SqliteStore, opts: &Options) -> Result<Outcome>
 
 #[allow(clippy::too_many_arguments)]
 fn resolve_incremental(
-    store: &mut SqliteStore,
+    store: &mut dyn Store,
     opts: &Options,
     parties: Parties,
     previous: &Previous,
@@ -589,7 +589,7 @@ pub fn parse_key(s: &str) -> Result<RecordKey> {
 }
 
 /// `interdict explain`: two party records compared field by field under the saved model.
-pub fn explain(store: &SqliteStore, a: &str, b: &str, json: bool) -> Result<()> {
+pub fn explain(store: &dyn Store, a: &str, b: &str, json: bool) -> Result<()> {
     let (ka, kb) = (parse_key(a)?, parse_key(b)?);
     let pa = party_of(store, &ka)?.ok_or_else(|| anyhow!("record {a}: no such party record"))?;
     let pb = party_of(store, &kb)?.ok_or_else(|| anyhow!("record {b}: no such party record"))?;

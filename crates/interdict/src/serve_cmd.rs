@@ -11,7 +11,7 @@ use interdict_model::{Feed, Record, RecordKey};
 use interdict_normalize::money::RateTable;
 use interdict_server::view::{ReasonView, ViewBuilder};
 use interdict_server::{Backend, IngestRequest, IngestSummary, RejectedRow, View};
-use interdict_store::{Directory, OrgRow, SqliteStore, Store, UserRow};
+use interdict_store::{Directory, OrgRow, Store, UserRow};
 use rustc_hash::FxHashMap;
 
 use crate::cli::open_store;
@@ -94,7 +94,7 @@ fn party_terms(p: &interdict_model::Party) -> Vec<String> {
 
 /// The read model: every record with its label, parties with their actors, links between
 /// actors that share a shipment, outcomes as history of the actors they concern, and scores.
-pub fn build_view(store: &SqliteStore) -> Result<View> {
+pub fn build_view(store: &dyn Store) -> Result<View> {
     let mut b = ViewBuilder::default();
     let mut actor_of: FxHashMap<RecordKey, String> = FxHashMap::default();
     crate::resolve_cmd::for_each_actor(store, |org, feed, source, actor| {
@@ -380,7 +380,7 @@ fn valid_name(what: &str, name: &str) -> Result<()> {
 }
 
 /// Administration is a write like any other: it goes into the audit chain.
-fn audit_admin(store: &mut SqliteStore, action: &str, target: &str, detail: &str) -> Result<()> {
+fn audit_admin(store: &mut dyn Directory, action: &str, target: &str, detail: &str) -> Result<()> {
     let last = store.last_audit()?;
     let last = last
         .as_ref()

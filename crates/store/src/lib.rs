@@ -7,6 +7,7 @@
 //! Architecture invariant: the store knows records, versions, markings and quarantined rows; it
 //! knows nothing of how they were parsed, resolved or scored.
 
+mod boxed;
 pub mod conformance;
 pub mod directory;
 mod postgres;

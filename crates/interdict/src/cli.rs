@@ -368,6 +368,12 @@ pub struct ServeArgs {
     /// Requests a second allowed per user.
     #[arg(long, default_value_t = 2000.0)]
     pub rate: f64,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -458,7 +464,7 @@ pub fn open_store(path: &std::path::Path) -> Result<Box<dyn PlatformStore>> {
 }
 
 /// A database URL without its password, for messages.
-fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
@@ -548,7 +554,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resolve(a) => resolve_cmd::run(a),
-        Command::Serve(a) => serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate),
+        Command::Serve(a) => {
+            let tls = match (a.tls_cert, a.tls_key) {
+                (Some(cert), Some(key)) => Some(interdict_server::Tls { cert, key }),
+                _ => None,
+            };
+            serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate, tls)
+        }
         Command::Admin(c) => {
             match c {
                 AdminCommand::Org { db, name, kind } => {

@@ -234,7 +234,24 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
     Ok(b.build())
 }
 
-pub fn serve(db: &Path, listen: &str, anchor: Option<PathBuf>, rate: f64) -> Result<ExitCode> {
+pub fn serve(
+    db: &Path,
+    listen: &str,
+    anchor: Option<PathBuf>,
+    rate: f64,
+    tls: Option<interdict_server::Tls>,
+) -> Result<ExitCode> {
+    // Structured logs on standard error; RUST_LOG=tower_http=debug adds one line per request.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,tokio_postgres=warn,postgres=warn")
+            }),
+        )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     // Creates the store (and its directory tables) when it does not exist yet.
     drop(open_store(db)?);
     let backend = Arc::new(StoreBackend::new(db));
@@ -257,11 +274,12 @@ pub fn serve(db: &Path, listen: &str, anchor: Option<PathBuf>, rate: f64) -> Res
             .await
             .with_context(|| format!("listening on {listen}"))?;
         eprintln!(
-            "interdict serving {} on http://{}  (API under /api/v1, spec at /api/v1/openapi.json)",
-            db.display(),
+            "interdict serving {} on {}://{}  (API under /api/v1, spec at /api/v1/openapi.json)",
+            crate::cli::redact_url(&db.to_string_lossy()),
+            if tls.is_some() { "https" } else { "http" },
             listener.local_addr()?
         );
-        interdict_server::serve(state, listener).await?;
+        interdict_server::serve(state, listener, tls).await?;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)

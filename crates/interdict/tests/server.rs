@@ -63,6 +63,10 @@ impl Drop for Server {
 }
 
 fn start(db: &Path, anchor: &Path) -> Server {
+    start_with(db, anchor, &[])
+}
+
+fn start_with(db: &Path, anchor: &Path, extra: &[&str]) -> Server {
     let mut child = bin()
         .args([
             "serve",
@@ -73,17 +77,25 @@ fn start(db: &Path, anchor: &Path) -> Server {
             "--anchor",
             s(anchor),
         ])
+        .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .expect("server starts");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    while !line.contains(" serving ") {
+        line.clear();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            panic!("the server stopped before serving");
+        }
+    }
+    // Keep draining the server's log so it never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let addr = line
-        .split("http://")
+        .split(" on ")
         .nth(1)
+        .and_then(|r| r.split("://").nth(1))
         .and_then(|r| r.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
@@ -189,6 +201,8 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(dir.path());
     let d = s(&db);
+    let reports = dir.path().join("reports");
+    let reports = s(&reports).to_string();
     for (org, kind) in [
         ("carrier", "carrier"),
         ("customs", "customs"),
@@ -244,6 +258,8 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
         std::fs::write(&path, format!("{HEADER}\n{row}\n")).unwrap();
         let mut args = vec![
             "ingest",
+            "--reports",
+            &reports,
             "--db",
             d,
             "--org",
@@ -267,6 +283,8 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
     .unwrap();
     run_ok(&[
         "ingest",
+        "--reports",
+        &reports,
         "--db",
         d,
         "--org",
@@ -283,6 +301,8 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
     std::fs::write(&brand, "source_id,name,marks,categories,genuine_origins,price_floors.category,price_floors.price\nBR-NIKE,Nike,NIKE,footwear,VN,footwear,60 USD\n").unwrap();
     run_ok(&[
         "ingest",
+        "--reports",
+        &reports,
         "--db",
         d,
         "--org",
@@ -908,4 +928,81 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
     .unwrap();
     // org, user, two keys, the revocation and the search.
     assert_eq!(v["entries"], 6, "{v}");
+}
+
+#[test]
+fn the_server_speaks_https_when_given_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl makes a test certificate");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let db = dir.path().join("p.db");
+    let d = s(&db);
+    run_ok(&["admin", "org", "--db", d, "x", "--kind", "customs"]);
+    run_ok(&[
+        "admin", "user", "--db", d, "u", "--org", "x", "--role", "officer",
+    ]);
+    let token = run_ok(&["admin", "key", "--db", d, "--user", "u"])
+        .trim()
+        .to_string();
+    let server = start_with(
+        &db,
+        &dir.path().join("a.anchor"),
+        &["--tls-cert", s(&cert), "--tls-key", s(&key)],
+    );
+    let curl = |scheme: &str| {
+        std::process::Command::new("curl")
+            .args(["-sS", "--insecure", "--max-time", "5", "-H"])
+            .arg(format!("Authorization: Bearer {token}"))
+            .arg(format!("{scheme}://{}/api/v1/me", server.addr))
+            .output()
+            .expect("curl runs")
+    };
+    let over_tls = curl("https");
+    assert!(
+        over_tls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&over_tls.stderr)
+    );
+    let me: Value = serde_json::from_slice(&over_tls.stdout).unwrap();
+    assert_eq!(me["user"], "u");
+    assert!(
+        !curl("http").status.success() || curl("http").stdout.is_empty(),
+        "no plain HTTP on a TLS port"
+    );
+    // A missing key file is a clear error, not a crash.
+    let out = bin()
+        .args([
+            "serve",
+            "--db",
+            d,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            s(&cert),
+            "--tls-key",
+        ])
+        .arg(dir.path().join("nope.pem"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.pem"));
 }

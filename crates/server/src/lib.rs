@@ -241,6 +241,7 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
             state.clone(),
             json_errors,
         ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, spec)
 }
@@ -306,8 +307,19 @@ async fn json_errors(
     r
 }
 
-/// Serves until Ctrl-C, re-reading the directory in the background.
-pub async fn serve(state: Arc<AppState>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+/// A certificate chain and private key (PEM files) to serve HTTPS with.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Serves until Ctrl-C, re-reading the directory in the background; HTTPS when `tls` is given.
+pub async fn serve(
+    state: Arc<AppState>,
+    listener: tokio::net::TcpListener,
+    tls: Option<Tls>,
+) -> std::io::Result<()> {
     let refresh = state.options.directory_refresh;
     let s = state.clone();
     tokio::spawn(async move {
@@ -320,11 +332,42 @@ pub async fn serve(state: Arc<AppState>, listener: tokio::net::TcpListener) -> s
             }
         }
     });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let app = app(state);
+    match tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        }
+        Some(tls) => {
+            // One process-wide crypto provider: ring, which builds without extra tools.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!(
+                            "TLS certificate {} or key {}: {e}",
+                            tls.cert.display(),
+                            tls.key.display()
+                        ),
+                    )
+                })?;
+            let handle = axum_server::Handle::new();
+            let h = handle.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                h.graceful_shutdown(Some(Duration::from_secs(10)));
+            });
+            axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await
+        }
+    }
 }
 
 pub(crate) fn now() -> String {

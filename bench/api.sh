@@ -3,7 +3,10 @@
 # read load while 100,000 shipment records are uploaded through the API, checking that every
 # uploaded record landed and no request failed.
 #
-#   bench/api.sh [SHIPMENTS] [--seconds S] [--connections C] [--upload N]
+#   bench/api.sh [SHIPMENTS] [--seconds S] [--connections C] [--upload N] [--postgres URL]
+#
+# With --postgres the store is that PostgreSQL database (loaded with the same simulated
+# operation when it holds no records yet) instead of a SQLite file.
 #
 # The server and wrk share the machine's cores; quote medians of several runs.
 set -euo pipefail
@@ -13,8 +16,10 @@ shipments=20000
 seconds=20
 connections=32
 upload=100000
+postgres=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --postgres) postgres="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --upload) upload="$2"; shift 2 ;;
@@ -26,8 +31,21 @@ cargo build --release --quiet --bin interdict
 bin=target/release/interdict
 dir=target/bench/api-$shipments
 db=$dir/interdict.db
-if [ ! -f "$db" ]; then
+mkdir -p "$dir"
+if [ -n "$postgres" ]; then
+  db=$postgres
+  dir=$dir/postgres
   mkdir -p "$dir"
+  held=$("$bin" stats --db "$db" --json | python3 -c "import sys,json; print(sum(s['records'] for s in json.load(sys.stdin)))")
+  if [ "$held" = 0 ]; then
+    "$bin" simulate --out "$dir/world" --shipments "$shipments" >/dev/null
+    "$bin" ingest --db "$db" --manifest "$dir/world/manifest.toml" --reports "$dir/reports" >/dev/null
+    "$bin" resolve --db "$db" >/dev/null
+    "$bin" score --db "$db" >/dev/null
+    "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
+    "$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null
+  fi
+elif [ ! -f "$db" ]; then
   "$bin" demo --shipments "$shipments" --db "$db" --world "$dir/world" >/dev/null
   "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
   "$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null
@@ -45,7 +63,7 @@ paths=$dir/paths.txt
 : >"$paths"
 for off in 0 50 100 150 200; do echo "/api/v1/queue?limit=50&offset=$off" >>"$paths"; done
 "$bin" export actors --db "$db" --format csv | awk -F, 'NR>1 && $1=="customs-uk" {print $4}' \
-  | sort -u | head -500 | sed 's|^|/api/v1/actors/|' >"$dir/actors.txt"
+  | sort -u | awk 'NR <= 500' | sed 's|^|/api/v1/actors/|' >"$dir/actors.txt"
 n_actors=$(wc -l <"$dir/actors.txt")
 for _ in $(seq 1 $((n_actors / 5))); do
   for off in 0 50 100 150 200; do echo "/api/v1/queue?limit=50&offset=$off" >>"$paths"; done

@@ -284,6 +284,12 @@ impl PostgresStore {
             }
         }
         let mut client = Client::connect(url, NoTls).map_err(|e| pg_err(&name, "connecting", e))?;
+        // Batches reuse prepared statements; a generic plan made while a table was still small
+        // (before autovacuum analysed it) can scan the whole table for every batch of a large
+        // load. Planning each execution for its own parameters costs little next to a batch.
+        client
+            .batch_execute("SET plan_cache_mode = force_custom_plan")
+            .map_err(|e| pg_err(&name, "setting the plan cache mode", e))?;
         if let Some(s) = schema {
             // Set outside any transaction, so it holds for the whole session.
             client

@@ -1018,3 +1018,77 @@ fn the_server_speaks_https_when_given_a_certificate() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.pem"));
 }
+
+#[test]
+fn two_ingests_and_an_upload_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let d = s(&db);
+    run_ok(&["admin", "org", "--db", d, "api-org", "--kind", "carrier"]);
+    run_ok(&[
+        "admin", "user", "--db", d, "up", "--org", "api-org", "--role", "analyst",
+    ]);
+    let token = run_ok(&["admin", "key", "--db", d, "--user", "up"])
+        .trim()
+        .to_string();
+    let rows = |prefix: &str| {
+        let mut text = String::from(HEADER);
+        text.push('\n');
+        for i in 0..4000 {
+            text.push_str(&format!(
+                "{prefix}-{i},swift,2026-03-02,CN,CN,LHR,Shipper {i},s{i}@x.cn,CN,Consignee {i},{i} Road,GB,shoes,640399,1,5 USD\n"
+            ));
+        }
+        text
+    };
+    let server = start(&db, &dir.path().join("a.anchor"));
+    let mut ingests = Vec::new();
+    for org in ["cli-one", "cli-two"] {
+        let path = dir.path().join(format!("{org}.csv"));
+        std::fs::write(&path, rows(org)).unwrap();
+        ingests.push(
+            bin()
+                .args([
+                    "ingest",
+                    "--db",
+                    d,
+                    "--org",
+                    org,
+                    "--feed",
+                    "shipments",
+                    "--reports",
+                ])
+                .arg(dir.path().join("reports"))
+                .arg(&path)
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+    }
+    let body = rows("api");
+    let up = request(
+        &server.addr,
+        "POST",
+        "/api/v1/feeds/shipments",
+        Some(&token),
+        Some(("text/csv", body.as_bytes())),
+    );
+    for mut c in ingests {
+        assert!(c.wait().unwrap().success());
+    }
+    assert_eq!(up.status, 200, "{}", up.body);
+    assert_eq!(up.body["landed"], 4000);
+    drop(server);
+    let stats: Value = serde_json::from_str(&run_ok(&["stats", "--db", d, "--json"])).unwrap();
+    let count = |org: &str| {
+        stats
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["org"] == org)
+            .map(|s| s["records"].as_u64().unwrap())
+    };
+    assert_eq!(count("cli-one"), Some(4000));
+    assert_eq!(count("cli-two"), Some(4000));
+    assert_eq!(count("api-org"), Some(4000));
+}

@@ -942,6 +942,18 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
     assert_eq!(v["entries"], 6, "{v}");
 }
 
+/// A store with one organisation and one user; gives the user's API key.
+fn one_user(db: &Path, org: &str, kind: &str, user: &str, role: &str) -> String {
+    let d = s(db);
+    run_ok(&["admin", "org", "--db", d, org, "--kind", kind]);
+    run_ok(&[
+        "admin", "user", "--db", d, user, "--org", org, "--role", role,
+    ]);
+    run_ok(&["admin", "key", "--db", d, "--user", user])
+        .trim()
+        .to_string()
+}
+
 #[test]
 fn the_server_speaks_https_when_given_a_certificate() {
     let dir = tempfile::tempdir().unwrap();
@@ -968,13 +980,7 @@ fn the_server_speaks_https_when_given_a_certificate() {
     );
     let db = dir.path().join("p.db");
     let d = s(&db);
-    run_ok(&["admin", "org", "--db", d, "x", "--kind", "customs"]);
-    run_ok(&[
-        "admin", "user", "--db", d, "u", "--org", "x", "--role", "officer",
-    ]);
-    let token = run_ok(&["admin", "key", "--db", d, "--user", "u"])
-        .trim()
-        .to_string();
+    let token = one_user(&db, "x", "customs", "u", "officer");
     let server = start_with(
         &db,
         &dir.path().join("a.anchor"),
@@ -1024,13 +1030,7 @@ fn two_ingests_and_an_upload_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let d = s(&db);
-    run_ok(&["admin", "org", "--db", d, "api-org", "--kind", "carrier"]);
-    run_ok(&[
-        "admin", "user", "--db", d, "up", "--org", "api-org", "--role", "analyst",
-    ]);
-    let token = run_ok(&["admin", "key", "--db", d, "--user", "up"])
-        .trim()
-        .to_string();
+    let token = one_user(&db, "api-org", "carrier", "up", "analyst");
     let rows = |prefix: &str| {
         let mut text = String::from(HEADER);
         text.push('\n');

@@ -108,6 +108,9 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
     // The labels of each feed's records: what a reason may rest on beyond its own record.
     let mut feed_labels: FxHashMap<Feed, BTreeSet<u32>> = FxHashMap::default();
     let mut shipments = 0usize;
+    // The actors each shipment or listing concerns: whose history its reasons may cite.
+    let mut concerns: FxHashMap<u32, Vec<String>> = FxHashMap::default();
+    let mut listing_sellers: Vec<(u32, String)> = Vec::new();
     store.scan(None, &mut |s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
         let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
@@ -144,7 +147,8 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                 by_shipment
                     .entry(sh.shipment_id.clone())
                     .or_default()
-                    .extend(actors);
+                    .extend(actors.iter().cloned());
+                concerns.insert(id, actors);
             }
             Record::Sellers(se) => {
                 by_account
@@ -152,6 +156,7 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                     .or_default()
                     .extend(actors);
             }
+            Record::Listings(l) => listing_sellers.push((id, l.seller_account_id.clone())),
             Record::Outcomes(o) => {
                 outcomes.push((id, o.shipment_id.clone(), o.seller_account_id.clone()));
             }
@@ -188,7 +193,13 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             .collect();
         set.into_iter().collect()
     };
+    for (id, account) in listing_sellers {
+        if let Some(a) = by_account.get(&account) {
+            concerns.insert(id, a.clone());
+        }
+    }
     let brand = labels_of(&[Feed::Brands]);
+    // Network and lane reasons summarise outcomes across the platform: they rest on all of them.
     let history = labels_of(&[Feed::Outcomes, Feed::Parties]);
     let accounts = labels_of(&[Feed::Sellers, Feed::Listings]);
     let everything = labels_of(&Feed::ALL);

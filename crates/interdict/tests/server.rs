@@ -48,6 +48,20 @@ const SHIPMENTS: &[(&str, &str, Option<&str>, &str)] = &[
         Some("redlist"),
         "S-RED,swift,2026-03-02,CN,CN,LHR,Red Dragon Export,red@dragon.cn,CN,Rita Red,5 Hill Rd,GB,gift,950300,50,5 USD",
     ),
+    // One sender twice: an AMBER shipment that customs seized, then a GREEN one that everybody
+    // sees, whose reasons cite the seizure.
+    (
+        "amber2.csv",
+        "AMBER",
+        Some("ops"),
+        "S-AM2,swift,2026-03-01,CN,CN,LHR,Sun Export Co,sun@export.cn,CN,Sam Hill,8 Oak Rd,GB,watches,910211,1,6 USD",
+    ),
+    (
+        "green2.csv",
+        "GREEN",
+        None,
+        "S-GR2,swift,2026-03-06,CN,CN,LHR,Sun Export Co,sun@export.cn,CN,Gail Day,9 Elm Rd,GB,watches,910211,1,6 USD",
+    ),
 ];
 
 struct Server {
@@ -279,7 +293,7 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
     let out = dir.path().join("out.csv");
     std::fs::write(
         &out,
-        "source_id,result,date,shipment_id,brand\nINS-1,seized_counterfeit,2026-03-01,S-AMB,Nike\n",
+        "source_id,result,date,shipment_id,brand\nINS-1,seized_counterfeit,2026-03-01,S-AMB,Nike\nINS-5,seized_counterfeit,2026-03-02,S-AM2,Rolex\n",
     )
     .unwrap();
     run_ok(&[
@@ -342,11 +356,13 @@ fn actor_of(db: &Path, party: &str) -> String {
 /// Which of the five shipments each user sees in full.
 fn expected_full(user: &str) -> BTreeSet<&'static str> {
     let ids: &[&str] = match user {
-        "carl" => &["S-AMB", "S-STR", "S-GRN", "S-CLR", "S-RED"],
-        "cathy" | "dan" => &["S-AMB", "S-GRN", "S-CLR"],
-        "bob" => &["S-GRN", "S-CLR"],
-        "alice" => &["S-GRN", "S-CLR", "S-RED"],
-        "ken" => &["S-GRN", "S-CLR", "S-RED"],
+        "carl" => &[
+            "S-AMB", "S-STR", "S-GRN", "S-CLR", "S-RED", "S-AM2", "S-GR2",
+        ],
+        "cathy" | "dan" => &["S-AMB", "S-GRN", "S-CLR", "S-AM2", "S-GR2"],
+        "bob" => &["S-GRN", "S-CLR", "S-GR2"],
+        "alice" => &["S-GRN", "S-CLR", "S-RED", "S-GR2"],
+        "ken" => &["S-GRN", "S-CLR", "S-RED", "S-GR2"],
         _ => &[],
     };
     ids.iter().copied().collect()
@@ -525,6 +541,28 @@ fn access_matrix(w: &World) {
             .any(|r| r.contains("low declared value")),
         "{owner_reasons:?}"
     );
+    // A reason citing the sender's seizure rests on the AMBER seizure and the AMBER shipment the
+    // sender was seen in: shown inside the sharing group, never outside it.
+    let seizure_reasons = |u: &str| -> usize {
+        get(a, "/api/v1/shipments/carrier/S-GR2", &k(u)).body["score"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r.as_str().unwrap().contains("seizure"))
+            .count()
+    };
+    assert!(seizure_reasons("carl") > 0, "the owner sees why");
+    assert!(
+        seizure_reasons("cathy") > 0,
+        "the seizing customs service sees why"
+    );
+    for outsider in ["bob", "alice", "ken"] {
+        assert_eq!(
+            seizure_reasons(outsider),
+            0,
+            "{outsider} must not learn of the seizure"
+        );
+    }
     let ken_reasons = reasons("ken");
     assert!(ken_reasons.iter().any(|r| r.contains("low declared value")));
     assert!(ken_reasons.iter().all(|r| owner_reasons.contains(r)));

@@ -202,6 +202,26 @@ impl ViewBuilder {
         id
     }
 
+    /// The labels of everything known about some actors: the records they were resolved from
+    /// and their history.
+    pub fn labels_about(&self, actors: &[String]) -> Vec<u32> {
+        let v = &self.view;
+        let mut out = BTreeSet::new();
+        for a in actors {
+            let Some(&i) = v.actor_by_id.get(a) else {
+                continue;
+            };
+            let actor = &v.actors[i as usize];
+            let records = actor
+                .parties
+                .iter()
+                .map(|&p| v.parties[p as usize].record)
+                .chain(actor.history.iter().copied());
+            out.extend(records.map(|r| v.records[r as usize].label));
+        }
+        out.into_iter().collect()
+    }
+
     pub fn mark_hub(&mut self, actor: &str) {
         let a = self.actor(actor);
         self.view.actors[a as usize].hub = true;

@@ -627,18 +627,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export(ExportCommand::Actors(a)) => {
             let ExportFormat::Csv = a.format;
-            let store = open_store(&a.db)?;
-            with_output(a.out.as_deref(), |w| resolve_cmd::export_actors(&store, w))
+            let mut store = open_store(&a.db)?;
+            let code = with_output(a.out.as_deref(), |w| resolve_cmd::export_actors(&store, w))?;
+            serve_cmd::audit_export(&mut store, "actors", a.out.as_deref())?;
+            Ok(code)
         }
         Command::Export(ExportCommand::Parties(a)) => {
             let ExportFormat::Csv = a.format;
-            let store = open_store(&a.db)?;
-            with_output(a.out.as_deref(), |w| resolve_cmd::export_parties(&store, w))
+            let mut store = open_store(&a.db)?;
+            let code = with_output(a.out.as_deref(), |w| resolve_cmd::export_parties(&store, w))?;
+            serve_cmd::audit_export(&mut store, "parties", a.out.as_deref())?;
+            Ok(code)
         }
         Command::Export(ExportCommand::Scores(a)) => {
             let ExportFormat::Csv = a.format;
-            let store = open_store(&a.db)?;
-            with_output(a.out.as_deref(), |w| score_cmd::export_scores(&store, w))
+            let mut store = open_store(&a.db)?;
+            let code = with_output(a.out.as_deref(), |w| score_cmd::export_scores(&store, w))?;
+            serve_cmd::audit_export(&mut store, "scores", a.out.as_deref())?;
+            Ok(code)
         }
         Command::Score { db, all, json } => {
             let mut store = open_store(&db)?;

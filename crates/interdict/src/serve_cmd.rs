@@ -408,6 +408,12 @@ fn valid_name(what: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// An export from the command line goes into the audit chain like one through the API.
+pub fn audit_export(store: &mut dyn Directory, what: &str, out: Option<&Path>) -> Result<()> {
+    let to = out.map_or("standard output".to_string(), |p| p.display().to_string());
+    audit_admin(store, &format!("export.{what}"), &to, "")
+}
+
 /// Administration is a write like any other: it goes into the audit chain.
 fn audit_admin(store: &mut dyn Directory, action: &str, target: &str, detail: &str) -> Result<()> {
     let last = store.last_audit()?;

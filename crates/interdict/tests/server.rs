@@ -584,6 +584,37 @@ fn access_matrix(w: &World) {
     cover("get", "/api/v1/actors/{id}");
     let star = actor_of(&w.db, "S-AMB#shipper");
     let red = actor_of(&w.db, "S-RED#shipper");
+    // AMBER+STRICT: even a member of the owner's sharing group learns only whom to ask.
+    let moon = actor_of(&w.db, "S-STR#shipper");
+    let strict = get(a, &format!("/api/v1/actors/{moon}"), &k("cathy")).body;
+    assert_eq!(strict["parties"].as_array().unwrap().len(), 0);
+    assert_eq!(strict["held_elsewhere"][0]["org"], "carrier");
+    assert!(!strict.to_string().contains("Moon"));
+    let owner = get(a, &format!("/api/v1/actors/{moon}"), &k("carl")).body;
+    assert_eq!(owner["names"][0], "Moon Trading Ltd");
+    // GREEN and CLEAR: every organisation sees the actor in full.
+    for (party, name) in [
+        ("S-GRN#shipper", "Green Leaf Co"),
+        ("S-CLR#shipper", "Clear Water LLC"),
+    ] {
+        let id = actor_of(&w.db, party);
+        let p = get(a, &format!("/api/v1/actors/{id}"), &k("bob")).body;
+        assert_eq!(p["names"][0], name);
+        assert_eq!(p["held_elsewhere"].as_array().unwrap().len(), 0);
+    }
+    // Auditors read no record, profile, network, queue or search.
+    for path in [
+        "/api/v1/queue".to_string(),
+        "/api/v1/shipments/carrier/S-CLR".to_string(),
+        "/api/v1/listings/carrier/L-1".to_string(),
+        format!("/api/v1/actors/{star}"),
+        format!("/api/v1/actors/{star}/network"),
+        "/api/v1/search?q=star".to_string(),
+    ] {
+        for auditor in ["cora", "kay"] {
+            assert_eq!(get(a, &path, &k(auditor)).status, 403, "{auditor} {path}");
+        }
+    }
     let cathy = get(a, &format!("/api/v1/actors/{star}"), &k("cathy")).body;
     assert_eq!(cathy["parties"].as_array().unwrap().len(), 1);
     assert_eq!(cathy["history"][0]["source_id"], "INS-1");
@@ -790,6 +821,10 @@ fn access_matrix(w: &World) {
         entries
             .iter()
             .any(|e| e["action"] == "upload" && e["user"] == "carl")
+    );
+    assert!(
+        entries.iter().any(|e| e["action"] == "export.actors"),
+        "exports from the command line are audited too"
     );
     // Auditors and admins of other organisations read only their own organisation's entries.
     for reader in ["cora", "dan"] {

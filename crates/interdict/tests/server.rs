@@ -856,6 +856,31 @@ fn access_matrix(w: &World) {
             }
         }
     }
+    // Every schema the document refers to is in it.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all_refs = Vec::new();
+    refs(&spec, &mut all_refs);
+    assert!(!all_refs.is_empty());
+    for r in all_refs {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema reference");
+        assert!(
+            spec["components"]["schemas"].get(name).is_some(),
+            "dangling {r}"
+        );
+    }
     let uncovered: Vec<_> = routes.difference(&covered).collect();
     assert!(
         uncovered.is_empty(),

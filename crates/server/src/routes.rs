@@ -31,7 +31,7 @@ type St = State<Arc<AppState>>;
         title = "interdict",
         description = "Counterfeit-intelligence fusion and interdiction: records, scores, actors and the inspection queue, shared under TLP 2.0 markings."
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, FeedName)),
     modifiers(&BearerAuth)
 )]
 pub(crate) struct ApiDoc;
@@ -305,6 +305,19 @@ async fn sign_out(State(state): St, headers: axum::http::HeaderMap) -> impl Into
     )
 }
 
+/// The canonical feeds, as they are named in paths.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum FeedName {
+    Sellers,
+    Listings,
+    Shipments,
+    Outcomes,
+    Brands,
+    Parties,
+}
+
 /// A record as a viewer may see it.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct RecordOut {
@@ -368,7 +381,7 @@ fn visible(
 #[utoipa::path(get, path = "/api/v1/records/{org}/{feed}/{id}",
     params(
         ("org" = String, Path, description = "Owner organisation"),
-        ("feed" = String, Path, description = "sellers, listings, shipments, outcomes, brands or parties"),
+        ("feed" = FeedName, Path, description = "The feed"),
         ("id" = String, Path, description = "Source id")
     ),
     responses((status = 200, body = RecordOut), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
@@ -481,7 +494,9 @@ pub(crate) struct QueueParams {
     /// Lowest score to include.
     min_score: Option<f64>,
     /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
+    #[param(minimum = 0)]
     offset: Option<usize>,
 }
 
@@ -721,6 +736,7 @@ async fn get_actor(
 #[into_params(parameter_in = Query)]
 pub(crate) struct NetworkParams {
     /// How many links out from the actor, 1 to 3 (default 2).
+    #[param(minimum = 1, maximum = 3)]
     hops: Option<usize>,
 }
 
@@ -834,6 +850,7 @@ pub(crate) struct SearchParams {
     /// Words of a name, an e-mail, a phone number or another identifier.
     q: String,
     /// At most this many actors (1 to 200, default 20).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<usize>,
 }
 
@@ -1090,7 +1107,7 @@ pub(crate) struct UploadParams {
 
 /// Uploads a file of canonical rows of one feed for the caller's organisation.
 #[utoipa::path(post, path = "/api/v1/feeds/{feed}",
-    params(("feed" = String, Path, description = "sellers, listings, shipments, outcomes, brands or parties"), UploadParams),
+    params(("feed" = FeedName, Path, description = "The feed"), UploadParams),
     request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = IngestSummary), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn upload(
@@ -1124,6 +1141,7 @@ pub(crate) struct AuditParams {
     /// Entries after this sequence number.
     after: Option<u64>,
     /// At most this many (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
 }
 

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 cargo build --release --quiet --bin interdict
-bin=target/release/interdict
+bin=${CARGO_TARGET_DIR:-target}/release/interdict
 dir=target/bench/api-$shipments
 db=$dir/interdict.db
 mkdir -p "$dir"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 examples=25
 max_time=120
-bin=target/debug/interdict
+bin=${CARGO_TARGET_DIR:-target}/debug/interdict
 while [ $# -gt 0 ]; do
   case "$1" in
     --examples) examples="$2"; shift 2 ;;
@@ -29,7 +29,8 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 db="$work/fuzz.db"
 "$bin" demo --shipments 400 --db "$db" --world "$work/world" >/dev/null
 "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null

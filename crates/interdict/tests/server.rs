@@ -1,4 +1,4 @@
-//! The shared platform from the attacker's side: five organisations, records under every TLP
+//! The shared platform from the attacker's side: four organisations, records under every TLP
 //! marking, and for every route of the API exactly what each organisation and role sees. The
 //! test reads the routes from the server's own OpenAPI document and fails on one it does not
 //! cover.
@@ -210,7 +210,7 @@ struct World {
     keys: std::collections::BTreeMap<&'static str, String>,
 }
 
-/// The five organisations and their records, in the store `db_in` names inside a new folder.
+/// The four organisations and their records, in the store `db_in` names inside a new folder.
 fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(dir.path());

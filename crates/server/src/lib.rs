@@ -45,11 +45,8 @@ pub use view::{View, ViewBuilder};
 pub struct IngestRequest {
     pub org: String,
     pub feed: Feed,
-    /// `csv` or `ndjson`.
-    pub format: String,
+    /// A `.csv` or `.ndjson` file; its name is what the run is kept under.
     pub path: PathBuf,
-    /// The name the rows are quarantined and kept under.
-    pub file_name: String,
     pub marking: Option<Marking>,
     pub sharing_group: Option<String>,
 }

@@ -305,18 +305,22 @@ async fn sign_out(State(state): St, headers: axum::http::HeaderMap) -> impl Into
     )
 }
 
-/// The canonical feeds, as they are named in paths.
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub(crate) enum FeedName {
-    Sellers,
-    Listings,
-    Shipments,
-    Outcomes,
-    Brands,
-    Parties,
+/// The canonical feeds, as they are named in paths: the schema lists `Feed::ALL`, so it cannot
+/// fall behind the model.
+pub(crate) struct FeedName;
+
+impl utoipa::PartialSchema for FeedName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("The canonical feeds, as they are named in paths."))
+            .enum_values(Some(Feed::ALL.iter().map(|f| f.as_str())))
+            .into()
+    }
 }
+
+impl ToSchema for FeedName {}
 
 /// A record as a viewer may see it.
 #[derive(Serialize, ToSchema)]
@@ -921,11 +925,9 @@ async fn search(
             role: pv.role.clone(),
         });
     }
-    let mut d_event = d
-        .event("search", "search".into(), format!("q={q}"))
-        .expect("searches are always audited");
-    d_event.detail = format!("q={q} hits={}", hits.len());
-    emit(&state, Some(d_event));
+    let detail = format!("q={q} hits={}", hits.len());
+    // Unlike a read, a search is audited even when it discloses nothing.
+    emit(&state, d.event("search", "search".into(), detail));
     Ok(Json(SearchOut {
         hits,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),
@@ -966,16 +968,15 @@ async fn ingest_body(
         ));
     }
     let _guard = state.write_lock.lock().await;
-    let dir = tempfile_in_env()?;
-    let path = dir.join(format!("upload.{format}"));
+    let dir = upload_dir()?;
+    // The file's name is what the run and any quarantined rows are kept under.
+    let path = dir.join(format!("api-{}-{feed}.{format}", v.user));
     std::fs::write(&path, body)
         .map_err(|e| ApiError::Internal(format!("cannot keep the upload: {e}")))?;
     let request = IngestRequest {
         org: v.org.clone(),
         feed,
-        format: format.to_string(),
         path: path.clone(),
-        file_name: format!("api:{}:{}:{}.{format}", v.user, feed, now()),
         marking,
         sharing_group,
     };
@@ -1016,7 +1017,7 @@ async fn ingest_body(
     Ok(summary)
 }
 
-fn tempfile_in_env() -> Result<std::path::PathBuf, ApiError> {
+fn upload_dir() -> Result<std::path::PathBuf, ApiError> {
     let base = std::env::temp_dir().join(format!(
         "interdict-upload-{}-{}",
         std::process::id(),

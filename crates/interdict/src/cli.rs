@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use interdict_model::{Feed, Marking};
 use interdict_store::{SqliteStore, Store};
@@ -351,9 +351,15 @@ pub struct DemoArgs {
     /// Keep the simulated partner files in this folder.
     #[arg(long)]
     pub world: Option<PathBuf>,
-    /// Start the server on the result (arrives with the shared platform).
+    /// Then serve the web application and the API on the result, until interrupted.
     #[arg(long)]
     pub serve: bool,
+    /// Where `--serve` listens.
+    #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
+    pub listen: String,
+    /// The demo users' password for `--serve` (default: a new random one, printed).
+    #[arg(long, env = "INTERDICT_DEMO_PASSWORD", hide_env_values = true, requires = "serve")]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -738,11 +744,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             score_cmd::bench_score_one(&a.db, a.holdout)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo(a) => {
-            if a.serve {
-                bail!("--serve needs the server, which this build does not have yet");
-            }
-            demo::run(a)
-        }
+        Command::Demo(a) => demo::run(a),
     }
 }

@@ -163,6 +163,13 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             "   warning: {unexpected} quarantined rows were not corrupted on purpose, {missed} corrupted rows landed"
         );
     }
+    let users = register_directory(&mut store, &exports)?;
+    println!(
+        "\n== {} organisations and {} users registered for the shared platform",
+        users.iter().map(|u| &u.org).collect::<std::collections::BTreeSet<_>>().len(),
+        users.len()
+    );
+
     println!("\n== resolving every party record into actors across partners");
     let out = resolve_cmd::resolve_store(
         &mut store,
@@ -234,7 +241,112 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         "                 interdict queue --db {0} --capacity 1%   interdict rules test --db {0}   interdict train --db {0}   interdict export scores --db {0} --format csv",
         db.display()
     );
-    Ok(ExitCode::SUCCESS)
+    if !args.serve {
+        println!(
+            "                 interdict demo --serve   (the same, then the web application at http://{})",
+            args.listen
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let password = match args.password {
+        Some(p) => p,
+        None => random_password(),
+    };
+    if password.chars().count() < 12 {
+        anyhow::bail!("the demo password needs at least 12 characters");
+    }
+    let hash = interdict_server::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    for u in &users {
+        store.set_password(&u.name, &hash)?;
+    }
+    drop(store);
+    println!("\n== the web application: sign in as any of these users, password {password}");
+    for u in &users {
+        println!("   {:<18} {:<10} of {} ({})", u.name, u.role, u.org, u.kind);
+    }
+    println!("   (Ctrl-C stops the server; `interdict serve --db {}` serves it again)", db.display());
+    crate::serve_cmd::serve(&db, &args.listen, None, 2_000.0, None)
+}
+
+/// A demo user of the simulated operation.
+pub struct DemoUser {
+    pub name: String,
+    pub org: String,
+    pub kind: &'static str,
+    pub role: &'static str,
+}
+
+/// The kind of a simulated partner, from its name.
+fn org_kind(org: &str) -> &'static str {
+    match org.split('-').next().unwrap_or("") {
+        "customs" => "customs",
+        "carrier" => "carrier",
+        "mkt" => "marketplace",
+        "brand" => "brand",
+        _ => "coordinator",
+    }
+}
+
+/// The users of an organisation of a kind: who would use the platform there.
+fn roles_of(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "customs" => &[("officer", "officer"), ("analyst", "analyst")],
+        "brand" => &[("rep", "brand_rep")],
+        "coordinator" => &[
+            ("analyst", "analyst"),
+            ("auditor", "auditor"),
+            ("admin", "admin"),
+        ],
+        _ => &[("analyst", "analyst")],
+    }
+}
+
+/// Registers every organisation of the simulated operation and its users (without passwords),
+/// so the API and the web application can be tried on it.
+pub fn register_directory(
+    store: &mut Box<dyn crate::cli::PlatformStore>,
+    exports: &[ingest_cmd::Export],
+) -> Result<Vec<DemoUser>> {
+    let orgs: std::collections::BTreeSet<&str> = exports.iter().map(|e| e.org.as_str()).collect();
+    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut users = Vec::new();
+    for org in orgs {
+        let kind = org_kind(org);
+        store.add_org(&interdict_store::OrgRow {
+            name: org.to_string(),
+            kind: kind.to_string(),
+            created_at: at.clone(),
+        })?;
+        let short = org.split_once('-').map_or(org, |x| x.1);
+        for (prefix, role) in roles_of(kind) {
+            let name = format!("{prefix}.{short}");
+            store.add_user(&interdict_store::UserRow {
+                name: name.clone(),
+                org: org.to_string(),
+                role: role.to_string(),
+                password_hash: None,
+                created_at: at.clone(),
+                disabled: false,
+            })?;
+            users.push(DemoUser {
+                name,
+                org: org.to_string(),
+                kind,
+                role,
+            });
+        }
+    }
+    Ok(users)
+}
+
+fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    (0..16)
+        .map(|i| {
+            let c = ALPHABET[rand::random_range(0..ALPHABET.len())] as char;
+            if i > 0 && i % 4 == 0 { format!("-{c}") } else { c.to_string() }
+        })
+        .collect()
 }
 
 /// Of the last week of an organisation's scored arrivals, the day with the most.

@@ -102,6 +102,7 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
                 reasons: s.reasons,
                 fired: s.rules,
                 reason_sources: s.reason_sources,
+                brands: brand_names(&world.catalogue, o),
             }
         })
         .collect();
@@ -581,6 +582,18 @@ pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The distinct names of the brands a record names, in the order first named.
+fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (b, _, _) in &o.brands {
+        let name = &catalogue.brands[*b].name;
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// `rules test`: evaluates every rule of a pack (switched on or not) over every record, as of

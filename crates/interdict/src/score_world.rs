@@ -541,6 +541,9 @@ pub struct Saved {
     pub fired: Vec<String>,
     /// Parallel to `reasons`: the signal or `rule:<name>` each comes from.
     pub reason_sources: Vec<String>,
+    /// The brands the record names (marks or look-alikes), for brand owners and filters.
+    #[serde(default)]
+    pub brands: Vec<String>,
 }
 
 impl Saved {
@@ -594,6 +597,13 @@ fn score_line(s: &Saved, out: &mut String) {
         }
         push_clean(out, r);
     }
+    out.push('\t');
+    for (i, b) in s.brands.iter().enumerate() {
+        if i > 0 {
+            out.push(SEP);
+        }
+        push_clean(out, b);
+    }
     out.push('\n');
 }
 
@@ -631,8 +641,8 @@ pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
     text.lines()
         .map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            // Tables saved before reasons named their sources have 11 columns.
-            if f.len() != 11 && f.len() != 12 {
+            // Tables saved before reasons named their sources have 11 columns; before brands, 12.
+            if !(11..=13).contains(&f.len()) {
                 bail!("the saved scores have a malformed line: {line:?}");
             }
             Ok(Saved {
@@ -648,6 +658,7 @@ pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
                 reasons: split(f[9]),
                 fired: split(f[10]),
                 reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
+                brands: f.get(12).map(|x| split(x)).unwrap_or_default(),
             })
         })
         .collect()

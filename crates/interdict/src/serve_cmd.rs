@@ -9,8 +9,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use interdict_model::{Feed, Record, RecordKey};
 use interdict_normalize::money::RateTable;
-use interdict_server::view::{ReasonView, ViewBuilder};
-use interdict_server::{Backend, IngestRequest, IngestSummary, RejectedRow, View};
+use interdict_server::view::{IngestFile, NewScore, ReasonView, ViewBuilder};
+use interdict_server::pages::{RuleOut, RuleTestOut, RulesInfo, RulesTest};
+use interdict_server::{Backend, BackendError, IngestRequest, IngestSummary, RejectedRow, View};
 use interdict_store::{Directory, OrgRow, Store, UserRow};
 use rustc_hash::FxHashMap;
 
@@ -79,6 +80,84 @@ impl Backend for StoreBackend {
             open_store(&self.db).map_err(|e| format!("{e:#}"))?,
         ))
     }
+
+    fn rules(&self) -> Result<RulesInfo, BackendError> {
+        let store = open_store(&self.db).map_err(failed)?;
+        let text = match store.get_derived(crate::score_world::RULES).map_err(failed)? {
+            Some(b) => String::from_utf8(b)
+                .map_err(|_| BackendError::Failed("the saved rule pack is not text".into()))?,
+            None => interdict_score::rules::default_pack_toml().to_string(),
+        };
+        let pack = crate::score_world::load_rules(&store).map_err(failed)?;
+        Ok(RulesInfo {
+            version: pack.version_tag(),
+            text,
+            rules: pack
+                .spec()
+                .rules
+                .iter()
+                .map(|r| RuleOut {
+                    name: r.name.clone(),
+                    applies_to: target_name(r.applies_to).into(),
+                    when: r.when.clone(),
+                    weight: r.weight,
+                    reason: r.reason.clone(),
+                    enabled: r.enabled,
+                })
+                .collect(),
+        })
+    }
+
+    fn test_rules(&self, pack: &str) -> Result<RulesTest, BackendError> {
+        check_pack(pack)?;
+        let store = open_store(&self.db).map_err(failed)?;
+        let (version, tests) = crate::score_cmd::test_rules(&store, pack).map_err(failed)?;
+        Ok(RulesTest {
+            pack: version,
+            rules: tests
+                .into_iter()
+                .map(|t| RuleTestOut {
+                    rule: t.rule,
+                    enabled: t.enabled,
+                    applies_to: target_name(t.applies_to).into(),
+                    weight: t.weight,
+                    fires: t.fires,
+                    share: t.share,
+                    labelled: t.labelled,
+                    counterfeit: t.counterfeit,
+                    precision: t.precision,
+                    base_rate: t.base_rate,
+                    errors: t.errors,
+                    first_error: t.first_error,
+                })
+                .collect(),
+        })
+    }
+
+    fn set_rules(&self, pack: &str) -> Result<String, BackendError> {
+        check_pack(pack)?;
+        let mut store = open_store(&self.db).map_err(failed)?;
+        crate::score_cmd::set_rules(&mut store, pack).map_err(failed)
+    }
+}
+
+fn failed(e: impl std::fmt::Display) -> BackendError {
+    BackendError::Failed(format!("{e:#}"))
+}
+
+/// A pack that does not parse is the caller's mistake, named by rule and variable.
+fn check_pack(pack: &str) -> Result<(), BackendError> {
+    interdict_score::rules::RulePack::parse(pack, interdict_score::rules::VOCABULARY)
+        .map(|_| ())
+        .map_err(|e| BackendError::Invalid(e.to_string()))
+}
+
+fn target_name(t: interdict_score::rules::Target) -> &'static str {
+    match t {
+        interdict_score::rules::Target::Shipment => "shipment",
+        interdict_score::rules::Target::Listing => "listing",
+        interdict_score::rules::Target::Any => "any",
+    }
 }
 
 fn party_terms(p: &interdict_model::Party) -> Vec<String> {
@@ -103,7 +182,10 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
     // Actors behind each shipment id and seller account, for outcomes that name them.
     let mut by_shipment: FxHashMap<String, Vec<String>> = FxHashMap::default();
     let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
-    let mut outcomes: Vec<(u32, Option<String>, Option<String>)> = Vec::new();
+    let mut outcomes: Vec<(u32, Option<String>, Option<String>, Option<String>)> = Vec::new();
+    // Shipment and listing records by their source id, for the outcomes that name them.
+    let mut shipment_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut listing_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
     let mut shipments_of: FxHashMap<String, usize> = FxHashMap::default();
     // The labels of each feed's records: what a reason may rest on beyond its own record.
     let mut feed_labels: FxHashMap<Feed, BTreeSet<u32>> = FxHashMap::default();
@@ -144,6 +226,10 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                         b.add_link(a, c, id);
                     }
                 }
+                shipment_records
+                    .entry(sh.shipment_id.clone())
+                    .or_default()
+                    .push(id);
                 by_shipment
                     .entry(sh.shipment_id.clone())
                     .or_default()
@@ -156,15 +242,35 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                     .or_default()
                     .extend(actors);
             }
-            Record::Listings(l) => listing_sellers.push((id, l.seller_account_id.clone())),
+            Record::Listings(l) => {
+                listing_records
+                    .entry(l.listing_id.clone())
+                    .or_default()
+                    .push(id);
+                listing_sellers.push((id, l.seller_account_id.clone()));
+            }
             Record::Outcomes(o) => {
-                outcomes.push((id, o.shipment_id.clone(), o.seller_account_id.clone()));
+                outcomes.push((
+                    id,
+                    o.shipment_id.clone(),
+                    o.seller_account_id.clone(),
+                    o.listing_id.clone(),
+                ));
             }
             _ => {}
         }
         Ok(())
     })?;
-    for (id, shipment, account) in outcomes {
+    for (id, shipment, account, listing) in outcomes {
+        for r in shipment
+            .as_ref()
+            .and_then(|s| shipment_records.get(s))
+            .into_iter()
+            .chain(listing.as_ref().and_then(|l| listing_records.get(l)))
+            .flatten()
+        {
+            b.add_outcome(*r, id);
+        }
         let mut about: Vec<&String> = Vec::new();
         if let Some(s) = shipment.as_ref().and_then(|s| by_shipment.get(s)) {
             about.extend(s);
@@ -240,9 +346,48 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                 ReasonView { text, sources }
             })
             .collect();
-        b.add_score(r, s.score, s.day, s.port, s.model, s.rules, reasons);
+        b.add_score(NewScore {
+            record: r,
+            score: s.score,
+            day: s.day,
+            port: s.port,
+            model: s.model,
+            rules: s.rules,
+            reasons,
+            brands: s.brands,
+        });
     }
+    b.set_ingest(ingest_files(store)?, store.quarantined()?);
     Ok(b.build())
+}
+
+/// Every file's ingest runs summed, latest first.
+fn ingest_files(store: &dyn Store) -> Result<Vec<IngestFile>> {
+    let mut by_file: FxHashMap<(String, Feed, String), IngestFile> = FxHashMap::default();
+    for r in store.runs()? {
+        let f = by_file
+            .entry((r.org.clone(), r.feed, r.file.clone()))
+            .or_insert_with(|| IngestFile {
+                org: r.org.clone(),
+                feed: r.feed,
+                file: r.file.clone(),
+                runs: 0,
+                read: 0,
+                landed: 0,
+                quarantined: 0,
+                last_run_at: String::new(),
+            });
+        f.runs += 1;
+        f.read += r.counts.read;
+        f.landed += r.counts.landed + r.counts.updated;
+        f.quarantined += r.counts.quarantined;
+        if r.started_at > f.last_run_at {
+            f.last_run_at = r.started_at;
+        }
+    }
+    let mut files: Vec<IngestFile> = by_file.into_values().collect();
+    files.sort_by(|a, b| b.last_run_at.cmp(&a.last_run_at).then(a.file.cmp(&b.file)));
+    Ok(files)
 }
 
 pub fn serve(

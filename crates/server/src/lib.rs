@@ -15,9 +15,11 @@ pub mod audit_log;
 pub mod auth;
 pub mod error;
 mod limits;
+pub mod pages;
 mod routes;
 pub mod sessions;
 pub mod view;
+mod web;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,6 +82,20 @@ pub trait Backend: Send + Sync + 'static {
     fn view(&self) -> Result<View, String>;
     /// A fresh connection to the directory and audit log.
     fn directory(&self) -> Result<Box<dyn Directory + Send>, String>;
+    /// The active rule pack.
+    fn rules(&self) -> Result<pages::RulesInfo, BackendError>;
+    /// Back-tests a rule pack (TOML) over history without switching it on.
+    fn test_rules(&self, pack: &str) -> Result<pages::RulesTest, BackendError>;
+    /// Checks a rule pack and makes it the active one; gives its version.
+    fn set_rules(&self, pack: &str) -> Result<String, BackendError>;
+}
+
+/// Why the backend refused or failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendError {
+    /// The request's content is wrong (a rule pack that does not parse): the message says where.
+    Invalid(String),
+    Failed(String),
 }
 
 /// How the server behaves.
@@ -129,7 +145,7 @@ pub struct AppState {
     pub(crate) write_lock: tokio::sync::Mutex<()>,
     /// Each user's visible queue, highest score first; emptied whenever the read model or the
     /// directory changes.
-    pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, Arc<Vec<u32>>>>,
+    pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, Arc<VisibleQueue>>>,
     pub(crate) sessions: sessions::Sessions,
 }
 
@@ -180,8 +196,8 @@ impl AppState {
             .clear();
     }
 
-    /// The scored shipments a user may see in full, highest first (indices into the scores).
-    pub(crate) fn visible_queue(&self, viewer: &interdict_access::Viewer) -> Arc<Vec<u32>> {
+    /// The scored shipments a user may see in full, highest first, with their ports and brands.
+    pub(crate) fn visible_queue(&self, viewer: &interdict_access::Viewer) -> Arc<VisibleQueue> {
         let key = format!("{}\u{1f}{}", viewer.org, viewer.user);
         if let Some(q) = self
             .queues
@@ -203,7 +219,20 @@ impl AppState {
                     && view.sight(viewer, s.record, &dir.groups) == interdict_access::Sight::Full
             })
             .collect();
-        let q = Arc::new(q);
+        let mut ports = std::collections::BTreeSet::new();
+        let mut brands = std::collections::BTreeSet::new();
+        for &i in &q {
+            let s = &view.scores[i as usize];
+            if !s.port.is_empty() {
+                ports.insert(s.port.as_str());
+            }
+            brands.extend(s.brands.iter().map(String::as_str));
+        }
+        let q = Arc::new(VisibleQueue {
+            ports: ports.into_iter().map(str::to_string).collect(),
+            brands: brands.into_iter().map(str::to_string).collect(),
+            ids: q,
+        });
         self.queues
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -212,11 +241,19 @@ impl AppState {
     }
 }
 
+/// One user's queue: indices into the scores, highest first, and the values its filters offer.
+pub(crate) struct VisibleQueue {
+    pub ids: Vec<u32>,
+    pub ports: Vec<String>,
+    pub brands: Vec<String>,
+}
+
 /// The router with its OpenAPI document.
 pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
     let max_upload = state.options.max_upload;
     let (api, mut spec) = OpenApiRouter::with_openapi(routes::ApiDoc::openapi_base())
         .merge(routes::api_routes())
+        .merge(pages::page_routes())
         .split_for_parts();
     spec.merge(routes::upload_spec());
     let uploads = routes::upload_routes().layer(DefaultBodyLimit::max(max_upload));
@@ -233,6 +270,7 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
         )
         .route("/healthz", axum::routing::get(routes::healthz))
         .route("/metrics", axum::routing::get(routes::metrics))
+        .merge(web::routes())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::map_response_with_state(
             state.clone(),

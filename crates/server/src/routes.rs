@@ -125,7 +125,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     }
 }
 
-fn need_reader(v: &Viewer) -> Result<(), ApiError> {
+pub(crate) fn need_reader(v: &Viewer) -> Result<(), ApiError> {
     if v.role.reads_records() {
         Ok(())
     } else {
@@ -137,14 +137,14 @@ fn need_reader(v: &Viewer) -> Result<(), ApiError> {
 }
 
 /// Notes the records of other organisations a response shows, for the audit trail.
-struct Disclosures<'a> {
+pub(crate) struct Disclosures<'a> {
     viewer: &'a Viewer,
     view: &'a View,
     keys: BTreeSet<String>,
 }
 
 impl<'a> Disclosures<'a> {
-    fn new(viewer: &'a Viewer, view: &'a View) -> Self {
+    pub(crate) fn new(viewer: &'a Viewer, view: &'a View) -> Self {
         Disclosures {
             viewer,
             view,
@@ -152,7 +152,7 @@ impl<'a> Disclosures<'a> {
         }
     }
 
-    fn shown(&mut self, record: u32) {
+    pub(crate) fn shown(&mut self, record: u32) {
         let l = self.view.label_of(record);
         if l.owner != self.viewer.org && l.marking != Marking::Clear {
             self.keys
@@ -160,7 +160,7 @@ impl<'a> Disclosures<'a> {
         }
     }
 
-    fn event(self, action: &str, target: String, detail: String) -> Option<Event> {
+    pub(crate) fn event(self, action: &str, target: String, detail: String) -> Option<Event> {
         if self.keys.is_empty() && action == "read" {
             return None;
         }
@@ -176,7 +176,7 @@ impl<'a> Disclosures<'a> {
     }
 }
 
-fn emit(state: &AppState, event: Option<Event>) {
+pub(crate) fn emit(state: &AppState, event: Option<Event>) {
     if let Some(e) = event {
         if !e.disclosed.is_empty() {
             state.metrics.disclosures.fetch_add(1, Ordering::Relaxed);
@@ -206,6 +206,26 @@ pub(crate) struct Me {
     org: String,
     user: String,
     role: String,
+    /// customs, marketplace, carrier, brand or coordinator.
+    org_kind: String,
+}
+
+impl Me {
+    fn of(state: &AppState, v: Viewer) -> Me {
+        let org_kind = state
+            .directory
+            .load()
+            .orgs
+            .get(&v.org)
+            .map(|o| o.kind.clone())
+            .unwrap_or_default();
+        Me {
+            org: v.org,
+            user: v.user,
+            role: v.role.to_string(),
+            org_kind,
+        }
+    }
 }
 
 /// Who the key belongs to.
@@ -213,12 +233,8 @@ pub(crate) struct Me {
     (status = 200, body = Me),
     (status = 401, body = ErrorBody)
 ))]
-async fn me(Caller(v): Caller) -> Json<Me> {
-    Json(Me {
-        org: v.org,
-        user: v.user,
-        role: v.role.to_string(),
-    })
+async fn me(State(state): St, Caller(v): Caller) -> Json<Me> {
+    Json(Me::of(&state, v))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -280,11 +296,7 @@ async fn sign_in(
     });
     Ok((
         [(header::SET_COOKIE, crate::sessions::set_cookie(&token))],
-        Json(Me {
-            org: v.org,
-            user: v.user,
-            role: v.role.to_string(),
-        }),
+        Json(Me::of(&state, v)),
     ))
 }
 
@@ -417,6 +429,30 @@ pub(crate) struct ScoreOut {
     rules: String,
     /// The reasons the caller may see: those resting only on records it may see.
     reasons: Vec<String>,
+    /// The brands the record names.
+    brands: Vec<String>,
+}
+
+/// A party of a record and the actor it was resolved to.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PartyLinkOut {
+    role: String,
+    name: String,
+    actor: Option<String>,
+    hub: bool,
+}
+
+/// An outcome recorded on a shipment or listing.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct OutcomeBrief {
+    key: String,
+    org: String,
+    date: Option<String>,
+    result: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    brand: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -424,6 +460,39 @@ pub(crate) struct Scored {
     #[serde(flatten)]
     record: RecordOut,
     score: Option<ScoreOut>,
+    parties: Vec<PartyLinkOut>,
+    /// Outcomes recorded on it that the caller may see.
+    outcomes: Vec<OutcomeBrief>,
+}
+
+fn outcome_brief(view: &View, o: u32) -> OutcomeBrief {
+    let rec = &view.records[o as usize];
+    let text = |f: &str| rec.record.get(f).and_then(|x| x.as_str()).map(str::to_string);
+    OutcomeBrief {
+        key: rec.key.to_string(),
+        org: rec.key.org.clone(),
+        date: text("date"),
+        result: text("result"),
+        brand: text("brand"),
+        note: text("note"),
+    }
+}
+
+/// The outcomes of a record the viewer may see, latest first.
+pub(crate) fn visible_outcomes(
+    view: &View,
+    v: &Viewer,
+    record: u32,
+    groups: &crate::Groups,
+) -> Vec<u32> {
+    let mut out: Vec<u32> = view
+        .outcomes_of(record)
+        .iter()
+        .copied()
+        .filter(|&o| view.sight(v, o, groups) == Sight::Full)
+        .collect();
+    out.sort_by(|&a, &b| view.record_date(b).cmp(&view.record_date(a)));
+    out
 }
 
 fn score_out(state: &AppState, view: &View, v: &Viewer, r: u32) -> Option<ScoreOut> {
@@ -440,6 +509,7 @@ fn score_out(state: &AppState, view: &View, v: &Viewer, r: u32) -> Option<ScoreO
             .filter(|x| view.reason_visible(v, x, &dir.groups))
             .map(|x| x.text.clone())
             .collect(),
+        brands: s.brands.clone(),
     })
 }
 
@@ -447,11 +517,34 @@ async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<
     need_reader(&v)?;
     let view = state.view.load();
     let r = visible(&state, &view, &v, &key)?;
+    let dir = state.directory.load();
     let mut d = Disclosures::new(&v, &view);
     d.shown(r);
+    let parties = view
+        .parties_of(r)
+        .iter()
+        .map(|&p| {
+            let pv = &view.parties[p as usize];
+            PartyLinkOut {
+                role: pv.role.clone(),
+                name: pv.name.clone(),
+                actor: pv.actor.map(|a| view.actors[a as usize].id.clone()),
+                hub: pv.actor.is_some_and(|a| view.actors[a as usize].hub),
+            }
+        })
+        .collect();
+    let outcomes = visible_outcomes(&view, &v, r, &dir.groups)
+        .into_iter()
+        .map(|o| {
+            d.shown(o);
+            outcome_brief(&view, o)
+        })
+        .collect();
     let out = Scored {
         record: record_out(&view, &v, r),
         score: score_out(&state, &view, &v, r),
+        parties,
+        outcomes,
     };
     emit(
         &state,
@@ -493,10 +586,21 @@ async fn get_listing(
 pub(crate) struct QueueParams {
     /// Arrival day (YYYY-MM-DD); every day when absent.
     day: Option<String>,
+    /// First and last arrival day (YYYY-MM-DD), inclusive.
+    from: Option<String>,
+    to: Option<String>,
     /// Port of arrival.
     port: Option<String>,
+    /// A brand the shipment names (its marks or look-alikes).
+    brand: Option<String>,
     /// Lowest score to include.
     min_score: Option<f64>,
+    /// `open` (no outcome the caller may see yet) or `all` (default).
+    status: Option<String>,
+    /// `score` (default), `day`, `port` or `value`.
+    sort: Option<String>,
+    /// `desc` (default) or `asc`.
+    order: Option<String>,
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     limit: Option<usize>,
@@ -509,10 +613,16 @@ pub(crate) struct QueueItem {
     rank: usize,
     key: String,
     org: String,
+    feed: String,
     shipment_id: String,
     score: f64,
     day: Option<String>,
     port: String,
+    brands: Vec<String>,
+    value_usd: Option<f64>,
+    origin: Option<String>,
+    /// The latest outcome the caller may see, if any.
+    outcome: Option<OutcomeBrief>,
     reasons: Vec<String>,
 }
 
@@ -522,9 +632,32 @@ pub(crate) struct QueuePage {
     total: usize,
     offset: usize,
     items: Vec<QueueItem>,
+    /// Ports and brands present in the caller's whole queue, for filters.
+    ports: Vec<String>,
+    brands: Vec<String>,
 }
 
-/// The inspection queue: scored shipments the caller may see, highest risk first.
+fn day_param(name: &str, v: &Option<String>) -> Result<(), ApiError> {
+    match v {
+        Some(d) if !is_iso_day(d) => Err(ApiError::field(name, "a day is written YYYY-MM-DD")),
+        _ => Ok(()),
+    }
+}
+
+fn is_iso_day(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// The inspection queue: scored shipments the caller may see, highest risk first, filtered and
+/// sorted as asked.
 #[utoipa::path(get, path = "/api/v1/queue", params(QueueParams),
     responses((status = 200, body = QueuePage), (status = 400, body = ErrorBody)))]
 async fn queue(
@@ -540,62 +673,163 @@ async fn queue(
     if p.min_score.is_some_and(|m| !m.is_finite()) {
         return Err(ApiError::field("min_score", "min_score must be a number"));
     }
+    day_param("day", &p.day)?;
+    day_param("from", &p.from)?;
+    day_param("to", &p.to)?;
+    let open_only = match p.status.as_deref() {
+        None | Some("all") => false,
+        Some("open") => true,
+        Some(_) => return Err(ApiError::field("status", "status must be open or all")),
+    };
+    let sort = p.sort.as_deref().unwrap_or("score");
+    if !["score", "day", "port", "value"].contains(&sort) {
+        return Err(ApiError::field(
+            "sort",
+            "sort must be score, day, port or value",
+        ));
+    }
+    let ascending = match p.order.as_deref() {
+        None | Some("desc") => false,
+        Some("asc") => true,
+        Some(_) => return Err(ApiError::field("order", "order must be asc or desc")),
+    };
     let offset = p.offset.unwrap_or(0);
     let view = state.view.load();
     let dir = state.directory.load();
     let visible = state.visible_queue(&v);
-    let filtered = p.day.is_some() || p.port.is_some() || p.min_score.is_some();
-    let mut total = 0;
-    let mut items = Vec::new();
-    let mut d = Disclosures::new(&v, &view);
-    for &i in visible.iter() {
+    let brand = p.brand.as_deref().map(|b| b.trim().to_lowercase());
+    let filtered = p.day.is_some()
+        || p.from.is_some()
+        || p.to.is_some()
+        || p.port.is_some()
+        || brand.is_some()
+        || p.min_score.is_some()
+        || open_only;
+    let keep = |i: u32| -> bool {
         let s = &view.scores[i as usize];
-        if filtered
-            && (p
-                .day
+        let day = s.day.as_deref();
+        !(p.day.as_deref().is_some_and(|d| day != Some(d))
+            || p.from.as_deref().is_some_and(|f| day.is_none_or(|d| d < f))
+            || p.to.as_deref().is_some_and(|t| day.is_none_or(|d| d > t))
+            || p.port.as_ref().is_some_and(|port| &s.port != port)
+            || p.min_score.is_some_and(|m| s.score < m)
+            || brand
                 .as_ref()
-                .is_some_and(|day| s.day.as_ref() != Some(day))
-                || p.port.as_ref().is_some_and(|port| &s.port != port)
-                || p.min_score.is_some_and(|m| s.score < m))
-        {
-            continue;
+                .is_some_and(|b| !s.brands.iter().any(|x| x.to_lowercase() == *b))
+            || (open_only && !visible_outcomes(&view, &v, s.record, &dir.groups).is_empty()))
+    };
+    let mut matched: Vec<u32> = if filtered {
+        visible.ids.iter().copied().filter(|&i| keep(i)).collect()
+    } else if sort == "score" && !ascending {
+        // The common case needs no copy: the visible queue is already in this order.
+        Vec::new()
+    } else {
+        visible.ids.to_vec()
+    };
+    let by_score = !filtered && sort == "score" && !ascending;
+    if !by_score {
+        let sc = |i: &u32| &view.scores[*i as usize];
+        match sort {
+            "day" => matched.sort_by(|a, b| sc(a).day.cmp(&sc(b).day)),
+            "port" => matched.sort_by(|a, b| sc(a).port.cmp(&sc(b).port)),
+            "value" => matched.sort_by(|a, b| {
+                sc(a)
+                    .value_usd
+                    .unwrap_or(-1.0)
+                    .total_cmp(&sc(b).value_usd.unwrap_or(-1.0))
+            }),
+            // Already highest first.
+            _ => matched.reverse(),
         }
-        total += 1;
-        if total > offset && items.len() < limit {
+        // Sorted ascending above; the highest first unless asked otherwise. Ties keep the
+        // score order.
+        if !ascending {
+            matched.reverse();
+            if sort != "score" {
+                stable_ties_by_score(&mut matched, &view, sort);
+            }
+        }
+    }
+    let ids: &[u32] = if by_score { &visible.ids } else { &matched };
+    let total = ids.len();
+    let mut d = Disclosures::new(&v, &view);
+    let items = ids
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(limit)
+        .map(|(n, &i)| {
+            let s = &view.scores[i as usize];
             let rec = &view.records[s.record as usize];
             d.shown(s.record);
-            items.push(QueueItem {
-                rank: total,
+            let outcome = visible_outcomes(&view, &v, s.record, &dir.groups)
+                .first()
+                .map(|&o| {
+                    d.shown(o);
+                    outcome_brief(&view, o)
+                });
+            QueueItem {
+                rank: n + 1,
                 key: rec.key.to_string(),
                 org: rec.key.org.clone(),
+                feed: rec.key.feed.as_str().to_string(),
                 shipment_id: rec.key.source_id.clone(),
                 score: s.score,
                 day: s.day.clone(),
                 port: s.port.clone(),
+                brands: s.brands.clone(),
+                value_usd: s.value_usd,
+                origin: s.origin.clone(),
+                outcome,
                 reasons: s
                     .reasons
                     .iter()
                     .filter(|x| view.reason_visible(&v, x, &dir.groups))
                     .map(|x| x.text.clone())
                     .collect(),
-            });
-        } else if !filtered && items.len() >= limit {
-            // Without filters the total is the length of the visible queue.
-            total = visible.len();
-            break;
-        }
-    }
+            }
+        })
+        .collect();
     emit(&state, d.event("read", "queue".into(), String::new()));
     Ok(Json(QueuePage {
         total,
         offset,
         items,
+        ports: visible.ports.clone(),
+        brands: visible.brands.clone(),
     }))
+}
+
+/// After a descending sort that reversed ties, puts each run of equal keys back in score
+/// order (highest first).
+fn stable_ties_by_score(ids: &mut [u32], view: &View, sort: &str) {
+    let key = |i: u32| -> String {
+        let s = &view.scores[i as usize];
+        match sort {
+            "day" => s.day.clone().unwrap_or_default(),
+            "port" => s.port.clone(),
+            _ => format!("{:020.6}", s.value_usd.unwrap_or(-1.0) + 1.0),
+        }
+    };
+    let mut start = 0;
+    while start < ids.len() {
+        let k = key(ids[start]);
+        let mut end = start + 1;
+        while end < ids.len() && key(ids[end]) == k {
+            end += 1;
+        }
+        ids[start..end].reverse();
+        start = end;
+    }
 }
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct PartyOut {
     record: String,
+    org: String,
+    feed: String,
+    /// The day its record is about (arrival, creation, addition).
+    date: Option<String>,
     role: String,
     name: String,
     #[schema(value_type = Object)]
@@ -689,8 +923,12 @@ async fn get_actor(
             let pv = &view.parties[p as usize];
             d.shown(pv.record);
             names.insert(pv.name.clone());
+            let key = &view.records[pv.record as usize].key;
             PartyOut {
-                record: view.records[pv.record as usize].key.to_string(),
+                record: key.to_string(),
+                org: key.org.clone(),
+                feed: key.feed.as_str().to_string(),
+                date: view.record_date(pv.record).map(str::to_string),
                 role: pv.role.clone(),
                 name: pv.name.clone(),
                 party: pv.party.clone(),

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use interdict_access::{Label, Sight, Viewer, sight, sight_of_all};
-use interdict_model::{Marking, RecordKey};
+use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 use rustc_hash::FxHashMap;
 
 use crate::Groups;
@@ -68,6 +68,37 @@ pub struct ScoreView {
     pub model: String,
     pub rules: String,
     pub reasons: Vec<ReasonView>,
+    /// The brands the record names.
+    pub brands: Vec<String>,
+    /// Declared value in US dollars (a shipment's lines, a listing's price), when known.
+    pub value_usd: Option<f64>,
+    /// Country of origin (a shipment's, or where a listing ships from).
+    pub origin: Option<String>,
+}
+
+/// A score as the binary hands it over.
+pub struct NewScore {
+    pub record: u32,
+    pub score: f64,
+    pub day: Option<String>,
+    pub port: String,
+    pub model: String,
+    pub rules: String,
+    pub reasons: Vec<ReasonView>,
+    pub brands: Vec<String>,
+}
+
+/// The ingest runs of one file: what was read, what landed, what was kept out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestFile {
+    pub org: String,
+    pub feed: Feed,
+    pub file: String,
+    pub runs: u32,
+    pub read: u64,
+    pub landed: u64,
+    pub quarantined: u64,
+    pub last_run_at: String,
 }
 
 /// A link between two actors through a record both appear in.
@@ -84,6 +115,13 @@ pub struct View {
     pub parties: Vec<PartyView>,
     pub actors: Vec<ActorView>,
     pub scores: Vec<ScoreView>,
+    /// Ingest health: every file's runs, and every row kept out, with its reason.
+    pub ingest: Vec<IngestFile>,
+    pub quarantine: Vec<QuarantinedRow>,
+    /// Outcome records concerning each shipment or listing record.
+    outcomes_of: FxHashMap<u32, Vec<u32>>,
+    /// The parties of each record.
+    parties_of: FxHashMap<u32, Vec<u32>>,
     by_key: FxHashMap<RecordKey, u32>,
     actor_by_id: FxHashMap<String, u32>,
     links: Vec<Vec<Link>>,
@@ -192,6 +230,7 @@ impl ViewBuilder {
                 self.view.tokens.entry(t).or_default().push(id);
             }
         }
+        self.view.parties_of.entry(record).or_default().push(id);
         self.view.parties.push(PartyView {
             record,
             role: role.to_string(),
@@ -244,28 +283,62 @@ impl ViewBuilder {
         self.view.links[b as usize].push(Link { other: a, via });
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn add_score(
-        &mut self,
-        record: u32,
-        score: f64,
-        day: Option<String>,
-        port: String,
-        model: String,
-        rules: String,
-        reasons: Vec<ReasonView>,
-    ) {
+    pub fn add_score(&mut self, n: NewScore) {
         let id = self.view.scores.len() as u32;
-        self.view.score_of.insert(record, id);
+        self.view.score_of.insert(n.record, id);
+        let rec = &self.view.records[n.record as usize].record;
+        let usd = |m: &serde_json::Value| -> Option<f64> {
+            m.get("usd")?.as_str()?.parse::<f64>().ok()
+        };
+        let (value_usd, origin) = match self.view.records[n.record as usize].key.feed {
+            Feed::Listings => (
+                rec.get("price").and_then(usd),
+                rec.get("ships_from").and_then(|c| c.as_str()).map(str::to_string),
+            ),
+            _ => {
+                let values: Vec<f64> = rec
+                    .get("items")
+                    .and_then(|i| i.as_array())
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|i| i.get("value").and_then(usd))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let origin = ["origin_country", "export_country"]
+                    .iter()
+                    .find_map(|f| rec.get(*f).and_then(|c| c.as_str()))
+                    .map(str::to_string);
+                ((!values.is_empty()).then(|| values.iter().sum()), origin)
+            }
+        };
         self.view.scores.push(ScoreView {
-            record,
-            score,
-            day,
-            port,
-            model,
-            rules,
-            reasons,
+            record: n.record,
+            score: n.score,
+            day: n.day,
+            port: n.port,
+            model: n.model,
+            rules: n.rules,
+            reasons: n.reasons,
+            brands: n.brands,
+            value_usd,
+            origin,
         });
+    }
+
+    /// Notes that an outcome record concerns a shipment or listing record.
+    pub fn add_outcome(&mut self, record: u32, outcome: u32) {
+        let list = self.view.outcomes_of.entry(record).or_default();
+        if !list.contains(&outcome) {
+            list.push(outcome);
+        }
+    }
+
+    /// Ingest health, from the store's runs and quarantine.
+    pub fn set_ingest(&mut self, files: Vec<IngestFile>, quarantine: Vec<QuarantinedRow>) {
+        self.view.ingest = files;
+        self.view.quarantine = quarantine;
     }
 
     pub fn build(mut self) -> View {
@@ -318,6 +391,25 @@ impl View {
         self.score_of
             .get(&record)
             .map(|&s| &self.scores[s as usize])
+    }
+
+    /// The parties of a record, in the order added.
+    pub fn parties_of(&self, record: u32) -> &[u32] {
+        self.parties_of.get(&record).map_or(&[], Vec::as_slice)
+    }
+
+    /// The day a record is about: a shipment's arrival (or shipping), a listing's or an
+    /// account's creation, an outcome's date, a watch-list entry's addition.
+    pub fn record_date(&self, record: u32) -> Option<&str> {
+        let r = &self.records[record as usize].record;
+        ["arrival", "shipped", "created", "date", "added"]
+            .iter()
+            .find_map(|f| r.get(*f).and_then(|d| d.as_str()))
+    }
+
+    /// The outcome records concerning a shipment or listing record.
+    pub fn outcomes_of(&self, record: u32) -> &[u32] {
+        self.outcomes_of.get(&record).map_or(&[], Vec::as_slice)
     }
 
     pub fn links(&self, actor: u32) -> &[Link] {
@@ -378,7 +470,16 @@ mod tests {
                 sources: vec![green, amber],
             },
         ];
-        b.add_score(r, 0.9, None, "LHR".into(), "m".into(), "r".into(), reasons);
+        b.add_score(NewScore {
+            record: r,
+            score: 0.9,
+            day: None,
+            port: "LHR".into(),
+            model: "m".into(),
+            rules: "r".into(),
+            reasons,
+            brands: Vec::new(),
+        });
         let view = b.build();
         let mut groups = Groups::new();
         groups.insert("ops".into(), [Member::Org("carrier".into())].into());

@@ -846,6 +846,8 @@ fn access_matrix(w: &World) {
     );
     assert_eq!(admin_up.status, 200, "{}", admin_up.body);
 
+    pages(a, &k, &mut cover);
+
     // Every route in the server's own document is covered above.
     let spec = request(a, "GET", "/api/v1/openapi.json", None, None).body;
     let mut routes = BTreeSet::new();
@@ -915,6 +917,139 @@ fn access_matrix(w: &World) {
 }
 
 /// Altering an entry, and rewriting the chain with every hash recomputed, are both found.
+/// The reads behind the web application's pages, from every side.
+fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str)) {
+    // Dashboard: outcomes counted only where the viewer may see them; ingest health of the
+    // viewer's own organisation, a coordinator's of all.
+    cover("get", "/api/v1/dashboard");
+    let dash = |u: &str| get(a, "/api/v1/dashboard", &k(u));
+    let cathy = dash("cathy").body;
+    assert!(
+        cathy["totals"]["seizures"].as_u64().unwrap() >= 2,
+        "{cathy}"
+    );
+    assert!(
+        cathy["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["week"] == "2026-02-23")
+    );
+    // The carrier sees the two seizures shared with the group, not the one customs recorded
+    // through the API under its own default marking.
+    assert_eq!(dash("carl").body["totals"]["seizures"], 2);
+    assert!(cathy["totals"]["seizures"].as_u64().unwrap() > 2);
+    let bob = dash("bob").body;
+    // Brandco sees only the fake its own representative confirmed, not the group's seizures.
+    assert_eq!(
+        bob["totals"]["seizures"], 1,
+        "AMBER seizures stay in the group"
+    );
+    assert!(
+        !bob["weeks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["week"] == "2026-02-23")
+    );
+    assert_eq!(
+        bob["queue"]["scored"].as_u64().unwrap() as usize,
+        expected_full("bob").len()
+    );
+    let orgs_of = |d: &Value| -> BTreeSet<String> {
+        d["ingest"]["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["org"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(orgs_of(&dash("carl").body), ["carrier".to_string()].into());
+    assert_eq!(orgs_of(&cathy), ["customs".to_string()].into());
+    assert!(
+        orgs_of(&dash("ken").body).len() >= 3,
+        "a coordinator sees every feed's health"
+    );
+    for auditor in ["cora", "kay"] {
+        assert_eq!(dash(auditor).status, 403);
+    }
+
+    // Brand portal: the GREEN brand for everyone; suspects only of the viewer's own brands,
+    // only among records it may see (S-AMB and S-STR name Nike but are hidden from brandco).
+    cover("get", "/api/v1/brands");
+    let brands = get(a, "/api/v1/brands", &k("bob")).body;
+    assert_eq!(brands["brands"][0]["name"], "Nike");
+    assert_eq!(brands["brands"][0]["marks"][0], "NIKE");
+    let text = brands["suspects"].to_string();
+    assert!(!text.contains("S-AMB") && !text.contains("S-STR"), "{text}");
+    let carl = get(a, "/api/v1/brands", &k("carl")).body;
+    assert_eq!(carl["brands"][0]["name"], "Nike");
+    assert_eq!(
+        carl["suspects"].as_array().unwrap().len(),
+        0,
+        "no brand of its own, no suspects"
+    );
+    assert_eq!(get(a, "/api/v1/brands", &k("kay")).status, 403);
+
+    // Rules: every reader sees the active pack; analysts and admins test and switch packs on.
+    cover("get", "/api/v1/rules");
+    cover("put", "/api/v1/rules");
+    cover("post", "/api/v1/rules/test");
+    let rules = get(a, "/api/v1/rules", &k("cathy")).body;
+    assert_eq!(rules["may_edit"], false);
+    let pack = rules["text"].as_str().unwrap().to_string();
+    assert!(!rules["rules"].as_array().unwrap().is_empty());
+    assert_eq!(get(a, "/api/v1/rules", &k("cora")).status, 403);
+    let send = |u: &str, method: &str, path: &str, pack: &str| {
+        let body = serde_json::json!({ "pack": pack }).to_string();
+        request(
+            a,
+            method,
+            path,
+            Some(&k(u)),
+            Some(("application/json", body.as_bytes())),
+        )
+    };
+    assert_eq!(
+        send("cathy", "POST", "/api/v1/rules/test", &pack).status,
+        403
+    );
+    assert_eq!(send("cathy", "PUT", "/api/v1/rules", &pack).status, 403);
+    let tested = send("carl", "POST", "/api/v1/rules/test", &pack);
+    assert_eq!(tested.status, 200, "{}", tested.body);
+    assert_eq!(tested.body["pack"], rules["version"]);
+    assert_eq!(
+        tested.body["rules"].as_array().unwrap().len(),
+        rules["rules"].as_array().unwrap().len()
+    );
+    let broken = pack.replacen("brand_lookalike", "brand_lookalikee", 1);
+    let bad = send("carl", "POST", "/api/v1/rules/test", &broken);
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["error"]["field"], "pack");
+    assert!(
+        bad.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("brand_lookalikee"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(send("carl", "PUT", "/api/v1/rules", &broken).status, 400);
+    let next = pack.replacen("version = ", "version = 1", 1);
+    let set = send("ken", "PUT", "/api/v1/rules", &next);
+    assert_eq!(set.status, 200, "{}", set.body);
+    let now_active = get(a, "/api/v1/rules", &k("bob")).body;
+    assert_eq!(now_active["version"], set.body["version"]);
+    assert_ne!(now_active["version"], rules["version"]);
+
+    // The audit chain's verification: auditors and admins only.
+    cover("get", "/api/v1/audit/verify");
+    let check = get(a, "/api/v1/audit/verify", &k("kay")).body;
+    assert_eq!(check["ok"], true, "{check}");
+    assert!(check["entries"].as_u64().unwrap() > 0);
+    assert_eq!(get(a, "/api/v1/audit/verify", &k("carl")).status, 403);
+}
+
 fn tampering_is_found(w: &World) {
     let d = s(&w.db);
     let an = s(&w.anchor);

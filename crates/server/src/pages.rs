@@ -139,7 +139,11 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
         if rec.key.feed != Feed::Outcomes || view.sight(&v, i as u32, groups) != Sight::Full {
             continue;
         }
-        let result = rec.record.get("result").and_then(|r| r.as_str()).unwrap_or("");
+        let result = rec
+            .record
+            .get("result")
+            .and_then(|r| r.as_str())
+            .unwrap_or("");
         let Some(week) = rec
             .record
             .get("date")
@@ -371,13 +375,18 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
             let s = &view.scores[i as usize];
             if !s.brands.iter().any(|b| own.contains(&b.to_lowercase()))
                 || view.sight(&v, s.record, groups) != Sight::Full
-                || !view.outcomes_of(s.record).is_empty()
+                || !visible_outcomes(&view, &v, s.record, groups).is_empty()
             {
                 continue;
             }
             let rec = &view.records[s.record as usize];
             d.shown(s.record);
-            let text = |f: &str| rec.record.get(f).and_then(|x| x.as_str()).map(str::to_string);
+            let text = |f: &str| {
+                rec.record
+                    .get(f)
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string)
+            };
             suspects.push(SuspectOut {
                 key: rec.key.to_string(),
                 org: rec.key.org.clone(),
@@ -637,7 +646,10 @@ mod tests {
         assert_eq!(week_of("2026-03-04").as_deref(), Some("2026-03-02"));
         assert_eq!(week_of("2026-03-02").as_deref(), Some("2026-03-02"));
         assert_eq!(week_of("2026-03-08").as_deref(), Some("2026-03-02"));
-        assert_eq!(week_of("2026-03-09T10:00:00Z").as_deref(), Some("2026-03-09"));
+        assert_eq!(
+            week_of("2026-03-09T10:00:00Z").as_deref(),
+            Some("2026-03-09")
+        );
         assert_eq!(week_of("March"), None);
     }
 }

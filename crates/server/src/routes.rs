@@ -467,7 +467,12 @@ pub(crate) struct Scored {
 
 fn outcome_brief(view: &View, o: u32) -> OutcomeBrief {
     let rec = &view.records[o as usize];
-    let text = |f: &str| rec.record.get(f).and_then(|x| x.as_str()).map(str::to_string);
+    let text = |f: &str| {
+        rec.record
+            .get(f)
+            .and_then(|x| x.as_str())
+            .map(str::to_string)
+    };
     OutcomeBrief {
         key: rec.key.to_string(),
         org: rec.key.org.clone(),

@@ -287,13 +287,14 @@ impl ViewBuilder {
         let id = self.view.scores.len() as u32;
         self.view.score_of.insert(n.record, id);
         let rec = &self.view.records[n.record as usize].record;
-        let usd = |m: &serde_json::Value| -> Option<f64> {
-            m.get("usd")?.as_str()?.parse::<f64>().ok()
-        };
+        let usd =
+            |m: &serde_json::Value| -> Option<f64> { m.get("usd")?.as_str()?.parse::<f64>().ok() };
         let (value_usd, origin) = match self.view.records[n.record as usize].key.feed {
             Feed::Listings => (
                 rec.get("price").and_then(usd),
-                rec.get("ships_from").and_then(|c| c.as_str()).map(str::to_string),
+                rec.get("ships_from")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_string),
             ),
             _ => {
                 let values: Vec<f64> = rec

@@ -47,7 +47,6 @@ if [ -n "$postgres" ]; then
   fi
 elif [ ! -f "$db" ]; then
   "$bin" demo --shipments "$shipments" --db "$db" --world "$dir/world" >/dev/null
-  "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
   "$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null
 fi
 key=$("$bin" admin key --db "$db" --user loader --days 1 2>/dev/null)

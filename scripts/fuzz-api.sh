@@ -33,7 +33,6 @@ server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 db="$work/fuzz.db"
 "$bin" demo --shipments 400 --db "$db" --world "$work/world" >/dev/null
-"$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
 "$bin" admin user --db "$db" fuzzer --org customs-uk --role analyst >/dev/null
 key=$("$bin" admin key --db "$db" --user fuzzer 2>/dev/null)
 

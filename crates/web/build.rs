@@ -19,12 +19,15 @@ fn main() {
         "vendor/cytoscape.min.js".into(),
         cytoscape.join("dist/cytoscape.min.js"),
     ));
-    files.push(("vendor/cytoscape.LICENSE.txt".into(), cytoscape.join("LICENSE")));
+    files.push((
+        "vendor/cytoscape.LICENSE.txt".into(),
+        cytoscape.join("LICENSE"),
+    ));
     files.sort();
     let mut code = String::from("pub static FILES: &[(&str, &[u8], &str)] = &[\n");
     for (name, path) in &files {
-        let bytes = std::fs::read(path)
-            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        let bytes =
+            std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
         writeln!(
             code,
             "    ({name:?}, include_bytes!({:?}), \"{:016x}\"),",

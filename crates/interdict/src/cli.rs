@@ -358,7 +358,12 @@ pub struct DemoArgs {
     #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
     pub listen: String,
     /// The demo users' password for `--serve` (default: a new random one, printed).
-    #[arg(long, env = "INTERDICT_DEMO_PASSWORD", hide_env_values = true, requires = "serve")]
+    #[arg(
+        long,
+        env = "INTERDICT_DEMO_PASSWORD",
+        hide_env_values = true,
+        requires = "serve"
+    )]
     pub password: Option<String>,
 }
 

@@ -166,7 +166,11 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let users = register_directory(&mut store, &exports)?;
     println!(
         "\n== {} organisations and {} users registered for the shared platform",
-        users.iter().map(|u| &u.org).collect::<std::collections::BTreeSet<_>>().len(),
+        users
+            .iter()
+            .map(|u| &u.org)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         users.len()
     );
 
@@ -264,7 +268,10 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     for u in &users {
         println!("   {:<18} {:<10} of {} ({})", u.name, u.role, u.org, u.kind);
     }
-    println!("   (Ctrl-C stops the server; `interdict serve --db {}` serves it again)", db.display());
+    println!(
+        "   (Ctrl-C stops the server; `interdict serve --db {}` serves it again)",
+        db.display()
+    );
     crate::serve_cmd::serve(&db, &args.listen, None, 2_000.0, None)
 }
 
@@ -344,7 +351,11 @@ fn random_password() -> String {
     (0..16)
         .map(|i| {
             let c = ALPHABET[rand::random_range(0..ALPHABET.len())] as char;
-            if i > 0 && i % 4 == 0 { format!("-{c}") } else { c.to_string() }
+            if i > 0 && i % 4 == 0 {
+                format!("-{c}")
+            } else {
+                c.to_string()
+            }
         })
         .collect()
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use interdict_model::{Feed, Record, RecordKey};
 use interdict_normalize::money::RateTable;
-use interdict_server::view::{IngestFile, NewScore, ReasonView, ViewBuilder};
 use interdict_server::pages::{RuleOut, RuleTestOut, RulesInfo, RulesTest};
+use interdict_server::view::{IngestFile, NewScore, ReasonView, ViewBuilder};
 use interdict_server::{Backend, BackendError, IngestRequest, IngestSummary, RejectedRow, View};
 use interdict_store::{Directory, OrgRow, Store, UserRow};
 use rustc_hash::FxHashMap;
@@ -83,7 +83,10 @@ impl Backend for StoreBackend {
 
     fn rules(&self) -> Result<RulesInfo, BackendError> {
         let store = open_store(&self.db).map_err(failed)?;
-        let text = match store.get_derived(crate::score_world::RULES).map_err(failed)? {
+        let text = match store
+            .get_derived(crate::score_world::RULES)
+            .map_err(failed)?
+        {
             Some(b) => String::from_utf8(b)
                 .map_err(|_| BackendError::Failed("the saved rule pack is not text".into()))?,
             None => interdict_score::rules::default_pack_toml().to_string(),

@@ -68,7 +68,12 @@ mod tests {
         assert_eq!(cy.content_type, "text/javascript; charset=utf-8");
         assert!(asset("vendor/cytoscape.LICENSE.txt").is_some());
         assert!(asset("js/main.js").is_some());
-        assert!(asset("app.css").unwrap().content_type.starts_with("text/css"));
+        assert!(
+            asset("app.css")
+                .unwrap()
+                .content_type
+                .starts_with("text/css")
+        );
         assert!(asset("../Cargo.toml").is_none());
         assert!(asset("nothing.js").is_none());
     }

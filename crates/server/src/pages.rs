@@ -321,8 +321,8 @@ fn objects(v: &serde_json::Value, field: &str) -> Vec<serde_json::Value> {
         .unwrap_or_default()
 }
 
-/// The brands the caller may see (a brand owner's own first), and the suspected fakes of its
-/// own brands awaiting its confirmation.
+/// The brands the caller may see (a brand owner's own first; a brand representative, only its
+/// own), and the suspected fakes of its own brands awaiting its confirmation.
 #[utoipa::path(get, path = "/api/v1/brands",
     responses((status = 200, body = BrandsOut), (status = 403, body = ErrorBody)))]
 async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, ApiError> {
@@ -334,6 +334,10 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
     let mut out = Vec::new();
     for (i, rec) in view.records.iter().enumerate() {
         if rec.key.feed != Feed::Brands || view.sight(&v, i as u32, groups) != Sight::Full {
+            continue;
+        }
+        // A brand representative's portal holds its own organisation's brands.
+        if v.role == Role::BrandRep && rec.key.org != v.org {
             continue;
         }
         d.shown(i as u32);

@@ -1,0 +1,377 @@
+//! The web application in a real browser: `interdict demo` simulates a joint operation and
+//! registers its organisations and users, the users get passwords, `interdict serve` serves the
+//! result, and the browser tests (`crates/web/tests/`, Node's test runner driving Debian's
+//! chromium through playwright-core) sign in as each of them and check every page against the
+//! API. A screenshot of every page is kept in `target/web-screenshots/`.
+//!
+//! Needs chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chromium`), Node.js and
+//! `npm ci --prefix crates/web`. Without them the test says so and passes, unless `CI` is set,
+//! where it fails. `INTERDICT_WEB_SHIPMENTS` changes the size of the simulated operation.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use common::{bin, json, repo_root, run_ok, s};
+use rand::Rng;
+
+/// Writes to the terminal even while the test harness captures output, beside the browser
+/// tests' own output.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Shipments in the simulated operation: enough that customs-uk's officer has more than
+/// 10,000 in the queue.
+const SHIPMENTS: usize = 20_000;
+
+/// The users `interdict demo` registers: (user, organisation, role).
+const USERS: &[(&str, &str, &str)] = &[
+    ("officer.uk", "customs-uk", "officer"),
+    ("analyst.uk", "customs-uk", "analyst"),
+    ("analyst.swift", "carrier-swift", "analyst"),
+    ("analyst.bazaar", "mkt-bazaar", "analyst"),
+    ("analyst.emporium", "mkt-emporium", "analyst"),
+    ("rep.altus", "brand-altus", "brand_rep"),
+    ("rep.corvid", "brand-corvid", "brand_rep"),
+    ("analyst.ipcc", "ipcc", "analyst"),
+    ("auditor.ipcc", "ipcc", "auditor"),
+    ("admin.ipcc", "ipcc", "admin"),
+];
+
+/// The longest the browser tests may run before they are stopped.
+const NODE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A child process killed when the test ends, however it ends.
+struct Killed {
+    child: Child,
+    what: &'static str,
+}
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+        say!("web: {} stopped", self.what);
+    }
+}
+
+/// The server, and the last lines of its log.
+struct Server {
+    _process: Killed,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn log_tail(&self) -> String {
+        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        log.join("")
+    }
+}
+
+/// Whatever the browser tests need that this machine lacks, each with how to get it.
+fn missing_prerequisites(root: &Path, chromium: &Path) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !chromium.is_file() {
+        missing.push(format!(
+            "chromium is not at {} (install Debian's: `apt-get install chromium`, or set CHROMIUM to a Chromium binary)",
+            chromium.display()
+        ));
+    }
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !node.is_ok_and(|s| s.success()) {
+        missing.push("Node.js is not on the PATH (`apt-get install nodejs npm`)".to_string());
+    }
+    if !root
+        .join("crates/web/node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        missing.push(
+            "crates/web/node_modules/playwright-core is not installed (`npm ci --prefix crates/web`)"
+                .to_string(),
+        );
+    }
+    missing
+}
+
+/// The build's target folder: `CARGO_TARGET_DIR` when it is set to an absolute path, else the
+/// folder above this test binary that cargo marked as its target folder.
+fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from)
+        && dir.is_absolute()
+    {
+        return dir;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.ancestors()
+        .skip(1)
+        .find(|d| d.join("CACHEDIR.TAG").is_file())
+        .or_else(|| exe.ancestors().nth(3))
+        .expect("the target folder above the test binary")
+        .to_path_buf()
+}
+
+fn password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..24)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+fn set_password(db: &Path, user: &str, pw: &str) {
+    let mut child = bin()
+        .args(["admin", "password", "--db", s(db), "--user", user])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("interdict runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pw}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "setting the password of {user} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Starts `interdict serve` on a free port and waits until it answers `/healthz`.
+fn serve(db: &Path, anchor: &Path) -> Server {
+    let mut child = bin()
+        .args([
+            "serve",
+            "--db",
+            s(db),
+            "--listen",
+            "127.0.0.1:0",
+            "--anchor",
+            s(anchor),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let stderr = child.stderr.take().unwrap();
+    let process = Killed {
+        child,
+        what: "the server",
+    };
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (tx, rx) = mpsc::channel::<String>();
+    {
+        let log = log.clone();
+        // Keeps reading the server's log so it never blocks on a full pipe; keeps its last lines.
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stderr);
+            let mut line = String::new();
+            while r.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let _ = tx.send(line.clone());
+                let mut l = log.lock().unwrap_or_else(|p| p.into_inner());
+                l.push(std::mem::take(&mut line));
+                if l.len() > 200 {
+                    l.remove(0);
+                }
+            }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let addr = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains(" serving ") => {
+                break line
+                    .split(" on ")
+                    .nth(1)
+                    .and_then(|r| r.split("://").nth(1))
+                    .and_then(|r| r.split_whitespace().next())
+                    .unwrap_or_else(|| panic!("no address in the server's line {line:?}"))
+                    .to_string();
+            }
+            Ok(_) => {}
+            Err(_) => panic!(
+                "the server did not say where it serves within 120 s; its log:\n{}",
+                log.lock().unwrap().join("")
+            ),
+        }
+    };
+    let server = Server {
+        _process: process,
+        addr,
+        log,
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !healthy(&server.addr) {
+        assert!(
+            Instant::now() < deadline,
+            "the server at {} never answered /healthz; its log:\n{}",
+            server.addr,
+            server.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+fn healthy(addr: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let req = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    if stream.write_all(req.as_bytes()).is_err() {
+        return false;
+    }
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply.starts_with("HTTP/1.1 200") && reply.contains("ok")
+}
+
+/// Checks that `interdict demo` registered the organisations and users the browser tests sign in as.
+fn assert_demo_users(db: &Path) {
+    let dir = json(&["admin", "list", "--db", s(db), "--json"]);
+    let users = dir["users"].as_array().expect("a list of users");
+    for (name, org, role) in USERS {
+        let u = users
+            .iter()
+            .find(|u| u["name"] == *name)
+            .unwrap_or_else(|| panic!("`interdict demo` did not register the user {name}"));
+        assert_eq!(u["org"], *org, "{name}'s organisation");
+        assert_eq!(u["role"], *role, "{name}'s role");
+    }
+}
+
+#[test]
+fn the_web_application_works_in_a_browser() {
+    let started = Instant::now();
+    let root = repo_root().canonicalize().expect("the repository's folder");
+    let chromium = std::env::var_os("CHROMIUM")
+        .filter(|c| !c.is_empty())
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let missing = missing_prerequisites(&root, &chromium);
+    if !missing.is_empty() {
+        let list = missing.join("\n  - ");
+        if std::env::var_os("CI").is_some() {
+            panic!("the browser tests of the web application cannot run here:\n  - {list}");
+        }
+        say!(
+            "NOTICE: the browser tests of the web application were skipped:\n  - {list}\n(with CI set, this fails instead)"
+        );
+        return;
+    }
+
+    let shots = target_dir().join("web-screenshots");
+    if shots.exists() {
+        for e in std::fs::read_dir(&shots).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "png") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("interdict.db");
+    let world = dir.path().join("world");
+    let shipments = std::env::var("INTERDICT_WEB_SHIPMENTS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(SHIPMENTS);
+    let t = Instant::now();
+    run_ok(&[
+        "demo",
+        "--shipments",
+        &shipments.to_string(),
+        "--db",
+        s(&db),
+        "--world",
+        s(&world),
+    ]);
+    assert_demo_users(&db);
+    let pw = password();
+    for (user, _, _) in USERS {
+        set_password(&db, user, &pw);
+    }
+    let prepared = t.elapsed();
+    say!(
+        "web: simulated {shipments} shipments, ingested, resolved, scored and gave {} users passwords in {:.1} s",
+        USERS.len(),
+        prepared.as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let server = serve(&db, &dir.path().join("audit.anchor"));
+    say!(
+        "web: serving on http://{} (up in {:.1} s); screenshots go to {}",
+        server.addr,
+        t.elapsed().as_secs_f64(),
+        shots.display()
+    );
+
+    let t = Instant::now();
+    let node = Command::new("node")
+        .args(["--test", "--test-reporter=spec", "crates/web/tests/"])
+        .current_dir(&root)
+        .env("INTERDICT_URL", format!("http://{}", server.addr))
+        .env("INTERDICT_PASSWORD", &pw)
+        .env("INTERDICT_SCREENSHOTS", &shots)
+        .env("CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node starts");
+    let mut node = Killed {
+        child: node,
+        what: "the browser tests",
+    };
+    let status = loop {
+        if let Some(status) = node.child.try_wait().expect("waiting for node") {
+            break status;
+        }
+        assert!(
+            t.elapsed() < NODE_TIMEOUT,
+            "the browser tests ran longer than {} s and were stopped; the server's last log lines:\n{}",
+            NODE_TIMEOUT.as_secs(),
+            server.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    say!(
+        "web: the browser tests took {:.1} s; everything {:.1} s",
+        t.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        status.success(),
+        "the browser tests failed ({status}); screenshots in {}; the server's last log lines:\n{}",
+        shots.display(),
+        server.log_tail()
+    );
+    let taken = std::fs::read_dir(&shots)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .count();
+    assert!(taken > 0, "no screenshot in {}", shots.display());
+}

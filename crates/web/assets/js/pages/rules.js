@@ -1,0 +1,216 @@
+// The rule pack: the active rules, an editor for the pack's TOML, a back-test of the text on
+// screen against labelled history, and switching it on once it back-tested cleanly.
+
+import { api } from "../api.js";
+import { h, replace, loading, section } from "../dom.js";
+import { number, percent, label } from "../format.js";
+
+const APPLIES = { shipment: "Shipments", listing: "Listings", both: "Shipments and listings", any: "Shipments and listings" };
+
+function rulesTable(rules) {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "data", "data-testid": "rules-table" },
+      h(
+        "thead",
+        null,
+        h("tr", null, ["Rule", "Applies to", "Condition", "Weight", "Reason", "On"].map((c, i) => h("th", { scope: "col", class: i === 3 ? "num" : null }, c))),
+      ),
+      h(
+        "tbody",
+        null,
+        rules.map((r) =>
+          h(
+            "tr",
+            { "data-rule": r.name, class: r.enabled === false ? "off" : null },
+            h("td", { class: "nowrap" }, h("strong", null, r.name)),
+            h("td", null, APPLIES[r.applies_to] || label(r.applies_to || "")),
+            h("td", null, h("code", { class: "condition" }, r.when || "")),
+            h("td", { class: "num" }, r.weight === undefined || r.weight === null ? "—" : number(r.weight, 2)),
+            h("td", null, r.reason || "—"),
+            h("td", null, r.enabled === false ? h("span", { class: "badge off" }, "off") : h("span", { class: "badge on" }, "on")),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function resultsTable(rules) {
+  const pct = (v) => (v === null || v === undefined ? "—" : percent(v, 1));
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "data", "data-testid": "backtest-results" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          ["Rule", "On", "Applies to", "Weight", "Fires", "Share", "Labelled", "Counterfeit", "Precision", "Base rate", "Errors"].map((c, i) =>
+            h("th", { scope: "col", class: i >= 3 && i <= 9 ? "num" : null }, c),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        rules.map((r) => {
+          const better = r.precision !== null && r.precision !== undefined && r.base_rate !== null && r.base_rate !== undefined && r.precision > r.base_rate;
+          return h(
+            "tr",
+            { "data-rule": r.rule, class: Number(r.errors) > 0 ? "has-errors" : null },
+            h("td", { class: "nowrap" }, h("strong", null, r.rule)),
+            h("td", null, r.enabled === false ? "off" : "on"),
+            h("td", null, APPLIES[r.applies_to] || label(r.applies_to || "")),
+            h("td", { class: "num" }, r.weight === undefined || r.weight === null ? "—" : number(r.weight, 2)),
+            h("td", { class: "num" }, number(r.fires)),
+            h("td", { class: "num" }, pct(r.share)),
+            h("td", { class: "num" }, number(r.labelled)),
+            h("td", { class: "num" }, number(r.counterfeit)),
+            h("td", { class: ["num", better ? "good" : null] }, pct(r.precision)),
+            h("td", { class: "num" }, pct(r.base_rate)),
+            h(
+              "td",
+              null,
+              Number(r.errors) > 0 ? [h("span", { class: "form-error" }, number(r.errors)), r.first_error ? h("div", { class: "small mono" }, r.first_error) : null] : "0",
+            ),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+export async function render(ctx) {
+  ctx.root.appendChild(loading());
+  let pack = await api("/api/v1/rules");
+  if (!ctx.alive()) return;
+
+  const activeEl = h("strong", { "data-testid": "active-pack", class: "mono" }, pack.version || "—");
+  const rulesBox = h("div", null, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
+  const textarea = h("textarea", { name: "pack", id: "rules-pack", rows: "18", spellcheck: "false", autocomplete: "off", class: "mono", "aria-describedby": "rules-help" });
+  textarea.value = pack.text || "";
+  const errorEl = h("pre", { class: "form-error rules-error", "data-testid": "rules-error", role: "alert", hidden: true });
+  const noticeEl = h("p", { class: "notice", "data-testid": "rules-notice", role: "status", hidden: true });
+  const backtest = h("button", { type: "button", "data-testid": "backtest", class: "primary" }, "Back-test");
+  const switchOn = h("button", { type: "button", "data-testid": "switch-on", disabled: true }, "Switch on");
+  const stateEl = h("span", { class: "muted small" });
+  const resultsBox = h("div", { class: "backtest-box" });
+
+  // The exact text last back-tested without error.
+  let testedText = null;
+  let busy = false;
+
+  const mayEdit = pack.may_edit === true;
+  const refreshButtons = () => {
+    const current = textarea.value;
+    const tested = testedText !== null && testedText === current;
+    switchOn.disabled = busy || !mayEdit || !tested;
+    backtest.disabled = busy || !mayEdit;
+    if (!mayEdit) stateEl.textContent = "Your role may read the rules but not back-test or switch on a pack.";
+    else if (tested) stateEl.textContent = "This text back-tested without error and may be switched on.";
+    else stateEl.textContent = "Back-test the text on screen before switching it on.";
+  };
+  const showErr = (err) => {
+    const msg = err && err.message ? err.message : String(err);
+    errorEl.textContent = msg;
+    errorEl.hidden = false;
+    // A pack that does not parse is the editor's business; anything else goes to the banner too.
+    if (err && err.status !== 400) ctx.showError(err);
+  };
+  const hideMessages = () => {
+    errorEl.hidden = true;
+    errorEl.textContent = "";
+    noticeEl.hidden = true;
+    noticeEl.textContent = "";
+  };
+
+  textarea.addEventListener("input", refreshButtons);
+
+  backtest.addEventListener("click", async () => {
+    const text = textarea.value;
+    hideMessages();
+    busy = true;
+    testedText = null;
+    refreshButtons();
+    replace(resultsBox, loading("Back-testing…"));
+    try {
+      const out = await api("/api/v1/rules/test", { method: "POST", body: { pack: text } });
+      if (!ctx.alive()) return;
+      const rows = Array.isArray(out.rules) ? out.rules : [];
+      testedText = text;
+      const errs = rows.filter((r) => Number(r.errors) > 0);
+      replace(
+        resultsBox,
+        h("h3", null, `Back-test of ${out.pack || "the pack on screen"}`),
+        errs.length
+          ? h("p", { class: "notice warn" }, `${errs.length} ${errs.length === 1 ? "rule" : "rules"} could not be evaluated on some records; see the errors column.`)
+          : null,
+        resultsTable(rows),
+      );
+    } catch (err) {
+      if (!ctx.alive()) return;
+      replace(resultsBox);
+      showErr(err);
+    } finally {
+      busy = false;
+      refreshButtons();
+    }
+  });
+
+  switchOn.addEventListener("click", async () => {
+    const text = textarea.value;
+    if (text !== testedText || !mayEdit) return;
+    hideMessages();
+    busy = true;
+    refreshButtons();
+    try {
+      const out = await api("/api/v1/rules", { method: "PUT", body: { pack: text } });
+      if (!ctx.alive()) return;
+      const version = out && out.version ? out.version : "the new pack";
+      activeEl.textContent = version;
+      noticeEl.textContent = `Switched on ${version}. New scores use it from now on.`;
+      noticeEl.hidden = false;
+      try {
+        pack = await api("/api/v1/rules");
+        if (!ctx.alive()) return;
+        activeEl.textContent = pack.version || version;
+        replace(rulesBox, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
+      } catch (err) {
+        ctx.showError(err);
+      }
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showErr(err);
+    } finally {
+      busy = false;
+      refreshButtons();
+    }
+  });
+
+  refreshButtons();
+  replace(
+    ctx.root,
+    h("div", { class: "page-head" }, h("h1", null, "Rules"), h("span", null, "Active pack: ", activeEl)),
+    section("Active rules", { class: "panel" }, rulesBox),
+    section(
+      "Edit and back-test",
+      { class: "panel" },
+      h("p", { id: "rules-help", class: "muted small" }, "Edit the pack below, back-test it against labelled history, and switch it on when the back-test is clean."),
+      h("label", { for: "rules-pack", class: "visually-hidden" }, "Rule pack (TOML)"),
+      textarea,
+      h("div", { class: "button-row" }, backtest, switchOn, stateEl),
+      errorEl,
+      noticeEl,
+      resultsBox,
+    ),
+  );
+  ctx.ready("rules");
+}

@@ -185,7 +185,8 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
     // Actors behind each shipment id and seller account, for outcomes that name them.
     let mut by_shipment: FxHashMap<String, Vec<String>> = FxHashMap::default();
     let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
-    let mut outcomes: Vec<(u32, Option<String>, Option<String>, Option<String>)> = Vec::new();
+    // Each outcome with the shipment, seller account and listing it names.
+    let mut outcomes: Vec<(u32, OutcomeNames)> = Vec::new();
     // Shipment and listing records by their source id, for the outcomes that name them.
     let mut shipment_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
     let mut listing_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
@@ -255,16 +256,26 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             Record::Outcomes(o) => {
                 outcomes.push((
                     id,
-                    o.shipment_id.clone(),
-                    o.seller_account_id.clone(),
-                    o.listing_id.clone(),
+                    OutcomeNames {
+                        shipment: o.shipment_id.clone(),
+                        account: o.seller_account_id.clone(),
+                        listing: o.listing_id.clone(),
+                    },
                 ));
             }
             _ => {}
         }
         Ok(())
     })?;
-    for (id, shipment, account, listing) in outcomes {
+    for (
+        id,
+        OutcomeNames {
+            shipment,
+            account,
+            listing,
+        },
+    ) in outcomes
+    {
         for r in shipment
             .as_ref()
             .and_then(|s| shipment_records.get(s))
@@ -362,6 +373,13 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
     }
     b.set_ingest(ingest_files(store)?, store.quarantined()?);
     Ok(b.build())
+}
+
+/// What an outcome names: a shipment, a seller account, a listing.
+struct OutcomeNames {
+    shipment: Option<String>,
+    account: Option<String>,
+    listing: Option<String>,
 }
 
 /// Every file's ingest runs summed, latest first.

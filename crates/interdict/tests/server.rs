@@ -6,11 +6,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 
+use common::server::{Server, serve};
 use common::{bin, run, run_ok, s};
 use serde_json::Value;
 
@@ -64,56 +65,12 @@ const SHIPMENTS: &[(&str, &str, Option<&str>, &str)] = &[
     ),
 ];
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn start(db: &Path, anchor: &Path) -> Server {
     start_with(db, anchor, &[])
 }
 
 fn start_with(db: &Path, anchor: &Path, extra: &[&str]) -> Server {
-    let mut child = bin()
-        .args([
-            "serve",
-            "--db",
-            s(db),
-            "--listen",
-            "127.0.0.1:0",
-            "--anchor",
-            s(anchor),
-        ])
-        .args(extra)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains(" serving ") {
-        line.clear();
-        if stderr.read_line(&mut line).unwrap() == 0 {
-            panic!("the server stopped before serving");
-        }
-    }
-    // Keep draining the server's log so it never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    let addr = line
-        .split(" on ")
-        .nth(1)
-        .and_then(|r| r.split("://").nth(1))
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server { child, addr }
+    serve(db, anchor, extra)
 }
 
 struct Reply {

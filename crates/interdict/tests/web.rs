@@ -10,13 +10,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::server::{Killed, serve};
 use common::{bin, json, repo_root, run_ok, s};
 use rand::Rng;
 
@@ -48,36 +47,6 @@ const USERS: &[(&str, &str, &str)] = &[
 
 /// The longest the browser tests may run before they are stopped.
 const NODE_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// A child process killed when the test ends, however it ends.
-struct Killed {
-    child: Child,
-    what: &'static str,
-}
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-        say!("web: {} stopped", self.what);
-    }
-}
-
-/// The server, and the last lines of its log.
-struct Server {
-    _process: Killed,
-    addr: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn log_tail(&self) -> String {
-        let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-        log.join("")
-    }
-}
 
 /// Whatever the browser tests need that this machine lacks, each with how to get it.
 fn missing_prerequisites(root: &Path, chromium: &Path) -> Vec<String> {
@@ -155,98 +124,6 @@ fn set_password(db: &Path, user: &str, pw: &str) {
     );
 }
 
-/// Starts `interdict serve` on a free port and waits until it answers `/healthz`.
-fn serve(db: &Path, anchor: &Path) -> Server {
-    let mut child = bin()
-        .args([
-            "serve",
-            "--db",
-            s(db),
-            "--listen",
-            "127.0.0.1:0",
-            "--anchor",
-            s(anchor),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the server starts");
-    let stderr = child.stderr.take().unwrap();
-    let process = Killed {
-        child,
-        what: "the server",
-    };
-    let log = Arc::new(Mutex::new(Vec::<String>::new()));
-    let (tx, rx) = mpsc::channel::<String>();
-    {
-        let log = log.clone();
-        // Keeps reading the server's log so it never blocks on a full pipe; keeps its last lines.
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stderr);
-            let mut line = String::new();
-            while r.read_line(&mut line).is_ok_and(|n| n > 0) {
-                let _ = tx.send(line.clone());
-                let mut l = log.lock().unwrap_or_else(|p| p.into_inner());
-                l.push(std::mem::take(&mut line));
-                if l.len() > 200 {
-                    l.remove(0);
-                }
-            }
-        });
-    }
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let addr = loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(line) if line.contains(" serving ") => {
-                break line
-                    .split(" on ")
-                    .nth(1)
-                    .and_then(|r| r.split("://").nth(1))
-                    .and_then(|r| r.split_whitespace().next())
-                    .unwrap_or_else(|| panic!("no address in the server's line {line:?}"))
-                    .to_string();
-            }
-            Ok(_) => {}
-            Err(_) => panic!(
-                "the server did not say where it serves within 120 s; its log:\n{}",
-                log.lock().unwrap().join("")
-            ),
-        }
-    };
-    let server = Server {
-        _process: process,
-        addr,
-        log,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !healthy(&server.addr) {
-        assert!(
-            Instant::now() < deadline,
-            "the server at {} never answered /healthz; its log:\n{}",
-            server.addr,
-            server.log_tail()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
-fn healthy(addr: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect(addr) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let req = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    if stream.write_all(req.as_bytes()).is_err() {
-        return false;
-    }
-    let mut reply = String::new();
-    let _ = stream.read_to_string(&mut reply);
-    reply.starts_with("HTTP/1.1 200") && reply.contains("ok")
-}
-
 /// Checks that `interdict demo` registered the organisations and users the browser tests sign in as.
 fn assert_demo_users(db: &Path) {
     let dir = json(&["admin", "list", "--db", s(db), "--json"]);
@@ -320,7 +197,7 @@ fn the_web_application_works_in_a_browser() {
     );
 
     let t = Instant::now();
-    let server = serve(&db, &dir.path().join("audit.anchor"));
+    let server = serve(&db, &dir.path().join("audit.anchor"), &[]);
     say!(
         "web: serving on http://{} (up in {:.1} s); screenshots go to {}",
         server.addr,

@@ -753,6 +753,45 @@ fn access_matrix(w: &World) {
     std::thread::sleep(std::time::Duration::from_millis(200));
     let log = get(a, "/api/v1/audit?limit=1000", &k("kay")).body;
     let entries = log["entries"].as_array().unwrap();
+    // Newest first, paged backwards, is the same log the other way round.
+    let seqs = |v: &Value| -> Vec<u64> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["seq"].as_u64().unwrap())
+            .collect()
+    };
+    let oldest_first = seqs(&log);
+    let mut newest_first = Vec::new();
+    let mut before = String::new();
+    loop {
+        let page = seqs(
+            &get(
+                a,
+                &format!("/api/v1/audit?order=desc&limit=7{before}"),
+                &k("kay"),
+            )
+            .body,
+        );
+        let Some(last) = page.last() else { break };
+        before = format!("&before={last}");
+        newest_first.extend(page);
+    }
+    newest_first.reverse();
+    assert!(newest_first.len() >= oldest_first.len());
+    assert_eq!(newest_first[..oldest_first.len()], oldest_first[..]);
+    let cora_latest = get(a, "/api/v1/audit?order=desc&limit=5", &k("cora")).body;
+    assert!(!cora_latest["entries"].as_array().unwrap().is_empty());
+    assert!(
+        cora_latest["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["org"] == "customs"),
+        "newest first, still only its own organisation's"
+    );
+    assert_eq!(get(a, "/api/v1/audit?order=up", &k("kay")).status, 400);
     let disclosed_to_cathy: BTreeSet<&str> = entries
         .iter()
         .filter(|e| e["user"] == "cathy")

@@ -1382,8 +1382,12 @@ async fn upload(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AuditParams {
-    /// Entries after this sequence number.
+    /// Oldest first: entries after this sequence number.
     after: Option<u64>,
+    /// Newest first: entries before this sequence number (default: from the latest).
+    before: Option<u64>,
+    /// `asc` (default, oldest first, paged by `after`) or `desc` (newest first, paged by `before`).
+    order: Option<String>,
     /// At most this many (1 to 1000, default 100).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
@@ -1420,12 +1424,35 @@ async fn audit_log(
         .orgs
         .get(&v.org)
         .is_some_and(|o| o.kind == "coordinator");
+    let newest_first = match p.order.as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => return Err(ApiError::field("order", "order must be asc or desc")),
+    };
     let backend = state.backend.clone();
     let after = p.after.unwrap_or(0);
+    let before = p.before;
     let org = v.org.clone();
     let entries = tokio::task::spawn_blocking(move || -> Result<Vec<_>, ApiError> {
         let dir = backend.directory().map_err(ApiError::Internal)?;
         let mut out = Vec::new();
+        if newest_first {
+            // Windows of sequence numbers read backwards from the end.
+            let last = dir.last_audit()?.map_or(0, |r| r.seq);
+            let mut end = before.unwrap_or(u64::MAX).min(last.saturating_add(1));
+            while out.len() < limit && end > 1 {
+                let start = end.saturating_sub(1000).max(1);
+                let page = dir.audit(start - 1, (end - start) as usize)?;
+                for row in page.iter().rev().filter(|r| r.seq < end) {
+                    let e = crate::audit_log::row_to_entry(row).map_err(ApiError::Internal)?;
+                    if (all || e.event.org == org) && out.len() < limit {
+                        out.push(e);
+                    }
+                }
+                end = start;
+            }
+            return Ok(out);
+        }
         let mut cursor = after;
         while out.len() < limit {
             let page = dir.audit(cursor, 1000)?;

@@ -37,7 +37,7 @@ function entryRow(e) {
 export async function render(ctx) {
   ctx.root.appendChild(loading());
   const [page, verify] = await Promise.all([
-    api("/api/v1/audit" + query({ limit: PAGE })),
+    api("/api/v1/audit" + query({ limit: PAGE, order: "desc" })),
     api("/api/v1/audit/verify").catch((err) => ({ failed: err })),
   ]);
   if (!ctx.alive()) return;
@@ -61,21 +61,21 @@ export async function render(ctx) {
 
   const tbody = h("tbody", null, entries.map(entryRow));
   const countEl = h("span", { class: "muted small" });
-  const more = h("button", { type: "button", "data-testid": "more" }, "Load more");
+  const more = h("button", { type: "button", "data-testid": "more" }, "Load older entries");
   const updateCount = (done) => {
     countEl.textContent = `${number(shown)} ${shown === 1 ? "entry" : "entries"} shown${done ? "; that is all of them" : ""}.`;
   };
   updateCount(entries.length < PAGE);
   if (entries.length < PAGE) {
     more.disabled = true;
-    more.textContent = "No more entries";
+    more.textContent = "No older entries";
   }
 
   more.addEventListener("click", async () => {
     more.disabled = true;
     more.textContent = "Loading…";
     try {
-      const next = await api("/api/v1/audit" + query({ after: lastSeq, limit: PAGE }));
+      const next = await api("/api/v1/audit" + query({ before: lastSeq, limit: PAGE, order: "desc" }));
       if (!ctx.alive()) return;
       const list = Array.isArray(next.entries) ? next.entries : [];
       for (const e of list) tbody.appendChild(entryRow(e));
@@ -84,11 +84,11 @@ export async function render(ctx) {
       const done = list.length < PAGE;
       updateCount(done);
       more.disabled = done;
-      more.textContent = done ? "No more entries" : "Load more";
+      more.textContent = done ? "No older entries" : "Load older entries";
     } catch (err) {
       ctx.showError(err);
       more.disabled = false;
-      more.textContent = "Load more";
+      more.textContent = "Load older entries";
     }
   });
 
@@ -110,7 +110,7 @@ export async function render(ctx) {
   ctx.root.replaceChildren(
     h("div", { class: "page-head" }, h("h1", null, "Audit log")),
     verified,
-    section("Entries", { class: "panel" }, h("p", { class: "muted small" }, "Oldest first. Disclosed records are those of other organisations an action showed.", " ", countEl), table, h("div", { class: "button-row" }, more)),
+    section("Entries", { class: "panel" }, h("p", { class: "muted small" }, "Newest first. Disclosed records are those of other organisations an action showed.", " ", countEl), table, h("div", { class: "button-row" }, more)),
   );
   ctx.ready("audit");
 }

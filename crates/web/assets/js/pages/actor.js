@@ -299,12 +299,13 @@ export async function render(ctx) {
         { class: "col-main" },
         section("Names", { class: "panel" }, namesBox),
         section("Identifiers", { class: "panel" }, idBox),
+        section("History of seizures, suspensions and test buys", { class: "panel" }, historyBox),
       ),
       h(
         "div",
         { class: "col-side" },
         section("Held elsewhere", { class: "panel" }, h("p", { class: "muted small" }, "Records you may not see; whom to ask."), heldBox),
-        section("Direct links", { class: "panel" }, linksBox),
+        section("Direct links", { class: "panel" }, h("div", { class: "scroll-box" }, linksBox)),
       ),
     ),
     section(
@@ -314,7 +315,6 @@ export async function render(ctx) {
       truncatedNote,
       h("div", { class: "network" }, graphBox, h("div", { class: "network-side" }, networkStatus, networkList)),
     ),
-    section("History of seizures, suspensions and test buys", { class: "panel" }, historyBox),
     h(
       "div",
       { class: "two-col even" },

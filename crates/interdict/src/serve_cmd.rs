@@ -451,7 +451,7 @@ pub fn serve(
             .await
             .with_context(|| format!("listening on {listen}"))?;
         eprintln!(
-            "interdict serving {} on {}://{}  (API under /api/v1, spec at /api/v1/openapi.json)",
+            "interdict serving {} on {}://{}  (the web application at /, the API under /api/v1, its spec at /api/v1/openapi.json)",
             crate::cli::redact_url(&db.to_string_lossy()),
             if tls.is_some() { "https" } else { "http" },
             listener.local_addr()?

@@ -20,6 +20,9 @@ pub struct Export {
     pub org: String,
     pub feed: Option<Feed>,
     pub path: PathBuf,
+    /// What the run and its quarantined rows are kept under, when not the file's path (an
+    /// upload through the API is read from a temporary file).
+    pub name: Option<String>,
     pub mapping: Option<PathBuf>,
     pub marking: Option<Marking>,
     pub sharing_group: Option<String>,
@@ -41,16 +44,26 @@ pub struct ExportSummary {
     pub seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quarantine_file: Option<String>,
+    /// The rows this run kept out.
+    #[serde(skip)]
+    pub rejected: Vec<QuarantinedRow>,
 }
 
 struct StoreSink<'a> {
     store: &'a mut dyn Store,
     run: &'a Run,
+    /// The name quarantined rows are kept under, when not the file's path.
+    name: Option<&'a str>,
     quarantined: Vec<QuarantinedRow>,
 }
 
 impl Sink for StoreSink<'_> {
-    fn write(&mut self, batch: Batch) -> Result<WriteCounts, String> {
+    fn write(&mut self, mut batch: Batch) -> Result<WriteCounts, String> {
+        if let Some(name) = self.name {
+            for q in &mut batch.quarantined {
+                q.file = name.to_string();
+            }
+        }
         self.quarantined.extend(batch.quarantined.iter().cloned());
         let records = batch
             .records
@@ -158,7 +171,10 @@ pub fn ingest_export(
             None => mapping.marking.unwrap_or_default(),
         },
     };
-    let file = export.path.display().to_string();
+    let file = export
+        .name
+        .clone()
+        .unwrap_or_else(|| export.path.display().to_string());
     let run = store.begin_run(RunInfo {
         org: export.org.clone(),
         feed,
@@ -184,6 +200,7 @@ pub fn ingest_export(
     let mut sink = StoreSink {
         store,
         run: &run,
+        name: export.name.as_deref(),
         quarantined: Vec::new(),
     };
     let done = std::sync::atomic::AtomicBool::new(false);
@@ -237,6 +254,7 @@ pub fn ingest_export(
         quarantined: summary.quarantined,
         seconds: started.elapsed().as_secs_f64(),
         quarantine_file: None,
+        rejected: Vec::new(),
     };
     if let Some(dir) = reports {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -249,6 +267,7 @@ pub fn ingest_export(
         std::fs::write(&rpath, serde_json::to_string_pretty(&out)? + "\n")
             .with_context(|| format!("writing {}", rpath.display()))?;
     }
+    out.rejected = quarantined;
     Ok(out)
 }
 
@@ -256,6 +275,7 @@ pub fn exports_from_manifest(path: &Path) -> Result<Vec<Export>> {
     Ok(interdict_ingest::load_manifest(path)?
         .into_iter()
         .map(|e| Export {
+            name: None,
             org: e.org,
             feed: Some(e.feed),
             path: e.path,
@@ -294,6 +314,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
             .files
             .iter()
             .map(|f| Export {
+                name: None,
                 org: args
                     .org
                     .clone()

@@ -40,22 +40,20 @@ impl Backend for StoreBackend {
             org: r.org.clone(),
             feed: Some(r.feed),
             path: r.path.clone(),
+            name: r.name.clone(),
             mapping: None,
             marking: r.marking,
             sharing_group: r.sharing_group.clone(),
         };
         let s = ingest_export(&mut store, &export, &self.rates, None, true)
             .map_err(|e| format!("{e:#}"))?;
-        let file = r.path.display().to_string();
-        let rejected = store
-            .quarantined()
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .filter(|q| q.org == r.org && q.feed == r.feed && q.file == file)
+        let rejected = s
+            .rejected
+            .iter()
             .map(|q| RejectedRow {
                 line: q.line,
-                field: q.field,
-                reason: q.reason,
+                field: q.field.clone(),
+                reason: q.reason.clone(),
             })
             .collect();
         Ok(IngestSummary {

@@ -961,6 +961,17 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
             .collect()
     };
     assert_eq!(orgs_of(&dash("carl").body), ["carrier".to_string()].into());
+    // An upload through the API is kept under the uploader's name, not a temporary file's.
+    let files = dash("carl").body["ingest"]["files"].clone();
+    assert!(
+        files
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == "api:carl/shipments.csv"),
+        "{files}"
+    );
+    assert!(!files.to_string().contains("interdict-upload-"), "{files}");
     assert_eq!(orgs_of(&cathy), ["customs".to_string()].into());
     assert!(
         orgs_of(&dash("ken").body).len() >= 3,

@@ -47,8 +47,10 @@ pub use view::{View, ViewBuilder};
 pub struct IngestRequest {
     pub org: String,
     pub feed: Feed,
-    /// A `.csv` or `.ndjson` file; its name is what the run is kept under.
+    /// A `.csv` or `.ndjson` file.
     pub path: PathBuf,
+    /// What the run and its quarantined rows are kept under (default: the file's path).
+    pub name: Option<String>,
     pub marking: Option<Marking>,
     pub sharing_group: Option<String>,
 }

@@ -1212,7 +1212,6 @@ async fn ingest_body(
     }
     let _guard = state.write_lock.lock().await;
     let dir = upload_dir()?;
-    // The file's name is what the run and any quarantined rows are kept under.
     let path = dir.join(format!("api-{}-{feed}.{format}", v.user));
     std::fs::write(&path, body)
         .map_err(|e| ApiError::Internal(format!("cannot keep the upload: {e}")))?;
@@ -1220,6 +1219,7 @@ async fn ingest_body(
         org: v.org.clone(),
         feed,
         path: path.clone(),
+        name: Some(format!("api:{}/{feed}.{format}", v.user)),
         marking,
         sharing_group,
     };

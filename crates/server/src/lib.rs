@@ -172,6 +172,16 @@ impl AppState {
         }))
     }
 
+    /// Whether an organisation oversees the platform (a coordinator): its auditors read every
+    /// audit entry, its dashboard shows every feed's ingest health.
+    pub(crate) fn sees_every_org(&self, org: &str) -> bool {
+        self.directory
+            .load()
+            .orgs
+            .get(org)
+            .is_some_and(|o| o.kind == "coordinator")
+    }
+
     /// Re-reads users, keys and groups.
     pub fn reload_directory(&self) -> Result<(), String> {
         let dir = self.backend.directory()?;

@@ -16,7 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::routes::{Caller, Disclosures, emit, need_reader, visible_outcomes};
+use crate::routes::{
+    Caller, Disclosures, emit, need_audit_reader, need_reader, role_may, visible_outcomes,
+};
 use crate::view::View;
 use crate::{AppState, now};
 
@@ -211,12 +213,7 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
 
 /// The caller's organisation's ingest runs and quarantine; a coordinator's sees every one.
 fn ingest_health(state: &AppState, view: &View, v: &Viewer) -> IngestOut {
-    let all = state
-        .directory
-        .load()
-        .orgs
-        .get(&v.org)
-        .is_some_and(|o| o.kind == "coordinator");
+    let all = state.sees_every_org(&v.org);
     let mine = |org: &str| all || org == v.org;
     let files: Vec<IngestFileOut> = view
         .ingest
@@ -492,14 +489,11 @@ fn may_edit_rules(v: &Viewer) -> bool {
 }
 
 fn need_rules_editor(v: &Viewer) -> Result<(), ApiError> {
-    if may_edit_rules(v) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "the {} role does not test or switch on rule packs",
-            v.role
-        )))
-    }
+    role_may(
+        v,
+        may_edit_rules(v),
+        "does not test or switch on rule packs",
+    )
 }
 
 /// Runs a backend call off the async threads.
@@ -599,12 +593,7 @@ pub(crate) struct AuditCheck {
 #[utoipa::path(get, path = "/api/v1/audit/verify",
     responses((status = 200, body = AuditCheck), (status = 403, body = ErrorBody)))]
 async fn verify_audit(State(state): St, Caller(v): Caller) -> Result<Json<AuditCheck>, ApiError> {
-    if !v.role.reads_audit() {
-        return Err(ApiError::Forbidden(format!(
-            "the {} role does not read the audit log",
-            v.role
-        )));
-    }
+    need_audit_reader(&v)?;
     let backend = state.backend.clone();
     let anchor = state.options.anchor.clone();
     let check = tokio::task::spawn_blocking(move || -> Result<AuditCheck, ApiError> {

@@ -125,15 +125,21 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     }
 }
 
-pub(crate) fn need_reader(v: &Viewer) -> Result<(), ApiError> {
-    if v.role.reads_records() {
+/// Refuses the caller unless its role `allowed` it; `what` finishes "the ROLE role ...".
+pub(crate) fn role_may(v: &Viewer, allowed: bool, what: &str) -> Result<(), ApiError> {
+    if allowed {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!(
-            "the {} role does not read records",
-            v.role
-        )))
+        Err(ApiError::Forbidden(format!("the {} role {what}", v.role)))
     }
+}
+
+pub(crate) fn need_reader(v: &Viewer) -> Result<(), ApiError> {
+    role_may(v, v.role.reads_records(), "does not read records")
+}
+
+pub(crate) fn need_audit_reader(v: &Viewer) -> Result<(), ApiError> {
+    role_may(v, v.role.reads_audit(), "does not read the audit log")
 }
 
 /// Notes the records of other organisations a response shows, for the audit trail.
@@ -732,28 +738,27 @@ async fn queue(
         visible.ids.to_vec()
     };
     let by_score = !filtered && sort == "score" && !ascending;
-    if !by_score {
-        let sc = |i: &u32| &view.scores[*i as usize];
-        match sort {
-            "day" => matched.sort_by(|a, b| sc(a).day.cmp(&sc(b).day)),
-            "port" => matched.sort_by(|a, b| sc(a).port.cmp(&sc(b).port)),
-            "value" => matched.sort_by(|a, b| {
-                sc(a)
-                    .value_usd
-                    .unwrap_or(-1.0)
-                    .total_cmp(&sc(b).value_usd.unwrap_or(-1.0))
-            }),
-            // Already highest first.
-            _ => matched.reverse(),
-        }
-        // Sorted ascending above; the highest first unless asked otherwise. Ties keep the
-        // score order.
-        if !ascending {
+    // `matched` is highest score first. A stable ascending sort by another key keeps that order
+    // among equal keys; reversed for descending, each run of equal keys is put back.
+    let sc = |i: &u32| &view.scores[*i as usize];
+    match sort {
+        "day" => matched.sort_by(|a, b| sc(a).day.cmp(&sc(b).day)),
+        "port" => matched.sort_by(|a, b| sc(a).port.cmp(&sc(b).port)),
+        "value" => matched.sort_by(|a, b| {
+            sc(a)
+                .value_usd
+                .unwrap_or(-1.0)
+                .total_cmp(&sc(b).value_usd.unwrap_or(-1.0))
+        }),
+        _ => {}
+    }
+    if sort == "score" {
+        if ascending {
             matched.reverse();
-            if sort != "score" {
-                stable_ties_by_score(&mut matched, &view, sort);
-            }
         }
+    } else if !ascending {
+        matched.reverse();
+        stable_ties_by_score(&mut matched, &view, sort);
     }
     let ids: &[u32] = if by_score { &visible.ids } else { &matched };
     let total = ids.len();
@@ -1280,12 +1285,7 @@ async fn post_outcomes(
     Caller(v): Caller,
     Json(body): Json<OutcomesIn>,
 ) -> Result<Json<IngestSummary>, ApiError> {
-    if !v.role.records_outcomes() {
-        return Err(ApiError::Forbidden(format!(
-            "the {} role does not record outcomes",
-            v.role
-        )));
-    }
+    role_may(&v, v.role.records_outcomes(), "does not record outcomes")?;
     if body.records.is_empty() {
         return Err(ApiError::field("records", "no outcome records were given"));
     }
@@ -1361,12 +1361,7 @@ async fn upload(
     Query(p): Query<UploadParams>,
     body: Bytes,
 ) -> Result<Json<IngestSummary>, ApiError> {
-    if !v.role.writes_records() {
-        return Err(ApiError::Forbidden(format!(
-            "the {} role does not upload records",
-            v.role
-        )));
-    }
+    role_may(&v, v.role.writes_records(), "does not upload records")?;
     let feed = parse_feed(&feed)?;
     let format = p.format.as_deref().unwrap_or("csv").to_ascii_lowercase();
     if format != "csv" && format != "ndjson" {
@@ -1408,22 +1403,12 @@ async fn audit_log(
     Caller(v): Caller,
     Query(p): Query<AuditParams>,
 ) -> Result<Json<AuditOut>, ApiError> {
-    if !v.role.reads_audit() {
-        return Err(ApiError::Forbidden(format!(
-            "the {} role does not read the audit log",
-            v.role
-        )));
-    }
+    need_audit_reader(&v)?;
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 1000"));
     }
-    let all = state
-        .directory
-        .load()
-        .orgs
-        .get(&v.org)
-        .is_some_and(|o| o.kind == "coordinator");
+    let all = state.sees_every_org(&v.org);
     let newest_first = match p.order.as_deref() {
         None | Some("asc") => false,
         Some("desc") => true,

@@ -434,3 +434,25 @@ export function dataTable(columns, rows, attrs, rowAttrs) {
   );
   return h("div", { class: "table-wrap" }, h("table", Object.assign({ class: "data" }, attrs || {}), head, body));
 }
+
+// Capitalises the first letter of a sentence.
+export function sentence(text) {
+  const t = String(text || "");
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+// Whom to ask about records the reader may not see: one line per organisation, or `none` when
+// there is nobody.
+export function heldElsewhere(held, fallback, none) {
+  return h(
+    "div",
+    { "data-testid": "held-elsewhere", class: "held-elsewhere" },
+    held.length
+      ? h(
+          "ul",
+          { class: "plain" },
+          held.map((e) => h("li", { "data-org": e.org }, h("strong", null, e.org), ": ", sentence(e.note || `${fallback}; ask ${e.org}`))),
+        )
+      : h("p", { class: "muted" }, none),
+  );
+}

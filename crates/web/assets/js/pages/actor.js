@@ -4,13 +4,8 @@
 
 import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
-import { date, label, result, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number } from "../format.js";
+import { date, label, result, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number, sentence, heldElsewhere } from "../format.js";
 
-// Capitalises the first letter of a sentence.
-function sentence(text) {
-  const t = String(text || "");
-  return t.charAt(0).toUpperCase() + t.slice(1);
-}
 
 function partyOrg(p) {
   return p.org || parseKey(p.record).org;
@@ -126,17 +121,7 @@ export async function render(ctx) {
   );
 
   // Whom to ask about records the caller may not see.
-  const heldBox = h(
-    "div",
-    { "data-testid": "held-elsewhere", class: "held-elsewhere" },
-    held.length
-      ? h(
-          "ul",
-          { class: "plain" },
-          held.map((e) => h("li", { "data-org": e.org }, h("strong", null, e.org), ": ", sentence(e.note || `holds records about this actor; ask ${e.org}`))),
-        )
-      : h("p", { class: "muted" }, "No other organisation holds records about this actor that you may not see."),
-  );
+  const heldBox = heldElsewhere(held, "holds records about this actor", "No other organisation holds records about this actor that you may not see.");
 
   // Records by partner organisation.
   const byOrg = new Map();

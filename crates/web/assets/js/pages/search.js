@@ -3,7 +3,7 @@
 
 import { api, query } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
-import { label, recordLink, actorLink } from "../format.js";
+import { label, recordLink, actorLink, heldElsewhere } from "../format.js";
 
 export async function render(ctx) {
   const q = (ctx.query.get("q") || "").trim();
@@ -62,20 +62,7 @@ export async function render(ctx) {
       ),
     ),
   );
-  const heldBox = h(
-    "div",
-    { "data-testid": "held-elsewhere", class: "held-elsewhere" },
-    held.length
-      ? h(
-          "ul",
-          { class: "plain" },
-          held.map((e) => {
-            const note = String(e.note || `holds matching records; ask ${e.org}`);
-            return h("li", { "data-org": e.org }, h("strong", null, e.org), ": ", note.charAt(0).toUpperCase() + note.slice(1));
-          }),
-        )
-      : h("p", { class: "muted" }, "No other organisation holds matching records that you may not see."),
-  );
+  const heldBox = heldElsewhere(held, "holds matching records", "No other organisation holds matching records that you may not see.");
 
   replace(
     body,

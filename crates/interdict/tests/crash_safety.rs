@@ -102,7 +102,18 @@ fn a_killed_ingest_rerun_matches_an_uninterrupted_one() {
     let started = Instant::now();
     let a = ingest(&clean);
     let summary = json(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    let clean_time = started.elapsed();
+    let first_time = started.elapsed();
+    // The first run also pays for a cold cache: time a second one and take the faster, and kill
+    // within four fifths of it, so the kills land while a run is going on a loaded machine too.
+    let again = dir.path().join("again.db");
+    let started_again = Instant::now();
+    run_ok(
+        &ingest(&again)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let clean_time = first_time.min(started_again.elapsed()) * 4 / 5;
     let clean_digest = run_ok(&["digest", "--db", s(&clean)]);
     let clean_stats = json(&["stats", "--db", s(&clean), "--json"]);
     assert!(

@@ -19,6 +19,7 @@ The model mirrors interdict's resolver as closely as Splink allows:
   tax_id         same / else                                               on the exact level
   account_id     same / else                                               on the exact level
   country        same / else                                               none
+  date           same day / within 30 days / within a year / else          none
 
 A missing value on either side is Splink's null level (no evidence either way), as in interdict.
 
@@ -63,6 +64,7 @@ FIELDS = [
     "tax_id",
     "account_id",
     "country",
+    "date",
 ]
 # Keys blocked on, in the order interdict lists them.
 BLOCKING_KEYS = [
@@ -129,7 +131,20 @@ def comparisons() -> list:
         for col in ("bank_account", "tax_id", "account_id")
     ]
     country = cl.ExactMatch("country")
-    return [name, email, phone, address, *identifiers, country]
+    # interdict compares the days a description was seen on (one day for a single record);
+    # Splink compares each record's own day.
+    days = "abs(date_diff('day', CAST(date_l AS DATE), CAST(date_r AS DATE)))"
+    date = cl.CustomComparison(
+        output_column_name="date",
+        comparison_levels=[
+            cll.NullLevel("date"),
+            cll.ExactMatchLevel("date"),
+            cll.CustomLevel(f"{days} <= 30", label_for_charts="Within 30 days"),
+            cll.CustomLevel(f"{days} <= 365", label_for_charts="Within a year"),
+            cll.ElseLevel(),
+        ],
+    )
+    return [name, email, phone, address, *identifiers, country, date]
 
 
 def blocking_rules(hub_window: int) -> list:

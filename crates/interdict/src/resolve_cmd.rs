@@ -10,10 +10,10 @@ use anyhow::{Context, Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use interdict_model::{Feed, Party, RecordKey};
 use interdict_resolve::eval::{Evaluation, evaluate};
-use interdict_resolve::features::Values;
+use interdict_resolve::features::{Span, Values};
 use interdict_resolve::{
-    Config, Features, Hub, Model, Previous, Resolution, Resolver, Scorer, Stage, Summary,
-    ValueStats, parties_of_payloads,
+    Config, Distinct, Features, Gathered, Hub, Model, Previous, Resolution, Resolver, Scorer,
+    Stage, Summary, ValueStats,
 };
 use interdict_store::Store;
 use serde::{Deserialize, Serialize};
@@ -25,46 +25,69 @@ const STATE: &str = "resolution/state";
 /// The feeds whose records name parties.
 const PARTY_FEEDS: [Feed; 4] = [Feed::Sellers, Feed::Shipments, Feed::Brands, Feed::Parties];
 
-/// Every party record of the store, in key order.
+/// Every party record of the store, in the order read.
 pub struct Parties {
     pub keys: Vec<RecordKey>,
-    pub features: Vec<Features>,
+    /// Their distinct descriptions: record `i` is `distinct.record(i)`.
+    pub distinct: Distinct,
 }
 
-/// Reads every party record and computes its features: the store hands out compressed records
-/// a chunk at a time, and every core decodes them.
+impl Parties {
+    /// Every record's features, in key order (copies of their descriptions').
+    pub fn record_features(&self) -> impl Iterator<Item = Features> + '_ {
+        (0..self.keys.len()).map(|i| self.distinct.record(i).clone())
+    }
+}
+
+/// Reads every party record and computes its features. The store hands out compressed records
+/// a chunk at a time on this thread while another decodes the chunk before, on every core.
 pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
-    let mut keys = Vec::new();
-    let mut features = Vec::new();
-    let mut chunk: Vec<(RecordKey, Vec<u8>)> = Vec::with_capacity(16_384);
-    let mut flush = |chunk: &mut Vec<(RecordKey, Vec<u8>)>| -> Result<()> {
-        let parties = parties_of_payloads(chunk)
-            .map_err(|(k, e)| anyhow!("stored record {k} cannot be read: {e}"))?;
-        for (k, f) in parties {
-            keys.push(k);
-            features.push(f);
-        }
-        chunk.clear();
-        bar.set_message(format!("reading party records: {}", features.len()));
-        Ok(())
-    };
-    for feed in PARTY_FEEDS {
-        let mut failed = None;
-        store.scan_payloads(feed, &mut |key, payload| {
-            chunk.push((key, payload));
-            if chunk.len() >= 16_384
-                && let Err(e) = flush(&mut chunk)
-            {
-                failed = Some(e);
+    const CHUNK: usize = 16_384;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Feed, Vec<(RecordKey, Vec<u8>)>)>(2);
+    std::thread::scope(|scope| {
+        let decoder = scope.spawn(move || -> Result<Gathered> {
+            let mut gathered = Gathered::default();
+            let mut failed = None;
+            // After a failure the rest is drained unread, so the reader never blocks.
+            for (feed, chunk) in rx {
+                if failed.is_some() {
+                    continue;
+                }
+                if let Err((k, e)) = gathered.add_payloads(feed, &chunk) {
+                    failed = Some(anyhow!("stored record {k} cannot be read: {e}"));
+                }
+                bar.set_message(format!("reading party records: {}", gathered.keys.len()));
+            }
+            failed.map_or(Ok(gathered), Err)
+        });
+        let scanned = (|| -> Result<()> {
+            for feed in PARTY_FEEDS {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                store.scan_payloads(feed, &mut |key, payload| {
+                    chunk.push((key, payload));
+                    if chunk.len() >= CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        // The decoder drains until the channel closes: this cannot fail.
+                        let _ = tx.send((feed, full));
+                    }
+                    Ok(())
+                })?;
+                if !chunk.is_empty() {
+                    let _ = tx.send((feed, chunk));
+                }
             }
             Ok(())
-        })?;
-        if let Some(e) = failed {
-            return Err(e);
-        }
-    }
-    flush(&mut chunk)?;
-    Ok(Parties { keys, features })
+        })();
+        drop(tx);
+        let gathered = decoder
+            .join()
+            .map_err(|_| anyhow!("decoding party records failed"))??;
+        scanned?;
+        Ok(Parties {
+            keys: gathered.keys,
+            distinct: gathered.distinct,
+        })
+    })
 }
 
 /// What `resolve` keeps beside the model and the actors.
@@ -120,11 +143,14 @@ pub(crate) fn spinner(quiet: bool) -> ProgressBar {
     bar
 }
 
+/// The saved model; `None` when there is none, or when it was saved by an older version that
+/// compared fewer fields (resolving again trains a new one).
 pub fn load_model(store: &dyn Store) -> Result<Option<Model>> {
-    store
+    let model: Option<Model> = store
         .get_derived(MODEL)?
         .map(|b| serde_json::from_slice(&b).context("the saved resolution model cannot be read"))
-        .transpose()
+        .transpose()?;
+    Ok(model.filter(Model::is_current))
 }
 
 pub fn load_state(store: &dyn Store) -> Result<Option<State>> {
@@ -137,7 +163,10 @@ pub fn load_state(store: &dyn Store) -> Result<Option<State>> {
 /// The saved model, or an error telling the user to resolve first.
 pub fn require_model(store: &dyn Store) -> Result<Model> {
     load_model(store)?.ok_or_else(|| {
-        anyhow!("no resolution model in this store yet: run `interdict resolve` first")
+        anyhow!(
+            "no current resolution model in this store (none yet, or one saved by an older \
+             version): run `interdict resolve` first"
+        )
     })
 }
 
@@ -194,6 +223,37 @@ pub fn saved_actors_text(store: &dyn Store) -> Result<Option<String>> {
     ))
 }
 
+/// The saved actor id of every record in `keys`. The actors are saved in the order records are
+/// read, so while nothing changed line `i` is record `i` and no lookup is needed; from the first
+/// difference on, the rest are looked up.
+fn previous_ids<'t>(saved: &'t str, keys: &[RecordKey]) -> Result<Vec<Option<&'t str>>> {
+    let mut out = Vec::with_capacity(keys.len());
+    let mut lines = saved.lines();
+    for k in keys {
+        let Some(line) = lines.next() else { break };
+        let (org, feed, source_id, actor) = actor_line(line)?;
+        if org != k.org || feed != k.feed || source_id != k.source_id {
+            break;
+        }
+        out.push(Some(actor));
+    }
+    if out.len() < keys.len() {
+        let mut by_key: rustc_hash::FxHashMap<(&str, Feed, &str), &str> = Default::default();
+        for line in saved.lines() {
+            let (org, feed, source_id, actor) = actor_line(line)?;
+            by_key.insert((org, feed, source_id), actor);
+        }
+        for k in &keys[out.len()..] {
+            out.push(
+                by_key
+                    .get(&(k.org.as_str(), k.feed, k.source_id.as_str()))
+                    .copied(),
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// One line of the saved actors: organisation, feed, source id, actor id.
 pub fn actor_line(line: &str) -> Result<(&str, Feed, &str, &str)> {
     let mut p = line.splitn(4, '\t');
@@ -228,6 +288,11 @@ fn save_actors(store: &mut dyn Store, keys: &[RecordKey], ids: &[&str], at: &str
 
 /// The party a record key names (`<shipment>#consignee`, `<brand>#authorised#2`, an account).
 pub fn party_of(store: &dyn Store, key: &RecordKey) -> Result<Option<Party>> {
+    Ok(dated_party_of(store, key)?.map(|(p, _)| p))
+}
+
+/// [`party_of`], with the days its record was seen on.
+pub fn dated_party_of(store: &dyn Store, key: &RecordKey) -> Result<Option<(Party, Span)>> {
     let base = match key.feed {
         Feed::Shipments | Feed::Brands => key.source_id.split('#').next().unwrap_or(""),
         _ => key.source_id.as_str(),
@@ -235,18 +300,19 @@ pub fn party_of(store: &dyn Store, key: &RecordKey) -> Result<Option<Party>> {
     let Some(stored) = store.get(&RecordKey::new(key.org.clone(), key.feed, base))? else {
         return Ok(None);
     };
+    let span = Span::of_date(stored.record.date());
     Ok(stored
         .record
         .parties()
         .into_iter()
         .find(|(id, _)| *id == key.source_id)
-        .map(|(_, p)| p.clone()))
+        .map(|(_, p)| (p.clone(), span)))
 }
 
-fn hub_reports(store: &dyn Store, parties: &Parties, hubs: &[Hub]) -> Result<Vec<HubReport>> {
+fn hub_reports(store: &dyn Store, keys: &[RecordKey], hubs: &[Hub]) -> Result<Vec<HubReport>> {
     hubs.iter()
         .map(|h| {
-            let key = &parties.keys[h.example as usize];
+            let key = &keys[h.example as usize];
             let value = party_of(store, key)?
                 .and_then(|p| Values::of(&p).find(h.value))
                 .unwrap_or_else(|| format!("(value of {key})"));
@@ -273,7 +339,7 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
             "the store holds no party records: ingest sellers, shipments, brands or parties first"
         );
     }
-    let previous = load_actors(store)?.unwrap_or_default();
+    let saved_actors = saved_actors_text(store)?.unwrap_or_default();
     let saved_model = if opts.retrain {
         None
     } else {
@@ -285,6 +351,11 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
         let (Some(model), Some(state)) = (saved_model, load_state(store)?) else {
             bail!("--incremental needs an earlier `interdict resolve` on this store");
         };
+        let mut previous = Previous::default();
+        for line in saved_actors.lines() {
+            let (org, feed, source_id, actor) = actor_line(line)?;
+            previous.insert(RecordKey::new(org, feed, source_id), actor.to_owned());
+        }
         let out = resolve_incremental(store, opts, parties, &previous, model, state, &bar, &at)?;
         bar.finish_and_clear();
         return Ok(out);
@@ -297,7 +368,8 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
             took.as_secs_f64()
         ));
         bar.set_message(match stage {
-            Stage::Blocking => "training the model",
+            Stage::Blocking => "comparing candidate pairs",
+            Stage::Comparing => "training the model",
             Stage::Training => "scoring candidate pairs",
             Stage::Scoring => "clustering",
             Stage::Clustering => "saving",
@@ -308,9 +380,10 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
         "reading party records", load_seconds
     ));
     bar.set_message("blocking");
-    let res: Resolution = interdict_resolve::resolve(
+    let previous = previous_ids(&saved_actors, &parties.keys)?;
+    let res: Resolution = interdict_resolve::resolve_distinct(
         &parties.keys,
-        &parties.features,
+        parties.distinct,
         saved_model,
         &previous,
         &opts.config,
@@ -322,7 +395,7 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
         .insert("reading party records".into(), load_seconds);
     let ids: Vec<&str> = (0..parties.keys.len()).map(|i| res.actor_of(i)).collect();
     let state = State {
-        hubs: hub_reports(store, &parties, &res.hubs)?,
+        hubs: hub_reports(store, &parties.keys, &res.hubs)?,
         hub_values: res.hubs.iter().map(|h| h.value).collect(),
         summary,
         block_limit: opts.config.blocking.block_limit,
@@ -360,12 +433,7 @@ fn resolve_incremental(
     let mut old = (Vec::new(), Vec::new(), Vec::new());
     let mut new = Vec::new();
     let mut actor_index: dense::Index = Default::default();
-    for (k, f) in parties
-        .keys
-        .iter()
-        .cloned()
-        .zip(parties.features.iter().cloned())
-    {
+    for (k, f) in parties.keys.iter().cloned().zip(parties.record_features()) {
         match previous.get(&k) {
             Some(id) => {
                 old.0.push(k);
@@ -533,11 +601,17 @@ pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
         "tax_id",
         "account_id",
         "country",
+        "date",
     ])?;
     let mut n = 0u64;
     for feed in PARTY_FEEDS {
         let mut err = None;
         store.scan(Some(feed), &mut |stored| {
+            let date = stored
+                .record
+                .date()
+                .and_then(interdict_normalize::day::of)
+                .map_or_else(String::new, interdict_normalize::day::to_iso);
             for (source_id, party) in stored.record.parties() {
                 let v = Values::of(party);
                 let first = |x: Option<&String>| x.cloned().unwrap_or_default();
@@ -560,6 +634,7 @@ pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
                     first(v.tax_ids.first()),
                     first(v.accounts.first()),
                     v.country.unwrap_or_default(),
+                    date.clone(),
                 ];
                 if let Err(e) = out.write_record(&row) {
                     err = Some(e);
@@ -591,23 +666,22 @@ pub fn parse_key(s: &str) -> Result<RecordKey> {
 /// `interdict explain`: two party records compared field by field under the saved model.
 pub fn explain(store: &dyn Store, a: &str, b: &str, json: bool) -> Result<()> {
     let (ka, kb) = (parse_key(a)?, parse_key(b)?);
-    let pa = party_of(store, &ka)?.ok_or_else(|| anyhow!("record {a}: no such party record"))?;
-    let pb = party_of(store, &kb)?.ok_or_else(|| anyhow!("record {b}: no such party record"))?;
+    let (pa, da) =
+        dated_party_of(store, &ka)?.ok_or_else(|| anyhow!("record {a}: no such party record"))?;
+    let (pb, db) =
+        dated_party_of(store, &kb)?.ok_or_else(|| anyhow!("record {b}: no such party record"))?;
     let model = require_model(store)?;
     let state = load_state(store)?;
     let parties = load_parties(store, &ProgressBar::hidden())?;
     let hubs = state
         .map(|s| s.hub_values.into_iter().collect())
         .unwrap_or_default();
-    let scorer = Scorer::new(
-        model,
-        ValueStats::build(
-            &interdict_resolve::Distinct::of(&parties.features).features,
-            hubs,
-        ),
-    );
+    let scorer = Scorer::new(model, ValueStats::build(&parties.distinct.features, hubs));
     let (va, vb) = (Values::of(&pa), Values::of(&pb));
-    let e = scorer.explain(&Features::from_values(&va), &Features::from_values(&vb));
+    let e = scorer.explain(
+        &Features::from_values(&va).seen(da),
+        &Features::from_values(&vb).seen(db),
+    );
     let actors = load_actors(store)?.unwrap_or_default();
     let (aa, ab) = (actors.get(&ka), actors.get(&kb));
     if json {
@@ -890,7 +964,8 @@ pub fn bench_incremental(a: &crate::cli::BenchIncrementalArgs) -> Result<std::pr
     let step = n / a.holdout;
     let mut base = (Vec::new(), Vec::new());
     let mut held = Vec::new();
-    for (i, (k, f)) in parties.keys.into_iter().zip(parties.features).enumerate() {
+    let features: Vec<Features> = parties.record_features().collect();
+    for (i, (k, f)) in parties.keys.into_iter().zip(features).enumerate() {
         if i % step == 0 && held.len() < a.holdout {
             held.push((k, f));
         } else {

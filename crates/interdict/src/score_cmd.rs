@@ -777,7 +777,8 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
     };
     let mut base = (Vec::new(), Vec::new());
     let mut held_parties: FxHashMap<RecordKey, interdict_resolve::Features> = FxHashMap::default();
-    for (k, f) in parties.keys.into_iter().zip(parties.features) {
+    let features: Vec<interdict_resolve::Features> = parties.record_features().collect();
+    for (k, f) in parties.keys.into_iter().zip(features) {
         if shipment_of(&k).is_some_and(|s| held_ids.contains(&s)) {
             held_parties.insert(k, f);
         } else {

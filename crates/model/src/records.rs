@@ -388,6 +388,20 @@ impl Record {
     /// Every party this record holds, each with the source id it resolves under:
     /// the record's own id for sellers and list entries, `<id>#<role>` for a shipment's
     /// parties and `<id>#authorised#<n>` for a brand's authorised sellers.
+    /// When the record's parties were seen acting: a seller account's opening, a shipment's
+    /// dispatch (its arrival when dispatch is unknown), a watch-list entry's addition, a
+    /// listing's creation, an outcome's date. Brands carry no date.
+    pub fn date(&self) -> Option<&str> {
+        match self {
+            Record::Sellers(s) => s.created.as_deref(),
+            Record::Listings(l) => l.created.as_deref(),
+            Record::Shipments(s) => s.shipped.as_deref().or(s.arrival.as_deref()),
+            Record::Outcomes(o) => Some(o.date.as_str()),
+            Record::Brands(_) => None,
+            Record::Parties(p) => p.added.as_deref(),
+        }
+    }
+
     pub fn parties(&self) -> Vec<(String, &Party)> {
         match self {
             Record::Sellers(s) => vec![(s.account_id.clone(), &s.party)],

@@ -15,6 +15,7 @@
 //! | [`money`] | currencies, amounts and USD conversion |
 //! | [`hs`] | HS tariff codes |
 //! | [`date`] | ISO 8601 dates and date-times |
+//! | [`day`] | ISO dates as day numbers, for date arithmetic |
 //! | [`ids`] | identifiers: bank accounts, tax ids, product ids |
 
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@
 pub mod address;
 pub mod country;
 pub mod date;
+pub mod day;
 pub mod email;
 pub mod error;
 mod fxhash;

@@ -21,10 +21,12 @@ pub enum Field {
     #[serde(rename = "account_id")]
     Account,
     Country,
+    /// When the records were seen: how far apart their days are.
+    Date,
 }
 
 /// How many fields there are.
-pub const FIELDS: usize = 8;
+pub const FIELDS: usize = 9;
 
 impl Field {
     pub const ALL: [Field; FIELDS] = [
@@ -36,6 +38,7 @@ impl Field {
         Field::TaxId,
         Field::Account,
         Field::Country,
+        Field::Date,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Field {
             Field::TaxId => "tax_id",
             Field::Account => "account_id",
             Field::Country => "country",
+            Field::Date => "date",
         }
     }
 
@@ -70,6 +74,12 @@ impl Field {
             ],
             Field::Bank | Field::TaxId | Field::Account => &["different", "same"],
             Field::Country => &["different", "same"],
+            Field::Date => &[
+                "more than a year apart",
+                "within a year",
+                "within 30 days",
+                "same days",
+            ],
         }
     }
 
@@ -83,7 +93,7 @@ impl Field {
 
     /// Whether exact agreement is weighted by how common the agreeing value is.
     pub fn term_frequency(self) -> bool {
-        !matches!(self, Field::Country)
+        !matches!(self, Field::Country | Field::Date)
     }
 }
 
@@ -92,6 +102,19 @@ pub const NAME_CLOSE: f64 = 0.92;
 pub const NAME_SIMILAR: f64 = 0.80;
 /// Share of the smaller name's tokens the other must have for "similar" (with two at least).
 pub const NAME_TOKEN_SHARE: f64 = 0.5;
+/// Day gaps of the date levels "within 30 days" and "within a year".
+pub const DATE_CLOSE_DAYS: i32 = 30;
+pub const DATE_NEAR_DAYS: i32 = 365;
+
+/// The level of two spans of days: 3 when they overlap (the same day for single records).
+pub fn date_level(gap: i32) -> u8 {
+    match gap {
+        0 => 3,
+        g if g <= DATE_CLOSE_DAYS => 2,
+        g if g <= DATE_NEAR_DAYS => 1,
+        _ => 0,
+    }
+}
 
 /// The result of comparing two records: a level per field (`None` when missing) and, for
 /// fields at their exact level, the hash of the value they agree on (for term frequencies).
@@ -347,6 +370,7 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
         Field::Country,
         (a.country != 0 && b.country != 0).then_some((u8::from(a.country == b.country), 0)),
     );
+    set(Field::Date, a.span.gap(&b.span).map(|g| (date_level(g), 0)));
     c
 }
 
@@ -486,6 +510,35 @@ mod tests {
         assert_eq!(c.levels[Field::Country.index()], Some(0));
         assert_ne!(c.agreed[Field::Bank.index()], 0);
         assert_eq!(compare(&a, &named("x")).levels[Field::Bank.index()], None);
+    }
+
+    #[test]
+    fn every_date_level_and_spans_compare_by_their_gap() {
+        use crate::features::Span;
+        let on = |d: &str| {
+            let mut f = named("x");
+            f.span = Span::of_date(Some(d));
+            f
+        };
+        let a = on("2026-03-10");
+        assert_eq!(level(&a, &on("2026-03-10T18:00"), Field::Date), Some(3));
+        assert_eq!(level(&a, &on("2026-04-01"), Field::Date), Some(2));
+        assert_eq!(level(&a, &on("2025-12-01"), Field::Date), Some(1));
+        assert_eq!(level(&a, &on("2024-12-01"), Field::Date), Some(0));
+        assert_eq!(
+            level(&a, &named("x"), Field::Date),
+            None,
+            "no date is missing"
+        );
+        assert_eq!(level(&a, &on("10/03/2026"), Field::Date), None);
+        // A description seen from January to June overlaps one seen in March.
+        let mut long = on("2026-01-05");
+        long.span.cover(Span::of_date(Some("2026-06-30")));
+        assert_eq!(level(&long, &a, Field::Date), Some(3));
+        assert_eq!(level(&long, &on("2026-07-20"), Field::Date), Some(2));
+        // Spans are not part of what a description is.
+        assert_eq!(long, on("2019-01-01"));
+        assert_eq!(crate::description_hash(&long), crate::description_hash(&a));
     }
 
     #[test]

@@ -67,6 +67,74 @@ pub struct Features {
     pub accounts: Vec<u64>,
     /// ISO 3166-1 alpha-2 as two bytes, 0 when unknown.
     pub country: u16,
+    /// The days the description was seen on (see [`Span`]).
+    pub span: Span,
+}
+
+/// The first and last day (days since 1970-01-01) of the records a description was seen on.
+///
+/// Not part of what a description is: two records alike in everything else are one description
+/// whose span covers both, so equality and hashing ignore it. Dates compare by the gap between
+/// spans: a shipper seen in March and a consignee seen in March are close; one seen only in 2019
+/// and one only in 2026 are far apart.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub first: i32,
+    pub last: i32,
+}
+
+impl Span {
+    /// No date known.
+    pub const NONE: Span = Span {
+        first: i32::MAX,
+        last: i32::MIN,
+    };
+
+    /// The span of one day, or none.
+    pub fn day(day: Option<i32>) -> Span {
+        day.map_or(Span::NONE, |d| Span { first: d, last: d })
+    }
+
+    /// The span of a record's ISO 8601 date or date-time.
+    pub fn of_date(date: Option<&str>) -> Span {
+        Span::day(date.and_then(interdict_normalize::day::of))
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.first > self.last
+    }
+
+    /// Widens this span to cover `other`.
+    pub fn cover(&mut self, other: Span) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+
+    /// Days between the two spans, 0 when they overlap; `None` when either has no date.
+    pub fn gap(&self, other: &Span) -> Option<i32> {
+        if self.is_none() || other.is_none() {
+            return None;
+        }
+        Some((self.first.max(other.first) - self.last.min(other.last)).max(0))
+    }
+}
+
+impl Default for Span {
+    fn default() -> Self {
+        Span::NONE
+    }
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _: &Span) -> bool {
+        true
+    }
+}
+
+impl Eq for Span {}
+
+impl Hash for Span {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
 }
 
 /// Field tags mixed into value hashes.
@@ -312,6 +380,12 @@ impl Features {
             u16::from_le_bytes([c.as_bytes()[0], c.as_bytes()[1]])
         });
         f
+    }
+
+    /// These features, seen on the days of `span`.
+    pub fn seen(mut self, span: Span) -> Features {
+        self.span = span;
+        self
     }
 
     /// Whether there is anything to compare at all.

@@ -9,7 +9,7 @@ use interdict_model::RecordKey;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The id of a new actor whose smallest record key is `key`, avoiding ids in use.
-fn fresh_id(key: &RecordKey, used: &FxHashSet<String>) -> String {
+fn fresh_id(key: &RecordKey, used: &FxHashSet<&str>, made: &FxHashSet<String>) -> String {
     let mut salt = 0u32;
     loop {
         let mut h = blake3::Hasher::new();
@@ -27,25 +27,27 @@ fn fresh_id(key: &RecordKey, used: &FxHashSet<String>) -> String {
                 .map(|b| format!("{b:02X}"))
                 .collect::<String>()
         );
-        if !used.contains(&id) {
+        if !used.contains(id.as_str()) && !made.contains(&id) {
             return id;
         }
         salt += 1;
     }
 }
 
-/// Ids for clusters `0..count` given each record's cluster and the previous run's ids.
-pub fn assign_ids(
-    keys: &[RecordKey],
-    clusters: &[u32],
-    previous: &FxHashMap<RecordKey, String>,
-) -> Vec<String> {
+/// Ids for clusters `0..count` given each record's cluster and its id in the previous run
+/// (`previous[i]` for record `i`).
+pub fn assign_ids(keys: &[RecordKey], clusters: &[u32], previous: &[Option<&str>]) -> Vec<String> {
+    assert_eq!(
+        keys.len(),
+        previous.len(),
+        "one previous id (or none) per record"
+    );
     let count = clusters.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     // Votes: (cluster, previous id) -> records.
     let mut votes: FxHashMap<(u32, &str), usize> = FxHashMap::default();
-    for (k, &c) in keys.iter().zip(clusters) {
-        if let Some(id) = previous.get(k) {
-            *votes.entry((c, id.as_str())).or_default() += 1;
+    for (id, &c) in previous.iter().zip(clusters) {
+        if let Some(id) = id {
+            *votes.entry((c, id)).or_default() += 1;
         }
     }
     let mut ranked: Vec<(usize, u32, &str)> =
@@ -53,7 +55,8 @@ pub fn assign_ids(
     ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(b.2)).then(a.1.cmp(&b.1)));
 
     let mut ids: Vec<Option<String>> = vec![None; count];
-    let mut used: FxHashSet<String> = previous.values().cloned().collect();
+    let used: FxHashSet<&str> = previous.iter().flatten().copied().collect();
+    let mut made: FxHashSet<String> = FxHashSet::default();
     let mut taken: FxHashSet<&str> = FxHashSet::default();
     for (_, c, id) in ranked {
         if ids[c as usize].is_none() && taken.insert(id) {
@@ -74,8 +77,8 @@ pub fn assign_ids(
     order.sort_by(|&a, &b| smallest[a].cmp(&smallest[b]));
     for c in order {
         let key = smallest[c].expect("every cluster has a record");
-        let id = fresh_id(key, &used);
-        used.insert(id.clone());
+        let id = fresh_id(key, &used, &made);
+        made.insert(id.clone());
         ids[c] = Some(id);
     }
     ids.into_iter().map(|i| i.expect("assigned")).collect()
@@ -88,6 +91,18 @@ mod tests {
 
     fn k(s: &str) -> RecordKey {
         RecordKey::new("org", Feed::Parties, s)
+    }
+
+    fn assign_ids(
+        keys: &[RecordKey],
+        clusters: &[u32],
+        previous: &FxHashMap<RecordKey, String>,
+    ) -> Vec<String> {
+        let aligned: Vec<Option<&str>> = keys
+            .iter()
+            .map(|k| previous.get(k).map(String::as_str))
+            .collect();
+        super::assign_ids(keys, clusters, &aligned)
     }
 
     #[test]

@@ -239,7 +239,7 @@ impl Resolver {
                 }
             }
             None => {
-                let id = ids::assign_ids(std::slice::from_ref(&key), &[0], &FxHashMap::default())
+                let id = ids::assign_ids(std::slice::from_ref(&key), &[0], &[None])
                     .pop()
                     .expect("one id");
                 let id = if self.used_ids.contains(&id) {

@@ -31,7 +31,7 @@ pub use cluster::ClusterConfig;
 pub use compare::Field;
 pub use features::Features;
 pub use incremental::{Assignment, Resolver};
-pub use model::{Explanation, Model, Scorer, TrainConfig, ValueStats};
+pub use model::{Evidence, Explanation, Model, Scorer, TrainConfig, ValueStats};
 
 /// The actor id of every record of an earlier run.
 pub type Previous = FxHashMap<RecordKey, String>;
@@ -59,6 +59,7 @@ impl Default for Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Blocking,
+    Comparing,
     Training,
     Scoring,
     Clustering,
@@ -68,6 +69,7 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Blocking => "blocking",
+            Stage::Comparing => "comparing candidate pairs",
             Stage::Training => "training the model",
             Stage::Scoring => "scoring candidate pairs",
             Stage::Clustering => "clustering",
@@ -122,6 +124,7 @@ impl Resolution {
 /// shipper repeating itself on thousands of waybills) are one node for blocking, training,
 /// term frequencies and scoring. How often a description repeats says nothing about how many
 /// actors share its values, and comparing copies of it with each other says nothing at all.
+/// A node's [`Span`](features::Span) covers the days of all its records.
 #[derive(Debug, Clone, Default)]
 pub struct Distinct {
     pub features: Vec<Features>,
@@ -129,6 +132,7 @@ pub struct Distinct {
     pub weights: Vec<u32>,
     /// Node of every input record.
     pub node_of: Vec<u32>,
+    by_hash: FxHashMap<u64, Vec<u32>>,
 }
 
 /// A hash of everything a record is compared on.
@@ -143,39 +147,83 @@ impl Distinct {
     pub fn of(features: &[Features]) -> Distinct {
         let hashes: Vec<u64> = features.par_iter().map(description_hash).collect();
         let mut d = Distinct::default();
-        let mut by_hash: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         d.node_of.reserve(features.len());
         for (f, h) in features.iter().zip(hashes) {
-            let slot = by_hash.entry(h).or_default();
-            let node = match slot.iter().copied().find(|&n| d.features[n as usize] == *f) {
-                Some(n) => n,
-                None => {
-                    let n = d.features.len() as u32;
-                    d.features.push(f.clone());
-                    d.weights.push(0);
-                    slot.push(n);
-                    n
-                }
-            };
-            d.weights[node as usize] += 1;
-            d.node_of.push(node);
+            d.push_hashed(h, f, f.span, || f.clone());
         }
         d
     }
+
+    /// Adds one record with features `f` (of hash `h`, see [`description_hash`]) seen on the
+    /// days of `span`, copied by `make` when its description is new; gives its node.
+    pub fn push_hashed(
+        &mut self,
+        h: u64,
+        f: &Features,
+        span: features::Span,
+        make: impl FnOnce() -> Features,
+    ) -> u32 {
+        let slot = self.by_hash.entry(h).or_default();
+        let node = match slot
+            .iter()
+            .copied()
+            .find(|&n| self.features[n as usize] == *f)
+        {
+            Some(n) => {
+                self.features[n as usize].span.cover(span);
+                n
+            }
+            None => {
+                let n = self.features.len() as u32;
+                self.features.push(make().seen(span));
+                self.weights.push(0);
+                slot.push(n);
+                n
+            }
+        };
+        self.weights[node as usize] += 1;
+        self.node_of.push(node);
+        node
+    }
+
+    /// Records added.
+    pub fn records(&self) -> usize {
+        self.node_of.len()
+    }
+
+    /// The features of record `i`: its description's, spanning the days of all its copies.
+    pub fn record(&self, i: usize) -> &Features {
+        &self.features[self.node_of[i] as usize]
+    }
 }
 
-/// Scores candidate pairs with a model: match weights in bits.
-pub fn score_pairs(
-    scorer: &Scorer,
+/// Compares candidate pairs once: what training counts and scoring weighs.
+pub fn compare_pairs(
+    stats: &ValueStats,
     features: &[Features],
     pairs: &[(u32, u32)],
-) -> Vec<(u32, u32, f32)> {
+) -> Vec<Evidence> {
     pairs
         .par_iter()
         .map(|&(i, j)| {
-            let c = compare::compare(&features[i as usize], &features[j as usize]);
-            (i, j, scorer.weight(&c) as f32)
+            stats.evidence(&compare::compare(
+                &features[i as usize],
+                &features[j as usize],
+            ))
         })
+        .collect()
+}
+
+/// Scores compared pairs with a model: match weights in bits.
+pub fn score_pairs(
+    scorer: &Scorer,
+    pairs: &[(u32, u32)],
+    evidence: &[Evidence],
+) -> Vec<(u32, u32, f32)> {
+    pairs
+        .par_iter()
+        .zip(evidence)
+        .map(|(&(i, j), e)| (i, j, scorer.weight_of(e) as f32))
         .collect()
 }
 
@@ -190,6 +238,31 @@ pub fn resolve(
     progress: &mut dyn FnMut(Stage, Duration),
 ) -> Resolution {
     assert_eq!(keys.len(), features.len(), "one key per record");
+    let previous: Vec<Option<&str>> = keys
+        .iter()
+        .map(|k| previous.get(k).map(String::as_str))
+        .collect();
+    resolve_distinct(
+        keys,
+        Distinct::of(features),
+        model,
+        &previous,
+        cfg,
+        progress,
+    )
+}
+
+/// [`resolve`] for records already gathered into distinct descriptions (one key per record),
+/// with the previous run's actor id of every record (`previous[i]` for record `i`).
+pub fn resolve_distinct(
+    keys: &[RecordKey],
+    distinct: Distinct,
+    model: Option<Model>,
+    previous: &[Option<&str>],
+    cfg: &Config,
+    progress: &mut dyn FnMut(Stage, Duration),
+) -> Resolution {
+    assert_eq!(keys.len(), distinct.records(), "one key per record");
     let mut seconds = BTreeMap::new();
     let mut timed =
         |stage: Stage, start: std::time::Instant, progress: &mut dyn FnMut(Stage, Duration)| {
@@ -197,9 +270,7 @@ pub fn resolve(
             seconds.insert(stage.as_str().to_owned(), d.as_secs_f64());
             progress(stage, d);
         };
-
     let t = std::time::Instant::now();
-    let distinct = Distinct::of(features);
     let nodes = &distinct.features;
     let mut blocks = blocking::block(nodes, Some(&distinct.weights), &cfg.blocking);
     // Hubs name a node; report a record of it instead.
@@ -213,14 +284,21 @@ pub fn resolve(
     timed(Stage::Blocking, t, progress);
 
     let t = std::time::Instant::now();
+    let hub_values: FxHashSet<u64> = blocks.hub_values.clone();
+    let stats = ValueStats::build(nodes, hub_values);
+    let evidence = compare_pairs(&stats, nodes, &blocks.pairs);
+    timed(Stage::Comparing, t, progress);
+
+    let t = std::time::Instant::now();
     let model_trained = model.is_none();
-    let model = model.unwrap_or_else(|| Model::train(nodes, &blocks.pairs, &cfg.train));
+    let model = model
+        .unwrap_or_else(|| Model::train_on_counts(nodes, &Evidence::count(&evidence), &cfg.train));
     timed(Stage::Training, t, progress);
 
     let t = std::time::Instant::now();
-    let hub_values: FxHashSet<u64> = blocks.hub_values.clone();
-    let scorer = Scorer::new(model, ValueStats::build(nodes, hub_values));
-    let scored = score_pairs(&scorer, nodes, &blocks.pairs);
+    let scorer = Scorer::new(model, stats);
+    let scored = score_pairs(&scorer, &blocks.pairs, &evidence);
+    drop(evidence);
     timed(Stage::Scoring, t, progress);
 
     let t = std::time::Instant::now();
@@ -249,7 +327,7 @@ pub fn resolve(
         &clusters,
         actor_ids.len(),
         Summary {
-            records: features.len(),
+            records: keys.len(),
             distinct_descriptions: nodes.len(),
             candidate_pairs: blocks.pairs.len(),
             links,
@@ -290,66 +368,91 @@ pub fn summarise(keys: &[RecordKey], clusters: &[u32], actors: usize, mut s: Sum
     s
 }
 
-/// Decodes stored records on every core and gives the key and features of every party they
-/// name (`<shipment>#consignee`, `<brand>#authorised#2`, an account id), in input order. A party
-/// repeated word for word (a shipper on every waybill of a chunk) is analysed once. A payload
-/// that cannot be decoded is returned as an error naming its record.
-pub fn parties_of_payloads(
-    payloads: &[(RecordKey, Vec<u8>)],
-) -> Result<Vec<(RecordKey, Features)>, (RecordKey, String)> {
-    let decoded: Vec<Result<interdict_model::Record, (RecordKey, String)>> = payloads
-        .par_iter()
-        .map(|(key, payload)| {
-            interdict_model::Record::decode_payload(payload).map_err(|e| (key.clone(), e))
-        })
-        .collect();
-    let mut records = Vec::with_capacity(decoded.len());
-    for r in decoded {
-        records.push(r?);
-    }
-    // Every party, with its key, and the first earlier party equal to it.
-    let mut keys = Vec::new();
-    let mut parties: Vec<&interdict_model::Party> = Vec::new();
-    for ((key, _), record) in payloads.iter().zip(&records) {
-        for (id, party) in record.parties() {
-            keys.push(RecordKey::new(key.org.clone(), key.feed, id));
-            parties.push(party);
+/// Party records read from stored payloads a chunk at a time, gathered into distinct
+/// descriptions as they come.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    /// Every party record, in the order read.
+    pub keys: Vec<RecordKey>,
+    pub distinct: Distinct,
+}
+
+impl Gathered {
+    /// Decodes one chunk of stored records of `feed` on every core and adds every party they
+    /// name (`<shipment>#consignee`, `<brand>#authorised#2`, an account id), in input order,
+    /// seen on its record's day. A party repeated word for word (a shipper on every waybill of a
+    /// chunk) is analysed once. A payload that cannot be decoded is returned as an error naming
+    /// its record; nothing of its chunk is added then.
+    pub fn add_payloads(
+        &mut self,
+        feed: interdict_model::Feed,
+        payloads: &[(RecordKey, Vec<u8>)],
+    ) -> Result<(), (RecordKey, String)> {
+        let decoded: Vec<Result<interdict_model::Record, (RecordKey, String)>> = payloads
+            .par_iter()
+            .map(|(key, payload)| {
+                interdict_model::Record::decode_payload_of(feed, payload)
+                    .map_err(|e| (key.clone(), e))
+            })
+            .collect();
+        let mut records = Vec::with_capacity(decoded.len());
+        for r in decoded {
+            records.push(r?);
         }
-    }
-    let hashes: Vec<u64> = parties
-        .par_iter()
-        .map(|p| {
-            use std::hash::{Hash, Hasher};
-            let mut h = rustc_hash::FxHasher::default();
-            p.hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    let mut first: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    let mut unique: Vec<usize> = Vec::new();
-    let mut same_as: Vec<usize> = Vec::with_capacity(parties.len());
-    for (i, h) in hashes.iter().enumerate() {
-        let slot = first.entry(*h).or_default();
-        match slot
-            .iter()
-            .copied()
-            .find(|&j| parties[unique[j]] == parties[i])
-        {
-            Some(j) => same_as.push(j),
-            None => {
-                slot.push(unique.len());
-                same_as.push(unique.len());
-                unique.push(i);
+        // Every party, with its record's day, and the first earlier party equal to it.
+        let mut ids = Vec::new();
+        let mut spans = Vec::new();
+        let mut parties: Vec<&interdict_model::Party> = Vec::new();
+        for ((key, _), record) in payloads.iter().zip(&records) {
+            let span = features::Span::of_date(record.date());
+            for (id, party) in record.parties() {
+                ids.push((key, id));
+                spans.push(span);
+                parties.push(party);
             }
         }
+        let hashes: Vec<u64> = parties
+            .par_iter()
+            .map(|p| {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                p.hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let mut first: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut unique: Vec<usize> = Vec::new();
+        let mut same_as: Vec<usize> = Vec::with_capacity(parties.len());
+        for (i, h) in hashes.iter().enumerate() {
+            let slot = first.entry(*h).or_default();
+            match slot
+                .iter()
+                .copied()
+                .find(|&j| parties[unique[j]] == parties[i])
+            {
+                Some(j) => same_as.push(j),
+                None => {
+                    slot.push(unique.len());
+                    same_as.push(unique.len());
+                    unique.push(i);
+                }
+            }
+        }
+        let features: Vec<(Features, u64)> = unique
+            .par_iter()
+            .map(|&i| {
+                let f = Features::of(parties[i]);
+                let h = description_hash(&f);
+                (f, h)
+            })
+            .collect();
+        self.keys.reserve(ids.len());
+        for (((key, id), j), span) in ids.into_iter().zip(same_as).zip(spans) {
+            self.keys
+                .push(RecordKey::new(key.org.clone(), key.feed, id));
+            let (f, h) = &features[j];
+            self.distinct.push_hashed(*h, f, span, || f.clone());
+        }
+        Ok(())
     }
-    let features: Vec<Features> = unique
-        .par_iter()
-        .map(|&i| Features::of(parties[i]))
-        .collect();
-    Ok(keys
-        .into_iter()
-        .zip(same_as)
-        .map(|(k, j)| (k, features[j].clone()))
-        .collect())
 }

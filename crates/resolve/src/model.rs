@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparison, FIELDS, Field, compare};
 use crate::features::Features;
 
-/// Format version of a saved model.
-pub const MODEL_VERSION: u32 = 1;
+/// Format version of a saved model: 2 added the date field.
+pub const MODEL_VERSION: u32 = 2;
 
 /// One level of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -240,16 +240,26 @@ impl Model {
     /// the share of matches by EM over the candidates; then u again, from random pairs weighed
     /// by how unlikely each is to be a match under that model, and EM once more.
     pub fn train(features: &[Features], pairs: &[(u32, u32)], cfg: &TrainConfig) -> Model {
+        Model::train_on_counts(features, &pattern_counts(features, pairs), cfg)
+    }
+
+    /// [`Model::train`] from the candidate pairs' pattern counts (see [`Evidence::count`]).
+    pub fn train_on_counts(
+        features: &[Features],
+        counts: &PatternCounts,
+        cfg: &TrainConfig,
+    ) -> Model {
+        let candidates: u64 = counts.values().sum();
         let n = features.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let (random, random_pairs) = random_patterns(features, cfg);
-        let counts = pattern_counts(features, pairs);
+        let counts = counts.clone();
         let mut u = u_from(&random, |_| 1.0);
         let mut fit = em(&counts, &u, cfg);
         let mut iterations = fit.2;
         for _ in 0..2 {
             let (m, lambda) = (&fit.0, fit.1);
-            let prior = (lambda * pairs.len() as f64 / all_pairs).clamp(1e-12, 0.5);
+            let prior = (lambda * candidates as f64 / all_pairs).clamp(1e-12, 0.5);
             u = u_from(&random, |levels| {
                 let (mut pm, mut pu) = (prior, 1.0 - prior);
                 for (fi, l) in levels.iter().enumerate() {
@@ -264,7 +274,7 @@ impl Model {
             iterations += fit.2;
         }
         let (m, lambda, _, converged) = fit;
-        let prior = (lambda * pairs.len() as f64 / all_pairs).clamp(1e-12, 0.5);
+        let prior = (lambda * candidates as f64 / all_pairs).clamp(1e-12, 0.5);
         Model::from_parts(
             &m,
             &u,
@@ -272,7 +282,7 @@ impl Model {
             prior,
             Training {
                 records: features.len(),
-                candidate_pairs: pairs.len(),
+                candidate_pairs: candidates as usize,
                 random_pairs,
                 em_iterations: iterations,
                 converged,
@@ -310,6 +320,18 @@ impl Model {
             fields,
             training,
         }
+    }
+
+    /// Whether this model scores every field of this version (a model saved by an older version
+    /// lacks the fields added since, and has to be trained again).
+    pub fn is_current(&self) -> bool {
+        self.version == MODEL_VERSION
+            && self.fields.len() == FIELDS
+            && self
+                .fields
+                .iter()
+                .zip(Field::ALL)
+                .all(|(p, f)| p.field == f && p.levels.len() == f.level_count())
     }
 
     /// The prior weight of a pair, in bits.
@@ -360,6 +382,70 @@ impl ValueStats {
 
     pub fn count(&self, value: u64) -> u32 {
         self.counts.get(&value).copied().unwrap_or(0)
+    }
+}
+
+impl ValueStats {
+    /// What a comparison brings to a pair's weight whatever the model: see [`Evidence`].
+    pub fn evidence(&self, c: &Comparison) -> Evidence {
+        let mut e = Evidence {
+            pattern: c.pattern(),
+            ..Evidence::default()
+        };
+        let name_exact = c.levels[Field::Name.index()] == Some(3);
+        let mut rarity = 0.0f64;
+        for (fi, field) in Field::ALL.into_iter().enumerate() {
+            let value = c.agreed[fi];
+            let top = field.level_count() as u8 - 1;
+            if c.levels[fi] != Some(top) || value == 0 || !field.term_frequency() {
+                continue;
+            }
+            if self.hubs.contains(&value) && !name_exact {
+                e.hub |= 1 << fi;
+            } else {
+                e.rare |= 1 << fi;
+                rarity -= self.frequency(value).max(1e-12).log2();
+            }
+        }
+        e.rarity_bits = rarity as f32;
+        e
+    }
+}
+
+/// What comparing two records says before any model is known: the level of every field (its
+/// pattern) and, for fields that agree exactly on a value, how rare that value is. Training
+/// counts patterns and scoring adds the model's weights to them, so every candidate pair is
+/// compared once.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evidence {
+    /// [`Comparison::pattern`].
+    pub pattern: u32,
+    /// Fields whose exact agreement is weighed by how rare the agreeing value is, a bit each.
+    pub rare: u16,
+    /// Fields agreeing on a hub value between records of different names, which says nothing.
+    pub hub: u16,
+    /// The sum over `rare` fields of -log2(share of records carrying the value).
+    pub rarity_bits: f32,
+}
+
+impl Evidence {
+    /// Counts the patterns of many pairs' evidence.
+    pub fn count(evidence: &[Evidence]) -> PatternCounts {
+        evidence
+            .par_chunks(65_536)
+            .map(|chunk| {
+                let mut m = PatternCounts::default();
+                for e in chunk {
+                    *m.entry(e.pattern).or_default() += 1;
+                }
+                m
+            })
+            .reduce(PatternCounts::default, |mut a, b| {
+                for (k, v) in b {
+                    *a.entry(k).or_default() += v;
+                }
+                a
+            })
     }
 }
 
@@ -415,6 +501,9 @@ pub fn probability(weight: f64) -> f64 {
 pub struct Scorer {
     pub model: Model,
     weights: Vec<Vec<f64>>,
+    /// log2 of each field's m-probability at its exact level, which a rare value's weight
+    /// starts from.
+    top_m_bits: [f64; FIELDS],
     pub stats: ValueStats,
 }
 
@@ -425,58 +514,80 @@ impl Scorer {
             .iter()
             .map(|f| f.levels.iter().map(LevelParams::weight).collect())
             .collect();
+        let mut top_m_bits = [0.0; FIELDS];
+        for (fi, f) in model.fields.iter().enumerate().take(FIELDS) {
+            top_m_bits[fi] = f.levels.last().map_or(0.0, |l| l.m.log2());
+        }
         Scorer {
             model,
             weights,
+            top_m_bits,
             stats,
         }
     }
 
-    /// The weight of one field's comparison and what adjusted it.
-    fn field_weight(&self, c: &Comparison, fi: usize) -> Option<(f64, Option<String>)> {
-        let level = c.levels[fi]? as usize;
-        let params = &self.model.fields[fi];
-        let top = params.levels.len() - 1;
+    /// The weight of one field given the pair's evidence; `None` when the field is missing.
+    fn field_bits(&self, e: &Evidence, fi: usize, value: u64) -> Option<f64> {
+        let code = (e.pattern >> (3 * fi)) & 7;
+        if code == 0 {
+            return None;
+        }
+        Some(if e.hub & (1 << fi) != 0 {
+            // A warehouse or a call centre shared by many: evidence only for the same name.
+            0.0
+        } else if e.rare & (1 << fi) != 0 {
+            self.top_m_bits[fi] - self.stats.frequency(value).max(1e-12).log2()
+        } else {
+            self.weights[fi][code as usize - 1]
+        })
+    }
+
+    /// The weight of one field's comparison and what adjusted it, for explanations.
+    fn field_weight(
+        &self,
+        c: &Comparison,
+        e: &Evidence,
+        fi: usize,
+    ) -> Option<(f64, Option<String>)> {
+        let w = self.field_bits(e, fi, c.agreed[fi])?;
         let value = c.agreed[fi];
-        if level == top && value != 0 && params.field.term_frequency() {
-            let tf = self.stats.frequency(value);
-            let m = params.levels[top].m;
-            let w = (m / tf.max(1e-12)).log2();
-            let count = self.stats.count(value);
-            let name_exact = c.levels[Field::Name.index()] == Some(3);
-            if self.stats.hubs.contains(&value) && !name_exact {
-                // A warehouse or a call centre shared by many: evidence only for the same name.
-                return Some((
-                    0.0,
-                    Some(format!(
-                        "hub value (in {count} of {} descriptions): counts only with the same name",
-                        self.stats.records
-                    )),
-                ));
-            }
+        let count = self.stats.count(value);
+        let records = self.stats.records;
+        let note = if e.hub & (1 << fi) != 0 {
+            Some(format!(
+                "hub value (in {count} of {records} descriptions): counts only with the same name"
+            ))
+        } else if e.rare & (1 << fi) != 0 {
             let what = if self.stats.hubs.contains(&value) {
                 "hub value with the same name, weighed by how common it is"
             } else {
                 "value"
             };
-            return Some((
-                w,
-                Some(format!(
-                    "{what}: in {count} of {} descriptions",
-                    self.stats.records
-                )),
-            ));
-        }
-        Some((self.weights[fi][level], None))
+            Some(format!("{what}: in {count} of {records} descriptions"))
+        } else {
+            None
+        };
+        Some((w, note))
     }
 
     /// The match weight of a comparison, in bits.
     pub fn weight(&self, c: &Comparison) -> f64 {
-        let mut w = self.model.prior_weight();
+        self.weight_of(&self.stats.evidence(c))
+    }
+
+    /// The match weight of a pair's evidence, in bits.
+    pub fn weight_of(&self, e: &Evidence) -> f64 {
+        let mut w = self.model.prior_weight() + f64::from(e.rarity_bits);
         for fi in 0..FIELDS {
-            if let Some((x, _)) = self.field_weight(c, fi) {
-                w += x;
+            let code = (e.pattern >> (3 * fi)) & 7;
+            if code == 0 || e.hub & (1 << fi) != 0 {
+                continue;
             }
+            w += if e.rare & (1 << fi) != 0 {
+                self.top_m_bits[fi]
+            } else {
+                self.weights[fi][code as usize - 1]
+            };
         }
         w
     }
@@ -489,10 +600,11 @@ impl Scorer {
     /// Field by field: how two records compare and what each field contributed.
     pub fn explain(&self, a: &Features, b: &Features) -> Explanation {
         let c = compare(a, b);
+        let e = self.stats.evidence(&c);
         let mut fields = Vec::with_capacity(FIELDS);
         let mut weight = self.model.prior_weight();
         for (fi, &field) in Field::ALL.iter().enumerate() {
-            let (w, note) = self.field_weight(&c, fi).unwrap_or((0.0, None));
+            let (w, note) = self.field_weight(&c, &e, fi).unwrap_or((0.0, None));
             weight += w;
             fields.push(Contribution {
                 field,

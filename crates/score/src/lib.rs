@@ -12,7 +12,8 @@
 //! A record's score reads only what is dated before its own day.
 
 pub mod brands;
-pub mod day;
+/// Dates as day numbers (kept in `normalize`, where resolution reads them too).
+pub use interdict_normalize::day;
 pub mod eval;
 pub mod features;
 pub mod goods;

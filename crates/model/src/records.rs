@@ -388,6 +388,35 @@ impl Record {
     /// Every party this record holds, each with the source id it resolves under:
     /// the record's own id for sellers and list entries, `<id>#<role>` for a shipment's
     /// parties and `<id>#authorised#<n>` for a brand's authorised sellers.
+    /// [`Record::parties`], taking them out of the record.
+    pub fn into_parties(self) -> Vec<(String, Party)> {
+        match self {
+            Record::Sellers(s) => vec![(s.account_id, s.party)],
+            Record::Parties(p) => vec![(p.entry_id, p.party)],
+            Record::Shipments(s) => {
+                let id = s.shipment_id;
+                [
+                    (PartyRole::Shipper, s.shipper),
+                    (PartyRole::Consignee, s.consignee),
+                    (PartyRole::Seller, s.seller),
+                    (PartyRole::Purchaser, s.purchaser),
+                    (PartyRole::FinalRecipient, s.final_recipient),
+                    (PartyRole::Importer, s.importer),
+                ]
+                .into_iter()
+                .filter_map(|(role, p)| p.map(|p| (format!("{id}#{}", role.as_str()), p)))
+                .collect()
+            }
+            Record::Brands(b) => b
+                .authorised
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| (format!("{}#authorised#{}", b.brand_id, i + 1), p))
+                .collect(),
+            Record::Listings(_) | Record::Outcomes(_) => Vec::new(),
+        }
+    }
+
     /// When the record's parties were seen acting: a seller account's opening, a shipment's
     /// dispatch (its arrival when dispatch is unknown), a watch-list entry's addition, a
     /// listing's creation, an outcome's date. Brands carry no date.
@@ -619,6 +648,29 @@ mod tests {
             assert_eq!(payload, Record::encode_payload(&json));
             assert_eq!(Record::decode_payload(&payload), Ok(rec.clone()));
         }
+    }
+
+    #[test]
+    fn parties_taken_out_are_the_parties_named() {
+        let party = |n: &str| Party {
+            name: Some(n.into()),
+            ..Party::default()
+        };
+        let rec = Record::Shipments(Shipment {
+            shipment_id: "AWB1".into(),
+            shipper: Some(party("a")),
+            importer: Some(party("b")),
+            final_recipient: Some(party("c")),
+            ..Shipment::default()
+        });
+        let named: Vec<(String, Party)> = rec
+            .parties()
+            .into_iter()
+            .map(|(id, p)| (id, p.clone()))
+            .collect();
+        assert_eq!(named.len(), 3);
+        assert_eq!(named[2].0, "AWB1#importer");
+        assert_eq!(rec.into_parties(), named);
     }
 
     #[test]

@@ -160,39 +160,46 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     let range = (x.len().max(y.len()) / 2).saturating_sub(1);
-    let (mut x_flags, mut y_flags, mut matches) = (0u64, 0u64, 0usize);
+    // Where each byte occurs in `y`, a bit per position: the first unmatched occurrence inside
+    // a character's window is then the lowest bit of one mask, not a scan of the window.
+    let mut positions = [0u64; 128];
+    for (j, &d) in y.iter().enumerate() {
+        positions[usize::from(d)] |= 1 << j;
+    }
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let (mut x_flags, mut y_flags, mut matches) = (0u64, 0u64, 0u32);
     for (i, &c) in x.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = (i + range + 1).min(y.len());
-        for (j, &d) in y.iter().enumerate().take(hi).skip(lo) {
-            if y_flags & (1 << j) == 0 && c == d {
-                x_flags |= 1 << i;
-                y_flags |= 1 << j;
-                matches += 1;
-                break;
-            }
+        if lo >= hi {
+            continue;
+        }
+        let window = below(hi) & !below(lo);
+        let free = positions[usize::from(c)] & window & !y_flags;
+        if free != 0 {
+            y_flags |= free & free.wrapping_neg();
+            x_flags |= 1 << i;
+            matches += 1;
         }
     }
     if matches == 0 {
         return 0.0;
     }
-    let mut transpositions = 0usize;
-    let mut j = 0usize;
-    for (i, &c) in x.iter().enumerate() {
-        if x_flags & (1 << i) == 0 {
-            continue;
-        }
-        while y_flags & (1 << j) == 0 {
-            j += 1;
-        }
-        if c != y[j] {
+    // Matched characters of both, in order: a transposition is a position where they differ.
+    let mut transpositions = 0u32;
+    let (mut xf, mut yf) = (x_flags, y_flags);
+    while xf != 0 {
+        let (i, j) = (xf.trailing_zeros() as usize, yf.trailing_zeros() as usize);
+        if x[i] != y[j] {
             transpositions += 1;
         }
-        j += 1;
+        xf &= xf - 1;
+        yf &= yf - 1;
     }
-    let m = matches as f64;
-    let jaro =
-        (m / x.len() as f64 + m / y.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0;
+    let m = f64::from(matches);
+    let jaro = (m / x.len() as f64 + m / y.len() as f64
+        + (m - f64::from(transpositions / 2)) / m)
+        / 3.0;
     if jaro > 0.7 {
         let prefix = x.iter().zip(y).take(4).take_while(|(p, q)| p == q).count();
         jaro + 0.1 * prefix as f64 * (1.0 - jaro)
@@ -563,6 +570,12 @@ mod tests {
         fn jaro_winkler_agrees_with_strsim(a in "[a-e ]{0,20}", b in "[a-e ]{0,20}", c in "\\PC{0,12}") {
             proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
             proptest::prop_assert_eq!(jaro_winkler(&a, &c), strsim::jaro_winkler(&a, &c));
+        }
+
+        #[test]
+        fn jaro_winkler_agrees_with_strsim_on_long_names(a in "[a-c ]{30,64}", b in "[a-c ]{1,64}") {
+            proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
+            proptest::prop_assert_eq!(jaro_winkler(&b, &a), strsim::jaro_winkler(&b, &a));
         }
     }
 

@@ -163,27 +163,45 @@ impl Distinct {
         span: features::Span,
         make: impl FnOnce() -> Features,
     ) -> u32 {
-        let slot = self.by_hash.entry(h).or_default();
-        let node = match slot
+        let node = match self.find(h, f) {
+            Some(n) => n,
+            None => self.add_node(h, make()),
+        };
+        self.add_record(node, span);
+        node
+    }
+
+    fn find(&self, h: u64, f: &Features) -> Option<u32> {
+        self.by_hash
+            .get(&h)?
             .iter()
             .copied()
             .find(|&n| self.features[n as usize] == *f)
-        {
-            Some(n) => {
-                self.features[n as usize].span.cover(span);
-                n
-            }
-            None => {
-                let n = self.features.len() as u32;
-                self.features.push(make().seen(span));
-                self.weights.push(0);
-                slot.push(n);
-                n
-            }
-        };
-        self.weights[node as usize] += 1;
+    }
+
+    fn add_node(&mut self, h: u64, mut f: Features) -> u32 {
+        let n = self.features.len() as u32;
+        f.span = features::Span::NONE;
+        self.features.push(f);
+        self.weights.push(0);
+        self.by_hash.entry(h).or_default().push(n);
+        n
+    }
+
+    /// The node of a description (of hash `h`), added without records when new.
+    pub fn node_of_description(&mut self, h: u64, f: Features) -> u32 {
+        match self.find(h, &f) {
+            Some(n) => n,
+            None => self.add_node(h, f),
+        }
+    }
+
+    /// Adds a record of description `node`, seen on the days of `span`.
+    pub fn add_record(&mut self, node: u32, span: features::Span) {
+        let n = node as usize;
+        self.features[n].span.cover(span);
+        self.weights[n] += 1;
         self.node_of.push(node);
-        node
     }
 
     /// Records added.
@@ -375,83 +393,96 @@ pub struct Gathered {
     /// Every party record, in the order read.
     pub keys: Vec<RecordKey>,
     pub distinct: Distinct,
+    /// The description of every party read so far, by fingerprint: a party repeated word for
+    /// word (a shipper on every waybill, the same shipment held by two partners) is analysed
+    /// once.
+    seen: FxHashMap<u128, u32>,
+}
+
+/// A 128-bit fingerprint of a party: two independent 64-bit hashes of everything in it.
+fn fingerprint(p: &interdict_model::Party) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let mut fx = rustc_hash::FxHasher::default();
+    p.hash(&mut fx);
+    // SipHash; its fixed keys are fine, the fingerprint lives only as long as one run.
+    let mut sip = std::hash::DefaultHasher::new();
+    p.hash(&mut sip);
+    (u128::from(fx.finish()) << 64) | u128::from(sip.finish())
 }
 
 impl Gathered {
     /// Decodes one chunk of stored records of `feed` on every core and adds every party they
     /// name (`<shipment>#consignee`, `<brand>#authorised#2`, an account id), in input order,
-    /// seen on its record's day. A party repeated word for word (a shipper on every waybill of a
-    /// chunk) is analysed once. A payload that cannot be decoded is returned as an error naming
-    /// its record; nothing of its chunk is added then.
+    /// seen on its record's day. A payload that cannot be decoded is returned as an error
+    /// naming its record; nothing of its chunk is added then.
     pub fn add_payloads(
         &mut self,
         feed: interdict_model::Feed,
         payloads: &[(RecordKey, Vec<u8>)],
     ) -> Result<(), (RecordKey, String)> {
-        let decoded: Vec<Result<interdict_model::Record, (RecordKey, String)>> = payloads
+        type Decoded = (features::Span, Vec<(String, interdict_model::Party, u128)>);
+        let decoded: Vec<Result<Decoded, (RecordKey, String)>> = payloads
             .par_iter()
             .map(|(key, payload)| {
-                interdict_model::Record::decode_payload_of(feed, payload)
-                    .map_err(|e| (key.clone(), e))
+                let record = interdict_model::Record::decode_payload_of(feed, payload)
+                    .map_err(|e| (key.clone(), e))?;
+                let span = features::Span::of_date(record.date());
+                let parties = record
+                    .into_parties()
+                    .into_iter()
+                    .map(|(id, p)| {
+                        let fp = fingerprint(&p);
+                        (id, p, fp)
+                    })
+                    .collect();
+                Ok((span, parties))
             })
             .collect();
         let mut records = Vec::with_capacity(decoded.len());
         for r in decoded {
             records.push(r?);
         }
-        // Every party, with its record's day, and the first earlier party equal to it.
-        let mut ids = Vec::new();
-        let mut spans = Vec::new();
-        let mut parties: Vec<&interdict_model::Party> = Vec::new();
-        for ((key, _), record) in payloads.iter().zip(&records) {
-            let span = features::Span::of_date(record.date());
-            for (id, party) in record.parties() {
-                ids.push((key, id));
-                spans.push(span);
-                parties.push(party);
+        // Each party's description when known, else its place among the new parties.
+        let mut fresh: Vec<&interdict_model::Party> = Vec::new();
+        let mut fresh_fp: Vec<u128> = Vec::new();
+        let mut pending: FxHashMap<u128, u32> = FxHashMap::default();
+        let mut slots: Vec<Result<u32, u32>> = Vec::new();
+        for (_, parties) in &records {
+            for (_, p, fp) in parties {
+                slots.push(match self.seen.get(fp) {
+                    Some(&node) => Ok(node),
+                    None => Err(*pending.entry(*fp).or_insert_with(|| {
+                        fresh.push(p);
+                        fresh_fp.push(*fp);
+                        fresh.len() as u32 - 1
+                    })),
+                });
             }
         }
-        let hashes: Vec<u64> = parties
+        let analysed: Vec<(Features, u64)> = fresh
             .par_iter()
             .map(|p| {
-                use std::hash::{Hash, Hasher};
-                let mut h = rustc_hash::FxHasher::default();
-                p.hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        let mut first: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        let mut unique: Vec<usize> = Vec::new();
-        let mut same_as: Vec<usize> = Vec::with_capacity(parties.len());
-        for (i, h) in hashes.iter().enumerate() {
-            let slot = first.entry(*h).or_default();
-            match slot
-                .iter()
-                .copied()
-                .find(|&j| parties[unique[j]] == parties[i])
-            {
-                Some(j) => same_as.push(j),
-                None => {
-                    slot.push(unique.len());
-                    same_as.push(unique.len());
-                    unique.push(i);
-                }
-            }
-        }
-        let features: Vec<(Features, u64)> = unique
-            .par_iter()
-            .map(|&i| {
-                let f = Features::of(parties[i]);
+                let f = Features::of(p);
                 let h = description_hash(&f);
                 (f, h)
             })
             .collect();
-        self.keys.reserve(ids.len());
-        for (((key, id), j), span) in ids.into_iter().zip(same_as).zip(spans) {
-            self.keys
-                .push(RecordKey::new(key.org.clone(), key.feed, id));
-            let (f, h) = &features[j];
-            self.distinct.push_hashed(*h, f, span, || f.clone());
+        let mut fresh_node = Vec::with_capacity(analysed.len());
+        for ((f, h), fp) in analysed.into_iter().zip(fresh_fp) {
+            let node = self.distinct.node_of_description(h, f);
+            self.seen.insert(fp, node);
+            fresh_node.push(node);
+        }
+        let mut slots = slots.into_iter();
+        for ((key, _), (span, parties)) in payloads.iter().zip(records) {
+            for (id, _, _) in parties {
+                let node = match slots.next().expect("a slot per party") {
+                    Ok(node) => node,
+                    Err(k) => fresh_node[k as usize],
+                };
+                self.distinct.add_record(node, span);
+                self.keys.push(RecordKey::new(key.org.clone(), key.feed, id));
+            }
         }
         Ok(())
     }

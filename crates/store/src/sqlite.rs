@@ -131,6 +131,12 @@ pub struct SqliteStore {
     pub(crate) path: String,
 }
 
+/// Page cache of a connection, in KiB (negative, as SQLite takes it): large enough that the
+/// records' key index stays in memory while millions of records are written.
+const WRITE_CACHE_KIB: i64 = -262_144;
+/// Page cache while a whole feed is scanned in table order.
+const SCAN_CACHE_KIB: i64 = -16_384;
+
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -151,13 +157,34 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(e)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(e)?;
-        conn.pragma_update(None, "cache_size", -262_144)
+        conn.pragma_update(None, "cache_size", WRITE_CACHE_KIB)
             .map_err(e)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(e)?;
         let mut store = SqliteStore { conn, path };
         store.migrate()?;
         Ok(store)
+    }
+
+    fn scan_payloads_in_order(
+        &self,
+        feed: Feed,
+        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY rowid")
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query(params![feed.as_str()])
+            .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let org: String = r.get(0).map_err(|e| self.err(e))?;
+            let source_id: String = r.get(1).map_err(|e| self.err(e))?;
+            let data: Vec<u8> = r.get(2).map_err(|e| self.err(e))?;
+            f(RecordKey::new(org, feed, source_id), data)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
@@ -498,20 +525,20 @@ impl Store for SqliteStore {
         feed: Feed,
         f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut stmt = self
+        // The scan reads the table from end to end, each page once: the large cache that bulk
+        // writes want would only fill memory with pages never read again.
+        let cache: i64 = self
             .conn
-            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY rowid")
+            .pragma_query_value(None, "cache_size", |r| r.get(0))
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query(params![feed.as_str()])
+        self.conn
+            .pragma_update(None, "cache_size", SCAN_CACHE_KIB)
             .map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let org: String = r.get(0).map_err(|e| self.err(e))?;
-            let source_id: String = r.get(1).map_err(|e| self.err(e))?;
-            let data: Vec<u8> = r.get(2).map_err(|e| self.err(e))?;
-            f(RecordKey::new(org, feed, source_id), data)?;
-        }
-        Ok(())
+        let scanned = self.scan_payloads_in_order(feed, f);
+        self.conn
+            .pragma_update(None, "cache_size", cache)
+            .map_err(|e| self.err(e))?;
+        scanned
     }
 
     fn stats(&self) -> Result<Vec<FeedStats>, StoreError> {

@@ -12,7 +12,7 @@ use interdict_model::{Feed, Party, RecordKey};
 use interdict_resolve::eval::{Evaluation, evaluate};
 use interdict_resolve::features::{Span, Values};
 use interdict_resolve::{
-    Config, Distinct, Features, Gathered, Hub, Model, Previous, Resolution, Resolver, Scorer,
+    Config, Decoded, Distinct, Features, Gathered, Hub, Model, Previous, Resolution, Resolver, Scorer,
     Stage, Summary, ValueStats,
 };
 use interdict_store::Store;
@@ -39,26 +39,40 @@ impl Parties {
     }
 }
 
-/// Reads every party record and computes its features. The store hands out compressed records
-/// a chunk at a time on this thread while another decodes the chunk before, on every core.
+/// Reads every party record and computes its features, in three stages that overlap: this
+/// thread reads compressed records from the store a chunk at a time, a second decodes a chunk
+/// on every core, a third gathers the parties of the chunk before into distinct descriptions.
 pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
     const CHUNK: usize = 16_384;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Feed, Vec<(RecordKey, Vec<u8>)>)>(2);
+    type Raw = (Feed, Vec<(RecordKey, Vec<u8>)>);
+    let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Raw>(1);
+    let (decoded_tx, decoded_rx) = std::sync::mpsc::sync_channel::<Decoded>(1);
     std::thread::scope(|scope| {
-        let decoder = scope.spawn(move || -> Result<Gathered> {
-            let mut gathered = Gathered::default();
+        // After a failure each stage drains its input unread, so no stage blocks.
+        let decoder = scope.spawn(move || -> Result<()> {
             let mut failed = None;
-            // After a failure the rest is drained unread, so the reader never blocks.
-            for (feed, chunk) in rx {
+            for (feed, chunk) in raw_rx {
                 if failed.is_some() {
                     continue;
                 }
-                if let Err((k, e)) = gathered.add_payloads(feed, &chunk) {
-                    failed = Some(anyhow!("stored record {k} cannot be read: {e}"));
+                match Decoded::of_payloads(feed, chunk) {
+                    Ok(d) => {
+                        let _ = decoded_tx.send(d);
+                    }
+                    Err((k, e)) => {
+                        failed = Some(anyhow!("stored record {k} cannot be read: {e}"));
+                    }
                 }
+            }
+            failed.map_or(Ok(()), Err)
+        });
+        let gatherer = scope.spawn(move || {
+            let mut gathered = Gathered::default();
+            for d in decoded_rx {
+                gathered.add(d);
                 bar.set_message(format!("reading party records: {}", gathered.keys.len()));
             }
-            failed.map_or(Ok(gathered), Err)
+            gathered
         });
         let scanned = (|| -> Result<()> {
             for feed in PARTY_FEEDS {
@@ -67,22 +81,25 @@ pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
                     chunk.push((key, payload));
                     if chunk.len() >= CHUNK {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                        // The decoder drains until the channel closes: this cannot fail.
-                        let _ = tx.send((feed, full));
+                        let _ = raw_tx.send((feed, full));
                     }
                     Ok(())
                 })?;
                 if !chunk.is_empty() {
-                    let _ = tx.send((feed, chunk));
+                    let _ = raw_tx.send((feed, chunk));
                 }
             }
             Ok(())
         })();
-        drop(tx);
-        let gathered = decoder
+        drop(raw_tx);
+        let decoded = decoder
             .join()
-            .map_err(|_| anyhow!("decoding party records failed"))??;
+            .map_err(|_| anyhow!("decoding party records failed"))?;
+        let gathered = gatherer
+            .join()
+            .map_err(|_| anyhow!("gathering party records failed"))?;
         scanned?;
+        decoded?;
         Ok(Parties {
             keys: gathered.keys,
             distinct: gathered.distinct,

@@ -410,22 +410,27 @@ fn fingerprint(p: &interdict_model::Party) -> u128 {
     (u128::from(fx.finish()) << 64) | u128::from(sip.finish())
 }
 
-impl Gathered {
-    /// Decodes one chunk of stored records of `feed` on every core and adds every party they
-    /// name (`<shipment>#consignee`, `<brand>#authorised#2`, an account id), in input order,
-    /// seen on its record's day. A payload that cannot be decoded is returned as an error
-    /// naming its record; nothing of its chunk is added then.
-    pub fn add_payloads(
-        &mut self,
+/// A chunk of stored records decoded, ready to be gathered: every record's key and day, and
+/// the parties it names with their fingerprints.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    records: Vec<(RecordKey, features::Span, Vec<(String, interdict_model::Party, u128)>)>,
+}
+
+impl Decoded {
+    /// Decodes one chunk of stored records of `feed` on every core. A payload that cannot be
+    /// decoded is returned as an error naming its record.
+    pub fn of_payloads(
         feed: interdict_model::Feed,
-        payloads: &[(RecordKey, Vec<u8>)],
-    ) -> Result<(), (RecordKey, String)> {
-        type Decoded = (features::Span, Vec<(String, interdict_model::Party, u128)>);
-        let decoded: Vec<Result<Decoded, (RecordKey, String)>> = payloads
-            .par_iter()
+        payloads: Vec<(RecordKey, Vec<u8>)>,
+    ) -> Result<Decoded, (RecordKey, String)> {
+        let records = payloads
+            .into_par_iter()
             .map(|(key, payload)| {
-                let record = interdict_model::Record::decode_payload_of(feed, payload)
-                    .map_err(|e| (key.clone(), e))?;
+                let record = match interdict_model::Record::decode_payload_of(feed, &payload) {
+                    Ok(r) => r,
+                    Err(e) => return Err((key, e)),
+                };
                 let span = features::Span::of_date(record.date());
                 let parties = record
                     .into_parties()
@@ -435,20 +440,38 @@ impl Gathered {
                         (id, p, fp)
                     })
                     .collect();
-                Ok((span, parties))
+                Ok((key, span, parties))
             })
-            .collect();
-        let mut records = Vec::with_capacity(decoded.len());
-        for r in decoded {
-            records.push(r?);
-        }
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Decoded { records })
+    }
+}
+
+impl Gathered {
+    /// [`Decoded::of_payloads`] and [`Gathered::add`]: nothing of the chunk is added when a
+    /// payload cannot be decoded.
+    pub fn add_payloads(
+        &mut self,
+        feed: interdict_model::Feed,
+        payloads: Vec<(RecordKey, Vec<u8>)>,
+    ) -> Result<(), (RecordKey, String)> {
+        self.add(Decoded::of_payloads(feed, payloads)?);
+        Ok(())
+    }
+
+    /// Adds every party a decoded chunk names (`<shipment>#consignee`, `<brand>#authorised#2`,
+    /// an account id), in input order, seen on its record's day. Parties met for the first
+    /// time are analysed on every core.
+    pub fn add(&mut self, decoded: Decoded) {
         // Each party's description when known, else its place among the new parties.
         let mut fresh: Vec<&interdict_model::Party> = Vec::new();
         let mut fresh_fp: Vec<u128> = Vec::new();
+        let mut count = 0;
         let mut pending: FxHashMap<u128, u32> = FxHashMap::default();
         let mut slots: Vec<Result<u32, u32>> = Vec::new();
-        for (_, parties) in &records {
+        for (_, _, parties) in &decoded.records {
             for (_, p, fp) in parties {
+                count += 1;
                 slots.push(match self.seen.get(fp) {
                     Some(&node) => Ok(node),
                     None => Err(*pending.entry(*fp).or_insert_with(|| {
@@ -473,8 +496,10 @@ impl Gathered {
             self.seen.insert(fp, node);
             fresh_node.push(node);
         }
+        drop(fresh);
+        self.keys.reserve(count);
         let mut slots = slots.into_iter();
-        for ((key, _), (span, parties)) in payloads.iter().zip(records) {
+        for (key, span, parties) in decoded.records {
             for (id, _, _) in parties {
                 let node = match slots.next().expect("a slot per party") {
                     Ok(node) => node,
@@ -484,6 +509,5 @@ impl Gathered {
                 self.keys.push(RecordKey::new(key.org.clone(), key.feed, id));
             }
         }
-        Ok(())
     }
 }

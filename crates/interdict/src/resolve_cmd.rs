@@ -12,8 +12,8 @@ use interdict_model::{Feed, Party, RecordKey};
 use interdict_resolve::eval::{Evaluation, evaluate};
 use interdict_resolve::features::{Span, Values};
 use interdict_resolve::{
-    Config, Decoded, Distinct, Features, Gathered, Hub, Model, Previous, Resolution, Resolver, Scorer,
-    Stage, Summary, ValueStats,
+    Config, Decoded, Distinct, Features, Gathered, Hub, Model, Previous, Resolution, Resolver,
+    Scorer, Stage, Summary, ValueStats,
 };
 use interdict_store::Store;
 use serde::{Deserialize, Serialize};

@@ -98,15 +98,26 @@ fn mix(a: u64, b: u64) -> u64 {
 
 /// Character-trigram MinHash signature bands of a name key.
 fn name_bands(key: &str, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() < 4 {
+    if key.chars().nth(3).is_none() {
         return;
     }
     let n = cfg.bands * cfg.rows;
-    let mut mins = vec![u64::MAX; n];
-    for w in chars.windows(3) {
+    let mut small = [u64::MAX; 32];
+    let mut large = Vec::new();
+    let mins: &mut [u64] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        large.resize(n, u64::MAX);
+        &mut large
+    };
+    let mut window = ['\0'; 3];
+    for (i, c) in key.chars().enumerate() {
+        window = [window[1], window[2], c];
+        if i < 2 {
+            continue;
+        }
         let mut h = FxHasher::default();
-        w.hash(&mut h);
+        window[..].hash(&mut h);
         let base = h.finish();
         for (s, m) in mins.iter_mut().enumerate() {
             let v = mix(base, s as u64 + 1);
@@ -129,6 +140,13 @@ fn name_bands(key: &str, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
 /// The blocking keys of one record.
 pub fn keys(f: &Features, cfg: &BlockingConfig) -> Vec<BlockKey> {
     let mut out = Vec::with_capacity(16);
+    keys_into(f, cfg, &mut out);
+    out
+}
+
+/// [`keys`], into a buffer the caller keeps (cleared first).
+pub fn keys_into(f: &Features, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
+    out.clear();
     let mut add = |value: u64, kind: KeyKind| {
         if value != 0 {
             out.push(BlockKey { value, kind });
@@ -149,11 +167,10 @@ pub fn keys(f: &Features, cfg: &BlockingConfig) -> Vec<BlockKey> {
         add(n.key_hash, KeyKind::Name);
     }
     for n in &f.names {
-        name_bands(&n.key, cfg, &mut out);
+        name_bands(&n.key, cfg, out);
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
 /// A value shared by records of many different names.
@@ -234,11 +251,20 @@ fn window_order(f: &Features) -> (u64, u64, u64) {
 /// Blocks every record and returns the candidate pairs and the hubs. `weights` says how many
 /// input records each one stands for (hubs report records, not descriptions).
 pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfig) -> Blocks {
+    // Each thread gathers its own entries, with one buffer for every record's keys.
     let mut entries: Vec<(BlockKey, u32)> = features
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, f)| keys(f, cfg).into_iter().map(move |k| (k, i as u32)))
-        .collect();
+        .fold(
+            || (Vec::new(), Vec::with_capacity(32)),
+            |(mut acc, mut buf): (Vec<(BlockKey, u32)>, Vec<BlockKey>), (i, f)| {
+                keys_into(f, cfg, &mut buf);
+                acc.extend(buf.iter().map(|&k| (k, i as u32)));
+                (acc, buf)
+            },
+        )
+        .map(|(acc, _)| acc)
+        .reduce(Vec::new, append);
     entries.par_sort_unstable();
 
     // Group boundaries.
@@ -253,10 +279,9 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
         }
     }
 
-    let planned: Vec<(GroupPlan, Vec<u64>)> = groups
+    let plans: Vec<GroupPlan> = groups
         .par_iter()
         .map(|&(s, e)| {
-            let kind = entries[s].0.kind;
             let mut names: Vec<(u64, u32)> = entries[s..e]
                 .iter()
                 .map(|&(_, i)| {
@@ -264,37 +289,87 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
                     (name, weights.map_or(1, |w| w[i as usize]))
                 })
                 .collect();
-            let plan = plan_group(kind, &mut names, cfg);
-            let mut pairs = Vec::new();
-            let members = entries[s..e].iter().map(|&(_, i)| i);
+            plan_group(entries[s].0.kind, &mut names, cfg)
+        })
+        .collect();
+    // The all-pairs groups of every record, in group order (so in key order): a pair that
+    // shares several such keys (a name and its MinHash bands, an e-mail and a phone) is made by
+    // the first of them only, rather than made again by each and removed later.
+    let mut first = vec![0u32; features.len() + 1];
+    for (&(s, e), plan) in groups.iter().zip(&plans) {
+        if *plan == GroupPlan::AllPairs {
+            for &(_, i) in &entries[s..e] {
+                first[i as usize + 1] += 1;
+            }
+        }
+    }
+    for i in 1..first.len() {
+        first[i] += first[i - 1];
+    }
+    let mut next = first.clone();
+    let mut member_of = vec![0u32; first[features.len()] as usize];
+    for (g, (&(s, e), plan)) in groups.iter().zip(&plans).enumerate() {
+        if *plan == GroupPlan::AllPairs {
+            for &(_, i) in &entries[s..e] {
+                member_of[next[i as usize] as usize] = g as u32;
+                next[i as usize] += 1;
+            }
+        }
+    }
+    drop(next);
+    let groups_of = |i: u32| &member_of[first[i as usize] as usize..first[i as usize + 1] as usize];
+    // Whether records `x` and `y` are both in an all-pairs group before group `g`.
+    let met_before = |x: u32, y: u32, g: u32| {
+        let (a, b) = (groups_of(x), groups_of(y));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() && a[i] < g && b[j] < g {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    };
+    // Pair codes, each thread into its own list.
+    let mut codes: Vec<u64> = groups
+        .par_iter()
+        .zip(&plans)
+        .enumerate()
+        .fold(Vec::new, |mut acc: Vec<u64>, (g, (&(s, e), plan))| {
+            let members = &entries[s..e];
             match plan {
                 GroupPlan::AllPairs => {
-                    let m: Vec<u32> = members.collect();
-                    for a in 0..m.len() {
-                        for b in a + 1..m.len() {
-                            pairs.push(pair_code(m[a], m[b]));
+                    for (a, &(_, x)) in members.iter().enumerate() {
+                        for &(_, y) in &members[a + 1..] {
+                            if !met_before(x, y, g as u32) {
+                                acc.push(pair_code(x, y));
+                            }
                         }
                     }
                 }
                 GroupPlan::Window => {
-                    let mut m: Vec<u32> = members.collect();
-                    m.sort_unstable_by_key(|&i| (window_order(&features[i as usize]), i));
+                    // Sort keys read once per member, not once per comparison.
+                    let mut m: Vec<((u64, u64, u64), u32)> = members
+                        .iter()
+                        .map(|&(_, i)| (window_order(&features[i as usize]), i))
+                        .collect();
+                    m.sort_unstable();
                     for a in 0..m.len() {
                         for b in a + 1..(a + 1 + cfg.window).min(m.len()) {
-                            pairs.push(pair_code(m[a], m[b]));
+                            acc.push(pair_code(m[a].1, m[b].1));
                         }
                     }
                 }
                 GroupPlan::Hub { .. } => {}
             }
-            (plan, pairs)
+            acc
         })
-        .collect();
+        .reduce(Vec::new, append);
 
     let mut blocks = Blocks::default();
-    let mut codes: Vec<u64> = Vec::new();
-    for (&(s, e), (plan, pairs)) in groups.iter().zip(planned) {
-        match plan {
+    for (&(s, e), plan) in groups.iter().zip(&plans) {
+        match *plan {
             GroupPlan::Hub { names } => {
                 let key = entries[s].0;
                 blocks.hub_values.insert(key.value);
@@ -316,7 +391,6 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
             GroupPlan::Window => blocks.windowed_groups += 1,
             GroupPlan::AllPairs => {}
         }
-        codes.extend(pairs);
     }
     codes.par_sort_unstable();
     codes.dedup();
@@ -328,6 +402,15 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
         .hubs
         .sort_by(|a, b| b.records.cmp(&a.records).then(a.value.cmp(&b.value)));
     blocks
+}
+
+/// Joins two lists, keeping the larger allocation.
+fn append<T>(mut a: Vec<T>, mut b: Vec<T>) -> Vec<T> {
+    if a.len() < b.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    a.append(&mut b);
+    a
 }
 
 fn pair_code(a: u32, b: u32) -> u64 {

@@ -197,9 +197,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         yf &= yf - 1;
     }
     let m = f64::from(matches);
-    let jaro = (m / x.len() as f64 + m / y.len() as f64
-        + (m - f64::from(transpositions / 2)) / m)
-        / 3.0;
+    let jaro =
+        (m / x.len() as f64 + m / y.len() as f64 + (m - f64::from(transpositions / 2)) / m) / 3.0;
     if jaro > 0.7 {
         let prefix = x.iter().zip(y).take(4).take_while(|(p, q)| p == q).count();
         jaro + 0.1 * prefix as f64 * (1.0 - jaro)

@@ -414,7 +414,11 @@ fn fingerprint(p: &interdict_model::Party) -> u128 {
 /// the parties it names with their fingerprints.
 #[derive(Debug, Default)]
 pub struct Decoded {
-    records: Vec<(RecordKey, features::Span, Vec<(String, interdict_model::Party, u128)>)>,
+    records: Vec<(
+        RecordKey,
+        features::Span,
+        Vec<(String, interdict_model::Party, u128)>,
+    )>,
 }
 
 impl Decoded {
@@ -506,7 +510,8 @@ impl Gathered {
                     Err(k) => fresh_node[k as usize],
                 };
                 self.distinct.add_record(node, span);
-                self.keys.push(RecordKey::new(key.org.clone(), key.feed, id));
+                self.keys
+                    .push(RecordKey::new(key.org.clone(), key.feed, id));
             }
         }
     }

@@ -58,9 +58,11 @@ fn from_sanitized(buf: &str, default_region: Option<&str>) -> Option<String> {
     {
         return Some(n);
     }
-    let region = default_region
-        .and_then(crate::country::country)
-        .and_then(|c| c.parse::<Id>().ok())?;
+    let region_code = default_region.and_then(crate::country::country)?;
+    if let Some(out) = fast_national(buf, region_code) {
+        return Some(out);
+    }
+    let region = region_code.parse::<Id>().ok()?;
     let out = parse_possible(buf, Some(region))?;
     // A number read in national form must read back to itself in international form (this
     // weeds out national prefixes and padding that happen to parse, like "000000001").
@@ -85,29 +87,7 @@ static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(||
             lengths: 0,
             prefixes: Vec::new(),
         });
-        let d = m.descriptors();
-        let general = d.general().possible_length();
-        let lengths: Vec<u16> = if general.is_empty() {
-            [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .flat_map(|desc| desc.possible_length().iter().copied())
-            .collect()
-        } else {
-            general.to_vec()
-        };
-        for n in lengths.into_iter().filter(|&n| n < 32) {
+        for n in possible_lengths(m).into_iter().filter(|&n| n < 32) {
             info.lengths |= 1 << n;
         }
         let pattern = m.national_prefix_for_parsing().map(|re| {
@@ -128,6 +108,115 @@ static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(||
     }
     codes
 });
+
+/// A region whose numbers in national form are read plainly: its national prefix is "0", and
+/// a number that starts with it loses just that "0" (the pattern for parsing, if any, matches
+/// only the "0" there, and there is no transformation), as in GB, DE, FR or CN.
+struct PlainNational {
+    code: u16,
+    /// The pattern of national prefixes to strip, anchored.
+    strip: Option<Regex>,
+    /// Fewest national digits a number of the region may have.
+    min_len: usize,
+    /// The region's international dialling prefix, anchored: a number that starts with it is
+    /// left to the parser.
+    idd: Option<Regex>,
+}
+
+static PLAIN_NATIONAL: LazyLock<HashMap<&'static str, PlainNational, FxBuildHasher>> =
+    LazyLock::new(|| {
+        let db: &'static Database = &DATABASE;
+        let mut regions: HashMap<&'static str, PlainNational, FxBuildHasher> = HashMap::default();
+        for m in db.iter() {
+            if m.national_prefix() != Some("0") || m.national_prefix_transform_rule().is_some() {
+                continue;
+            }
+            let anchored = |re: &str| {
+                RegexBuilder::new(&format!("^(?:{re}\n)"))
+                    .ignore_whitespace(true)
+                    .build()
+            };
+            let strip = match m
+                .national_prefix_for_parsing()
+                .map(|re| anchored(re.as_str()))
+            {
+                None => None,
+                Some(Ok(re)) => Some(re),
+                // A pattern this build cannot read: leave the region to the parser.
+                Some(Err(_)) => continue,
+            };
+            let Some(min_len) = possible_lengths(m).into_iter().min().map(usize::from) else {
+                continue;
+            };
+            let idd = match m.international_prefix().map(|re| anchored(re.as_str())) {
+                None => None,
+                Some(Ok(re)) => Some(re),
+                Some(Err(_)) => continue,
+            };
+            regions.insert(
+                m.id(),
+                PlainNational {
+                    code: m.country_code(),
+                    strip,
+                    min_len,
+                    idd,
+                },
+            );
+        }
+        regions
+    });
+
+/// Reads a number written in national form with its "0" prefix ("07700 900123" in GB) straight
+/// from the metadata, as the parser would: the prefix goes, the calling code comes in front, and
+/// the result must be a plain international reading ([`fast_international`]). `None` when the
+/// parser is needed.
+fn fast_national(buf: &str, region: &str) -> Option<String> {
+    let rest = buf.strip_prefix('0')?;
+    if rest.starts_with('0') || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let info = PLAIN_NATIONAL.get(region)?;
+    if rest.len() < info.min_len || info.idd.as_ref().is_some_and(|re| re.is_match(buf)) {
+        return None;
+    }
+    if let Some(strip) = &info.strip
+        && strip.find(buf).map(|m| m.end()) != Some(1)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(rest.len() + 4);
+    let _ = write!(out, "+{}{rest}", info.code);
+    match fast_international(&out[1..]) {
+        Fast::Accept => Some(out),
+        Fast::Reject | Fast::Unsure => None,
+    }
+}
+
+/// The national number lengths a region's numbers may have: the general description's, or
+/// when it lists none, those of every number type.
+fn possible_lengths(m: &phonenumber::metadata::Metadata) -> Vec<u16> {
+    let d = m.descriptors();
+    let general = d.general().possible_length();
+    if !general.is_empty() {
+        return general.to_vec();
+    }
+    [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|desc| desc.possible_length().iter().copied())
+    .collect()
+}
 
 /// Whether `len` national digits are possible under calling code `code`, within E.164's 15.
 fn possible(code: u16, len: usize) -> bool {
@@ -338,6 +427,13 @@ impl PhoneCache {
             self.misses += 1;
             return answer.ok_or_else(err);
         }
+        if let Some(answer) = region
+            .and_then(crate::country::country)
+            .and_then(|r| fast_national(&self.key[prefix..], r))
+        {
+            self.misses += 1;
+            return Ok(answer);
+        }
         if let Some(hit) = self.map.get(self.key.as_str()) {
             self.hits += 1;
             return hit.as_deref().map(str::to_owned).ok_or_else(err);
@@ -427,14 +523,38 @@ mod tests {
     }
 
     #[test]
+    fn national_numbers_of_plain_regions_skip_the_parser() {
+        assert!(
+            PLAIN_NATIONAL.contains_key("GB"),
+            "GB reads its numbers plainly"
+        );
+        assert!(
+            !PLAIN_NATIONAL.contains_key("US"),
+            "US's national prefix is 1"
+        );
+        assert_eq!(
+            fast_national("07700900123", "GB").as_deref(),
+            Some("+447700900123")
+        );
+        assert_eq!(e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
+        // Too short for the region, a double zero, or not national at all: the parser decides.
+        assert_eq!(fast_national("0123", "GB"), None);
+        assert_eq!(fast_national("0044770090012", "GB"), None);
+        assert_eq!(fast_national("7700900123", "GB"), None);
+    }
+
+    #[test]
     fn cache_memoises_and_is_bounded() {
         let mut c = PhoneCache::new(2);
-        assert_eq!(c.e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
-        assert_eq!(c.e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
+        assert_eq!(c.e164("202 555 0143", Some("US")).unwrap(), "+12025550143");
+        assert_eq!(c.e164("202-555-0143", Some("US")).unwrap(), "+12025550143");
         assert_eq!((c.hits(), c.misses()), (1, 1));
         // Same raw text, another region: another entry.
-        assert!(c.e164("07700 900123", Some("US")).is_err());
+        assert_eq!(c.e164("202 555 0143", Some("CA")).unwrap(), "+12025550143");
         assert_eq!(c.len(), 2);
+        // A plain national number needs neither the parser nor the cache.
+        assert_eq!(c.e164("07700 900123", Some("GB")).unwrap(), "+447700900123");
+        assert_eq!((c.len(), c.hits(), c.misses()), (2, 1, 3));
         assert!(c.e164("123456", None).is_err());
         assert_eq!(c.len(), 1);
         assert_eq!(
@@ -447,7 +567,7 @@ mod tests {
             c.e164("+447700900123", Some("GB")).unwrap(),
             "+447700900123"
         );
-        assert_eq!((c.hits(), c.misses()), (2, 5));
+        assert_eq!((c.hits(), c.misses()), (2, 6));
         let mut none = PhoneCache::new(0);
         assert_eq!(none.e164("+447700900123", None).unwrap(), "+447700900123");
         assert!(none.is_empty());
@@ -481,6 +601,15 @@ mod tests {
                 Fast::Accept => prop_assert_eq!(slow, Some(format!("+{d}"))),
                 Fast::Reject => prop_assert_eq!(slow, None),
                 Fast::Unsure => {}
+            }
+        }
+
+        #[test]
+        fn national_fast_path_agrees_with_the_parser(region in "(GB|DE|FR|AU|NZ|ZA|IE|NL|SE|CH|AT|TR|GG|JE|IM|CN|IN|JP|BR)", n in "0[1-9][0-9]{4,11}") {
+            let fast = fast_national(&n, &region);
+            let slow = region.parse::<Id>().ok().and_then(|id| parse_possible(&n, Some(id)));
+            if let Some(f) = fast {
+                proptest::prop_assert_eq!(Some(f), slow, "{} in {}", n, region);
             }
         }
 

@@ -70,6 +70,7 @@ fn from_sanitized(buf: &str, default_region: Option<&str>) -> Option<String> {
 }
 
 /// What the parse of one calling code needs to know, gathered once from the metadata.
+#[derive(Clone)]
 struct CodeInfo {
     /// Bit `n` set: a national number of `n` digits is possible for some region of the code.
     lengths: u32,
@@ -78,7 +79,7 @@ struct CodeInfo {
     prefixes: Vec<(Option<Regex>, Option<&'static str>)>,
 }
 
-static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(|| {
+static CODES: LazyLock<Codes> = LazyLock::new(|| {
     let db: &'static Database = &DATABASE;
     let mut codes: HashMap<u16, CodeInfo, FxBuildHasher> = HashMap::default();
     let always = Regex::new("").expect("the empty pattern compiles");
@@ -112,6 +113,7 @@ static CODES: LazyLock<HashMap<u16, CodeInfo, FxBuildHasher>> = LazyLock::new(||
 /// A region whose numbers in national form are read plainly: its national prefix is "0", and
 /// a number that starts with it loses just that "0" (the pattern for parsing, if any, matches
 /// only the "0" there, and there is no transformation), as in GB, DE, FR or CN.
+#[derive(Clone)]
 struct PlainNational {
     code: u16,
     /// The pattern of national prefixes to strip, anchored.
@@ -123,48 +125,57 @@ struct PlainNational {
     idd: Option<Regex>,
 }
 
-static PLAIN_NATIONAL: LazyLock<HashMap<&'static str, PlainNational, FxBuildHasher>> =
-    LazyLock::new(|| {
-        let db: &'static Database = &DATABASE;
-        let mut regions: HashMap<&'static str, PlainNational, FxBuildHasher> = HashMap::default();
-        for m in db.iter() {
-            if m.national_prefix() != Some("0") || m.national_prefix_transform_rule().is_some() {
-                continue;
-            }
-            let anchored = |re: &str| {
-                RegexBuilder::new(&format!("^(?:{re}\n)"))
-                    .ignore_whitespace(true)
-                    .build()
-            };
-            let strip = match m
-                .national_prefix_for_parsing()
-                .map(|re| anchored(re.as_str()))
-            {
-                None => None,
-                Some(Ok(re)) => Some(re),
-                // A pattern this build cannot read: leave the region to the parser.
-                Some(Err(_)) => continue,
-            };
-            let Some(min_len) = possible_lengths(m).into_iter().min().map(usize::from) else {
-                continue;
-            };
-            let idd = match m.international_prefix().map(|re| anchored(re.as_str())) {
-                None => None,
-                Some(Ok(re)) => Some(re),
-                Some(Err(_)) => continue,
-            };
-            regions.insert(
-                m.id(),
-                PlainNational {
-                    code: m.country_code(),
-                    strip,
-                    min_len,
-                    idd,
-                },
-            );
+static PLAIN_NATIONAL: LazyLock<Plain> = LazyLock::new(|| {
+    let db: &'static Database = &DATABASE;
+    let mut regions: HashMap<&'static str, PlainNational, FxBuildHasher> = HashMap::default();
+    for m in db.iter() {
+        if m.national_prefix() != Some("0") || m.national_prefix_transform_rule().is_some() {
+            continue;
         }
-        regions
-    });
+        let anchored = |re: &str| {
+            RegexBuilder::new(&format!("^(?:{re}\n)"))
+                .ignore_whitespace(true)
+                .build()
+        };
+        let strip = match m
+            .national_prefix_for_parsing()
+            .map(|re| anchored(re.as_str()))
+        {
+            None => None,
+            Some(Ok(re)) => Some(re),
+            // A pattern this build cannot read: leave the region to the parser.
+            Some(Err(_)) => continue,
+        };
+        let Some(min_len) = possible_lengths(m).into_iter().min().map(usize::from) else {
+            continue;
+        };
+        let idd = match m.international_prefix().map(|re| anchored(re.as_str())) {
+            None => None,
+            Some(Ok(re)) => Some(re),
+            Some(Err(_)) => continue,
+        };
+        regions.insert(
+            m.id(),
+            PlainNational {
+                code: m.country_code(),
+                strip,
+                min_len,
+                idd,
+            },
+        );
+    }
+    regions
+});
+
+type Codes = HashMap<u16, CodeInfo, FxBuildHasher>;
+type Plain = HashMap<&'static str, PlainNational, FxBuildHasher>;
+
+thread_local! {
+    /// Each thread's own copy of the tables' patterns: a pattern keeps a pool of search caches
+    /// that only its first user reaches without a lock, so threads sharing one would take
+    /// turns (per number, on every worker of an ingest).
+    static PATTERNS: (Codes, Plain) = (CODES.clone(), PLAIN_NATIONAL.clone());
+}
 
 /// Reads a number written in national form with its "0" prefix ("07700 900123" in GB) straight
 /// from the metadata, as the parser would: the prefix goes, the calling code comes in front, and
@@ -175,7 +186,17 @@ fn fast_national(buf: &str, region: &str) -> Option<String> {
     if rest.starts_with('0') || !rest.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let info = PLAIN_NATIONAL.get(region)?;
+    PATTERNS.with(|(codes, plain)| national_in(codes, plain, buf, rest, region))
+}
+
+fn national_in(
+    codes: &Codes,
+    plain: &Plain,
+    buf: &str,
+    rest: &str,
+    region: &str,
+) -> Option<String> {
+    let info = plain.get(region)?;
     if rest.len() < info.min_len || info.idd.as_ref().is_some_and(|re| re.is_match(buf)) {
         return None;
     }
@@ -186,7 +207,7 @@ fn fast_national(buf: &str, region: &str) -> Option<String> {
     }
     let mut out = String::with_capacity(rest.len() + 4);
     let _ = write!(out, "+{}{rest}", info.code);
-    match fast_international(&out[1..]) {
+    match international_in(codes, &out[1..]) {
         Fast::Accept => Some(out),
         Fast::Reject | Fast::Unsure => None,
     }
@@ -257,6 +278,10 @@ enum Fast {
 /// but split it (no leading zero, no national prefix to strip), which is most numbers and
 /// some hundred times faster. Anything else is left to the parser.
 fn fast_international(digits: &str) -> Fast {
+    PATTERNS.with(|(codes, _)| international_in(codes, digits))
+}
+
+fn international_in(codes: &Codes, digits: &str) -> Fast {
     if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return Fast::Unsure;
     }
@@ -264,7 +289,7 @@ fn fast_international(digits: &str) -> Fast {
     let mut code = 0u16;
     let found = (1..=3.min(b.len())).find_map(|n| {
         code = code * 10 + u16::from(b[n - 1] - b'0');
-        CODES.get(&code).map(|info| (code, info, &digits[n..]))
+        codes.get(&code).map(|info| (code, info, &digits[n..]))
     });
     let Some((code, info, national)) = found else {
         return Fast::Unsure;

@@ -66,13 +66,19 @@ pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
             }
             failed.map_or(Ok(()), Err)
         });
-        let gatherer = scope.spawn(move || {
+        let gatherer = scope.spawn(move || -> Result<Gathered> {
             let mut gathered = Gathered::default();
+            let mut failed = None;
             for d in decoded_rx {
-                gathered.add(d);
+                if failed.is_some() {
+                    continue;
+                }
+                if let Err((k, e)) = gathered.add(d) {
+                    failed = Some(anyhow!("stored record {k} cannot be read: {e}"));
+                }
                 bar.set_message(format!("reading party records: {}", gathered.keys.len()));
             }
-            gathered
+            failed.map_or(Ok(gathered), Err)
         });
         let scanned = (|| -> Result<()> {
             for feed in PARTY_FEEDS {
@@ -100,6 +106,7 @@ pub fn load_parties(store: &dyn Store, bar: &ProgressBar) -> Result<Parties> {
             .map_err(|_| anyhow!("gathering party records failed"))?;
         scanned?;
         decoded?;
+        let gathered = gathered?;
         Ok(Parties {
             keys: gathered.keys,
             distinct: gathered.distinct,

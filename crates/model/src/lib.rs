@@ -12,8 +12,8 @@ pub use feed::{Feed, ParseFeedError};
 pub use marking::{Marking, ParseMarkingError};
 pub use party::{Address, Party, PartyKind, PartyRole};
 pub use records::{
-    Brand, Item, Listing, Money, Outcome, OutcomeResult, PartyListEntry, PriceFloor, Record,
-    RecordKey, Seller, SellerStatus, Shipment,
+    Brand, Item, Listing, Money, Outcome, OutcomeResult, PartyListEntry, PartySpans, PriceFloor,
+    Record, RecordKey, Seller, SellerStatus, Shipment,
 };
 pub use rust_decimal::Decimal;
 

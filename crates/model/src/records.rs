@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -283,6 +284,159 @@ pub struct PartyListEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added: Option<String>,
     pub party: Party,
+}
+
+/// The parties a record's canonical JSON names, found without building the record: each
+/// party's record id and where its JSON lies in `json`, and the record's date (see
+/// [`Record::date`]). Reading every party of a store, a party whose JSON was met before need not
+/// be parsed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartySpans {
+    pub json: Vec<u8>,
+    pub date: Option<String>,
+    pub parties: Vec<(String, std::ops::Range<usize>)>,
+}
+
+mod spans {
+    use std::borrow::Cow;
+
+    use serde::Deserialize;
+    use serde_json::value::RawValue;
+
+    type Raw<'a> = Option<&'a RawValue>;
+
+    #[derive(Deserialize)]
+    pub struct Shipment<'a> {
+        #[serde(borrow)]
+        pub shipment_id: Cow<'a, str>,
+        #[serde(borrow, default)]
+        pub shipped: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        pub arrival: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        pub shipper: Raw<'a>,
+        #[serde(borrow, default)]
+        pub consignee: Raw<'a>,
+        #[serde(borrow, default)]
+        pub seller: Raw<'a>,
+        #[serde(borrow, default)]
+        pub purchaser: Raw<'a>,
+        #[serde(borrow, default)]
+        pub final_recipient: Raw<'a>,
+        #[serde(borrow, default)]
+        pub importer: Raw<'a>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Seller<'a> {
+        #[serde(borrow)]
+        pub account_id: Cow<'a, str>,
+        #[serde(borrow)]
+        pub party: &'a RawValue,
+        #[serde(borrow, default)]
+        pub created: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Entry<'a> {
+        #[serde(borrow)]
+        pub entry_id: Cow<'a, str>,
+        #[serde(borrow)]
+        pub party: &'a RawValue,
+        #[serde(borrow, default)]
+        pub added: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Brand<'a> {
+        #[serde(borrow)]
+        pub brand_id: Cow<'a, str>,
+        #[serde(borrow, default)]
+        pub authorised: Vec<&'a RawValue>,
+    }
+}
+
+impl PartySpans {
+    /// The parties of a record of `feed` from its canonical JSON. A record whose JSON says
+    /// another feed is read whole and its parties written out again.
+    pub fn of(feed: Feed, json: Vec<u8>) -> Result<PartySpans, String> {
+        let tag = format!("{{\"feed\":\"{}\"", feed.as_str());
+        if !json.starts_with(tag.as_bytes()) {
+            return Self::of_record(serde_json::from_slice(&json).map_err(|e| e.to_string())?);
+        }
+        let e = |e: serde_json::Error| e.to_string();
+        let at = |raw: &serde_json::value::RawValue| {
+            let start = raw.get().as_ptr() as usize - json.as_ptr() as usize;
+            start..start + raw.get().len()
+        };
+        let (date, parties) = match feed {
+            Feed::Shipments => {
+                let s: spans::Shipment = serde_json::from_slice(&json).map_err(e)?;
+                let roles = [
+                    (PartyRole::Shipper, s.shipper),
+                    (PartyRole::Consignee, s.consignee),
+                    (PartyRole::Seller, s.seller),
+                    (PartyRole::Purchaser, s.purchaser),
+                    (PartyRole::FinalRecipient, s.final_recipient),
+                    (PartyRole::Importer, s.importer),
+                ];
+                let parties = roles
+                    .into_iter()
+                    .filter_map(|(role, raw)| {
+                        raw.filter(|r| r.get() != "null")
+                            .map(|r| (format!("{}#{}", s.shipment_id, role.as_str()), at(r)))
+                    })
+                    .collect();
+                (s.shipped.or(s.arrival), parties)
+            }
+            Feed::Sellers => {
+                let s: spans::Seller = serde_json::from_slice(&json).map_err(e)?;
+                (s.created, vec![(s.account_id.into_owned(), at(s.party))])
+            }
+            Feed::Parties => {
+                let p: spans::Entry = serde_json::from_slice(&json).map_err(e)?;
+                (p.added, vec![(p.entry_id.into_owned(), at(p.party))])
+            }
+            Feed::Brands => {
+                let b: spans::Brand = serde_json::from_slice(&json).map_err(e)?;
+                let parties = b
+                    .authorised
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (format!("{}#authorised#{}", b.brand_id, i + 1), at(r)))
+                    .collect();
+                (None, parties)
+            }
+            Feed::Listings | Feed::Outcomes => (None, Vec::new()),
+        };
+        let date = date.map(Cow::into_owned);
+        Ok(PartySpans {
+            json,
+            date,
+            parties,
+        })
+    }
+
+    fn of_record(record: Record) -> Result<PartySpans, String> {
+        let date = record.date().map(str::to_owned);
+        let mut json = Vec::new();
+        let mut parties = Vec::new();
+        for (id, party) in record.parties() {
+            let start = json.len();
+            serde_json::to_writer(&mut json, party).map_err(|e| e.to_string())?;
+            parties.push((id, start..json.len()));
+        }
+        Ok(PartySpans {
+            json,
+            date,
+            parties,
+        })
+    }
+
+    /// Party `i`, parsed.
+    pub fn party(&self, i: usize) -> Result<Party, String> {
+        serde_json::from_slice(&self.json[self.parties[i].1.clone()]).map_err(|e| e.to_string())
+    }
 }
 
 /// One canonical record of any feed.
@@ -671,6 +825,50 @@ mod tests {
         assert_eq!(named.len(), 3);
         assert_eq!(named[2].0, "AWB1#importer");
         assert_eq!(rec.into_parties(), named);
+    }
+
+    #[test]
+    fn party_spans_find_every_party_as_the_record_names_it() {
+        let party = |n: &str| Party {
+            name: Some(format!("{n} \"quoted\" ✈")),
+            emails: vec![format!("{n}@example.com")],
+            ..Party::default()
+        };
+        let records = [
+            Record::Shipments(Shipment {
+                shipment_id: "AWB\"1".into(),
+                shipped: Some("2026-03-01".into()),
+                arrival: Some("2026-03-04".into()),
+                shipper: Some(party("a")),
+                importer: Some(party("b")),
+                items: vec![line("shoes")],
+                ..Shipment::default()
+            }),
+            Record::Brands(Brand {
+                brand_id: "B1".into(),
+                name: "Brand".into(),
+                authorised: vec![party("c"), party("d")],
+                ..Brand::default()
+            }),
+        ];
+        for rec in records {
+            let spans = PartySpans::of(rec.feed(), rec.canonical_json().into_bytes()).unwrap();
+            assert_eq!(spans.date.as_deref(), rec.date());
+            let found: Vec<(String, Party)> = (0..spans.parties.len())
+                .map(|i| (spans.parties[i].0.clone(), spans.party(i).unwrap()))
+                .collect();
+            let named: Vec<(String, Party)> = rec
+                .parties()
+                .into_iter()
+                .map(|(id, p)| (id, p.clone()))
+                .collect();
+            assert_eq!(found, named);
+            // Told another feed, the record is read whole and its parties written out again.
+            let other = PartySpans::of(Feed::Sellers, rec.canonical_json().into_bytes()).unwrap();
+            assert_eq!(other.parties.len(), named.len());
+            assert_eq!(other.party(0).unwrap(), named[0].1);
+        }
+        assert!(PartySpans::of(Feed::Shipments, b"{\"feed\":\"shipments\",".to_vec()).is_err());
     }
 
     #[test]

@@ -399,31 +399,34 @@ pub struct Gathered {
     seen: FxHashMap<u128, u32>,
 }
 
-/// A 128-bit fingerprint of a party: two independent 64-bit hashes of everything in it.
-fn fingerprint(p: &interdict_model::Party) -> u128 {
-    use std::hash::{Hash, Hasher};
+/// A 128-bit fingerprint of a party's canonical JSON: two independent 64-bit hashes of it.
+/// Canonical JSON is one text per party, so equal fingerprints are equal parties.
+fn fingerprint(json: &[u8]) -> u128 {
+    use std::hash::Hasher;
     let mut fx = rustc_hash::FxHasher::default();
-    p.hash(&mut fx);
+    fx.write(json);
     // SipHash; its fixed keys are fine, the fingerprint lives only as long as one run.
     let mut sip = std::hash::DefaultHasher::new();
-    p.hash(&mut sip);
+    sip.write(json);
     (u128::from(fx.finish()) << 64) | u128::from(sip.finish())
 }
 
 /// A chunk of stored records decoded, ready to be gathered: every record's key and day, and
-/// the parties it names with their fingerprints.
+/// where the JSON of each party it names lies, with its fingerprint.
 #[derive(Debug, Default)]
 pub struct Decoded {
     records: Vec<(
         RecordKey,
         features::Span,
-        Vec<(String, interdict_model::Party, u128)>,
+        interdict_model::PartySpans,
+        Vec<u128>,
     )>,
 }
 
 impl Decoded {
-    /// Decodes one chunk of stored records of `feed` on every core. A payload that cannot be
-    /// decoded is returned as an error naming its record.
+    /// Decompresses one chunk of stored records of `feed` on every core and finds their parties
+    /// without parsing them. A payload that cannot be read is returned as an error naming its
+    /// record.
     pub fn of_payloads(
         feed: interdict_model::Feed,
         payloads: Vec<(RecordKey, Vec<u8>)>,
@@ -431,20 +434,20 @@ impl Decoded {
         let records = payloads
             .into_par_iter()
             .map(|(key, payload)| {
-                let record = match interdict_model::Record::decode_payload_of(feed, &payload) {
-                    Ok(r) => r,
+                let found = lz4_flex::decompress_size_prepended(&payload)
+                    .map_err(|e| e.to_string())
+                    .and_then(|json| interdict_model::PartySpans::of(feed, json));
+                let spans = match found {
+                    Ok(s) => s,
                     Err(e) => return Err((key, e)),
                 };
-                let span = features::Span::of_date(record.date());
-                let parties = record
-                    .into_parties()
-                    .into_iter()
-                    .map(|(id, p)| {
-                        let fp = fingerprint(&p);
-                        (id, p, fp)
-                    })
+                let day = features::Span::of_date(spans.date.as_deref());
+                let prints = spans
+                    .parties
+                    .iter()
+                    .map(|(_, at)| fingerprint(&spans.json[at.clone()]))
                     .collect();
-                Ok((key, span, parties))
+                Ok((key, day, spans, prints))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Decoded { records })
@@ -453,33 +456,31 @@ impl Decoded {
 
 impl Gathered {
     /// [`Decoded::of_payloads`] and [`Gathered::add`]: nothing of the chunk is added when a
-    /// payload cannot be decoded.
+    /// payload cannot be read.
     pub fn add_payloads(
         &mut self,
         feed: interdict_model::Feed,
         payloads: Vec<(RecordKey, Vec<u8>)>,
     ) -> Result<(), (RecordKey, String)> {
-        self.add(Decoded::of_payloads(feed, payloads)?);
-        Ok(())
+        self.add(Decoded::of_payloads(feed, payloads)?)
     }
 
     /// Adds every party a decoded chunk names (`<shipment>#consignee`, `<brand>#authorised#2`,
     /// an account id), in input order, seen on its record's day. Parties met for the first
-    /// time are analysed on every core.
-    pub fn add(&mut self, decoded: Decoded) {
+    /// time are parsed and analysed on every core; a party that cannot be parsed is returned as
+    /// an error naming its record, and nothing of the chunk is added then.
+    pub fn add(&mut self, decoded: Decoded) -> Result<(), (RecordKey, String)> {
         // Each party's description when known, else its place among the new parties.
-        let mut fresh: Vec<&interdict_model::Party> = Vec::new();
+        let mut fresh: Vec<(usize, usize)> = Vec::new();
         let mut fresh_fp: Vec<u128> = Vec::new();
-        let mut count = 0;
         let mut pending: FxHashMap<u128, u32> = FxHashMap::default();
         let mut slots: Vec<Result<u32, u32>> = Vec::new();
-        for (_, _, parties) in &decoded.records {
-            for (_, p, fp) in parties {
-                count += 1;
+        for (r, (_, _, _, prints)) in decoded.records.iter().enumerate() {
+            for (p, fp) in prints.iter().enumerate() {
                 slots.push(match self.seen.get(fp) {
                     Some(&node) => Ok(node),
                     None => Err(*pending.entry(*fp).or_insert_with(|| {
-                        fresh.push(p);
+                        fresh.push((r, p));
                         fresh_fp.push(*fp);
                         fresh.len() as u32 - 1
                     })),
@@ -488,23 +489,24 @@ impl Gathered {
         }
         let analysed: Vec<(Features, u64)> = fresh
             .par_iter()
-            .map(|p| {
-                let f = Features::of(p);
+            .map(|&(r, p)| {
+                let (key, _, spans, _) = &decoded.records[r];
+                let party = spans.party(p).map_err(|e| (key.clone(), e))?;
+                let f = Features::of(&party);
                 let h = description_hash(&f);
-                (f, h)
+                Ok((f, h))
             })
-            .collect();
+            .collect::<Result<Vec<_>, (RecordKey, String)>>()?;
         let mut fresh_node = Vec::with_capacity(analysed.len());
         for ((f, h), fp) in analysed.into_iter().zip(fresh_fp) {
             let node = self.distinct.node_of_description(h, f);
             self.seen.insert(fp, node);
             fresh_node.push(node);
         }
-        drop(fresh);
-        self.keys.reserve(count);
+        self.keys.reserve(slots.len());
         let mut slots = slots.into_iter();
-        for (key, span, parties) in decoded.records {
-            for (id, _, _) in parties {
+        for (key, span, spans, _) in decoded.records {
+            for (id, _) in spans.parties {
                 let node = match slots.next().expect("a slot per party") {
                     Ok(node) => node,
                     Err(k) => fresh_node[k as usize],
@@ -514,5 +516,6 @@ impl Gathered {
                     .push(RecordKey::new(key.org.clone(), key.feed, id));
             }
         }
+        Ok(())
     }
 }

@@ -116,8 +116,17 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
             "bank_account",
             "tax_id",
             "account_id",
-            "country"
+            "country",
+            "date"
         ]
+    );
+    // Both records are dated shipments, so their days are compared.
+    let date = &ex["explanation"]["fields"][8];
+    assert!(date["level"].is_u64(), "{date}");
+    assert!(
+        date["label"].as_str().unwrap().contains("days")
+            || date["label"].as_str().unwrap().contains("year"),
+        "{date}"
     );
     let total: f64 = ex["explanation"]["fields"]
         .as_array()
@@ -168,7 +177,9 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
 
     // The model can be shown.
     let model = json(&["resolve", "--db", &w.db, "--show-model", "--json"]);
-    assert_eq!(model["fields"].as_array().unwrap().len(), 8);
+    assert_eq!(model["fields"].as_array().unwrap().len(), 9);
+    assert_eq!(model["fields"][8]["field"], "date");
+    assert_eq!(model["fields"][8]["levels"].as_array().unwrap().len(), 4);
     assert!(model["prior"].as_f64().unwrap() > 0.0);
 }
 

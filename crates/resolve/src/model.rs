@@ -630,6 +630,29 @@ impl Scorer {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_model_missing_a_field_is_not_current() {
+        let m: Vec<Vec<f64>> = Field::ALL
+            .iter()
+            .map(|f| initial_m(f.level_count()))
+            .collect();
+        let training = Training {
+            records: 2,
+            candidate_pairs: 1,
+            random_pairs: 1,
+            em_iterations: 0,
+            converged: true,
+        };
+        let model = Model::from_parts(&m, &m, 0.5, 0.1, training);
+        assert!(model.is_current());
+        let mut old = model.clone();
+        old.fields.pop();
+        assert!(!old.is_current(), "saved before the date field");
+        let mut older = model;
+        older.version = 1;
+        assert!(!older.is_current());
+    }
+
     /// Patterns drawn from a known two-class mixture over two binary fields: EM must find the
     /// parameters that generated them.
     #[test]

@@ -327,24 +327,15 @@ mod spans {
         pub importer: Raw<'a>,
     }
 
+    /// A seller account (`account_id`, `created`) or a watch-list entry (`entry_id`, `added`).
     #[derive(Deserialize)]
-    pub struct Seller<'a> {
-        #[serde(borrow)]
-        pub account_id: Cow<'a, str>,
+    pub struct OneParty<'a> {
+        #[serde(borrow, rename = "account_id", alias = "entry_id")]
+        pub id: Cow<'a, str>,
         #[serde(borrow)]
         pub party: &'a RawValue,
-        #[serde(borrow, default)]
-        pub created: Option<Cow<'a, str>>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Entry<'a> {
-        #[serde(borrow)]
-        pub entry_id: Cow<'a, str>,
-        #[serde(borrow)]
-        pub party: &'a RawValue,
-        #[serde(borrow, default)]
-        pub added: Option<Cow<'a, str>>,
+        #[serde(borrow, default, rename = "created", alias = "added")]
+        pub date: Option<Cow<'a, str>>,
     }
 
     #[derive(Deserialize)]
@@ -389,13 +380,9 @@ impl PartySpans {
                     .collect();
                 (s.shipped.or(s.arrival), parties)
             }
-            Feed::Sellers => {
-                let s: spans::Seller = serde_json::from_slice(&json).map_err(e)?;
-                (s.created, vec![(s.account_id.into_owned(), at(s.party))])
-            }
-            Feed::Parties => {
-                let p: spans::Entry = serde_json::from_slice(&json).map_err(e)?;
-                (p.added, vec![(p.entry_id.into_owned(), at(p.party))])
+            Feed::Sellers | Feed::Parties => {
+                let p: spans::OneParty = serde_json::from_slice(&json).map_err(e)?;
+                (p.date, vec![(p.id.into_owned(), at(p.party))])
             }
             Feed::Brands => {
                 let b: spans::Brand = serde_json::from_slice(&json).map_err(e)?;
@@ -542,35 +529,6 @@ impl Record {
     /// Every party this record holds, each with the source id it resolves under:
     /// the record's own id for sellers and list entries, `<id>#<role>` for a shipment's
     /// parties and `<id>#authorised#<n>` for a brand's authorised sellers.
-    /// [`Record::parties`], taking them out of the record.
-    pub fn into_parties(self) -> Vec<(String, Party)> {
-        match self {
-            Record::Sellers(s) => vec![(s.account_id, s.party)],
-            Record::Parties(p) => vec![(p.entry_id, p.party)],
-            Record::Shipments(s) => {
-                let id = s.shipment_id;
-                [
-                    (PartyRole::Shipper, s.shipper),
-                    (PartyRole::Consignee, s.consignee),
-                    (PartyRole::Seller, s.seller),
-                    (PartyRole::Purchaser, s.purchaser),
-                    (PartyRole::FinalRecipient, s.final_recipient),
-                    (PartyRole::Importer, s.importer),
-                ]
-                .into_iter()
-                .filter_map(|(role, p)| p.map(|p| (format!("{id}#{}", role.as_str()), p)))
-                .collect()
-            }
-            Record::Brands(b) => b
-                .authorised
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| (format!("{}#authorised#{}", b.brand_id, i + 1), p))
-                .collect(),
-            Record::Listings(_) | Record::Outcomes(_) => Vec::new(),
-        }
-    }
-
     /// When the record's parties were seen acting: a seller account's opening, a shipment's
     /// dispatch (its arrival when dispatch is unknown), a watch-list entry's addition, a
     /// listing's creation, an outcome's date. Brands carry no date.
@@ -805,29 +763,6 @@ mod tests {
     }
 
     #[test]
-    fn parties_taken_out_are_the_parties_named() {
-        let party = |n: &str| Party {
-            name: Some(n.into()),
-            ..Party::default()
-        };
-        let rec = Record::Shipments(Shipment {
-            shipment_id: "AWB1".into(),
-            shipper: Some(party("a")),
-            importer: Some(party("b")),
-            final_recipient: Some(party("c")),
-            ..Shipment::default()
-        });
-        let named: Vec<(String, Party)> = rec
-            .parties()
-            .into_iter()
-            .map(|(id, p)| (id, p.clone()))
-            .collect();
-        assert_eq!(named.len(), 3);
-        assert_eq!(named[2].0, "AWB1#importer");
-        assert_eq!(rec.into_parties(), named);
-    }
-
-    #[test]
     fn party_spans_find_every_party_as_the_record_names_it() {
         let party = |n: &str| Party {
             name: Some(format!("{n} \"quoted\" ✈")),
@@ -843,6 +778,20 @@ mod tests {
                 importer: Some(party("b")),
                 items: vec![line("shoes")],
                 ..Shipment::default()
+            }),
+            Record::Sellers(Seller {
+                marketplace: "bazaar".into(),
+                account_id: "S1".into(),
+                party: party("s"),
+                created: Some("2025-01-02".into()),
+                status: None,
+            }),
+            Record::Parties(PartyListEntry {
+                entry_id: "W1".into(),
+                list: None,
+                reason: None,
+                added: Some("2026-02-03".into()),
+                party: party("w"),
             }),
             Record::Brands(Brand {
                 brand_id: "B1".into(),

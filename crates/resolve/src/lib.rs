@@ -399,16 +399,10 @@ pub struct Gathered {
     seen: FxHashMap<u128, u32>,
 }
 
-/// A 128-bit fingerprint of a party's canonical JSON: two independent 64-bit hashes of it.
-/// Canonical JSON is one text per party, so equal fingerprints are equal parties.
+/// A 128-bit fingerprint of a party's canonical JSON (XXH3). Canonical JSON is one text per
+/// party, so equal fingerprints are equal parties.
 fn fingerprint(json: &[u8]) -> u128 {
-    use std::hash::Hasher;
-    let mut fx = rustc_hash::FxHasher::default();
-    fx.write(json);
-    // SipHash; its fixed keys are fine, the fingerprint lives only as long as one run.
-    let mut sip = std::hash::DefaultHasher::new();
-    sip.write(json);
-    (u128::from(fx.finish()) << 64) | u128::from(sip.finish())
+    twox_hash::XxHash3_128::oneshot(json)
 }
 
 /// A chunk of stored records decoded, ready to be gathered: every record's key and day, and

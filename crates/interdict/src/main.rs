@@ -28,7 +28,22 @@ fn keep_freed_pages() {
     unsafe { libmimalloc_sys::mi_option_set(purge_delay, -1) };
 }
 
+/// Asks the kernel for ordinary pages only. mimalloc marks its memory for transparent huge
+/// pages, and on a host whose memory another large process has left fragmented the kernel
+/// compacts memory before it hands out each one: resolving a million party records spent 2 s in
+/// the kernel with them and 0.6 s without, and ran 15 % faster without them even on freshly
+/// compacted memory.
+fn ordinary_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a process-wide flag with integer arguments; it touches no memory of ours. If the
+    // kernel refuses it, huge pages stay allowed, which is only slower.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    ordinary_pages();
     keep_freed_pages();
     let cli = cli::Cli::parse();
     match cli::run(cli) {

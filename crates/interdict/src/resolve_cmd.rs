@@ -212,11 +212,19 @@ fn address_line(a: &interdict_model::Address) -> String {
 
 /// The saved actor of every resolved party record.
 pub fn load_actors(store: &dyn Store) -> Result<Option<Previous>> {
+    saved_actors_text(store)?
+        .map(|text| previous_of(&text))
+        .transpose()
+}
+
+/// The actor of every record in saved actors text.
+fn previous_of(text: &str) -> Result<Previous> {
     let mut out = Previous::default();
-    let found = for_each_actor(store, |org, feed, source_id, actor| {
+    for line in text.lines() {
+        let (org, feed, source_id, actor) = actor_line(line)?;
         out.insert(RecordKey::new(org, feed, source_id), actor.to_owned());
-    })?;
-    Ok(found.then_some(out))
+    }
+    Ok(out)
 }
 
 /// Calls `f(org, feed, source_id, actor_id)` for every resolved party record; `false` when
@@ -375,11 +383,7 @@ pub fn resolve_store(store: &mut dyn Store, opts: &Options) -> Result<Outcome> {
         let (Some(model), Some(state)) = (saved_model, load_state(store)?) else {
             bail!("--incremental needs an earlier `interdict resolve` on this store");
         };
-        let mut previous = Previous::default();
-        for line in saved_actors.lines() {
-            let (org, feed, source_id, actor) = actor_line(line)?;
-            previous.insert(RecordKey::new(org, feed, source_id), actor.to_owned());
-        }
+        let previous = previous_of(&saved_actors)?;
         let out = resolve_incremental(store, opts, parties, &previous, model, state, &bar, &at)?;
         bar.finish_and_clear();
         return Ok(out);

@@ -449,16 +449,6 @@ impl Decoded {
 }
 
 impl Gathered {
-    /// [`Decoded::of_payloads`] and [`Gathered::add`]: nothing of the chunk is added when a
-    /// payload cannot be read.
-    pub fn add_payloads(
-        &mut self,
-        feed: interdict_model::Feed,
-        payloads: Vec<(RecordKey, Vec<u8>)>,
-    ) -> Result<(), (RecordKey, String)> {
-        self.add(Decoded::of_payloads(feed, payloads)?)
-    }
-
     /// Adds every party a decoded chunk names (`<shipment>#consignee`, `<brand>#authorised#2`,
     /// an account id), in input order, seen on its record's day. Parties met for the first
     /// time are parsed and analysed on every core; a party that cannot be parsed is returned as

@@ -3,10 +3,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use interdict_app::audit_trail::{VerifyError, verify_log};
+use interdict_app::{PlatformStore, admin, open_store, resolution, saved, scoring};
 use interdict_model::{Feed, Marking};
-use interdict_store::{SqliteStore, Store};
 
-use crate::{demo, ingest_cmd, report, resolve_cmd, score_cmd, serve_cmd};
+use crate::progress::Spinner;
+use crate::{demo, ingest_cmd, print, serve_cmd};
 
 /// interdict: counterfeit-intelligence fusion and interdiction.
 #[derive(Debug, Parser)]
@@ -457,34 +459,54 @@ pub enum AuditCommand {
     },
 }
 
-/// Everything the commands need of a store: records and the platform's directory.
-pub trait PlatformStore: Store + interdict_store::Directory + Send {}
-impl<T: Store + interdict_store::Directory + Send> PlatformStore for T {}
-
-/// Opens the store at `path`: a SQLite file, or PostgreSQL when it is a `postgres://` URL.
-pub fn open_store(path: &std::path::Path) -> Result<Box<dyn PlatformStore>> {
-    let text = path.to_string_lossy();
-    if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-        let store = interdict_store::PostgresStore::open(&text)
-            .with_context(|| format!("opening store {}", redact_url(&text)))?;
-        return Ok(Box::new(store));
+/// Who makes an administrative change from the command line, as the audit chain names them.
+fn cli_user() -> String {
+    match std::env::var("USER") {
+        Ok(u) if !u.is_empty() => format!("cli:{u}"),
+        _ => "cli".into(),
     }
-    let store =
-        SqliteStore::open(path).with_context(|| format!("opening store {}", path.display()))?;
-    Ok(Box::new(store))
 }
 
-/// A database URL without its password, for messages.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
+/// An export from the command line goes into the audit chain like one through the API.
+fn audit_export(
+    store: &mut dyn PlatformStore,
+    what: &str,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
+    let to = out.map_or("standard output".to_string(), |p| p.display().to_string());
+    admin::audit(store, &cli_user(), &format!("export.{what}"), &to, "")?;
+    Ok(())
+}
+
+fn verify_audit(
+    db: &std::path::Path,
+    anchor: Option<&std::path::Path>,
+    json: bool,
+) -> Result<ExitCode> {
+    let store = open_store(db)?;
+    let text = anchor
+        .map(|p| {
+            std::fs::read_to_string(p).with_context(|| format!("reading anchor {}", p.display()))
+        })
+        .transpose()?;
+    let name = anchor.map(|p| p.display().to_string()).unwrap_or_default();
+    match verify_log(&store, text.as_deref().map(|t| (name.as_str(), t))) {
+        Ok(v) => {
+            if json {
+                println!("{}", serde_json::to_string(&v)?);
+            } else {
+                println!(
+                    "audit log sound: {} entries, head {}, {} anchored checkpoints matched",
+                    v.entries, v.head, v.anchors_checked
+                );
             }
+            Ok(ExitCode::SUCCESS)
         }
-        _ => url.to_string(),
+        Err(e @ VerifyError::Tampered(_)) => {
+            eprintln!("{}: {e}", db.display());
+            Ok(ExitCode::from(3))
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("verifying {}", db.display()))),
     }
 }
 
@@ -516,17 +538,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => ingest_cmd::run(args),
         Command::Stats(a) => {
             let store = open_store(&a.db)?;
-            report::stats(&store.stats()?, a.json)?;
+            print::stats(&store.stats()?, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Quarantine(a) => {
             let store = open_store(&a.db)?;
-            report::quarantine(&store.quarantined()?, a.json)?;
+            print::quarantine(&store.quarantined()?, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Runs(a) => {
             let store = open_store(&a.db)?;
-            report::runs(&store.runs()?, a.json)?;
+            print::runs(&store.runs()?, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Marking(a) => {
@@ -564,7 +586,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Resolve(a) => resolve_cmd::run(a),
+        Command::Resolve(a) => {
+            let mut store = open_store(&a.db)?;
+            if a.show_model {
+                let model = saved::require_resolution_model(&store)?;
+                print::resolution_model(&model, a.json)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let opts = resolution::Options::new(
+                a.threshold,
+                a.hub_limit,
+                a.hub_names,
+                a.retrain,
+                a.incremental,
+            )?;
+            let out = resolution::resolve_store(&mut store, &opts, &Spinner::new(a.json, true))?;
+            print::resolution(&out, a.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(a) => {
             let tls = match (a.tls_cert, a.tls_key) {
                 (Some(cert), Some(key)) => Some(interdict_server::Tls { cert, key }),
@@ -573,9 +612,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate, tls)
         }
         Command::Admin(c) => {
+            let by = cli_user();
             match c {
                 AdminCommand::Org { db, name, kind } => {
-                    serve_cmd::add_org(&db, &name, &kind)?;
+                    admin::add_org(&mut open_store(&db)?, &by, &name, &kind)?;
                     println!("organisation {name} ({kind}) added");
                 }
                 AdminCommand::User {
@@ -584,11 +624,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     org,
                     role,
                 } => {
-                    serve_cmd::add_user(&db, &name, &org, &role)?;
+                    admin::add_user(&mut open_store(&db)?, &by, &name, &org, &role)?;
                     println!("user {name} added to {org} as {role}");
                 }
                 AdminCommand::Key { db, user, days } => {
-                    let (id, token) = serve_cmd::create_key(&db, &user, days)?;
+                    let (id, token) = admin::create_key(&mut open_store(&db)?, &by, &user, days)?;
                     eprintln!("key {id} for {user}, valid {days} days; it is shown only now:");
                     println!("{token}");
                 }
@@ -597,32 +637,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     std::io::stdin()
                         .read_line(&mut line)
                         .context("reading the password from standard input")?;
-                    serve_cmd::set_password(&db, &user, line.trim_end_matches(['\n', '\r']))?;
+                    admin::set_password(
+                        &mut open_store(&db)?,
+                        &by,
+                        &user,
+                        line.trim_end_matches(['\n', '\r']),
+                    )?;
                     println!("password of {user} set");
                 }
                 AdminCommand::Revoke { db, id } => {
-                    serve_cmd::revoke_key(&db, &id)?;
+                    admin::revoke_key(&mut open_store(&db)?, &by, &id)?;
                     println!("key {id} revoked");
                 }
                 AdminCommand::Group { db, name, members } => {
-                    serve_cmd::set_group(&db, &name, &members)?;
+                    let members = admin::set_group(&mut open_store(&db)?, &by, &name, &members)?;
                     println!("sharing group {name}: {}", members.join(", "));
                 }
-                AdminCommand::List(a) => serve_cmd::list(&a.db, a.json)?,
+                AdminCommand::List(a) => {
+                    print::directory(&admin::list(&open_store(&a.db)?)?, a.json)?
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(AuditCommand::Verify { db, anchor, json }) => {
-            serve_cmd::verify_audit(&db, anchor.as_deref(), json)
+            verify_audit(&db, anchor.as_deref(), json)
         }
         Command::Explain(a) => {
             let store = open_store(&a.db)?;
-            resolve_cmd::explain(&store, &a.record_a, &a.record_b, a.json)?;
+            print::explanation(
+                &resolution::explain(&store, &a.record_a, &a.record_b)?,
+                a.json,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Actor { db, actor_id, json } => {
             let store = open_store(&db)?;
-            resolve_cmd::print_actor(&resolve_cmd::actor_profile(&store, &actor_id)?, json)?;
+            print::actor(&resolution::actor_profile(&store, &actor_id)?, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Resolve {
@@ -632,49 +682,53 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         }) => {
             let store = open_store(&db)?;
-            let (e, missing) = resolve_cmd::eval_resolution(&store, &truth, predicted.as_deref())?;
-            resolve_cmd::print_eval(&e, missing, json)?;
+            let (e, missing) = resolution::eval_resolution(&store, &truth, predicted.as_deref())?;
+            print::resolution_eval(&e, missing, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(ExportCommand::Actors(a)) => {
             let ExportFormat::Csv = a.format;
             let mut store = open_store(&a.db)?;
-            let code = with_output(a.out.as_deref(), |w| resolve_cmd::export_actors(&store, w))?;
-            serve_cmd::audit_export(&mut store, "actors", a.out.as_deref())?;
+            let code = with_output(a.out.as_deref(), |w| {
+                Ok(resolution::export_actors(&store, w)?)
+            })?;
+            audit_export(&mut store, "actors", a.out.as_deref())?;
             Ok(code)
         }
         Command::Export(ExportCommand::Parties(a)) => {
             let ExportFormat::Csv = a.format;
             let mut store = open_store(&a.db)?;
-            let code = with_output(a.out.as_deref(), |w| resolve_cmd::export_parties(&store, w))?;
-            serve_cmd::audit_export(&mut store, "parties", a.out.as_deref())?;
+            let code = with_output(a.out.as_deref(), |w| {
+                Ok(resolution::export_parties(&store, w)?)
+            })?;
+            audit_export(&mut store, "parties", a.out.as_deref())?;
             Ok(code)
         }
         Command::Export(ExportCommand::Scores(a)) => {
             let ExportFormat::Csv = a.format;
             let mut store = open_store(&a.db)?;
-            let code = with_output(a.out.as_deref(), |w| score_cmd::export_scores(&store, w))?;
-            serve_cmd::audit_export(&mut store, "scores", a.out.as_deref())?;
+            let code = with_output(a.out.as_deref(), |w| Ok(scoring::export_scores(&store, w)?))?;
+            audit_export(&mut store, "scores", a.out.as_deref())?;
             Ok(code)
         }
         Command::Score { db, all, json } => {
             let mut store = open_store(&db)?;
-            let s = score_cmd::score_store(&mut store, all, json)?;
-            score_cmd::print_score_summary(&s, json)?;
+            let s = scoring::score_store(&mut store, all, &Spinner::new(json, false))?;
+            print::scored(&s, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Train(a) => {
             let mut store = open_store(&a.db)?;
-            score_cmd::train_store(&mut store, a.json)?;
+            print::score_models(&scoring::train_store(&mut store)?, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Queue(a) => {
             let store = open_store(&a.db)?;
             let capacity = interdict_score::queue::Capacity::parse(&a.capacity)
                 .map_err(|e| anyhow::anyhow!("--{e}"))?;
-            let q = score_cmd::queue_of(
+            let q = scoring::queue_of(
                 &store,
-                &score_cmd::QueueOptions {
+                &scoring::QueueOptions {
                     capacity,
                     day: a.day.as_deref(),
                     org: a.org.as_deref(),
@@ -682,11 +736,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     seed: a.seed,
                 },
             )?;
-            with_output(None, |w| score_cmd::print_queue(&q, a.json, w))
+            with_output(None, |w| print::queue(&q, a.json, w))
         }
         Command::Rules(RulesCommand::Show { db }) => {
             let store = open_store(&db)?;
-            let pack = score_cmd::load_rules(&store)?;
+            let pack = saved::rules(&store)?;
             println!("# active rule pack {}", pack.version_tag());
             print!("{}", pack.to_toml());
             Ok(ExitCode::SUCCESS)
@@ -696,27 +750,27 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let text = match &file {
                 Some(f) => std::fs::read_to_string(f)
                     .with_context(|| format!("reading {}", f.display()))?,
-                None => score_cmd::load_rules(&store)?.to_toml(),
+                None => saved::rules(&store)?.to_toml(),
             };
-            let (version, tests) = score_cmd::test_rules(&store, &text).with_context(|| {
+            let (version, tests) = scoring::test_rules(&store, &text).with_context(|| {
                 file.as_ref()
                     .map_or("the active pack".to_owned(), |f| f.display().to_string())
             })?;
-            score_cmd::print_rule_tests(&version, &tests, json)?;
+            print::rule_tests(&version, &tests, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules(RulesCommand::Set { db, file }) => {
             let mut store = open_store(&db)?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let v = score_cmd::set_rules(&mut store, &text)
+            let v = scoring::set_rules(&mut store, &text)
                 .with_context(|| file.display().to_string())?;
             println!("rule pack {v} is now active; run `interdict score --all` to rescore with it");
             Ok(ExitCode::SUCCESS)
         }
         Command::Labels(LabelsCommand::List(a)) => {
             let store = open_store(&a.db)?;
-            score_cmd::list_labels(&store, a.json)?;
+            print::labels(&scoring::list_labels(&store)?, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Labels(LabelsCommand::Withdraw {
@@ -726,8 +780,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             reason,
         }) => {
             let mut store = open_store(&db)?;
-            let k = resolve_cmd::parse_key(&key)?;
-            score_cmd::withdraw_label(&mut store, &k, &org, &reason)?;
+            let k = resolution::parse_key(&key)?;
+            scoring::withdraw_label(&mut store, &k, &org, &reason)?;
             println!(
                 "{k} withdrawn; run `interdict train` and `interdict score --all` to take it out of scores"
             );
@@ -740,13 +794,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             json,
         }) => {
             let store = open_store(&db)?;
-            let e = score_cmd::eval_targeting(&store, &truth, split.as_deref())?;
-            score_cmd::print_targeting(&e, json)?;
+            let e = scoring::eval_targeting(&store, &truth, split.as_deref())?;
+            print::targeting(&e, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchIncremental(a) => resolve_cmd::bench_incremental(&a),
+        Command::BenchIncremental(a) => {
+            let store = open_store(&a.db)?;
+            print::incremental_bench(&resolution::bench_incremental(&store, a.holdout)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::BenchScoreOne(a) => {
-            score_cmd::bench_score_one(&a.db, a.holdout)?;
+            let store = open_store(&a.db)?;
+            print::score_one_bench(&scoring::bench_score_one(&store, a.holdout)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(a) => demo::run(a),

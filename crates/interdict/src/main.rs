@@ -1,12 +1,11 @@
-//! The `interdict` command: parses the command line and glues the library crates together.
+//! The `interdict` command: parses the command line, runs the use-cases of `interdict-app`,
+//! and prints what they found.
 
 mod cli;
 mod demo;
 mod ingest_cmd;
-mod report;
-mod resolve_cmd;
-mod score_cmd;
-mod score_world;
+mod print;
+mod progress;
 mod serve_cmd;
 
 use std::process::ExitCode;

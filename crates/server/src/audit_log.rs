@@ -9,8 +9,10 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use interdict_audit::{Chain, Checkpoint, Digest, Entry, Event, Tamper, Verified};
-use interdict_store::{AuditRow, Directory, StoreError};
+pub use interdict_app::audit_trail::{VerifyError, row_to_entry, verify_log};
+use interdict_app::audit_trail::{chain_after, entry_to_row};
+use interdict_audit::{Checkpoint, Entry, Event};
+use interdict_store::{AuditRow, Directory};
 use tokio::sync::oneshot;
 
 use crate::error::ApiError;
@@ -25,32 +27,6 @@ enum Msg {
 #[derive(Clone)]
 pub struct AuditSink {
     tx: mpsc::Sender<Msg>,
-}
-
-pub fn row_to_entry(row: &AuditRow) -> Result<Entry, String> {
-    let event: Event = serde_json::from_str(&row.event)
-        .map_err(|e| format!("audit entry {} cannot be read: {e}", row.seq))?;
-    Ok(Entry {
-        seq: row.seq,
-        event,
-        prev: Digest(row.prev),
-        hash: Digest(row.hash),
-    })
-}
-
-fn entry_to_row(e: &Entry) -> AuditRow {
-    AuditRow {
-        seq: e.seq,
-        event: serde_json::to_string(&e.event).expect("events serialise"),
-        prev: e.prev.0,
-        hash: e.hash.0,
-    }
-}
-
-fn chain_after(dir: &dyn Directory) -> Result<Chain, String> {
-    let last = dir.last_audit().map_err(|e| e.to_string())?;
-    let last = last.as_ref().map(row_to_entry).transpose()?;
-    Ok(Chain::after(last.as_ref()))
 }
 
 impl AuditSink {
@@ -165,46 +141,4 @@ fn write_anchor(path: &PathBuf, last: &Entry) -> std::io::Result<()> {
         .as_bytes(),
     )?;
     f.sync_data()
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Unreadable(String),
-    #[error("{anchor}: {source}")]
-    Anchor {
-        anchor: String,
-        source: interdict_audit::AnchorError,
-    },
-    #[error("the audit log was tampered with: {0}")]
-    Tampered(#[from] Tamper),
-}
-
-/// Reads the whole log in pages and verifies it, with the anchor's checkpoints when given.
-pub fn verify_log(
-    dir: &dyn Directory,
-    anchor: Option<(&str, &str)>,
-) -> Result<Verified, VerifyError> {
-    let checkpoints = match anchor {
-        Some((name, text)) => {
-            interdict_audit::parse_anchor(text).map_err(|source| VerifyError::Anchor {
-                anchor: name.to_string(),
-                source,
-            })?
-        }
-        None => Vec::new(),
-    };
-    let mut entries = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = dir.audit(after, 10_000)?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for row in &page {
-            entries.push(row_to_entry(row).map_err(VerifyError::Unreadable)?);
-        }
-    }
-    Ok(interdict_audit::verify(entries, &checkpoints)?)
 }

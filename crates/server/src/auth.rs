@@ -1,20 +1,15 @@
-//! Who is calling: API keys (bearer tokens for machines), checked against the directory.
-//!
-//! A key is `idk_<id>_<secret>`. The store keeps the id and a BLAKE3 hash of the secret, never
-//! the secret, which is shown once when the key is made. Keys carry 160 random bits, so a fast
-//! hash is enough (password hashing is for low-entropy secrets).
+//! Who is calling: API keys (bearer tokens for machines), checked against the directory held
+//! in memory. What a key and a password are is `interdict_app::credentials`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use interdict_access::{Member, Role, Viewer};
+pub use interdict_app::credentials::{ORG_KINDS, hash_password, new_key, verify_password};
+use interdict_app::credentials::{secret_matches, split_key};
 use interdict_store::{Directory, KeyRow, OrgRow, StoreError, UserRow};
-use rand::RngCore;
 use rustc_hash::FxHashMap;
 
 use crate::error::ApiError;
-
-/// Kinds of organisation the platform knows.
-pub const ORG_KINDS: [&str; 5] = ["marketplace", "carrier", "customs", "brand", "coordinator"];
 
 pub type Groups = BTreeMap<String, BTreeSet<Member>>;
 
@@ -63,9 +58,7 @@ impl DirectoryView {
         let (id, secret) = split_key(token).ok_or_else(|| unauth("not an interdict API key"))?;
         let bad = || unauth("unknown, expired or revoked API key");
         let key = self.keys.get(id).ok_or_else(bad)?;
-        if blake3::hash(secret.as_bytes())
-            != blake3::Hash::from_slice(&key.secret_hash).map_err(|_| bad())?
-        {
+        if !secret_matches(key, secret) {
             return Err(bad());
         }
         if key.revoked_at.is_some() || key.expires_at.as_str() <= now {
@@ -91,63 +84,6 @@ impl DirectoryView {
             role,
         })
     }
-}
-
-/// Hashes a password for storage (argon2id, a random salt, PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash the password: {e}"))
-}
-
-/// Whether `password` matches a stored PHC string. Unknown users are checked against a fixed
-/// hash, so the answer takes as long whether or not the user exists.
-pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
-    let (phc, real) = match stored {
-        Some(s) => (s, true),
-        None => (dummy.as_str(), false),
-    };
-    let Ok(parsed) = PasswordHash::new(phc) else {
-        return false;
-    };
-    argon2::Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
-        && real
-}
-
-fn split_key(token: &str) -> Option<(&str, &str)> {
-    let rest = token.strip_prefix("idk_")?;
-    let (id, secret) = rest.split_once('_')?;
-    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
-    (hex(id, 12) && hex(secret, 40)).then_some((id, secret))
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// A new key for `user`: the row to store and the token to show once.
-pub fn new_key(user: &str, created_at: &str, expires_at: &str) -> (KeyRow, String) {
-    let id = random_hex(6);
-    let secret = random_hex(20);
-    let row = KeyRow {
-        id: id.clone(),
-        user: user.to_string(),
-        secret_hash: blake3::hash(secret.as_bytes()).as_bytes().to_vec(),
-        created_at: created_at.to_string(),
-        expires_at: expires_at.to_string(),
-        revoked_at: None,
-    };
-    (row, format!("idk_{id}_{secret}"))
 }
 
 #[cfg(test)]

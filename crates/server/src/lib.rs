@@ -5,8 +5,8 @@
 //! through the access policy (`interdict-access`) record by record; every write, search and
 //! disclosure of another organisation's non-CLEAR record goes to the audit trail.
 //!
-//! The server owns no business logic: the binary gives it a [`Backend`] that ingests files and
-//! builds the read model ([`view::View`]) from the store.
+//! The server owns no business logic: it asks the [`Platform`] of `interdict-app` to ingest
+//! uploads, build the read model ([`View`]) and keep rule packs.
 //!
 //! Architecture invariant: knows HTTP, keys and the policy's answers; nothing of how records
 //! are parsed, resolved or scored.
@@ -18,7 +18,6 @@ mod limits;
 pub mod pages;
 mod routes;
 pub mod sessions;
-pub mod view;
 mod web;
 
 use std::path::PathBuf;
@@ -31,8 +30,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use interdict_model::{Feed, Marking};
-use interdict_store::Directory;
+use interdict_app::Platform;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,20 +38,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use audit_log::AuditSink;
 pub use auth::{DirectoryView, Groups};
 pub use error::ApiError;
-pub use view::{View, ViewBuilder};
-
-/// A file of canonical rows to ingest for an organisation.
-#[derive(Debug, Clone)]
-pub struct IngestRequest {
-    pub org: String,
-    pub feed: Feed,
-    /// A `.csv` or `.ndjson` file.
-    pub path: PathBuf,
-    /// What the run and its quarantined rows are kept under (default: the file's path).
-    pub name: Option<String>,
-    pub marking: Option<Marking>,
-    pub sharing_group: Option<String>,
-}
+pub use interdict_app::read_model::{self as view, View};
 
 /// What an upload did, row by row.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -74,30 +59,6 @@ pub struct RejectedRow {
     pub line: u64,
     pub field: Option<String>,
     pub reason: String,
-}
-
-/// What the server asks of the rest of the system.
-pub trait Backend: Send + Sync + 'static {
-    /// Ingests a file through the same mapping, validation and quarantine as the CLI.
-    fn ingest(&self, request: &IngestRequest) -> Result<IngestSummary, String>;
-    /// Builds the read model from the store.
-    fn view(&self) -> Result<View, String>;
-    /// A fresh connection to the directory and audit log.
-    fn directory(&self) -> Result<Box<dyn Directory + Send>, String>;
-    /// The active rule pack.
-    fn rules(&self) -> Result<pages::RulesInfo, BackendError>;
-    /// Back-tests a rule pack (TOML) over history without switching it on.
-    fn test_rules(&self, pack: &str) -> Result<pages::RulesTest, BackendError>;
-    /// Checks a rule pack and makes it the active one; gives its version.
-    fn set_rules(&self, pack: &str) -> Result<String, BackendError>;
-}
-
-/// Why the backend refused or failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BackendError {
-    /// The request's content is wrong (a rule pack that does not parse): the message says where.
-    Invalid(String),
-    Failed(String),
 }
 
 /// How the server behaves.
@@ -138,7 +99,7 @@ pub(crate) struct Metrics {
 pub struct AppState {
     pub(crate) view: ArcSwap<View>,
     pub(crate) directory: ArcSwap<DirectoryView>,
-    pub(crate) backend: Arc<dyn Backend>,
+    pub(crate) platform: Arc<Platform>,
     pub(crate) audit: AuditSink,
     pub(crate) limits: limits::RateLimits,
     pub(crate) metrics: Metrics,
@@ -153,15 +114,15 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the directory and the read model and starts the audit writer.
-    pub fn new(backend: Arc<dyn Backend>, options: Options) -> Result<Arc<AppState>, String> {
-        let dir = backend.directory()?;
+    pub fn new(platform: Arc<Platform>, options: Options) -> Result<Arc<AppState>, String> {
+        let dir = platform.directory().map_err(|e| e.to_string())?;
         let directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         let audit = AuditSink::start(dir, options.anchor.clone())?;
-        let view = backend.view()?;
+        let view = platform.view().map_err(|e| e.to_string())?;
         Ok(Arc::new(AppState {
             view: ArcSwap::from_pointee(view),
             directory: ArcSwap::from_pointee(directory),
-            backend,
+            platform,
             audit,
             limits: limits::RateLimits::new(options.rate_per_key, options.burst_per_key),
             metrics: Metrics::default(),
@@ -184,7 +145,7 @@ impl AppState {
 
     /// Re-reads users, keys and groups.
     pub fn reload_directory(&self) -> Result<(), String> {
-        let dir = self.backend.directory()?;
+        let dir = self.platform.directory().map_err(|e| e.to_string())?;
         let fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         if **self.directory.load() != fresh {
             self.directory.store(Arc::new(fresh));
@@ -195,7 +156,7 @@ impl AppState {
 
     /// Rebuilds the read model after records changed.
     pub fn reload_view(&self) -> Result<(), String> {
-        let v = self.backend.view()?;
+        let v = self.platform.view().map_err(|e| e.to_string())?;
         self.view.store(Arc::new(v));
         self.forget_queues();
         Ok(())

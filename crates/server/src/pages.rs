@@ -496,17 +496,53 @@ fn need_rules_editor(v: &Viewer) -> Result<(), ApiError> {
     )
 }
 
-/// Runs a backend call off the async threads.
+/// Runs a rule-pack call off the async threads; a pack the platform calls invalid is the
+/// `pack` field's fault.
 async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, crate::BackendError> + Send + 'static,
+    f: impl FnOnce() -> interdict_app::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            crate::BackendError::Invalid(m) => ApiError::field("pack", m),
-            crate::BackendError::Failed(m) => ApiError::Internal(m),
+        .map_err(|e| {
+            if e.is_invalid() {
+                ApiError::field("pack", e.to_string())
+            } else {
+                ApiError::Internal(e.to_string())
+            }
         })
+}
+
+impl From<interdict_app::platform::RuleLine> for RuleOut {
+    fn from(r: interdict_app::platform::RuleLine) -> RuleOut {
+        RuleOut {
+            name: r.name,
+            applies_to: r.applies_to.into(),
+            when: r.when,
+            weight: r.weight,
+            reason: r.reason,
+            enabled: r.enabled,
+        }
+    }
+}
+
+impl From<interdict_app::platform::RuleCheck> for RuleTestOut {
+    fn from(t: interdict_app::platform::RuleCheck) -> RuleTestOut {
+        RuleTestOut {
+            rule: t.rule,
+            enabled: t.enabled,
+            applies_to: t.applies_to.into(),
+            weight: t.weight,
+            fires: t.fires,
+            share: t.share,
+            labelled: t.labelled,
+            counterfeit: t.counterfeit,
+            precision: t.precision,
+            base_rate: t.base_rate,
+            errors: t.errors,
+            first_error: t.first_error,
+        }
+    }
 }
 
 /// The active rule pack, rule by rule.
@@ -514,8 +550,13 @@ async fn blocking<T: Send + 'static>(
     responses((status = 200, body = RulesOut), (status = 403, body = ErrorBody)))]
 async fn get_rules(State(state): St, Caller(v): Caller) -> Result<Json<RulesOut>, ApiError> {
     need_reader(&v)?;
-    let backend = state.backend.clone();
-    let info = blocking(move || backend.rules()).await?;
+    let platform = state.platform.clone();
+    let active = blocking(move || platform.rules()).await?;
+    let info = RulesInfo {
+        version: active.version,
+        text: active.text,
+        rules: active.rules.into_iter().map(RuleOut::from).collect(),
+    };
     Ok(Json(RulesOut {
         info,
         may_edit: may_edit_rules(&v),
@@ -532,8 +573,12 @@ async fn test_rules(
     Json(body): Json<PackIn>,
 ) -> Result<Json<RulesTest>, ApiError> {
     need_rules_editor(&v)?;
-    let backend = state.backend.clone();
-    let result = blocking(move || backend.test_rules(&body.pack)).await?;
+    let platform = state.platform.clone();
+    let tested = blocking(move || platform.test_rules(&body.pack)).await?;
+    let result = RulesTest {
+        pack: tested.pack,
+        rules: tested.rules.into_iter().map(RuleTestOut::from).collect(),
+    };
     emit(
         &state,
         Some(Event {
@@ -560,8 +605,8 @@ async fn put_rules(
 ) -> Result<Json<PackSet>, ApiError> {
     need_rules_editor(&v)?;
     let _guard = state.write_lock.lock().await;
-    let backend = state.backend.clone();
-    let version = blocking(move || backend.set_rules(&body.pack)).await?;
+    let platform = state.platform.clone();
+    let version = blocking(move || platform.set_rules(&body.pack)).await?;
     state
         .audit
         .record_durably(Event {
@@ -594,10 +639,12 @@ pub(crate) struct AuditCheck {
     responses((status = 200, body = AuditCheck), (status = 403, body = ErrorBody)))]
 async fn verify_audit(State(state): St, Caller(v): Caller) -> Result<Json<AuditCheck>, ApiError> {
     need_audit_reader(&v)?;
-    let backend = state.backend.clone();
+    let platform = state.platform.clone();
     let anchor = state.options.anchor.clone();
     let check = tokio::task::spawn_blocking(move || -> Result<AuditCheck, ApiError> {
-        let dir = backend.directory().map_err(ApiError::Internal)?;
+        let dir = platform
+            .directory()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         let text = match &anchor {
             Some(p) if p.exists() => Some(
                 std::fs::read_to_string(p)

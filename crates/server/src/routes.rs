@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::view::View;
-use crate::{AppState, IngestRequest, IngestSummary, now};
+use crate::{AppState, IngestSummary, RejectedRow, now};
 
 type St = State<Arc<AppState>>;
 
@@ -494,7 +494,7 @@ pub(crate) fn visible_outcomes(
     view: &View,
     v: &Viewer,
     record: u32,
-    groups: &crate::Groups,
+    groups: &dyn interdict_access::Groups,
 ) -> Vec<u32> {
     let mut out: Vec<u32> = view
         .outcomes_of(record)
@@ -881,7 +881,12 @@ pub(crate) struct ActorOut {
     held_elsewhere: Vec<ExistenceOut>,
 }
 
-fn actor_name(view: &View, v: &Viewer, a: u32, groups: &crate::Groups) -> Option<String> {
+fn actor_name(
+    view: &View,
+    v: &Viewer,
+    a: u32,
+    groups: &dyn interdict_access::Groups,
+) -> Option<String> {
     view.actors[a as usize]
         .parties
         .iter()
@@ -1220,27 +1225,50 @@ async fn ingest_body(
     let path = dir.join(format!("api-{}-{feed}.{format}", v.user));
     std::fs::write(&path, body)
         .map_err(|e| ApiError::Internal(format!("cannot keep the upload: {e}")))?;
-    let request = IngestRequest {
+    let upload = interdict_app::ingest::Export {
         org: v.org.clone(),
-        feed,
+        feed: Some(feed),
         path: path.clone(),
         name: Some(format!("api:{}/{feed}.{format}", v.user)),
+        mapping: None,
         marking,
         sharing_group,
     };
-    let backend = state.backend.clone();
+    let platform = state.platform.clone();
     let s2 = state.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let r = backend.ingest(&request);
-        if r.as_ref().is_ok_and(|s| s.landed + s.updated > 0) {
-            s2.reload_view()?;
+    let result = tokio::task::spawn_blocking(move || -> Result<IngestSummary, ApiError> {
+        let s = platform.ingest(&upload).map_err(|e| match e.root() {
+            interdict_app::Error::Ingest(_)
+            | interdict_app::Error::Invalid(_)
+            | interdict_app::Error::Missing(_) => ApiError::BadRequest(e.to_string()),
+            _ => ApiError::Internal(e.to_string()),
+        })?;
+        if s.landed + s.updated > 0 {
+            s2.reload_view().map_err(ApiError::Internal)?;
         }
-        r
+        Ok(IngestSummary {
+            run: s.run,
+            marking: s.marking.as_str().to_string(),
+            read: s.read,
+            landed: s.landed,
+            updated: s.updated,
+            unchanged: s.unchanged,
+            quarantined: s.quarantined,
+            rejected: s
+                .rejected
+                .iter()
+                .map(|q| RejectedRow {
+                    line: q.line,
+                    field: q.field.clone(),
+                    reason: q.reason.clone(),
+                })
+                .collect(),
+        })
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let _ = std::fs::remove_dir_all(&dir);
-    let summary = result.map_err(ApiError::BadRequest)?;
+    let summary = result?;
     state.metrics.uploads.fetch_add(1, Ordering::Relaxed);
     state
         .audit
@@ -1414,12 +1442,14 @@ async fn audit_log(
         Some("desc") => true,
         Some(_) => return Err(ApiError::field("order", "order must be asc or desc")),
     };
-    let backend = state.backend.clone();
+    let platform = state.platform.clone();
     let after = p.after.unwrap_or(0);
     let before = p.before;
     let org = v.org.clone();
     let entries = tokio::task::spawn_blocking(move || -> Result<Vec<_>, ApiError> {
-        let dir = backend.directory().map_err(ApiError::Internal)?;
+        let dir = platform
+            .directory()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut out = Vec::new();
         if newest_first {
             // Windows of sequence numbers read backwards from the end.

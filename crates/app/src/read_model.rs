@@ -1,15 +1,21 @@
 //! The read model the API answers from: every record with its label, the parties and actors
 //! behind them, links between actors, history records per actor, and saved scores whose
-//! reasons carry the labels of the data they rest on. The binary fills it from the store;
-//! the server never computes resolutions or scores itself.
+//! reasons carry the labels of the data they rest on. [`build_view`] fills it from the store,
+//! its records, saved actors and saved scores; the server never computes resolutions or scores
+//! itself.
 
 use std::collections::BTreeSet;
 
 use interdict_access::{Label, Sight, Viewer, sight, sight_of_all};
+use interdict_model::Record;
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
+use interdict_store::Store;
 use rustc_hash::FxHashMap;
 
-use crate::Groups;
+use crate::error::Result;
+use crate::saved;
+
+use interdict_access::Groups;
 
 /// Owner, marking and sharing group, interned: records share a handful of them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,7 +82,7 @@ pub struct ScoreView {
     pub origin: Option<String>,
 }
 
-/// A score as the binary hands it over.
+/// A score as the store hands it over.
 pub struct NewScore {
     pub record: u32,
     pub score: f64,
@@ -372,12 +378,17 @@ impl View {
         self.labels[self.records[record as usize].label as usize].label()
     }
 
-    pub fn sight(&self, viewer: &Viewer, record: u32, groups: &Groups) -> Sight {
+    pub fn sight(&self, viewer: &Viewer, record: u32, groups: &dyn Groups) -> Sight {
         sight(viewer, self.label_of(record), groups)
     }
 
     /// Whether a reason may be shown: only when the viewer may see every record it rests on.
-    pub fn reason_visible(&self, viewer: &Viewer, reason: &ReasonView, groups: &Groups) -> bool {
+    pub fn reason_visible(
+        &self,
+        viewer: &Viewer,
+        reason: &ReasonView,
+        groups: &dyn Groups,
+    ) -> bool {
         sight_of_all(
             viewer,
             reason
@@ -444,6 +455,257 @@ impl View {
     }
 }
 
+fn party_terms(p: &interdict_model::Party) -> Vec<String> {
+    let mut t: Vec<String> = Vec::new();
+    t.extend(p.display_name.iter().cloned());
+    t.extend(p.account_id.iter().cloned());
+    t.extend(p.emails.iter().cloned());
+    t.extend(p.phones.iter().cloned());
+    t.extend(p.bank_accounts.iter().cloned());
+    t.extend(p.tax_ids.iter().cloned());
+    t
+}
+
+/// The read model: every record with its label, parties with their actors, links between
+/// actors that share a shipment, outcomes as history of the actors they concern, and scores.
+pub fn build_view(store: &dyn Store) -> Result<View> {
+    let mut b = ViewBuilder::default();
+    let mut actor_of: FxHashMap<RecordKey, String> = FxHashMap::default();
+    if let Some(table) = saved::actor_table(store)? {
+        for r in table.rows() {
+            let r = r?;
+            actor_of.insert(r.key(), r.actor.to_string());
+        }
+    }
+    // Actors behind each shipment id and seller account, for outcomes that name them.
+    let mut by_shipment: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
+    // Each outcome with the shipment, seller account and listing it names.
+    let mut outcomes: Vec<(u32, OutcomeNames)> = Vec::new();
+    // Shipment and listing records by their source id, for the outcomes that name them.
+    let mut shipment_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut listing_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut shipments_of: FxHashMap<String, usize> = FxHashMap::default();
+    // The labels of each feed's records: what a reason may rest on beyond its own record.
+    let mut feed_labels: FxHashMap<Feed, BTreeSet<u32>> = FxHashMap::default();
+    let mut shipments = 0usize;
+    // The actors each shipment or listing concerns: whose history its reasons may cite.
+    let mut concerns: FxHashMap<u32, Vec<String>> = FxHashMap::default();
+    let mut listing_sellers: Vec<(u32, String)> = Vec::new();
+    store.scan(None, &mut |s| {
+        let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
+        let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
+        let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
+        feed_labels.entry(s.key.feed).or_default().insert(label);
+        let mut actors = Vec::new();
+        for (source, party) in s.record.parties() {
+            let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
+            let actor = actor_of.get(&pkey).cloned();
+            let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
+            let name = party
+                .name
+                .clone()
+                .or(party.display_name.clone())
+                .or(party.account_id.clone())
+                .unwrap_or_default();
+            let value = serde_json::to_value(party).unwrap_or(serde_json::Value::Null);
+            b.add_party(id, role, name, &party_terms(party), value, actor.as_deref());
+            if let Some(a) = actor {
+                actors.push(a);
+            }
+        }
+        match &s.record {
+            Record::Shipments(sh) => {
+                shipments += 1;
+                actors.sort();
+                actors.dedup();
+                for (i, a) in actors.iter().enumerate() {
+                    *shipments_of.entry(a.clone()).or_default() += 1;
+                    for c in &actors[i + 1..] {
+                        b.add_link(a, c, id);
+                    }
+                }
+                shipment_records
+                    .entry(sh.shipment_id.clone())
+                    .or_default()
+                    .push(id);
+                by_shipment
+                    .entry(sh.shipment_id.clone())
+                    .or_default()
+                    .extend(actors.iter().cloned());
+                concerns.insert(id, actors);
+            }
+            Record::Sellers(se) => {
+                by_account
+                    .entry(se.account_id.clone())
+                    .or_default()
+                    .extend(actors);
+            }
+            Record::Listings(l) => {
+                listing_records
+                    .entry(l.listing_id.clone())
+                    .or_default()
+                    .push(id);
+                listing_sellers.push((id, l.seller_account_id.clone()));
+            }
+            Record::Outcomes(o) => {
+                outcomes.push((
+                    id,
+                    OutcomeNames {
+                        shipment: o.shipment_id.clone(),
+                        account: o.seller_account_id.clone(),
+                        listing: o.listing_id.clone(),
+                    },
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    for (
+        id,
+        OutcomeNames {
+            shipment,
+            account,
+            listing,
+        },
+    ) in outcomes
+    {
+        for r in shipment
+            .as_ref()
+            .and_then(|s| shipment_records.get(s))
+            .into_iter()
+            .chain(listing.as_ref().and_then(|l| listing_records.get(l)))
+            .flatten()
+        {
+            b.add_outcome(*r, id);
+        }
+        let mut about: Vec<&String> = Vec::new();
+        if let Some(s) = shipment.as_ref().and_then(|s| by_shipment.get(s)) {
+            about.extend(s);
+        }
+        if let Some(a) = account.as_ref().and_then(|a| by_account.get(a)) {
+            about.extend(a);
+        }
+        for a in about {
+            b.add_history(&a.clone(), id);
+        }
+    }
+    // An actor on more than 0.5% of all shipments (and more than 50) is a hub: a forwarder's
+    // warehouse or a broker, shown but not expanded.
+    let hub_floor = (shipments as f64 * interdict_score::HUB_SHARE).max(50.0);
+    for (a, n) in &shipments_of {
+        if *n as f64 > hub_floor {
+            b.mark_hub(a);
+        }
+    }
+    let labels_of = |feeds: &[Feed]| -> Vec<u32> {
+        let set: BTreeSet<u32> = feeds
+            .iter()
+            .filter_map(|f| feed_labels.get(f))
+            .flatten()
+            .copied()
+            .collect();
+        set.into_iter().collect()
+    };
+    for (id, account) in listing_sellers {
+        if let Some(a) = by_account.get(&account) {
+            concerns.insert(id, a.clone());
+        }
+    }
+    let brand = labels_of(&[Feed::Brands]);
+    // Network and lane reasons summarise outcomes across the platform: they rest on all of them.
+    let history = labels_of(&[Feed::Outcomes, Feed::Parties]);
+    let accounts = labels_of(&[Feed::Sellers, Feed::Listings]);
+    let everything = labels_of(&Feed::ALL);
+    for s in saved::scores(store)? {
+        let Some(r) = b.record_id(&s.key()) else {
+            continue;
+        };
+        let own = b.record_label(r);
+        let reasons = s
+            .reasons
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut sources = match s.reason_sources.get(i).map(String::as_str) {
+                    Some("generic_description" | "low_value" | "commercial_quantity") => Vec::new(),
+                    Some(
+                        "brand_mark"
+                        | "brand_lookalike"
+                        | "below_floor"
+                        | "hs_mismatch"
+                        | "origin_not_genuine"
+                        | "lane_not_genuine"
+                        | "unauthorised_seller",
+                    ) => brand.clone(),
+                    Some(
+                        "sender_seizures"
+                        | "receiver_seizures"
+                        | "marketplace_actions"
+                        | "watchlisted"
+                        | "graph_risk"
+                        | "lane_risk",
+                    ) => history.clone(),
+                    Some("new_account" | "listing_velocity") => accounts.clone(),
+                    // Rules read any fact; a reason of unknown origin rests on everything.
+                    _ => everything.clone(),
+                };
+                sources.push(own);
+                ReasonView { text, sources }
+            })
+            .collect();
+        b.add_score(NewScore {
+            record: r,
+            score: s.score,
+            day: s.day,
+            port: s.port,
+            model: s.model,
+            rules: s.rules,
+            reasons,
+            brands: s.brands,
+        });
+    }
+    b.set_ingest(ingest_files(store)?, store.quarantined()?);
+    Ok(b.build())
+}
+
+/// What an outcome names: a shipment, a seller account, a listing.
+struct OutcomeNames {
+    shipment: Option<String>,
+    account: Option<String>,
+    listing: Option<String>,
+}
+
+/// Every file's ingest runs summed, latest first.
+fn ingest_files(store: &dyn Store) -> Result<Vec<IngestFile>> {
+    let mut by_file: FxHashMap<(String, Feed, String), IngestFile> = FxHashMap::default();
+    for r in store.runs()? {
+        let f = by_file
+            .entry((r.org.clone(), r.feed, r.file.clone()))
+            .or_insert_with(|| IngestFile {
+                org: r.org.clone(),
+                feed: r.feed,
+                file: r.file.clone(),
+                runs: 0,
+                read: 0,
+                landed: 0,
+                quarantined: 0,
+                last_run_at: String::new(),
+            });
+        f.runs += 1;
+        f.read += r.counts.read;
+        f.landed += r.counts.landed + r.counts.updated;
+        f.quarantined += r.counts.quarantined;
+        if r.started_at > f.last_run_at {
+            f.last_run_at = r.started_at;
+        }
+    }
+    let mut files: Vec<IngestFile> = by_file.into_values().collect();
+    files.sort_by(|a, b| b.last_run_at.cmp(&a.last_run_at).then(a.file.cmp(&b.file)));
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,7 +744,7 @@ mod tests {
             brands: Vec::new(),
         });
         let view = b.build();
-        let mut groups = Groups::new();
+        let mut groups = std::collections::BTreeMap::<String, BTreeSet<Member>>::new();
         groups.insert("ops".into(), [Member::Org("carrier".into())].into());
         let shown = |org: &str| -> Vec<&str> {
             let v = Viewer {

@@ -1,35 +1,24 @@
 //! What scoring reads from the store: the actor of every party record, shipments and
-//! listings decoded and observed, outcomes linked as labels, the active rule pack and model;
-//! and the saved scores table.
-//!
-//! Derived data kept beside the records: `score/model` (the trained weights, JSON),
-//! `score/rules` (the active rule pack, TOML), `score/scores` (every score with its stamp and
-//! reasons, lz4 TSV) and `score/withdrawn` (labels withdrawn by their organisation, JSON).
+//! listings decoded and observed, outcomes linked as labels.
 
-use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
 use interdict_model::{Feed, PartyRole, Record, RecordKey};
-use interdict_score::rules::{RulePack, VOCABULARY};
+use interdict_score::rules::RulePack;
 use interdict_score::{
     Catalogue, Kind, Knowledge, Label, Models, Observed, Scorer, TrainConfig, day, observe,
 };
 use interdict_store::Store;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::resolve_cmd::{actor_line, saved_actors_text};
-
-pub(crate) const MODEL: &str = "score/model";
-pub(crate) const RULES: &str = "score/rules";
-const SCORES: &str = "score/scores";
-pub(crate) const WITHDRAWN: &str = "score/withdrawn";
+use crate::error::{Error, Result};
+use crate::saved::{self, ActorTable};
 
 /// A record key as a 64-bit hash: the actor map of ten million party records stays small.
-pub(crate) fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
+pub fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
     let mut h = DefaultHasher::new();
     h.write(org.as_bytes());
     h.write_u8(0xff);
@@ -54,28 +43,16 @@ pub struct Actors {
 
 impl Actors {
     pub fn load(store: &dyn Store) -> Result<Actors> {
-        let Some(text) = saved_actors_text(store)? else {
-            bail!("no resolution in this store yet: run `interdict resolve` first");
-        };
+        let table = saved::require_actor_table(store)?;
         // Lines are parsed and hashed on every core, in chunks cut at line ends.
-        let mut chunks = Vec::new();
-        let mut rest = text.as_str();
-        while !rest.is_empty() {
-            let mut cut = rest.len().min(1 << 20);
-            while cut < rest.len() && !rest.is_char_boundary(cut) {
-                cut += 1;
-            }
-            let end = rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1);
-            chunks.push(&rest[..end]);
-            rest = &rest[end..];
-        }
-        let parsed: Vec<Vec<(u64, &str)>> = chunks
+        let parsed: Vec<Vec<(u64, &str)>> = table
+            .chunks(1 << 20)
             .par_iter()
             .map(|c| {
                 c.lines()
                     .map(|l| {
-                        let (org, feed, source, actor) = actor_line(l)?;
-                        Ok((key_hash(org, feed, &[source]), actor))
+                        let r = ActorTable::row(l)?;
+                        Ok((key_hash(r.org, r.feed, &[r.source_id]), r.actor))
                     })
                     .collect::<Result<Vec<_>>>()
             })
@@ -131,26 +108,6 @@ impl Actors {
     pub fn of(&self, org: &str, feed: Feed, source: &[&str]) -> Option<u32> {
         let h = key_hash(org, feed, source);
         self.by_key[(h as usize) % SHARDS].get(&h).copied()
-    }
-}
-
-/// Labels withdrawn by the organisation that gave them.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Withdrawn {
-    pub labels: BTreeMap<String, WithdrawnLabel>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WithdrawnLabel {
-    pub org: String,
-    pub reason: String,
-    pub at: String,
-}
-
-pub(crate) fn load_withdrawn(store: &dyn Store) -> Result<Withdrawn> {
-    match store.get_derived(WITHDRAWN)? {
-        Some(b) => serde_json::from_slice(&b).context("reading the withdrawn labels"),
-        None => Ok(Withdrawn::default()),
     }
 }
 
@@ -213,9 +170,12 @@ impl World {
     }
 }
 
+fn unreadable(key: &RecordKey, e: impl std::fmt::Display) -> Error {
+    Error::Corrupt(format!("stored record {key} cannot be read: {e}"))
+}
+
 fn decode(key: &RecordKey, payload: &[u8]) -> Result<Record> {
-    Record::decode_payload_of(key.feed, payload)
-        .map_err(|e| anyhow!("stored record {key} cannot be read: {e}"))
+    Record::decode_payload_of(key.feed, payload).map_err(|e| unreadable(key, e))
 }
 
 /// Reads every record of `feed` and maps each with `f`. The store is read on this thread while
@@ -282,7 +242,7 @@ fn read_payloads<T: Send>(
         drop(tx);
         let out = worker
             .join()
-            .map_err(|_| anyhow!("decoding {feed} records failed"))??;
+            .map_err(|_| Error::Corrupt(format!("decoding {feed} records failed")))??;
         read?;
         Ok(out)
     })
@@ -380,7 +340,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     };
     let actors = Actors::load(store)?;
     lap("loading actors");
-    let withdrawn = load_withdrawn(store)?;
+    let withdrawn = saved::withdrawn(store)?;
 
     let brands = read_feed(store, Feed::Brands, |k, r| match r {
         Record::Brands(b) => {
@@ -434,8 +394,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     }
     lap("reading sellers and listings");
     let shipments = read_payloads(store, Feed::Shipments, |k, p| {
-        let lite = ShipmentLite::decode(p)
-            .map_err(|e| anyhow!("stored record {k} cannot be read: {e}"))?;
+        let lite = ShipmentLite::decode(p).map_err(|e| unreadable(k, e))?;
         let mut a = [None; 6];
         for (role, present) in PartyRole::ALL.into_iter().zip(lite.parties()) {
             if present {
@@ -468,7 +427,7 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     .collect();
 
     let outcomes = read_feed(store, Feed::Outcomes, |k, r| match r {
-        Record::Outcomes(o) if !withdrawn.labels.contains_key(&k.to_string()) => Some(o),
+        Record::Outcomes(o) if !withdrawn.contains(k) => Some(o),
         _ => None,
     })?;
     // Only the records some outcome names are indexed.
@@ -502,164 +461,4 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         timings,
         last_day,
     })
-}
-
-/// The active rule pack: the one set with `rules set`, else the default.
-pub fn load_rules(store: &dyn Store) -> Result<RulePack> {
-    match store.get_derived(RULES)? {
-        Some(b) => {
-            let text = String::from_utf8(b).context("the saved rule pack is not text")?;
-            RulePack::parse(&text, VOCABULARY).map_err(|e| anyhow!("the saved rule pack: {e}"))
-        }
-        None => RulePack::default_pack().map_err(|e| anyhow!("the default rule pack: {e}")),
-    }
-}
-
-pub fn load_models(store: &dyn Store) -> Result<Option<Models>> {
-    match store.get_derived(MODEL)? {
-        Some(b) => Ok(Some(
-            serde_json::from_slice(&b).context("reading the saved scoring model")?,
-        )),
-        None => Ok(None),
-    }
-}
-
-/// One saved score.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Saved {
-    pub org: String,
-    pub feed: Feed,
-    pub source_id: String,
-    pub score: f64,
-    /// Arrival (shipments) or creation (listings) date.
-    pub day: Option<String>,
-    pub port: String,
-    pub model: String,
-    pub rules: String,
-    pub scored_at: String,
-    pub reasons: Vec<String>,
-    pub fired: Vec<String>,
-    /// Parallel to `reasons`: the signal or `rule:<name>` each comes from.
-    pub reason_sources: Vec<String>,
-    /// The brands the record names (marks or look-alikes), for brand owners and filters.
-    #[serde(default)]
-    pub brands: Vec<String>,
-}
-
-impl Saved {
-    pub fn key(&self) -> RecordKey {
-        RecordKey::new(self.org.clone(), self.feed, self.source_id.clone())
-    }
-}
-
-const SEP: char = '\u{1f}';
-
-/// One saved score as a line of the scores table.
-fn score_line(s: &Saved, out: &mut String) {
-    use std::fmt::Write as _;
-    let push_clean = |out: &mut String, v: &str| {
-        out.extend(v.chars().map(|c| {
-            if matches!(c, '\t' | '\n' | SEP) {
-                ' '
-            } else {
-                c
-            }
-        }));
-    };
-    let _ = write!(
-        out,
-        "{}\t{}\t{}\t{:.6}\t{}\t",
-        s.org,
-        s.feed.as_str(),
-        s.source_id,
-        s.score,
-        s.day.as_deref().unwrap_or("")
-    );
-    push_clean(out, &s.port);
-    let _ = write!(out, "\t{}\t{}\t{}\t", s.model, s.rules, s.scored_at);
-    for (i, r) in s.reasons.iter().enumerate() {
-        if i > 0 {
-            out.push(SEP);
-        }
-        push_clean(out, r);
-    }
-    out.push('\t');
-    for (i, r) in s.fired.iter().enumerate() {
-        if i > 0 {
-            out.push(SEP);
-        }
-        push_clean(out, r);
-    }
-    out.push('\t');
-    for (i, r) in s.reason_sources.iter().enumerate() {
-        if i > 0 {
-            out.push(SEP);
-        }
-        push_clean(out, r);
-    }
-    out.push('\t');
-    for (i, b) in s.brands.iter().enumerate() {
-        if i > 0 {
-            out.push(SEP);
-        }
-        push_clean(out, b);
-    }
-    out.push('\n');
-}
-
-pub(crate) fn save_scores(store: &mut dyn Store, scores: &[Saved], at: &str) -> Result<()> {
-    let parts: Vec<Vec<u8>> = scores
-        .par_chunks(16_384)
-        .map(|c| {
-            let mut text = String::with_capacity(c.len() * 200);
-            for s in c {
-                score_line(s, &mut text);
-            }
-            text.into_bytes()
-        })
-        .collect();
-    let text = parts.concat();
-    store.put_derived(SCORES, &lz4_flex::compress_prepend_size(&text), at)?;
-    Ok(())
-}
-
-/// Every saved score, in the order saved.
-pub fn load_scores(store: &dyn Store) -> Result<Vec<Saved>> {
-    let Some(blob) = store.get_derived(SCORES)? else {
-        return Ok(Vec::new());
-    };
-    let bytes = lz4_flex::decompress_size_prepended(&blob)
-        .map_err(|e| anyhow!("the saved scores cannot be read: {e}"))?;
-    let text = std::str::from_utf8(&bytes).context("the saved scores are not text")?;
-    let split = |s: &str| -> Vec<String> {
-        if s.is_empty() {
-            Vec::new()
-        } else {
-            s.split(SEP).map(str::to_owned).collect()
-        }
-    };
-    text.lines()
-        .map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            // Tables saved before reasons named their sources have 11 columns; before brands, 12.
-            if !(11..=13).contains(&f.len()) {
-                bail!("the saved scores have a malformed line: {line:?}");
-            }
-            Ok(Saved {
-                org: f[0].to_owned(),
-                feed: f[1].parse().map_err(|e| anyhow!("saved scores: {e}"))?,
-                source_id: f[2].to_owned(),
-                score: f[3].parse().context("saved scores: score")?,
-                day: (!f[4].is_empty()).then(|| f[4].to_owned()),
-                port: f[5].to_owned(),
-                model: f[6].to_owned(),
-                rules: f[7].to_owned(),
-                scored_at: f[8].to_owned(),
-                reasons: split(f[9]),
-                fired: split(f[10]),
-                reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
-                brands: f.get(12).map(|x| split(x)).unwrap_or_default(),
-            })
-        })
-        .collect()
 }

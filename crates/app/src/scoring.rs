@@ -1,13 +1,12 @@
-//! `interdict score`, `train`, `queue`, `rules`, `labels`, `export scores` and
-//! `eval targeting`: the risk library over the store (what is read and kept is in
-//! [`crate::score_world`]).
+//! Counterfeit risk over the store: scoring every shipment and listing, training, the
+//! inspection queue, rule packs and their back-tests, labels and their withdrawal, and the
+//! targeting evaluation (what is read is in [`crate::world`], what is kept in [`crate::saved`]).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result, anyhow, bail};
 use interdict_model::{Feed, PartyRole, Record, RecordKey};
 use interdict_score::eval::{self, AtRate, RATES};
 use interdict_score::queue::{self, Capacity, Pick};
@@ -18,16 +17,11 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::resolve_cmd::{now, spinner};
-pub use crate::score_world::*;
-
-/// `println!` that returns an error instead of panicking when standard output is closed
-/// (`interdict queue ... | head`).
-macro_rules! outln {
-    ($($t:tt)*) => {
-        writeln!(std::io::stdout().lock(), $($t)*)?
-    };
-}
+use crate::error::{Error, Result, invalid, missing};
+use crate::resolution::Latency;
+use crate::saved::{self, SavedScore, WithdrawnLabel};
+use crate::world::{key_hash, load_world};
+use crate::{Report, now};
 
 /// What `score` did.
 #[derive(Debug, Serialize)]
@@ -41,15 +35,14 @@ pub struct ScoreSummary {
     pub seconds: f64,
     /// Seconds per stage.
     pub stages: BTreeMap<String, f64>,
-    pub top: Vec<Saved>,
+    pub top: Vec<SavedScore>,
 }
 
 /// Scores every shipment and listing not scored yet (all of them with `all`), training the
 /// model first when none is saved.
-pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<ScoreSummary> {
+pub fn score_store(store: &mut dyn Store, all: bool, report: &dyn Report) -> Result<ScoreSummary> {
     let t = Instant::now();
-    let bar = spinner(quiet);
-    bar.set_message("reading records and actors");
+    report.doing("reading records and actors");
     let world = load_world(store)?;
     let mut stages: BTreeMap<String, f64> = world
         .timings
@@ -61,35 +54,39 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
         stages.insert(name.to_owned(), lap.elapsed().as_secs_f64());
         lap = Instant::now();
     };
-    let rules = load_rules(store)?;
-    bar.set_message("building actor histories");
+    let rules = saved::rules(store)?;
+    report.doing("building actor histories");
     let knowledge = world.knowledge();
-    let (models, trained) = match load_models(store)? {
+    let (models, trained) = match saved::score_models(store)? {
         Some(m) => (m, false),
         None => {
-            bar.set_message("training the model on outcomes");
+            report.doing("training the model on outcomes");
             let m = world.train(&knowledge, &rules, None);
-            store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
+            saved::save_score_models(store, &m, &now())?;
             (m, true)
         }
     };
     let scorer = world.scorer(&knowledge, &models, &rules);
-    let mut saved = if all { Vec::new() } else { load_scores(store)? };
-    let done: FxHashSet<RecordKey> = saved.iter().map(Saved::key).collect();
+    let mut kept = if all {
+        Vec::new()
+    } else {
+        saved::scores(store)?
+    };
+    let done: FxHashSet<RecordKey> = kept.iter().map(SavedScore::key).collect();
     let todo: Vec<usize> = (0..world.keys.len())
         .filter(|&i| !done.contains(&world.keys[i]))
         .collect();
     stage("building actor histories and the model", &mut stages);
-    bar.set_message(format!("scoring {} records", todo.len()));
+    report.doing(&format!("scoring {} records", todo.len()));
     let at = now();
     let (model_v, rules_v) = (models.version(), rules.version_tag());
-    let fresh: Vec<Saved> = todo
+    let fresh: Vec<SavedScore> = todo
         .par_iter()
         .map(|&i| {
             let o = &world.observed[i];
             let k = &world.keys[i];
             let s = scorer.score(o, &k.org);
-            Saved {
+            SavedScore {
                 org: k.org.clone(),
                 feed: k.feed,
                 source_id: k.source_id.clone(),
@@ -108,16 +105,15 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
         .collect();
     let shipments = fresh.iter().filter(|s| s.feed == Feed::Shipments).count();
     let listings = fresh.len() - shipments;
-    let already = saved.len();
-    let mut top: Vec<Saved> = fresh.clone();
+    let already = kept.len();
+    let mut top: Vec<SavedScore> = fresh.clone();
     top.sort_by(|a, b| b.score.total_cmp(&a.score));
     top.truncate(5);
-    saved.extend(fresh);
+    kept.extend(fresh);
     stage("scoring", &mut stages);
-    bar.set_message("saving scores");
-    save_scores(store, &saved, &at)?;
+    report.doing("saving scores");
+    saved::save_scores(store, &kept, &at)?;
     stage("saving scores", &mut stages);
-    bar.finish_and_clear();
     Ok(ScoreSummary {
         shipments,
         listings,
@@ -131,96 +127,14 @@ pub fn score_store(store: &mut dyn Store, all: bool, quiet: bool) -> Result<Scor
     })
 }
 
-pub fn print_score_summary(s: &ScoreSummary, json: bool) -> Result<()> {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(s)?);
-        return Ok(());
-    }
-    outln!(
-        "scored {} shipments and {} listings in {:.1} s ({} scored before)",
-        s.shipments,
-        s.listings,
-        s.seconds,
-        s.already_scored
-    );
-    outln!(
-        "model {}{}, rules {}",
-        s.model,
-        if s.trained { " (trained now)" } else { "" },
-        s.rules
-    );
-    if !s.top.is_empty() {
-        outln!("highest:");
-        for t in &s.top {
-            outln!(
-                "  {:.3}  {}/{}/{}  {}",
-                t.score,
-                t.org,
-                t.feed,
-                t.source_id,
-                t.reasons.first().map(String::as_str).unwrap_or("")
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `interdict train`: retrains on every outcome not withdrawn and saves the model.
-pub fn train_store(store: &mut dyn Store, json: bool) -> Result<()> {
+/// `train`: retrains on every outcome not withdrawn and saves the model.
+pub fn train_store(store: &mut dyn Store) -> Result<Models> {
     let world = load_world(store)?;
-    let rules = load_rules(store)?;
+    let rules = saved::rules(store)?;
     let knowledge = world.knowledge();
     let m = world.train(&knowledge, &rules, None);
-    store.put_derived(MODEL, &serde_json::to_vec(&m)?, &now())?;
-    print_models(&m, json)
-}
-
-pub fn print_models(m: &Models, json: bool) -> Result<()> {
-    if json {
-        let mut v = serde_json::to_value(m)?;
-        v["version"] = serde_json::Value::String(m.version());
-        v["features"] = serde_json::json!(interdict_score::features::NAMES);
-        outln!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(());
-    }
-    outln!("model {}", m.version());
-    for (name, w) in [("shipments", &m.shipments), ("listings", &m.listings)] {
-        outln!(
-            "{name}: trained on {} labels ({} counterfeit){}",
-            w.labels,
-            w.positives,
-            w.train_auc
-                .map(|a| format!(", training AUC {a:.3}"))
-                .unwrap_or_default()
-        );
-        if !w.calibration.is_empty() {
-            let bands: Vec<String> = w
-                .calibration
-                .iter()
-                .map(|b| format!("{:.3} vs {:.3}", b.predicted, b.observed))
-                .collect();
-            outln!(
-                "  calibration (mean prediction vs counterfeit share, five bands): {}",
-                bands.join(", ")
-            );
-        }
-        outln!("  {:<22} {:>8} {:>8}", "signal", "weight", "prior");
-        outln!(
-            "  {:<22} {:>8.3} {:>8.3}",
-            "(intercept)",
-            w.intercept,
-            interdict_score::model::PRIOR_INTERCEPT
-        );
-        for (i, n) in interdict_score::features::NAMES.iter().enumerate() {
-            outln!(
-                "  {:<22} {:>8.3} {:>8.3}",
-                n,
-                w.weights[i],
-                interdict_score::model::PRIOR_WEIGHTS[i]
-            );
-        }
-    }
-    Ok(())
+    saved::save_score_models(store, &m, &now())?;
+    Ok(m)
 }
 
 /// One row of the inspection queue.
@@ -259,24 +173,21 @@ pub struct QueueOptions<'a> {
 /// inspected, ranked, with exploration picks.
 pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueReport> {
     if !(0.0..=1.0).contains(&opts.exploration) {
-        bail!("--exploration must be between 0 and 1");
+        invalid!("--exploration must be between 0 and 1");
     }
-    let scores = load_scores(store)?;
-    if scores.is_empty() {
-        bail!("nothing scored in this store yet: run `interdict score` first");
-    }
+    let scores = saved::require_scores(store)?;
     let mut inspected: FxHashSet<String> = FxHashSet::default();
-    let withdrawn = load_withdrawn(store)?;
+    let withdrawn = saved::withdrawn(store)?;
     store.scan(Some(Feed::Outcomes), &mut |r| {
         if let Record::Outcomes(o) = &r.record
-            && !withdrawn.labels.contains_key(&r.key.to_string())
+            && !withdrawn.contains(&r.key)
             && let Some(s) = &o.shipment_id
         {
             inspected.insert(s.clone());
         }
         Ok(())
     })?;
-    let ships: Vec<&Saved> = scores
+    let ships: Vec<&SavedScore> = scores
         .iter()
         .filter(|s| s.feed == Feed::Shipments)
         .filter(|s| opts.org.is_none_or(|o| s.org == o))
@@ -284,14 +195,14 @@ pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueRepor
     let day = match opts.day {
         Some(d) => Some(
             interdict_normalize::date::date(d, None)
-                .map_err(|e| anyhow!("--day {d:?}: {e}"))?
+                .map_err(|e| Error::Invalid(format!("--day {d:?}: {e}")))?
                 .chars()
                 .take(10)
                 .collect::<String>(),
         ),
         None => ships.iter().filter_map(|s| s.day.clone()).max(),
     };
-    let arrivals: Vec<&Saved> = ships
+    let arrivals: Vec<&SavedScore> = ships
         .into_iter()
         .filter(|s| s.day == day)
         .filter(|s| !inspected.contains(&s.source_id))
@@ -334,42 +245,9 @@ pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueRepor
     })
 }
 
-pub fn print_queue(q: &QueueReport, json: bool, out: &mut dyn Write) -> Result<()> {
-    if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(q)?)?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "inspection queue for {}: open {} of {} arrivals not yet inspected ({:.0}% exploration)",
-        q.day.as_deref().unwrap_or("(no date)"),
-        q.capacity,
-        q.arrivals,
-        q.exploration * 100.0
-    )?;
-    for r in &q.rows {
-        let tag = match r.pick {
-            Pick::Score => "",
-            Pick::Exploration => "  [random pick]",
-        };
-        writeln!(
-            out,
-            "{:>4}. {:.3}  {}/{}  {}{}",
-            r.rank, r.score, r.org, r.source_id, r.port, tag
-        )?;
-        for reason in &r.reasons {
-            writeln!(out, "        - {reason}")?;
-        }
-    }
-    Ok(())
-}
-
 /// `export scores`: org,feed,source_id,score for every shipment and listing scored.
 pub fn export_scores(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
-    let scores = load_scores(store)?;
-    if scores.is_empty() {
-        bail!("nothing scored in this store yet: run `interdict score` first");
-    }
+    let scores = saved::require_scores(store)?;
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record([
         "org",
@@ -417,30 +295,24 @@ fn read_items_truth(dir: &Path) -> Result<FxHashMap<RecordKey, (bool, f64)>> {
     } else {
         dir.to_path_buf()
     };
-    let mut r = csv::Reader::from_path(&path)
-        .with_context(|| format!("reading the truth {}", path.display()))?;
+    let mut r = csv::Reader::from_path(&path).map_err(|e| Error::csv(&path, e))?;
     let mut out = FxHashMap::default();
     for (n, rec) in r.records().enumerate() {
-        let rec = rec.with_context(|| format!("{}: row {}", path.display(), n + 2))?;
-        let field = |i: usize, name: &str| {
-            rec.get(i)
-                .ok_or_else(|| anyhow!("{}: row {}: no {name}", path.display(), n + 2))
-        };
+        let rec = rec.map_err(|e| Error::csv(&path, e))?;
+        let bad =
+            |what: String| Error::Invalid(format!("{}: row {}: {what}", path.display(), n + 2));
+        let field = |i: usize, name: &str| rec.get(i).ok_or_else(|| bad(format!("no {name}")));
         let feed: Feed = field(1, "feed")?
             .parse()
-            .map_err(|e| anyhow!("{}: row {}: feed: {e}", path.display(), n + 2))?;
+            .map_err(|e| bad(format!("feed: {e}")))?;
         let counterfeit = match field(3, "counterfeit")? {
             "true" | "1" | "yes" => true,
             "false" | "0" | "no" => false,
-            other => bail!(
-                "{}: row {}: counterfeit: {other:?} is not true or false",
-                path.display(),
-                n + 2
-            ),
+            other => return Err(bad(format!("counterfeit: {other:?} is not true or false"))),
         };
         let value: f64 = field(4, "retail_value")?
             .parse()
-            .map_err(|e| anyhow!("{}: row {}: retail_value: {e}", path.display(), n + 2))?;
+            .map_err(|e| bad(format!("retail_value: {e}")))?;
         out.insert(
             RecordKey::new(field(0, "org")?, feed, field(2, "source_id")?),
             (counterfeit, value),
@@ -457,7 +329,7 @@ pub fn eval_targeting(
 ) -> Result<TargetingEval> {
     let truth = read_items_truth(truth)?;
     let world = load_world(store)?;
-    let rules = load_rules(store)?;
+    let rules = saved::rules(store)?;
     let knowledge = world.knowledge();
     let orgs = world.orgs();
     let ship_days: Vec<i32> = world
@@ -467,13 +339,14 @@ pub fn eval_targeting(
         .filter_map(|o| o.day)
         .collect();
     let (Some(&lo), Some(&hi)) = (ship_days.iter().min(), ship_days.iter().max()) else {
-        bail!("no dated shipments in this store to evaluate on");
+        missing!("no dated shipments in this store to evaluate on");
     };
     let cut = match split {
         Some(s) => day::of(
-            &interdict_normalize::date::date(s, None).map_err(|e| anyhow!("--split {s:?}: {e}"))?,
+            &interdict_normalize::date::date(s, None)
+                .map_err(|e| Error::Invalid(format!("--split {s:?}: {e}")))?,
         )
-        .ok_or_else(|| anyhow!("--split {s:?}: not a date"))?,
+        .ok_or_else(|| Error::Invalid(format!("--split {s:?}: not a date")))?,
         None => lo + (hi - lo) * 2 / 3,
     };
     let models = world.train(&knowledge, &rules, Some(cut));
@@ -502,7 +375,7 @@ pub fn eval_targeting(
         .filter(|&i| truth.contains_key(&world.keys[i]))
         .collect();
     if held.is_empty() {
-        bail!(
+        missing!(
             "no shipment after {} is in the truth file: nothing to evaluate",
             day::to_iso(cut)
         );
@@ -545,45 +418,6 @@ pub fn eval_targeting(
     })
 }
 
-pub fn print_targeting(e: &TargetingEval, json: bool) -> Result<()> {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(e)?);
-        return Ok(());
-    }
-    outln!(
-        "trained on {} inspected shipments before {} ({} counterfeit); {} held-out shipments, {} counterfeit",
-        e.training_labels,
-        e.split,
-        e.training_counterfeit,
-        e.held_out,
-        e.counterfeit_held_out
-    );
-    outln!(
-        "{:<16} {:>6} {:>10} {:>15}",
-        "method",
-        "rate",
-        "precision",
-        "value captured"
-    );
-    for (name, t) in [
-        ("interdict", &e.interdict),
-        ("random", &e.random),
-        ("declared value", &e.declared_value),
-    ] {
-        for (_, rate) in RATES {
-            let r = &t[rate];
-            outln!(
-                "{:<16} {:>6} {:>10.3} {:>15.3}",
-                name,
-                rate,
-                r.precision,
-                r.value_captured
-            );
-        }
-    }
-    Ok(())
-}
-
 /// The distinct names of the brands a record names, in the order first named.
 fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -599,10 +433,10 @@ fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed) -> Vec<Str
 /// `rules test`: evaluates every rule of a pack (switched on or not) over every record, as of
 /// each record's own day, and compares where it fires with the outcomes.
 pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<RuleTest>)> {
-    let pack = RulePack::parse(pack_text, VOCABULARY).map_err(|e| anyhow!("{e}"))?;
+    let pack = parse_pack(pack_text)?;
     let world = load_world(store)?;
     let knowledge = world.knowledge();
-    let models = load_models(store)?.unwrap_or_else(Models::prior);
+    let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
     let scorer = world.scorer(&knowledge, &models, &pack);
     let tests = interdict_score::backtest(
         &scorer,
@@ -614,50 +448,10 @@ pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<Rul
     Ok((pack.version_tag(), tests))
 }
 
-pub fn print_rule_tests(version: &str, tests: &[RuleTest], json: bool) -> Result<()> {
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "pack": version, "rules": tests }))?
-        );
-        return Ok(());
-    }
-    outln!("back-test of {version} over every record, as of each record's day");
-    outln!(
-        "{:<34} {:>3} {:>7} {:>7} {:>9} {:>11} {:>10} {:>9}",
-        "rule",
-        "on",
-        "weight",
-        "fires",
-        "share",
-        "labelled",
-        "precision",
-        "base"
-    );
-    for t in tests {
-        let pct = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.1}%", v * 100.0));
-        outln!(
-            "{:<34} {:>3} {:>7.2} {:>7} {:>8.2}% {:>11} {:>10} {:>9}",
-            t.rule,
-            if t.enabled { "yes" } else { "no" },
-            t.weight,
-            t.fires,
-            t.share * 100.0,
-            format!("{}/{}", t.counterfeit, t.labelled),
-            pct(t.precision),
-            pct(t.base_rate)
-        );
-        if let Some(e) = &t.first_error {
-            outln!("    {} records could not be evaluated, e.g.: {e}", t.errors);
-        }
-    }
-    Ok(())
-}
-
 /// `rules set`: checks a pack and makes it the active one.
 pub fn set_rules(store: &mut dyn Store, pack_text: &str) -> Result<String> {
-    let pack = RulePack::parse(pack_text, VOCABULARY).map_err(|e| anyhow!("{e}"))?;
-    store.put_derived(RULES, pack.to_toml().as_bytes(), &now())?;
+    let pack = parse_pack(pack_text)?;
+    saved::save_rules(store, &pack, &now())?;
     Ok(pack.version_tag())
 }
 
@@ -670,18 +464,18 @@ pub fn withdraw_label(
     reason: &str,
 ) -> Result<()> {
     if key.feed != Feed::Outcomes {
-        bail!("{key} is not an outcome: only outcomes are labels");
+        invalid!("{key} is not an outcome: only outcomes are labels");
     }
     if store.get(key)?.is_none() {
-        bail!("no outcome {key} in this store");
+        missing!("no outcome {key} in this store");
     }
     if key.org != org {
-        bail!(
+        invalid!(
             "{key} was given by {}: only that organisation can withdraw it",
             key.org
         );
     }
-    let mut w = load_withdrawn(store)?;
+    let mut w = saved::withdrawn(store)?;
     w.labels.insert(
         key.to_string(),
         WithdrawnLabel {
@@ -690,75 +484,69 @@ pub fn withdraw_label(
             at: now(),
         },
     );
-    store.put_derived(WITHDRAWN, &serde_json::to_vec(&w)?, &now())?;
+    saved::save_withdrawn(store, &w, &now())?;
     Ok(())
 }
 
+/// One outcome as a label: who gave it, what it says, and whether it was withdrawn.
+#[derive(Debug, Serialize)]
+pub struct LabelRow {
+    pub key: String,
+    pub org: String,
+    pub result: String,
+    pub date: String,
+    pub shipment_id: Option<String>,
+    pub listing_id: Option<String>,
+    pub seller_account_id: Option<String>,
+    pub withdrawn: Option<WithdrawnLabel>,
+}
+
 /// `labels list`: every outcome with its organisation and whether it was withdrawn.
-pub fn list_labels(store: &dyn Store, json: bool) -> Result<()> {
-    let w = load_withdrawn(store)?;
+pub fn list_labels(store: &dyn Store) -> Result<Vec<LabelRow>> {
+    let w = saved::withdrawn(store)?;
     let mut rows = Vec::new();
     store.scan(Some(Feed::Outcomes), &mut |r| {
         if let Record::Outcomes(o) = &r.record {
-            let k = r.key.to_string();
-            rows.push(serde_json::json!({
-                "key": k,
-                "org": r.key.org,
-                "result": o.result.as_str(),
-                "date": o.date,
-                "shipment_id": o.shipment_id,
-                "listing_id": o.listing_id,
-                "seller_account_id": o.seller_account_id,
-                "withdrawn": w.labels.get(&k),
-            }));
+            let key = r.key.to_string();
+            rows.push(LabelRow {
+                withdrawn: w.labels.get(&key).cloned(),
+                key,
+                org: r.key.org.clone(),
+                result: o.result.as_str().to_owned(),
+                date: o.date.clone(),
+                shipment_id: o.shipment_id.clone(),
+                listing_id: o.listing_id.clone(),
+                seller_account_id: o.seller_account_id.clone(),
+            });
         }
         Ok(())
     })?;
-    if json {
-        outln!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        let by_result = rows
-            .iter()
-            .fold(BTreeMap::<String, usize>::new(), |mut m, r| {
-                *m.entry(format!(
-                    "{} {}",
-                    r["org"].as_str().unwrap_or(""),
-                    r["result"].as_str().unwrap_or("")
-                ))
-                .or_default() += 1;
-                m
-            });
-        outln!("{} labels ({} withdrawn)", rows.len(), w.labels.len());
-        for (k, n) in by_result {
-            outln!("  {n:>7}  {k}");
-        }
-        for (k, l) in &w.labels {
-            outln!("  withdrawn {k} by {} at {}: {}", l.org, l.at, l.reason);
-        }
-    }
-    Ok(())
+    Ok(rows)
+}
+
+/// A rule pack's text, checked against the fact vocabulary; an error names rule and variable.
+pub fn parse_pack(pack_text: &str) -> Result<RulePack> {
+    RulePack::parse(pack_text, VOCABULARY).map_err(|e| Error::Invalid(e.to_string()))
 }
 
 /// Times scoring shipments one at a time as they arrive, each with the incremental resolution
 /// of its parties: the parties of `holdout` shipments are held out of a batch resolution (model
 /// frozen), then each shipment is resolved party by party, observed and scored.
-pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
+pub fn bench_score_one(store: &dyn Store, holdout: usize) -> Result<ScoreOneBench> {
     use interdict_resolve::Previous;
-    let store = crate::cli::open_store(db)?;
-    let mut world = load_world(&store)?;
-    let rules = load_rules(&store)?;
-    let models = load_models(&store)?.unwrap_or_else(Models::prior);
+    let mut world = load_world(store)?;
+    let rules = saved::rules(store)?;
+    let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
     let knowledge = world.knowledge();
-    let model = crate::resolve_cmd::require_model(&store)?;
-    let previous: Previous = crate::resolve_cmd::require_actors(&store)?;
-    let parties = crate::resolve_cmd::load_parties(&store, &indicatif::ProgressBar::hidden())?;
-
+    let model = saved::require_resolution_model(store)?;
+    let previous: Previous = saved::require_actor_table(store)?.to_previous()?;
+    let parties = crate::resolution::load_parties(store, &crate::Quiet)?;
     // The last `holdout` shipments to arrive are the new ones.
     let mut ships: Vec<usize> = (0..world.keys.len())
         .filter(|&i| world.observed[i].kind == Kind::Shipment)
         .collect();
     if holdout == 0 || holdout >= ships.len() {
-        bail!(
+        invalid!(
             "--holdout {holdout}: between 1 and {} shipments",
             ships.len().saturating_sub(1)
         );
@@ -788,14 +576,14 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
     }
     let resolved = base.0.len();
     let (mut resolver, batch) =
-        crate::resolve_cmd::frozen_resolver(base.0, base.1, model, &previous);
+        crate::resolution::frozen_resolver(base.0, base.1, model, &previous);
     let records: Vec<(RecordKey, interdict_model::Shipment)> = held
         .iter()
         .map(|&i| {
             let k = world.keys[i].clone();
             match store.get(&k)?.map(|r| r.record) {
                 Some(Record::Shipments(s)) => Ok((k, s)),
-                _ => bail!("shipment {k} vanished from the store"),
+                _ => missing!("shipment {k} vanished from the store"),
             }
         })
         .collect::<Result<_>>()?;
@@ -827,18 +615,23 @@ pub fn bench_score_one(db: &Path, holdout: usize) -> Result<()> {
         times.push(t.elapsed());
         high += usize::from(score.score >= 0.5);
     }
-    times.sort();
-    let pct = |q: f64| crate::resolve_cmd::quantile_us(&times, q);
-    outln!(
-        "{resolved} party records resolved in batch in {:.1} s (model frozen); {} shipments then resolved and scored one at a time ({high} scored 0.5 or more)",
-        batch.as_secs_f64(),
-        times.len()
-    );
-    outln!(
-        "per shipment, party resolution and score: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0)
-    );
-    Ok(())
+    Ok(ScoreOneBench {
+        resolved,
+        batch_seconds: batch.as_secs_f64(),
+        shipments: times.len(),
+        high,
+        per_shipment: Latency::of(times),
+    })
+}
+
+/// What timing scoring one shipment at a time found.
+#[derive(Debug, Serialize)]
+pub struct ScoreOneBench {
+    /// Party records resolved in batch first, model frozen, and that batch's seconds.
+    pub resolved: usize,
+    pub batch_seconds: f64,
+    /// Shipments then resolved and scored one at a time, and how many scored 0.5 or more.
+    pub shipments: usize,
+    pub high: usize,
+    pub per_shipment: Latency,
 }

@@ -1,0 +1,170 @@
+//! The platform as a server uses it: uploads through the same ingest path as files, the read
+//! model built from the store, the directory, and rule packs. Each call opens its own
+//! connection, so calls from several request threads do not wait on one another.
+
+use std::path::{Path, PathBuf};
+
+use interdict_ingest::Progress;
+use interdict_normalize::money::RateTable;
+use interdict_score::rules::Target;
+use interdict_store::Directory;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::ingest::{Export, ExportSummary, ingest_export};
+use crate::open::open_store;
+use crate::read_model::{View, build_view};
+use crate::{saved, scoring};
+
+/// The platform over one store.
+pub struct Platform {
+    db: PathBuf,
+    rates: RateTable,
+}
+
+/// One rule of a pack, as a person reads it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleLine {
+    pub name: String,
+    /// `shipment`, `listing` or `any`.
+    pub applies_to: &'static str,
+    /// The condition, in CEL.
+    pub when: String,
+    pub weight: f64,
+    pub reason: String,
+    pub enabled: bool,
+}
+
+/// The active rule pack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActiveRules {
+    /// `name@version`, as scores are stamped.
+    pub version: String,
+    /// The pack as TOML, as it was set.
+    pub text: String,
+    pub rules: Vec<RuleLine>,
+}
+
+/// How one rule did over history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleCheck {
+    pub rule: String,
+    pub enabled: bool,
+    pub applies_to: &'static str,
+    pub weight: f64,
+    pub fires: usize,
+    pub share: f64,
+    pub labelled: usize,
+    pub counterfeit: usize,
+    pub precision: Option<f64>,
+    pub base_rate: Option<f64>,
+    pub errors: usize,
+    pub first_error: Option<String>,
+}
+
+/// A back-test of a pack over history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub pack: String,
+    pub rules: Vec<RuleCheck>,
+}
+
+/// What a rule applies to, in words.
+pub fn target_name(t: Target) -> &'static str {
+    match t {
+        Target::Shipment => "shipment",
+        Target::Listing => "listing",
+        Target::Any => "any",
+    }
+}
+
+impl Platform {
+    /// The platform over the store at `db`, which is made when it does not exist yet.
+    pub fn open(db: &Path) -> Result<Platform> {
+        drop(open_store(db)?);
+        Ok(Platform {
+            db: db.to_path_buf(),
+            rates: RateTable::default_table(),
+        })
+    }
+
+    /// Where the store is (a file, or a database URL).
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    /// Ingests an upload through the same mapping, validation and quarantine as a file.
+    pub fn ingest(&self, upload: &Export) -> Result<ExportSummary> {
+        let mut store = open_store(&self.db)?;
+        ingest_export(&mut store, upload, &self.rates, None, &Progress::default())
+    }
+
+    /// The read model of everything stored.
+    pub fn view(&self) -> Result<View> {
+        build_view(&open_store(&self.db)?)
+    }
+
+    /// A fresh connection to the directory and audit log.
+    pub fn directory(&self) -> Result<Box<dyn Directory + Send>> {
+        Ok(open_store(&self.db)?)
+    }
+
+    /// The active rule pack, rule by rule.
+    pub fn rules(&self) -> Result<ActiveRules> {
+        let store = open_store(&self.db)?;
+        let text = match saved::rules_text(&store)? {
+            Some(t) => t,
+            None => interdict_score::rules::default_pack_toml().to_string(),
+        };
+        let pack = saved::rules(&store)?;
+        Ok(ActiveRules {
+            version: pack.version_tag(),
+            text,
+            rules: pack
+                .spec()
+                .rules
+                .iter()
+                .map(|r| RuleLine {
+                    name: r.name.clone(),
+                    applies_to: target_name(r.applies_to),
+                    when: r.when.clone(),
+                    weight: r.weight,
+                    reason: r.reason.clone(),
+                    enabled: r.enabled,
+                })
+                .collect(),
+        })
+    }
+
+    /// Back-tests a rule pack (TOML) over history without switching it on. A pack that does
+    /// not parse is [`crate::Error::Invalid`], named by rule and variable.
+    pub fn test_rules(&self, pack: &str) -> Result<Backtest> {
+        let store = open_store(&self.db)?;
+        let (version, tests) = scoring::test_rules(&store, pack)?;
+        Ok(Backtest {
+            pack: version,
+            rules: tests
+                .into_iter()
+                .map(|t| RuleCheck {
+                    rule: t.rule,
+                    enabled: t.enabled,
+                    applies_to: target_name(t.applies_to),
+                    weight: t.weight,
+                    fires: t.fires,
+                    share: t.share,
+                    labelled: t.labelled,
+                    counterfeit: t.counterfeit,
+                    precision: t.precision,
+                    base_rate: t.base_rate,
+                    errors: t.errors,
+                    first_error: t.first_error,
+                })
+                .collect(),
+        })
+    }
+
+    /// Checks a rule pack and makes it the active one; gives its version.
+    pub fn set_rules(&self, pack: &str) -> Result<String> {
+        scoring::set_rules(&mut open_store(&self.db)?, pack)
+    }
+}

@@ -1,0 +1,292 @@
+//! The use-cases end to end on a small simulated operation, in a real SQLite store: ingest,
+//! resolve (batch, then a new record incrementally), score, the queue, the read model, rule
+//! packs, label withdrawal and the targeting evaluation.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use interdict_app::ingest::{Export, exports_from_manifest, ingest_export};
+use interdict_app::resolution::{self, Options};
+use interdict_app::scoring::{self, QueueOptions};
+use interdict_app::{Error, Platform, Quiet, Report, open_store, read_model, saved};
+use interdict_ingest::Progress;
+use interdict_model::{Feed, Marking, RecordKey};
+use interdict_normalize::money::RateTable;
+use interdict_score::queue::Capacity;
+use interdict_store::Store;
+
+/// Stages a use-case reported, in order.
+#[derive(Default)]
+struct Recorded(Mutex<Vec<String>>);
+
+impl Report for Recorded {
+    fn done(&self, stage: &str, _seconds: f64) {
+        self.0.lock().unwrap().push(stage.to_owned());
+    }
+}
+
+fn world(dir: &Path) -> std::path::PathBuf {
+    let config = interdict_sim::SimConfig {
+        shipments: 1_500,
+        ..interdict_sim::SimConfig::default()
+    };
+    let world = dir.join("world");
+    interdict_sim::simulate(&config, &world).unwrap();
+    world
+}
+
+fn ingest_all(store: &mut dyn Store, world: &Path) -> u64 {
+    let rates = RateTable::default_table();
+    let mut landed = 0;
+    for e in exports_from_manifest(&world.join("manifest.toml")).unwrap() {
+        let s = ingest_export(store, &e, &rates, None, &Progress::default()).unwrap();
+        assert_eq!(s.read, s.landed + s.updated + s.unchanged + s.quarantined);
+        landed += s.landed;
+    }
+    landed
+}
+
+#[test]
+fn an_operation_runs_through_every_use_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = world(dir.path());
+    let db = dir.path().join("ops.db");
+    let mut store = open_store(&db).unwrap();
+
+    // Nothing to resolve or score yet: each says which stage to run first.
+    let none = resolution::resolve_store(&mut store, &opts(), &Quiet)
+        .err()
+        .unwrap();
+    assert!(matches!(none, Error::Missing(_)), "{none}");
+    let none = scoring::score_store(&mut store, true, &Quiet)
+        .err()
+        .unwrap();
+    assert!(none.to_string().contains("interdict resolve"), "{none}");
+
+    let landed = ingest_all(&mut store, &world);
+    let records: u64 = store.stats().unwrap().iter().map(|s| s.records).sum();
+    // Rows of one record (a shipment's items) land as one record.
+    assert!(
+        records > 1_500 && landed >= records,
+        "{landed} rows, {records} records"
+    );
+
+    let stages = Recorded::default();
+    let out = resolution::resolve_store(&mut store, &opts(), &stages).unwrap();
+    assert_eq!(stages.0.lock().unwrap()[0], "reading party records");
+    assert_eq!(out.keys.len(), out.actor_ids.len());
+    assert_eq!(out.state.summary.records, out.keys.len());
+    let (eval, unresolved) =
+        resolution::eval_resolution(&store, &world.join("truth/actors.csv"), None).unwrap();
+    assert!(eval.pairwise.f1 > 0.9, "pairwise F1 {}", eval.pairwise.f1);
+    assert!(unresolved < eval.records / 50);
+    let nets = resolution::networks(&out);
+    assert!(!nets.is_empty() && nets[0].orgs.len() >= 2);
+    let profile = resolution::actor_profile(&store, &nets[0].actor_id).unwrap();
+    assert_eq!(profile.records.len(), nets[0].records);
+    assert!(
+        resolution::actor_profile(&store, "ACT-nobody")
+            .err()
+            .is_some_and(|e| matches!(e, Error::Missing(_)))
+    );
+
+    // The saved table gives every record the actor the run gave it.
+    let table = saved::require_actor_table(&store).unwrap();
+    assert_eq!(table.len(), out.keys.len());
+    let ids = table.actors_of(&out.keys).unwrap();
+    assert!(
+        ids.iter()
+            .zip(&out.actor_ids)
+            .all(|(a, b)| *a == Some(b.as_str()))
+    );
+
+    // A record that arrives later is resolved on its own, with the model frozen; every earlier
+    // record keeps its actor.
+    let later = dir.path().join("later.csv");
+    std::fs::write(&later, "source_id,marketplace,display_name,emails,created\nLATE-1,bazaar,Late Shop,late.shop@example.com,2026-05-01\n").unwrap();
+    let s = ingest_export(
+        &mut store,
+        &Export {
+            org: "mkt-bazaar".into(),
+            feed: Some(Feed::Sellers),
+            path: later,
+            name: None,
+            mapping: None,
+            marking: None,
+            sharing_group: None,
+        },
+        &RateTable::default_table(),
+        None,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(s.landed, 1);
+    let again = resolution::resolve_store(
+        &mut store,
+        &Options {
+            incremental: true,
+            ..opts()
+        },
+        &Quiet,
+    )
+    .unwrap();
+    assert_eq!(again.incremental_added, Some(1));
+    let before: std::collections::HashMap<&RecordKey, &String> =
+        out.keys.iter().zip(&out.actor_ids).collect();
+    let late = RecordKey::new("mkt-bazaar", Feed::Sellers, "LATE-1");
+    for (k, a) in again.keys.iter().zip(&again.actor_ids) {
+        match before.get(k) {
+            Some(b) => assert_eq!(*b, a, "{k} changed actor"),
+            None => assert_eq!(k, &late),
+        }
+    }
+    assert_eq!(again.keys.len(), out.keys.len() + 1);
+
+    let scored = scoring::score_store(&mut store, true, &Quiet).unwrap();
+    assert!(scored.trained);
+    assert!(scored.shipments > 1_000 && scored.listings > 0);
+    let kept = saved::scores(&store).unwrap();
+    assert_eq!(kept.len(), scored.shipments + scored.listings);
+    // Scoring again without --all finds nothing new.
+    let rest = scoring::score_store(&mut store, false, &Quiet).unwrap();
+    assert_eq!(
+        (rest.shipments, rest.listings, rest.already_scored),
+        (0, 0, kept.len())
+    );
+
+    let q = scoring::queue_of(
+        &store,
+        &QueueOptions {
+            capacity: Capacity::Share(0.1),
+            day: None,
+            org: Some("customs-uk"),
+            exploration: 0.0,
+            seed: 1,
+        },
+    )
+    .unwrap();
+    assert_eq!(q.rows.len(), q.capacity);
+    assert!(q.rows.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(q.rows.iter().all(|r| r.org == "customs-uk"));
+
+    // The read model holds every record, every actor and every score.
+    let view = read_model::build_view(&store).unwrap();
+    assert_eq!(
+        view.records.len() as u64,
+        records + 1,
+        "every record and the later one"
+    );
+    assert_eq!(view.scores.len(), kept.len());
+    let actors: std::collections::BTreeSet<&String> = again.actor_ids.iter().collect();
+    assert_eq!(view.actors.len(), actors.len());
+
+    let e = scoring::eval_targeting(&store, &world.join("truth"), None).unwrap();
+    assert!(e.held_out > 0);
+    assert!(e.interdict["1%"].precision >= e.random["1%"].precision);
+}
+
+fn opts() -> Options {
+    Options::new(0.5, 500, 10, false, false).unwrap()
+}
+
+#[test]
+fn resolution_options_are_checked() {
+    for bad in [0.0, 1.0, -0.2, f64::NAN] {
+        let e = Options::new(bad, 500, 10, false, false).err().unwrap();
+        assert!(
+            e.is_invalid() && e.to_string().contains("--threshold"),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        Options::new(0.9, 1, 1, true, false)
+            .unwrap()
+            .config
+            .blocking
+            .block_limit,
+        2
+    );
+}
+
+#[test]
+fn rule_packs_and_labels_through_the_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = world(dir.path());
+    let db = dir.path().join("ops.db");
+    {
+        let mut store = open_store(&db).unwrap();
+        ingest_all(&mut store, &world);
+        resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
+    }
+    let platform = Platform::open(&db).unwrap();
+    let active = platform.rules().unwrap();
+    assert!(!active.rules.is_empty());
+    let backtest = platform.test_rules(&active.text).unwrap();
+    assert_eq!(backtest.pack, active.version);
+    assert_eq!(backtest.rules.len(), active.rules.len());
+    let broken = active
+        .text
+        .replacen("when = \"", "when = \"no_such_fact > 1 && ", 1);
+    let e = platform.test_rules(&broken).err().unwrap();
+    assert!(
+        e.is_invalid() && e.to_string().contains("no_such_fact"),
+        "{e}"
+    );
+    assert!(platform.set_rules(&broken).err().unwrap().is_invalid());
+    let renamed = active.text.replacen("name = \"", "name = \"renamed-", 1);
+    let version = platform.set_rules(&renamed).unwrap();
+    assert_eq!(platform.rules().unwrap().version, version);
+
+    // An upload through the platform lands under its own name.
+    let upload = dir.path().join("upload.csv");
+    std::fs::write(
+        &upload,
+        "source_id,marketplace,display_name,created\nU1,bazaar,New Shop,2026-05-01\n",
+    )
+    .unwrap();
+    let s = platform
+        .ingest(&Export {
+            org: "mkt-bazaar".into(),
+            feed: Some(Feed::Sellers),
+            path: upload,
+            name: Some("api:analyst.bazaar/sellers.csv".into()),
+            mapping: None,
+            marking: Some(Marking::Green),
+            sharing_group: None,
+        })
+        .unwrap();
+    assert_eq!(
+        (s.landed, s.file.as_str()),
+        (1, "api:analyst.bazaar/sellers.csv")
+    );
+    assert!(
+        platform
+            .view()
+            .unwrap()
+            .record(&RecordKey::new("mkt-bazaar", Feed::Sellers, "U1"))
+            .is_some()
+    );
+
+    // Only the organisation that gave a label withdraws it.
+    let mut store = open_store(&db).unwrap();
+    let labels = scoring::list_labels(&store).unwrap();
+    let l = &labels[0];
+    let key = resolution::parse_key(&l.key).unwrap();
+    let e = scoring::withdraw_label(&mut store, &key, "someone-else", "mistake")
+        .err()
+        .unwrap();
+    assert!(e.is_invalid(), "{e}");
+    scoring::withdraw_label(&mut store, &key, &l.org, "recorded twice").unwrap();
+    let after = scoring::list_labels(&store).unwrap();
+    let w = after.iter().find(|r| r.key == l.key).unwrap();
+    assert_eq!(
+        w.withdrawn.as_ref().map(|w| w.reason.as_str()),
+        Some("recorded twice")
+    );
+    let not_outcome = RecordKey::new("mkt-bazaar", Feed::Sellers, "U1");
+    assert!(
+        scoring::withdraw_label(&mut store, &not_outcome, "mkt-bazaar", "x")
+            .unwrap_err()
+            .is_invalid()
+    );
+}

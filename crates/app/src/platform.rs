@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use interdict_ingest::Progress;
 use interdict_normalize::money::RateTable;
+pub use interdict_score::RuleTest;
 use interdict_score::rules::Target;
 use interdict_store::Directory;
 use serde::Serialize;
@@ -45,28 +46,11 @@ pub struct ActiveRules {
     pub rules: Vec<RuleLine>,
 }
 
-/// How one rule did over history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RuleCheck {
-    pub rule: String,
-    pub enabled: bool,
-    pub applies_to: &'static str,
-    pub weight: f64,
-    pub fires: usize,
-    pub share: f64,
-    pub labelled: usize,
-    pub counterfeit: usize,
-    pub precision: Option<f64>,
-    pub base_rate: Option<f64>,
-    pub errors: usize,
-    pub first_error: Option<String>,
-}
-
 /// A back-test of a pack over history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Backtest {
     pub pack: String,
-    pub rules: Vec<RuleCheck>,
+    pub rules: Vec<RuleTest>,
 }
 
 /// What a rule applies to, in words.
@@ -143,23 +127,7 @@ impl Platform {
         let (version, tests) = scoring::test_rules(&store, pack)?;
         Ok(Backtest {
             pack: version,
-            rules: tests
-                .into_iter()
-                .map(|t| RuleCheck {
-                    rule: t.rule,
-                    enabled: t.enabled,
-                    applies_to: target_name(t.applies_to),
-                    weight: t.weight,
-                    fires: t.fires,
-                    share: t.share,
-                    labelled: t.labelled,
-                    counterfeit: t.counterfeit,
-                    precision: t.precision,
-                    base_rate: t.base_rate,
-                    errors: t.errors,
-                    first_error: t.first_error,
-                })
-                .collect(),
+            rules: tests,
         })
     }
 

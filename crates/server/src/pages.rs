@@ -526,12 +526,12 @@ impl From<interdict_app::platform::RuleLine> for RuleOut {
     }
 }
 
-impl From<interdict_app::platform::RuleCheck> for RuleTestOut {
-    fn from(t: interdict_app::platform::RuleCheck) -> RuleTestOut {
+impl From<interdict_app::platform::RuleTest> for RuleTestOut {
+    fn from(t: interdict_app::platform::RuleTest) -> RuleTestOut {
         RuleTestOut {
             rule: t.rule,
             enabled: t.enabled,
-            applies_to: t.applies_to.into(),
+            applies_to: interdict_app::platform::target_name(t.applies_to).into(),
             weight: t.weight,
             fires: t.fires,
             share: t.share,

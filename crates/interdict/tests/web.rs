@@ -4,9 +4,9 @@
 //! chromium through playwright-core) sign in as each of them and check every page against the
 //! API. A screenshot of every page is kept in `target/web-screenshots/`.
 //!
-//! Needs chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chromium`), Node.js and
-//! `npm ci --prefix crates/web`. Without them the test says so and passes, unless `CI` is set,
-//! where it fails. `INTERDICT_WEB_SHIPMENTS` changes the size of the simulated operation.
+//! Needs chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chromium`) and Node.js with
+//! npm; without them it fails, saying what to install. It installs its npm packages itself when
+//! the checkout has none. `INTERDICT_WEB_SHIPMENTS` changes the size of the simulated operation.
 
 mod common;
 
@@ -48,33 +48,68 @@ const USERS: &[(&str, &str, &str)] = &[
 /// The longest the browser tests may run before they are stopped.
 const NODE_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Whatever the browser tests need that this machine lacks, each with how to get it.
-fn missing_prerequisites(root: &Path, chromium: &Path) -> Vec<String> {
-    let mut missing = Vec::new();
-    if !chromium.is_file() {
-        missing.push(format!(
-            "chromium is not at {} (install Debian's: `apt-get install chromium`, or set CHROMIUM to a Chromium binary)",
-            chromium.display()
-        ));
-    }
-    let node = Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !node.is_ok_and(|s| s.success()) {
-        missing.push("Node.js is not on the PATH (`apt-get install nodejs npm`)".to_string());
-    }
-    if !root
-        .join("crates/web/node_modules/playwright-core/package.json")
+/// Where the browser tests run from: the checkout's `crates/web` when `npm ci` ran there;
+/// otherwise a copy of the tests beside the npm packages (pinned by `package-lock.json`)
+/// installed into the build's own folder, as the build installs cytoscape.js. Whatever cannot be
+/// installed from here (Chromium, Node.js) fails the test with one line that says how to get it.
+fn browser_test_dir(root: &Path, chromium: &Path) -> PathBuf {
+    assert!(
+        chromium.is_file(),
+        "the browser tests need Chromium at {}: install it with `apt-get install chromium`, or set CHROMIUM to a Chromium binary",
+        chromium.display()
+    );
+    let has = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    assert!(
+        has("node") && has("npm"),
+        "the browser tests need Node.js and npm on the PATH: install them with `apt-get install nodejs npm`"
+    );
+    let web = root.join("crates/web");
+    if web
+        .join("node_modules/playwright-core/package.json")
         .is_file()
     {
-        missing.push(
-            "crates/web/node_modules/playwright-core is not installed (`npm ci --prefix crates/web`)"
-                .to_string(),
-        );
+        return web;
     }
-    missing
+    let dir = target_dir().join("web-npm");
+    let lock = std::fs::read(web.join("package-lock.json")).expect("crates/web/package-lock.json");
+    let stamp = dir.join("installed-from.lock");
+    if std::fs::read(&stamp).ok().as_deref() != Some(&lock[..])
+        || !dir
+            .join("node_modules/playwright-core/package.json")
+            .is_file()
+    {
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["package.json", "package-lock.json"] {
+            std::fs::copy(web.join(f), dir.join(f)).unwrap();
+        }
+        let out = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .expect("npm starts");
+        assert!(
+            out.status.success(),
+            "`npm ci` of the browser tests' packages in {} failed (it needs the npm registry once): {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        std::fs::write(&stamp, &lock).unwrap();
+    }
+    // The tests import playwright-core, which node finds beside the files it runs.
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).unwrap();
+    for e in std::fs::read_dir(web.join("tests")).unwrap().flatten() {
+        std::fs::copy(e.path(), tests.join(e.file_name())).unwrap();
+    }
+    dir
 }
 
 /// The build's target folder: `CARGO_TARGET_DIR` when it is set to an absolute path, else the
@@ -145,17 +180,7 @@ fn the_web_application_works_in_a_browser() {
     let chromium = std::env::var_os("CHROMIUM")
         .filter(|c| !c.is_empty())
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let missing = missing_prerequisites(&root, &chromium);
-    if !missing.is_empty() {
-        let list = missing.join("\n  - ");
-        if std::env::var_os("CI").is_some() {
-            panic!("the browser tests of the web application cannot run here:\n  - {list}");
-        }
-        say!(
-            "NOTICE: the browser tests of the web application were skipped:\n  - {list}\n(with CI set, this fails instead)"
-        );
-        return;
-    }
+    let test_dir = browser_test_dir(&root, &chromium);
 
     let shots = target_dir().join("web-screenshots");
     if shots.exists() {
@@ -207,8 +232,8 @@ fn the_web_application_works_in_a_browser() {
 
     let t = Instant::now();
     let node = Command::new("node")
-        .args(["--test", "--test-reporter=spec", "crates/web/tests/"])
-        .current_dir(&root)
+        .args(["--test", "--test-reporter=spec", "tests/"])
+        .current_dir(&test_dir)
         .env("INTERDICT_URL", format!("http://{}", server.addr))
         .env("INTERDICT_PASSWORD", &pw)
         .env("INTERDICT_SCREENSHOTS", &shots)

@@ -129,3 +129,62 @@ fn the_binary_holds_no_use_case() {
         }
     }
 }
+
+/// Every test file of the workspace: Rust tests and the browser tests' scripts.
+fn test_files() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "node_modules") {
+                    walk(&p, out);
+                }
+            } else if p.extension().is_some_and(|x| x == "rs" || x == "mjs") {
+                out.push(p);
+            }
+        }
+    }
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut out = Vec::new();
+    for c in std::fs::read_dir(crates).unwrap().flatten() {
+        walk(&c.path().join("tests"), &mut out);
+    }
+    out
+}
+
+#[test]
+fn no_test_skips_itself_when_something_is_missing() {
+    // A test whose dependency is missing fails and says how to get it; it never reports `ok`
+    // without having run. The words are built here so this file does not match itself.
+    let words = [
+        format!("{}ped", "skip"),
+        format!("env::var_os(\"{}\")", "CI"),
+        format!("env::var(\"{}\")", "CI"),
+        format!("#[{}]", "ignore"),
+        format!("test.{}(", "skip"),
+        format!("{}: true", "skip"),
+    ];
+    let files = test_files();
+    assert!(files.len() > 10, "found only {} test files", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            // Comments may speak of skipping (a reader skipping corrupted lines, say).
+            let code = line.trim_start();
+            if code.starts_with("//") || code.starts_with('*') {
+                continue;
+            }
+            for w in &words {
+                assert!(
+                    !line.contains(w.as_str()),
+                    "{}:{}: {w:?}: a test must fail, not skip, when what it needs is missing",
+                    f.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}

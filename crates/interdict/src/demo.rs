@@ -11,7 +11,7 @@ use interdict_normalize::money::RateTable;
 use interdict_score::queue::Capacity;
 use interdict_sim::SimConfig;
 
-use crate::cli::DemoArgs;
+use crate::args::DemoArgs;
 use crate::print;
 
 pub fn sim_config(

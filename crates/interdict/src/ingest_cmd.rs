@@ -11,7 +11,7 @@ use interdict_app::open_store;
 use interdict_ingest::Summary;
 use interdict_normalize::money::RateTable;
 
-use crate::cli::IngestArgs;
+use crate::args::IngestArgs;
 use crate::progress::with_ingest_bar;
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {

@@ -1,6 +1,7 @@
 //! The `interdict` command: parses the command line, runs the use-cases of `interdict-app`,
 //! and prints what they found.
 
+mod args;
 mod cli;
 mod demo;
 mod ingest_cmd;
@@ -44,7 +45,7 @@ fn ordinary_pages() {
 fn main() -> ExitCode {
     ordinary_pages();
     keep_freed_pages();
-    let cli = cli::Cli::parse();
+    let cli = args::Cli::parse();
     match cli::run(cli) {
         Ok(code) => code,
         // A reader that stopped early (`| head`) is not an error.

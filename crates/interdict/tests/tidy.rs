@@ -110,6 +110,7 @@ fn the_binary_holds_no_use_case() {
     assert_eq!(
         modules,
         [
+            "args.rs",
             "cli.rs",
             "demo.rs",
             "ingest_cmd.rs",

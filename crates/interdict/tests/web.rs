@@ -4,7 +4,7 @@
 //! chromium through playwright-core) sign in as each of them and check every page against the
 //! API. A screenshot of every page is kept in `target/web-screenshots/`.
 //!
-//! Needs chromium (`apt-get install chromium`, or `CHROMIUM=/path/to/chromium`) and Node.js with
+//! Needs chromium on the PATH (`apt-get install chromium`, or `CHROMIUM=/path/to/chromium`) and Node.js with
 //! npm; without them it fails, saying what to install. It installs its npm packages itself when
 //! the checkout has none. `INTERDICT_WEB_SHIPMENTS` changes the size of the simulated operation.
 
@@ -48,16 +48,37 @@ const USERS: &[(&str, &str, &str)] = &[
 /// The longest the browser tests may run before they are stopped.
 const NODE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// The Chromium to drive: `CHROMIUM` when set, else the first `chromium` (Debian's name) or
+/// `chromium-browser` on the PATH. Without one the test fails, saying how to get it.
+fn find_chromium() -> PathBuf {
+    if let Some(c) = std::env::var_os("CHROMIUM").filter(|c| !c.is_empty()) {
+        let c = PathBuf::from(c);
+        assert!(
+            c.is_file(),
+            "the browser tests need Chromium, and CHROMIUM={} is not a file",
+            c.display()
+        );
+        return c;
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in ["chromium", "chromium-browser"] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    panic!(
+        "the browser tests need Chromium and none is on the PATH: install it with `apt-get install chromium`, or set CHROMIUM to a Chromium binary"
+    );
+}
+
 /// Where the browser tests run from: the checkout's `crates/web` when `npm ci` ran there;
 /// otherwise a copy of the tests beside the npm packages (pinned by `package-lock.json`)
 /// installed into the build's own folder, as the build installs cytoscape.js. Whatever cannot be
 /// installed from here (Chromium, Node.js) fails the test with one line that says how to get it.
-fn browser_test_dir(root: &Path, chromium: &Path) -> PathBuf {
-    assert!(
-        chromium.is_file(),
-        "the browser tests need Chromium at {}: install it with `apt-get install chromium`, or set CHROMIUM to a Chromium binary",
-        chromium.display()
-    );
+fn browser_test_dir(root: &Path) -> PathBuf {
     let has = |tool: &str| {
         Command::new(tool)
             .arg("--version")
@@ -177,10 +198,8 @@ fn assert_demo_users(db: &Path) {
 fn the_web_application_works_in_a_browser() {
     let started = Instant::now();
     let root = repo_root().canonicalize().expect("the repository's folder");
-    let chromium = std::env::var_os("CHROMIUM")
-        .filter(|c| !c.is_empty())
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let test_dir = browser_test_dir(&root, &chromium);
+    let chromium = find_chromium();
+    let test_dir = browser_test_dir(&root);
 
     let shots = target_dir().join("web-screenshots");
     if shots.exists() {

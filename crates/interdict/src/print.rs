@@ -23,6 +23,14 @@ macro_rules! outln {
     };
 }
 
+/// With `json`, prints `v` as pretty JSON and says so; the caller then prints nothing else.
+fn as_json<T: serde::Serialize + ?Sized>(v: &T, json: bool) -> Result<bool> {
+    if json {
+        outln!("{}", serde_json::to_string_pretty(v)?);
+    }
+    Ok(json)
+}
+
 pub fn export(s: &ExportSummary) {
     let rate = if s.seconds > 0.0 {
         s.read as f64 / s.seconds
@@ -46,8 +54,7 @@ pub fn export(s: &ExportSummary) {
 }
 
 pub fn stats(stats: &[FeedStats], json: bool) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(stats)?);
+    if as_json(stats, json)? {
         return Ok(());
     }
     if stats.is_empty() {
@@ -77,8 +84,7 @@ pub fn stats(stats: &[FeedStats], json: bool) -> Result<()> {
 }
 
 pub fn quarantine(rows: &[QuarantinedRow], json: bool) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(rows)?);
+    if as_json(rows, json)? {
         return Ok(());
     }
     if rows.is_empty() {
@@ -101,8 +107,7 @@ pub fn quarantine(rows: &[QuarantinedRow], json: bool) -> Result<()> {
 }
 
 pub fn runs(runs: &[RunRecord], json: bool) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(runs)?);
+    if as_json(runs, json)? {
         return Ok(());
     }
     for r in runs {
@@ -228,8 +233,7 @@ pub fn resolution_eval(e: &Evaluation, missing: usize, json: bool) -> Result<()>
 }
 
 pub fn resolution_model(model: &Model, json: bool) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(model)?);
+    if as_json(model, json)? {
         return Ok(());
     }
     let t = &model.training;
@@ -268,8 +272,7 @@ pub fn resolution_model(model: &Model, json: bool) -> Result<()> {
 }
 
 pub fn actor(p: &ActorProfile, json: bool) -> Result<()> {
-    if json {
-        println!("{}", serde_json::to_string_pretty(p)?);
+    if as_json(p, json)? {
         return Ok(());
     }
     let orgs: Vec<String> = p
@@ -317,8 +320,7 @@ pub fn actor(p: &ActorProfile, json: bool) -> Result<()> {
 }
 
 pub fn scored(s: &ScoreSummary, json: bool) -> Result<()> {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(s)?);
+    if as_json(s, json)? {
         return Ok(());
     }
     outln!(
@@ -429,8 +431,7 @@ pub fn queue(q: &QueueReport, json: bool, out: &mut dyn Write) -> Result<()> {
 }
 
 pub fn targeting(e: &TargetingEval, json: bool) -> Result<()> {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(e)?);
+    if as_json(e, json)? {
         return Ok(());
     }
     outln!(
@@ -614,8 +615,7 @@ pub fn score_one_bench(b: &interdict_app::scoring::ScoreOneBench) -> Result<()> 
 }
 
 pub fn directory(l: &interdict_app::admin::Listing, json: bool) -> Result<()> {
-    if json {
-        outln!("{}", serde_json::to_string_pretty(l)?);
+    if as_json(l, json)? {
         return Ok(());
     }
     outln!("organisations:");

@@ -329,6 +329,7 @@ fn expected_full(user: &str) -> BTreeSet<&'static str> {
 fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     let w = world(|dir| dir.join("platform.db"));
     access_matrix(&w);
+    sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     tampering_is_found(&w);
 }
 
@@ -345,7 +346,60 @@ fn the_access_matrix_holds_on_postgresql() {
     let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
     let w = world(|_| std::path::PathBuf::from(db));
     access_matrix(&w);
+    sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     drop(scratch);
+}
+
+/// A browser session lives in the store: a second server process knows it, a restarted one
+/// still does, and signing out on one ends it on the other within seconds.
+fn sessions_outlive_a_restart_and_are_shared_by_two_servers(w: &World) {
+    let me =
+        |addr: &str, jar: &str| request_raw(addr, "GET", "/api/v1/me", &[("Cookie", jar)], b"").0;
+    let first = start(&w.db, &w.anchor);
+    let second = start(&w.db, &w.anchor);
+    let body = serde_json::json!({"user": "ken", "password": "correct horse battery"}).to_string();
+    let (status, head, _) = request_raw(
+        &first.addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
+    assert_eq!(status, 200, "{}", first.log_tail());
+    let jar = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    assert_eq!(
+        me(&second.addr, &jar),
+        200,
+        "the other server knows the session"
+    );
+    drop(first);
+    let restarted = start(&w.db, &w.anchor);
+    assert_eq!(me(&restarted.addr, &jar), 200, "a restart signs nobody out");
+    let (status, _, _) = request_raw(
+        &second.addr,
+        "DELETE",
+        "/api/v1/session",
+        &[("Cookie", &jar)],
+        b"",
+    );
+    assert_eq!(status, 204);
+    assert_eq!(me(&second.addr, &jar), 401);
+    let t = std::time::Instant::now();
+    while me(&restarted.addr, &jar) != 401 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "a session ended on one server still works on the other"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 fn access_matrix(w: &World) {

@@ -119,6 +119,7 @@ impl AppState {
         let directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         let audit = AuditSink::start(dir, options.anchor.clone())?;
         let view = platform.view().map_err(|e| e.to_string())?;
+        let platform_sessions = platform.directory();
         Ok(Arc::new(AppState {
             view: ArcSwap::from_pointee(view),
             directory: ArcSwap::from_pointee(directory),
@@ -129,7 +130,7 @@ impl AppState {
             options,
             write_lock: tokio::sync::Mutex::new(()),
             queues: Default::default(),
-            sessions: Default::default(),
+            sessions: sessions::Sessions::new(platform_sessions.map_err(|e| e.to_string())?),
         }))
     }
 

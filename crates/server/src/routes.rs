@@ -111,9 +111,13 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .and_then(crate::sessions::token_in);
         let viewer = match (auth, session) {
             (None, Some(token)) => {
-                let user = state.sessions.user(token).ok_or_else(|| {
-                    ApiError::Unauthenticated("the session has ended; sign in again".into())
-                })?;
+                // The store's clients block (PostgreSQL's runs a runtime of its own), so the
+                // lookup leaves the async worker; it reads the store only every few seconds.
+                let user = tokio::task::block_in_place(|| state.sessions.user(token))
+                    .map_err(ApiError::Internal)?
+                    .ok_or_else(|| {
+                        ApiError::Unauthenticated("the session has ended; sign in again".into())
+                    })?;
                 dir.viewer_of(&user)?
             }
             _ => dir.authenticate(auth, &now())?,
@@ -290,7 +294,12 @@ async fn sign_in(
         });
         return Err(ApiError::Unauthenticated("wrong user or password".into()));
     };
-    let token = state.sessions.start(&v.user);
+    let s2 = state.clone();
+    let user = v.user.clone();
+    let token = tokio::task::spawn_blocking(move || s2.sessions.start(&user))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?;
     state.audit.record(Event {
         at: now(),
         org: v.org.clone(),
@@ -315,7 +324,10 @@ async fn sign_out(State(state): St, headers: axum::http::HeaderMap) -> impl Into
         .and_then(|h| h.to_str().ok())
         .and_then(crate::sessions::token_in)
     {
-        state.sessions.end(t);
+        let (s2, t) = (state.clone(), t.to_string());
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || s2.sessions.end(&t)).await {
+            tracing::error!(error = %e, "a session was not ended in the store");
+        }
     }
     (
         axum::http::StatusCode::NO_CONTENT,

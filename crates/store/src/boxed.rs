@@ -3,7 +3,7 @@
 
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
+use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{
     FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
     StoredRecord,
@@ -114,6 +114,21 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
     }
     fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
         (**self).audit(after, limit)
+    }
+    fn add_session(&mut self, session: &SessionRow) -> Result<(), StoreError> {
+        (**self).add_session(session)
+    }
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        (**self).session(token_hash)
+    }
+    fn touch_session(&mut self, token_hash: &[u8; 32], at: i64) -> Result<bool, StoreError> {
+        (**self).touch_session(token_hash, at)
+    }
+    fn end_session(&mut self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
+        (**self).end_session(token_hash)
+    }
+    fn end_sessions(&mut self, user: Option<&str>, idle_before: i64) -> Result<u64, StoreError> {
+        (**self).end_sessions(user, idle_before)
     }
     fn last_audit(&self) -> Result<Option<AuditRow>, StoreError> {
         (**self).last_audit()

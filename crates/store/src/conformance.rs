@@ -9,7 +9,7 @@ use interdict_model::{
     Feed, Item, Marking, Party, QuarantinedRow, Record, RecordKey, Seller, Shipment,
 };
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
+use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{NewRecord, RowCounts, RunCounts, RunInfo, Store};
 
 fn shipment(id: &str, descs: &[&str]) -> Record {
@@ -954,6 +954,55 @@ pub fn two_writers_cannot_take_the_same_audit_sequence_number(
     }
 }
 
+/// Sessions are kept by the hash of their token, used, ended one by one, and ended together
+/// for a user or when idle.
+pub fn sessions_are_kept_touched_and_ended(s: &mut dyn Directory) {
+    s.add_org(&org_row("uk")).unwrap();
+    s.add_user(&user_row("ann", "uk")).unwrap();
+    s.add_user(&user_row("bob", "uk")).unwrap();
+    let row = |n: u8, user: &str, seen: i64| SessionRow {
+        token_hash: [n; 32],
+        user: user.into(),
+        started: 1_000,
+        last_seen: seen,
+    };
+    s.add_session(&row(1, "ann", 1_000)).unwrap();
+    s.add_session(&row(2, "ann", 1_500)).unwrap();
+    s.add_session(&row(3, "bob", 1_000)).unwrap();
+    assert!(
+        s.add_session(&row(1, "bob", 9)).is_err(),
+        "a token is one session"
+    );
+    assert!(
+        s.add_session(&row(4, "nobody", 9)).is_err(),
+        "a session needs a user"
+    );
+    assert_eq!(s.session(&[1; 32]).unwrap(), Some(row(1, "ann", 1_000)));
+    assert_eq!(s.session(&[9; 32]).unwrap(), None);
+    assert!(s.touch_session(&[1; 32], 2_000).unwrap());
+    assert!(s.touch_session(&[1; 32], 1_200).unwrap());
+    assert_eq!(
+        s.session(&[1; 32]).unwrap().unwrap().last_seen,
+        2_000,
+        "never back"
+    );
+    assert!(!s.touch_session(&[9; 32], 2_000).unwrap());
+    assert!(s.end_session(&[3; 32]).unwrap());
+    assert!(!s.end_session(&[3; 32]).unwrap());
+    assert_eq!(s.session(&[3; 32]).unwrap(), None);
+    // Idle before 1,600: session 2 (last used at 1,500) ends, session 1 (2,000) stays.
+    assert_eq!(s.end_sessions(None, 1_600).unwrap(), 1);
+    assert!(s.session(&[2; 32]).unwrap().is_none());
+    assert!(s.session(&[1; 32]).unwrap().is_some());
+    s.add_session(&row(5, "bob", 5_000)).unwrap();
+    assert_eq!(s.end_sessions(Some("ann"), 0).unwrap(), 1);
+    assert!(s.session(&[1; 32]).unwrap().is_none());
+    assert!(
+        s.session(&[5; 32]).unwrap().is_some(),
+        "another user's session stays"
+    );
+}
+
 /// Instantiates every directory conformance test for a backend; `$make` must evaluate to a
 /// fresh store.
 #[macro_export]
@@ -973,6 +1022,10 @@ macro_rules! directory_conformance_suite {
             #[test]
             fn directory_names_are_ordered_by_their_bytes() {
                 c::directory_names_are_ordered_by_their_bytes(&mut $make);
+            }
+            #[test]
+            fn sessions_are_kept_touched_and_ended() {
+                c::sessions_are_kept_touched_and_ended(&mut $make);
             }
         }
     };

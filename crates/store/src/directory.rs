@@ -47,6 +47,16 @@ pub struct AuditRow {
     pub hash: [u8; 32],
 }
 
+/// A browser session as stored: the hash of its token (never the token), its user, and when it
+/// began and was last used, in Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub token_hash: [u8; 32],
+    pub user: String,
+    pub started: i64,
+    pub last_seen: i64,
+}
+
 /// The platform's directory and audit log.
 pub trait Directory {
     /// Adds an organisation; false when the name is taken.
@@ -71,4 +81,17 @@ pub trait Directory {
     /// Audit entries with `seq > after`, oldest first, at most `limit`.
     fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
     fn last_audit(&self) -> Result<Option<AuditRow>, StoreError>;
+    /// Keeps a new browser session, so every server process of the store knows it and it
+    /// outlives a restart.
+    fn add_session(&mut self, session: &SessionRow) -> Result<(), StoreError>;
+    /// The session whose token hashes to `token_hash`, if it has not ended.
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError>;
+    /// Marks a session used at `at` (an earlier time never moves it back); false when there is
+    /// no such session.
+    fn touch_session(&mut self, token_hash: &[u8; 32], at: i64) -> Result<bool, StoreError>;
+    /// Ends a session; false when there was none.
+    fn end_session(&mut self, token_hash: &[u8; 32]) -> Result<bool, StoreError>;
+    /// Ends every session of `user`, or every session last used before `idle_before`; gives how
+    /// many ended.
+    fn end_sessions(&mut self, user: Option<&str>, idle_before: i64) -> Result<u64, StoreError>;
 }

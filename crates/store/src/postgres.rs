@@ -143,6 +143,16 @@ CREATE TABLE audit_log (
     hash BYTEA NOT NULL
 );
 "#,
+    // Browser sessions (SQLite's fifth migration).
+    r#"
+CREATE TABLE sessions (
+    token_hash BYTEA PRIMARY KEY,
+    user_name TEXT COLLATE "C" NOT NULL REFERENCES users (name),
+    started BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_name);
+"#,
 ];
 
 const KEEP_OLD: &str = "INSERT INTO record_versions (org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data)

@@ -3,7 +3,7 @@
 
 use ::postgres::Row;
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
+use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::postgres::pg_err;
 use crate::{PostgresStore, StoreError};
 
@@ -294,5 +294,68 @@ impl Directory for PostgresStore {
         let doing = "reading the last audit entry";
         let rows = self.query(doing, LAST_AUDIT, &[])?;
         rows.first().map(|r| self.audit_row(r, doing)).transpose()
+    }
+
+    fn add_session(&mut self, session: &SessionRow) -> Result<(), StoreError> {
+        self.storable(|| "a session".to_string(), &[session.user.as_str()])?;
+        self.execute(
+            "starting a session",
+            "INSERT INTO sessions (token_hash, user_name, started, last_seen) VALUES ($1, $2, $3, $4)",
+            &[
+                &&session.token_hash[..],
+                &session.user,
+                &session.started,
+                &session.last_seen,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        let doing = "reading a session";
+        let rows = self.query(
+            doing,
+            "SELECT user_name, started, last_seen FROM sessions WHERE token_hash = $1",
+            &[&&token_hash[..]],
+        )?;
+        let e = self.err(doing);
+        rows.first()
+            .map(|r| {
+                Ok(SessionRow {
+                    token_hash: *token_hash,
+                    user: r.try_get(0).map_err(&e)?,
+                    started: r.try_get(1).map_err(&e)?,
+                    last_seen: r.try_get(2).map_err(&e)?,
+                })
+            })
+            .transpose()
+    }
+
+    fn touch_session(&mut self, token_hash: &[u8; 32], at: i64) -> Result<bool, StoreError> {
+        let n = self.execute(
+            "marking a session used",
+            "UPDATE sessions SET last_seen = GREATEST(last_seen, $2) WHERE token_hash = $1",
+            &[&&token_hash[..], &at],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn end_session(&mut self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let n = self.execute(
+            "ending a session",
+            "DELETE FROM sessions WHERE token_hash = $1",
+            &[&&token_hash[..]],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn end_sessions(&mut self, user: Option<&str>, idle_before: i64) -> Result<u64, StoreError> {
+        // No user name holds a NUL character, and PostgreSQL text cannot carry one.
+        let user = user.filter(|u| !u.contains('\0'));
+        self.execute(
+            "ending sessions",
+            "DELETE FROM sessions WHERE user_name = $1 OR last_seen < $2",
+            &[&user, &idle_before],
+        )
     }
 }

@@ -124,6 +124,17 @@ CREATE TABLE audit_log (
     hash BLOB NOT NULL
 );
 "#,
+    // Browser sessions, shared by every server process of the store and kept across restarts:
+    // the hash of each token, never the token.
+    r#"
+CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_name TEXT NOT NULL REFERENCES users (name),
+    started INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_name);
+"#,
 ];
 
 pub struct SqliteStore {

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, UserRow};
+use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{SqliteStore, StoreError};
 
 fn hash32(v: Vec<u8>, store: &SqliteStore, what: &str) -> Result<[u8; 32], StoreError> {
@@ -252,5 +252,72 @@ impl Directory for SqliteStore {
             None => Ok(None),
             Some(seq) => Ok(self.audit(seq as u64 - 1, 1)?.pop()),
         }
+    }
+
+    fn add_session(&mut self, session: &SessionRow) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO sessions (token_hash, user_name, started, last_seen) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    &session.token_hash[..],
+                    session.user,
+                    session.started,
+                    session.last_seen
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT user_name, started, last_seen FROM sessions WHERE token_hash = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![&token_hash[..]], |r| {
+                    Ok(SessionRow {
+                        token_hash: *token_hash,
+                        user: r.get(0)?,
+                        started: r.get(1)?,
+                        last_seen: r.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    fn touch_session(&mut self, token_hash: &[u8; 32], at: i64) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE sessions SET last_seen = MAX(last_seen, ?2) WHERE token_hash = ?1",
+                params![&token_hash[..], at],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+
+    fn end_session(&mut self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                params![&token_hash[..]],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+
+    fn end_sessions(&mut self, user: Option<&str>, idle_before: i64) -> Result<u64, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM sessions WHERE user_name = ?1 OR last_seen < ?2",
+                params![user, idle_before],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n as u64)
     }
 }

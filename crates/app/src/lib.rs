@@ -2,6 +2,7 @@
 //! command line, the HTTP server):
 //!
 //! - [`ingest`]: partner files through mappings into the store, with runs and quarantine;
+//! - [`arrival`]: what lands resolved and scored at once;
 //! - [`resolution`]: party records into actors, in batch or one at a time, explanations,
 //!   evaluation, profiles and exports;
 //! - [`world`] and [`scoring`]: what scoring reads, scoring, training, the inspection queue,
@@ -16,6 +17,7 @@
 //! [`Error`]s that say whose fault they are; the edges draw and word them.
 
 pub mod admin;
+pub mod arrival;
 pub mod audit_trail;
 pub mod credentials;
 pub mod demo;

@@ -11,6 +11,7 @@ use interdict_score::rules::Target;
 use interdict_store::Directory;
 use serde::Serialize;
 
+use crate::arrival::{self, Arrival};
 use crate::error::Result;
 use crate::ingest::{Export, ExportSummary, ingest_export};
 use crate::open::open_store;
@@ -77,10 +78,17 @@ impl Platform {
         &self.db
     }
 
-    /// Ingests an upload through the same mapping, validation and quarantine as a file.
-    pub fn ingest(&self, upload: &Export) -> Result<ExportSummary> {
+    /// Ingests an upload through the same mapping, validation and quarantine as a file, then
+    /// resolves and scores what it brought (see [`crate::arrival`]).
+    pub fn ingest(&self, upload: &Export) -> Result<(ExportSummary, Arrival)> {
         let mut store = open_store(&self.db)?;
-        ingest_export(&mut store, upload, &self.rates, None, &Progress::default())
+        let summary = ingest_export(&mut store, upload, &self.rates, None, &Progress::default())?;
+        let arrival = if summary.landed + summary.updated > 0 {
+            arrival::arrive(&mut store, summary.feed, &crate::Quiet)?
+        } else {
+            Arrival::default()
+        };
+        Ok((summary, arrival))
     }
 
     /// The read model of everything stored.

@@ -186,7 +186,7 @@ fn an_operation_runs_through_every_use_case() {
 }
 
 fn opts() -> Options {
-    Options::new(0.5, 500, 10, false, false).unwrap()
+    Options::new(0.9, 100, 5, false, false).unwrap()
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn rule_packs_and_labels_through_the_platform() {
         "source_id,marketplace,display_name,created\nU1,bazaar,New Shop,2026-05-01\n",
     )
     .unwrap();
-    let s = platform
+    let (s, arrival) = platform
         .ingest(&Export {
             org: "mkt-bazaar".into(),
             feed: Some(Feed::Sellers),
@@ -258,6 +258,11 @@ fn rule_packs_and_labels_through_the_platform() {
     assert_eq!(
         (s.landed, s.file.as_str()),
         (1, "api:analyst.bazaar/sellers.csv")
+    );
+    assert_eq!(
+        (arrival.resolved, arrival.scored),
+        (1, 0),
+        "a seller is resolved, not scored"
     );
     assert!(
         platform
@@ -289,4 +294,98 @@ fn rule_packs_and_labels_through_the_platform() {
             .unwrap_err()
             .is_invalid()
     );
+}
+
+#[test]
+fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = world(dir.path());
+    let db = dir.path().join("ops.db");
+    {
+        let mut store = open_store(&db).unwrap();
+        ingest_all(&mut store, &world);
+        resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
+        scoring::score_store(&mut store, true, &Quiet).unwrap();
+    }
+    let platform = Platform::open(&db).unwrap();
+    let before = saved::scores(&open_store(&db).unwrap()).unwrap().len();
+    let upload = dir.path().join("manifest.csv");
+    std::fs::write(
+        &upload,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.address.country,consignee.name,consignee.address.text,consignee.address.country,items.description,items.hs_code,items.quantity,items.value\n\
+         NEW-1,2026-04-30,CN,LHR,Shenzhen Bright Trading Co,CN,Jo Bloggs,1 High St London,GB,NIKE AIR trainers,640411,40,80 USD\n",
+    )
+    .unwrap();
+    let (s, arrival) = platform
+        .ingest(&Export {
+            org: "customs-uk".into(),
+            feed: Some(Feed::Shipments),
+            path: upload.clone(),
+            name: Some("api:officer.uk/shipments.csv".into()),
+            mapping: None,
+            marking: Some(Marking::Amber),
+            sharing_group: None,
+        })
+        .unwrap();
+    assert_eq!(s.landed, 1);
+    assert_eq!(
+        arrival,
+        interdict_app::arrival::Arrival {
+            resolved: 2,
+            scored: 1
+        }
+    );
+
+    let store = open_store(&db).unwrap();
+    let scores = saved::scores(&store).unwrap();
+    assert_eq!(scores.len(), before + 1, "the earlier scores are kept");
+    let new = scores.iter().find(|x| x.source_id == "NEW-1").unwrap();
+    assert_eq!(
+        (new.org.as_str(), new.day.as_deref()),
+        ("customs-uk", Some("2026-04-30"))
+    );
+    assert!(!new.reasons.is_empty(), "a score comes with its reasons");
+    let table = saved::require_actor_table(&store).unwrap();
+    let key = RecordKey::new("customs-uk", Feed::Shipments, "NEW-1#consignee");
+    assert!(
+        table.actors_of(&[key]).unwrap()[0].is_some(),
+        "its parties have actors"
+    );
+    let view = platform.view().unwrap();
+    let r = view
+        .record(&RecordKey::new("customs-uk", Feed::Shipments, "NEW-1"))
+        .unwrap();
+    assert!(
+        view.score_of(r).is_some(),
+        "in the read model with its score"
+    );
+    let q = scoring::queue_of(
+        &store,
+        &QueueOptions {
+            capacity: Capacity::Share(1.0),
+            day: Some("2026-04-30"),
+            org: Some("customs-uk"),
+            exploration: 0.0,
+            seed: 0,
+        },
+    )
+    .unwrap();
+    assert!(
+        q.rows.iter().any(|row| row.source_id == "NEW-1"),
+        "in the day's queue"
+    );
+
+    // The same file again lands nothing, so nothing is resolved or scored again.
+    let (again, arrival) = platform
+        .ingest(&Export {
+            org: "customs-uk".into(),
+            feed: Some(Feed::Shipments),
+            path: upload,
+            name: None,
+            mapping: None,
+            marking: Some(Marking::Amber),
+            sharing_group: None,
+        })
+        .unwrap();
+    assert_eq!((again.unchanged, arrival.scored), (1, 0));
 }

@@ -781,6 +781,20 @@ fn access_matrix(w: &World) {
         200,
         "GREEN upload is shared"
     );
+    // It arrived resolved (its shipper and consignee) and scored: it is in the queues now.
+    assert_eq!(
+        (r.body["resolved"].as_u64(), r.body["scored"].as_u64()),
+        (Some(2), Some(1))
+    );
+    for user in ["carl", "bob"] {
+        let q = get(a, "/api/v1/queue?limit=500", &k(user)).body;
+        assert!(
+            q["items"].as_array().unwrap().iter().any(
+                |i| i["shipment_id"] == "S-NEW" && !i["reasons"].as_array().unwrap().is_empty()
+            ),
+            "the uploaded shipment is in {user}'s queue with its reasons: {q}"
+        );
+    }
     assert_eq!(
         up("carl", "?marking=PURPLE").body["error"]["field"],
         "marking"
@@ -1002,9 +1016,10 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
             .iter()
             .any(|w| w["week"] == "2026-02-23")
     );
+    // And S-NEW, the GREEN shipment the carrier uploaded, scored as it landed.
     assert_eq!(
         bob["queue"]["scored"].as_u64().unwrap() as usize,
-        expected_full("bob").len()
+        expected_full("bob").len() + 1
     );
     let orgs_of = |d: &Value| -> BTreeSet<String> {
         d["ingest"]["files"]

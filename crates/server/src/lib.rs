@@ -52,6 +52,10 @@ pub struct IngestSummary {
     pub quarantined: u64,
     /// The rows that were refused, each with the field at fault.
     pub rejected: Vec<RejectedRow>,
+    /// Party records resolved into actors as they landed.
+    pub resolved: u64,
+    /// Shipments and listings scored as they landed: they are in the queues now.
+    pub scored: u64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]

@@ -1249,7 +1249,7 @@ async fn ingest_body(
     let platform = state.platform.clone();
     let s2 = state.clone();
     let result = tokio::task::spawn_blocking(move || -> Result<IngestSummary, ApiError> {
-        let s = platform.ingest(&upload).map_err(|e| match e.root() {
+        let (s, arrival) = platform.ingest(&upload).map_err(|e| match e.root() {
             interdict_app::Error::Ingest(_)
             | interdict_app::Error::Invalid(_)
             | interdict_app::Error::Missing(_) => ApiError::BadRequest(e.to_string()),
@@ -1275,6 +1275,8 @@ async fn ingest_body(
                     reason: q.reason.clone(),
                 })
                 .collect(),
+            resolved: arrival.resolved as u64,
+            scored: arrival.scored as u64,
         })
     })
     .await

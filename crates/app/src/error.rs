@@ -75,15 +75,17 @@ impl Error {
     }
 }
 
+/// A CSV error while writing is the writer's I/O failing; anything else is data that cannot be
+/// read as CSV.
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Error {
-        if e.is_io_error() {
-            match e.into_kind() {
-                csv::ErrorKind::Io(io) => return Error::Io(io),
-                _ => unreachable!("an I/O error is of the I/O kind"),
-            }
+        if !e.is_io_error() {
+            return Error::Corrupt(e.to_string());
         }
-        Error::Corrupt(e.to_string())
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::Io(io),
+            other => Error::Corrupt(format!("{other:?}")),
+        }
     }
 }
 

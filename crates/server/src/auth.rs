@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use interdict_access::{Member, Role, Viewer};
-pub use interdict_app::credentials::{ORG_KINDS, hash_password, new_key, verify_password};
 use interdict_app::credentials::{secret_matches, split_key};
 use interdict_store::{Directory, KeyRow, OrgRow, StoreError, UserRow};
 use rustc_hash::FxHashMap;
@@ -89,6 +88,7 @@ impl DirectoryView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interdict_app::credentials::new_key;
 
     fn directory() -> (DirectoryView, String) {
         let mut d = DirectoryView::default();

@@ -273,7 +273,7 @@ async fn sign_in(
         .and_then(|u| u.password_hash.clone());
     let password = body.password;
     let ok = tokio::task::spawn_blocking(move || {
-        crate::auth::verify_password(&password, stored.as_deref())
+        interdict_app::credentials::verify_password(&password, stored.as_deref())
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -106,15 +106,7 @@ fn an_operation_runs_through_every_use_case() {
     std::fs::write(&later, "source_id,marketplace,display_name,emails,created\nLATE-1,bazaar,Late Shop,late.shop@example.com,2026-05-01\n").unwrap();
     let s = ingest_export(
         &mut store,
-        &Export {
-            org: "mkt-bazaar".into(),
-            feed: Some(Feed::Sellers),
-            path: later,
-            name: None,
-            mapping: None,
-            marking: None,
-            sharing_group: None,
-        },
+        &upload("mkt-bazaar", Feed::Sellers, &later, None, None),
         &RateTable::default_table(),
         None,
         &Progress::default(),
@@ -185,6 +177,39 @@ fn an_operation_runs_through_every_use_case() {
     assert!(e.interdict["1%"].precision >= e.random["1%"].precision);
 }
 
+/// A small operation ingested and resolved (and scored, with `scored`) in a store of its own.
+fn resolved_operation(scored: bool) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let world = world(dir.path());
+    let db = dir.path().join("ops.db");
+    let mut store = open_store(&db).unwrap();
+    ingest_all(&mut store, &world);
+    resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
+    if scored {
+        scoring::score_store(&mut store, true, &Quiet).unwrap();
+    }
+    (dir, db)
+}
+
+/// An upload of `path` for `org`, through the built-in mapping of `feed`.
+fn upload(
+    org: &str,
+    feed: Feed,
+    path: &Path,
+    name: Option<&str>,
+    marking: Option<Marking>,
+) -> Export {
+    Export {
+        org: org.into(),
+        feed: Some(feed),
+        path: path.to_path_buf(),
+        name: name.map(str::to_owned),
+        mapping: None,
+        marking,
+        sharing_group: None,
+    }
+}
+
 fn opts() -> Options {
     Options::new(0.9, 100, 5, false, false).unwrap()
 }
@@ -210,14 +235,7 @@ fn resolution_options_are_checked() {
 
 #[test]
 fn rule_packs_and_labels_through_the_platform() {
-    let dir = tempfile::tempdir().unwrap();
-    let world = world(dir.path());
-    let db = dir.path().join("ops.db");
-    {
-        let mut store = open_store(&db).unwrap();
-        ingest_all(&mut store, &world);
-        resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
-    }
+    let (dir, db) = resolved_operation(false);
     let platform = Platform::open(&db).unwrap();
     let active = platform.rules().unwrap();
     assert!(!active.rules.is_empty());
@@ -238,22 +256,20 @@ fn rule_packs_and_labels_through_the_platform() {
     assert_eq!(platform.rules().unwrap().version, version);
 
     // An upload through the platform lands under its own name.
-    let upload = dir.path().join("upload.csv");
+    let file = dir.path().join("upload.csv");
     std::fs::write(
-        &upload,
+        &file,
         "source_id,marketplace,display_name,created\nU1,bazaar,New Shop,2026-05-01\n",
     )
     .unwrap();
     let (s, arrival) = platform
-        .ingest(&Export {
-            org: "mkt-bazaar".into(),
-            feed: Some(Feed::Sellers),
-            path: upload,
-            name: Some("api:analyst.bazaar/sellers.csv".into()),
-            mapping: None,
-            marking: Some(Marking::Green),
-            sharing_group: None,
-        })
+        .ingest(&upload(
+            "mkt-bazaar",
+            Feed::Sellers,
+            &file,
+            Some("api:analyst.bazaar/sellers.csv"),
+            Some(Marking::Green),
+        ))
         .unwrap();
     assert_eq!(
         (s.landed, s.file.as_str()),
@@ -298,34 +314,24 @@ fn rule_packs_and_labels_through_the_platform() {
 
 #[test]
 fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
-    let dir = tempfile::tempdir().unwrap();
-    let world = world(dir.path());
-    let db = dir.path().join("ops.db");
-    {
-        let mut store = open_store(&db).unwrap();
-        ingest_all(&mut store, &world);
-        resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
-        scoring::score_store(&mut store, true, &Quiet).unwrap();
-    }
+    let (dir, db) = resolved_operation(true);
     let platform = Platform::open(&db).unwrap();
     let before = saved::scores(&open_store(&db).unwrap()).unwrap().len();
-    let upload = dir.path().join("manifest.csv");
+    let file = dir.path().join("manifest.csv");
     std::fs::write(
-        &upload,
+        &file,
         "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.address.country,consignee.name,consignee.address.text,consignee.address.country,items.description,items.hs_code,items.quantity,items.value\n\
          NEW-1,2026-04-30,CN,LHR,Shenzhen Bright Trading Co,CN,Jo Bloggs,1 High St London,GB,NIKE AIR trainers,640411,40,80 USD\n",
     )
     .unwrap();
     let (s, arrival) = platform
-        .ingest(&Export {
-            org: "customs-uk".into(),
-            feed: Some(Feed::Shipments),
-            path: upload.clone(),
-            name: Some("api:officer.uk/shipments.csv".into()),
-            mapping: None,
-            marking: Some(Marking::Amber),
-            sharing_group: None,
-        })
+        .ingest(&upload(
+            "customs-uk",
+            Feed::Shipments,
+            &file,
+            Some("api:officer.uk/shipments.csv"),
+            Some(Marking::Amber),
+        ))
         .unwrap();
     assert_eq!(s.landed, 1);
     assert_eq!(
@@ -377,15 +383,13 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
 
     // The same file again lands nothing, so nothing is resolved or scored again.
     let (again, arrival) = platform
-        .ingest(&Export {
-            org: "customs-uk".into(),
-            feed: Some(Feed::Shipments),
-            path: upload,
-            name: None,
-            mapping: None,
-            marking: Some(Marking::Amber),
-            sharing_group: None,
-        })
+        .ingest(&upload(
+            "customs-uk",
+            Feed::Shipments,
+            &file,
+            None,
+            Some(Marking::Amber),
+        ))
         .unwrap();
     assert_eq!((again.unchanged, arrival.scored), (1, 0));
 }

@@ -15,7 +15,7 @@ use crate::arrival::{self, Arrival};
 use crate::error::Result;
 use crate::ingest::{Export, ExportSummary, ingest_export};
 use crate::open::open_store;
-use crate::read_model::{View, build_view};
+use crate::read_model::{self, Catchup, View, build_view};
 use crate::{saved, scoring};
 
 /// The platform over one store.
@@ -94,6 +94,29 @@ impl Platform {
     /// The read model of everything stored.
     pub fn view(&self) -> Result<View> {
         build_view(&open_store(&self.db)?)
+    }
+
+    /// What changed in the store since `view` was built or last caught up: whatever wrote it
+    /// (this process, another server, `ingest`).
+    pub fn catch_up(&self, view: &View) -> Result<Catchup> {
+        read_model::catch_up(&open_store(&self.db)?, view)
+    }
+
+    /// Withdraws an outcome of `org` (its source id) with a reason: the label leaves training
+    /// and the histories of the actors it concerned. Withdrawing it again changes nothing and
+    /// gives the first withdrawal.
+    pub fn withdraw(&self, org: &str, outcome: &str, reason: &str) -> Result<saved::WithdrawnLabel> {
+        let mut store = open_store(&self.db)?;
+        let key = interdict_model::RecordKey::new(org, interdict_model::Feed::Outcomes, outcome);
+        if let Some(earlier) = saved::withdrawn(&store)?.labels.get(&key.to_string()) {
+            return Ok(earlier.clone());
+        }
+        scoring::withdraw_label(&mut store, &key, org, reason)?;
+        saved::withdrawn(&store)?
+            .labels
+            .get(&key.to_string())
+            .cloned()
+            .ok_or_else(|| crate::Error::Corrupt(format!("the withdrawal of {key} was not kept")))
     }
 
     /// A fresh connection to the directory and audit log.

@@ -4,13 +4,13 @@
 //! its records, saved actors and saved scores; the server never computes resolutions or scores
 //! itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use interdict_access::{Label, Sight, Viewer, sight, sight_of_all};
 use interdict_model::Record;
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
-use interdict_store::Store;
-use rustc_hash::FxHashMap;
+use interdict_store::{Store, StoredRecord};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::Result;
 use crate::saved;
@@ -136,6 +136,28 @@ pub struct View {
     tokens: FxHashMap<String, Vec<u32>>,
     /// Scores in descending order.
     ranked: Vec<u32>,
+    label_ids: FxHashMap<LabelRow, u32>,
+    /// Shipment and listing records by their source id, for the outcomes that name them.
+    shipment_records: FxHashMap<String, Vec<u32>>,
+    listing_records: FxHashMap<String, Vec<u32>>,
+    /// The actors behind each shipment id and seller account, whose history an outcome naming
+    /// them joins.
+    by_shipment: FxHashMap<String, Vec<u32>>,
+    by_account: FxHashMap<String, Vec<u32>>,
+    /// The labels of each feed's records: what a reason may rest on beyond its own record.
+    feed_labels: FxHashMap<Feed, BTreeSet<u32>>,
+    /// Outcomes withdrawn by the organisation that gave them: in no history, on no record.
+    withdrawn: FxHashSet<RecordKey>,
+    /// How far into the store's changes the view is.
+    cursor: Cursor,
+}
+
+/// How far into the store's changes a view is: the last record stamp it holds and the stamps
+/// of the derived outputs it was built from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub records: i64,
+    pub derived: BTreeMap<String, i64>,
 }
 
 /// Folds a name or identifier into search tokens: lowercase alphanumeric words.
@@ -149,23 +171,19 @@ pub fn tokens(text: &str) -> Vec<String> {
 #[derive(Default)]
 pub struct ViewBuilder {
     view: View,
-    label_ids: FxHashMap<LabelRow, u32>,
+}
+
+fn label_row(owner: &str, marking: Marking, group: Option<&str>) -> LabelRow {
+    LabelRow {
+        owner: owner.to_string(),
+        marking,
+        group: group.filter(|g| !g.is_empty()).map(str::to_string),
+    }
 }
 
 impl ViewBuilder {
     pub fn label(&mut self, owner: &str, marking: Marking, group: Option<&str>) -> u32 {
-        let row = LabelRow {
-            owner: owner.to_string(),
-            marking,
-            group: group.filter(|g| !g.is_empty()).map(str::to_string),
-        };
-        if let Some(&id) = self.label_ids.get(&row) {
-            return id;
-        }
-        let id = self.view.labels.len() as u32;
-        self.view.labels.push(row.clone());
-        self.label_ids.insert(row, id);
-        id
+        self.view.intern_label(label_row(owner, marking, group))
     }
 
     pub fn add_record(
@@ -197,19 +215,7 @@ impl ViewBuilder {
     }
 
     fn actor(&mut self, id: &str) -> u32 {
-        if let Some(&a) = self.view.actor_by_id.get(id) {
-            return a;
-        }
-        let a = self.view.actors.len() as u32;
-        self.view.actors.push(ActorView {
-            id: id.to_string(),
-            parties: Vec::new(),
-            history: Vec::new(),
-            hub: false,
-        });
-        self.view.links.push(Vec::new());
-        self.view.actor_by_id.insert(id.to_string(), a);
-        a
+        self.view.actor_or_new(id)
     }
 
     /// A party of a record, with the words and identifiers it can be found by.
@@ -274,10 +280,7 @@ impl ViewBuilder {
 
     pub fn add_history(&mut self, actor: &str, record: u32) {
         let a = self.actor(actor);
-        let h = &mut self.view.actors[a as usize].history;
-        if !h.contains(&record) {
-            h.push(record);
-        }
+        self.view.add_history(a, record);
     }
 
     pub fn add_link(&mut self, a: &str, b: &str, via: u32) {
@@ -336,10 +339,7 @@ impl ViewBuilder {
 
     /// Notes that an outcome record concerns a shipment or listing record.
     pub fn add_outcome(&mut self, record: u32, outcome: u32) {
-        let list = self.view.outcomes_of.entry(record).or_default();
-        if !list.contains(&outcome) {
-            list.push(outcome);
-        }
+        self.view.add_outcome(record, outcome);
     }
 
     /// Ingest health, from the store's runs and quarantine.
@@ -351,21 +351,282 @@ impl ViewBuilder {
     pub fn build(mut self) -> View {
         let v = &mut self.view;
         let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
-        ranked.sort_by(|&a, &b| {
-            let (sa, sb) = (&v.scores[a as usize], &v.scores[b as usize]);
-            sb.score.total_cmp(&sa.score).then(
-                v.records[sa.record as usize]
-                    .key
-                    .source_id
-                    .cmp(&v.records[sb.record as usize].key.source_id),
-            )
-        });
+        ranked.sort_by(|&a, &b| v.rank_order(a, b));
         v.ranked = ranked;
         self.view
     }
 }
 
+/// The most changed records a view takes in place; beyond, rebuilding is cheaper.
+const MOST_APPLIED: usize = 20_000;
+
+/// The derived outputs a view is built from: when one is replaced, the view is rebuilt
+/// ([`WITHDRAWN`](saved::WITHDRAWN) only grows, and is taken in place).
+const BUILT_FROM: [&str; 2] = [saved::ACTORS, saved::SCORES];
+
+/// What changed in the store since a view was built, read without touching the view.
+pub enum Catchup {
+    /// Nothing.
+    Current,
+    /// Changes the view takes in place ([`View::apply`]).
+    Apply(Changes),
+    /// Changes the view cannot take in place: resolution or scoring ran, records other than
+    /// outcomes changed, or more changed than is worth taking one by one.
+    Rebuild,
+}
+
+/// Changed records, newly withdrawn labels and ingest health, to apply to a view.
+pub struct Changes {
+    records: Vec<StoredRecord>,
+    withdrawn: Option<saved::Withdrawn>,
+    ingest: Option<(Vec<IngestFile>, Vec<QuarantinedRow>)>,
+    cursor: Cursor,
+}
+
+impl Changes {
+    /// Records changed.
+    pub fn records(&self) -> usize {
+        self.records.len()
+    }
+}
+
+fn followed_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
+    Ok(store
+        .derived_stamps()?
+        .into_iter()
+        .filter(|(name, _)| BUILT_FROM.contains(&name.as_str()) || name == saved::WITHDRAWN)
+        .collect())
+}
+
+/// Reads what changed in the store since `view` was built or last caught up.
+pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
+    let derived = followed_stamps(store)?;
+    let last = store.last_change()?;
+    if derived == view.cursor.derived && last == view.cursor.records {
+        return Ok(Catchup::Current);
+    }
+    if BUILT_FROM
+        .iter()
+        .any(|n| derived.get(*n) != view.cursor.derived.get(*n))
+    {
+        return Ok(Catchup::Rebuild);
+    }
+    let withdrawn = match derived.get(saved::WITHDRAWN) != view.cursor.derived.get(saved::WITHDRAWN)
+    {
+        true => {
+            let w = saved::withdrawn(store)?;
+            if view.withdrawn.iter().any(|k| !w.contains(k)) {
+                return Ok(Catchup::Rebuild);
+            }
+            Some(w)
+        }
+        false => None,
+    };
+    let outcome_labels = view.feed_labels.get(&Feed::Outcomes);
+    let mut records = Vec::new();
+    let mut rebuild = false;
+    let mut seen = last;
+    store.changes_since(view.cursor.records, &mut |seq, r| {
+        seen = seen.max(seq);
+        if rebuild {
+            return Ok(());
+        }
+        // An outcome under a label no outcome had: the reasons resting on outcomes change.
+        let known_label = view
+            .label_ids
+            .get(&label_row(&r.key.org, r.marking, r.sharing_group.as_deref()))
+            .is_some_and(|l| outcome_labels.is_some_and(|o| o.contains(l)));
+        if r.key.feed != Feed::Outcomes || !known_label || records.len() >= MOST_APPLIED {
+            rebuild = true;
+            records.clear();
+        } else {
+            records.push(r);
+        }
+        Ok(())
+    })?;
+    if rebuild {
+        return Ok(Catchup::Rebuild);
+    }
+    let ingest = match seen != view.cursor.records {
+        true => Some((ingest_files(store)?, store.quarantined()?)),
+        false => None,
+    };
+    Ok(Catchup::Apply(Changes {
+        records,
+        withdrawn,
+        ingest,
+        cursor: Cursor {
+            records: seen,
+            derived,
+        },
+    }))
+}
+
 impl View {
+    /// How far into the store's changes the view is.
+    pub fn cursor(&self) -> &Cursor {
+        &self.cursor
+    }
+
+    fn intern_label(&mut self, row: LabelRow) -> u32 {
+        if let Some(&id) = self.label_ids.get(&row) {
+            return id;
+        }
+        let id = self.labels.len() as u32;
+        self.labels.push(row.clone());
+        self.label_ids.insert(row, id);
+        id
+    }
+
+    fn actor_or_new(&mut self, id: &str) -> u32 {
+        if let Some(&a) = self.actor_by_id.get(id) {
+            return a;
+        }
+        let a = self.actors.len() as u32;
+        self.actors.push(ActorView {
+            id: id.to_string(),
+            parties: Vec::new(),
+            history: Vec::new(),
+            hub: false,
+        });
+        self.links.push(Vec::new());
+        self.actor_by_id.insert(id.to_string(), a);
+        a
+    }
+
+    fn add_history(&mut self, actor: u32, record: u32) {
+        let h = &mut self.actors[actor as usize].history;
+        if !h.contains(&record) {
+            h.push(record);
+        }
+    }
+
+    fn add_outcome(&mut self, record: u32, outcome: u32) {
+        let list = self.outcomes_of.entry(record).or_default();
+        if !list.contains(&outcome) {
+            list.push(outcome);
+        }
+    }
+
+    /// Highest score first; ties by source id.
+    fn rank_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (sa, sb) = (&self.scores[a as usize], &self.scores[b as usize]);
+        sb.score.total_cmp(&sa.score).then(
+            self.records[sa.record as usize]
+                .key
+                .source_id
+                .cmp(&self.records[sb.record as usize].key.source_id),
+        )
+    }
+
+    /// The records and actors an outcome concerns: the shipments and listings it names, the
+    /// actors behind the shipment and the seller account.
+    fn outcome_targets(&self, outcome: u32) -> (Vec<u32>, Vec<u32>) {
+        let r = &self.records[outcome as usize].record;
+        let field = |f: &str| r.get(f).and_then(|v| v.as_str());
+        let (shipment, listing, account) = (
+            field("shipment_id"),
+            field("listing_id"),
+            field("seller_account_id"),
+        );
+        let records = shipment
+            .and_then(|s| self.shipment_records.get(s))
+            .into_iter()
+            .chain(listing.and_then(|l| self.listing_records.get(l)))
+            .flatten()
+            .copied()
+            .collect();
+        let actors = shipment
+            .and_then(|s| self.by_shipment.get(s))
+            .into_iter()
+            .chain(account.and_then(|a| self.by_account.get(a)))
+            .flatten()
+            .copied()
+            .collect();
+        (records, actors)
+    }
+
+    /// Puts an outcome on the records and in the histories of the actors it concerns, unless
+    /// it was withdrawn.
+    fn attach_outcome(&mut self, outcome: u32) {
+        if self.withdrawn.contains(&self.records[outcome as usize].key) {
+            return;
+        }
+        let (records, actors) = self.outcome_targets(outcome);
+        for r in records {
+            self.add_outcome(r, outcome);
+        }
+        for a in actors {
+            self.add_history(a, outcome);
+        }
+    }
+
+    fn detach_outcome(&mut self, outcome: u32) {
+        let (records, actors) = self.outcome_targets(outcome);
+        for r in records {
+            if let Some(list) = self.outcomes_of.get_mut(&r) {
+                list.retain(|&o| o != outcome);
+            }
+        }
+        for a in actors {
+            self.actors[a as usize].history.retain(|&o| o != outcome);
+        }
+    }
+
+    /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
+    /// and histories they concern, withdrawn ones leave them, ingest health is replaced.
+    pub fn apply(&mut self, changes: Changes) {
+        if let Some(w) = changes.withdrawn {
+            for key in w.labels.keys() {
+                let Some(key) = parse_key(key) else {
+                    continue;
+                };
+                if self.withdrawn.insert(key.clone())
+                    && let Some(id) = self.record(&key)
+                {
+                    self.detach_outcome(id);
+                }
+            }
+        }
+        for s in changes.records {
+            let label = self.intern_label(label_row(
+                &s.key.org,
+                s.marking,
+                s.sharing_group.as_deref(),
+            ));
+            let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
+            let id = match self.record(&s.key) {
+                Some(id) => {
+                    self.detach_outcome(id);
+                    let r = &mut self.records[id as usize];
+                    r.label = label;
+                    r.source_file = s.source_file;
+                    r.ingested_at = s.ingested_at;
+                    r.record = json;
+                    id
+                }
+                None => {
+                    let id = self.records.len() as u32;
+                    self.by_key.insert(s.key.clone(), id);
+                    self.records.push(RecordView {
+                        key: s.key,
+                        label,
+                        source_file: s.source_file,
+                        ingested_at: s.ingested_at,
+                        record: json,
+                    });
+                    id
+                }
+            };
+            self.attach_outcome(id);
+        }
+        if let Some((files, quarantine)) = changes.ingest {
+            self.ingest = files;
+            self.quarantine = quarantine;
+        }
+        self.cursor = changes.cursor;
+    }
+
     pub fn record(&self, key: &RecordKey) -> Option<u32> {
         self.by_key.get(key).copied()
     }
@@ -455,6 +716,13 @@ impl View {
     }
 }
 
+/// A record key from its display form, `org/feed/source id`.
+fn parse_key(text: &str) -> Option<RecordKey> {
+    let (org, rest) = text.split_once('/')?;
+    let (feed, source_id) = rest.split_once('/')?;
+    Some(RecordKey::new(org, feed.parse().ok()?, source_id))
+}
+
 fn party_terms(p: &interdict_model::Party) -> Vec<String> {
     let mut t: Vec<String> = Vec::new();
     t.extend(p.display_name.iter().cloned());
@@ -467,9 +735,20 @@ fn party_terms(p: &interdict_model::Party) -> Vec<String> {
 }
 
 /// The read model: every record with its label, parties with their actors, links between
-/// actors that share a shipment, outcomes as history of the actors they concern, and scores.
+/// actors that share a shipment, outcomes as history of the actors they concern (withdrawn
+/// ones left out), and scores.
 pub fn build_view(store: &dyn Store) -> Result<View> {
+    // Where the store stands before it is read: whatever lands meanwhile is caught up with.
+    let cursor = Cursor {
+        records: store.last_change()?,
+        derived: followed_stamps(store)?,
+    };
     let mut b = ViewBuilder::default();
+    b.view.withdrawn = saved::withdrawn(store)?
+        .labels
+        .keys()
+        .filter_map(|k| parse_key(k))
+        .collect();
     let mut actor_of: FxHashMap<RecordKey, String> = FxHashMap::default();
     if let Some(table) = saved::actor_table(store)? {
         for r in table.rows() {
@@ -477,26 +756,14 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             actor_of.insert(r.key(), r.actor.to_string());
         }
     }
-    // Actors behind each shipment id and seller account, for outcomes that name them.
-    let mut by_shipment: FxHashMap<String, Vec<String>> = FxHashMap::default();
-    let mut by_account: FxHashMap<String, Vec<String>> = FxHashMap::default();
-    // Each outcome with the shipment, seller account and listing it names.
-    let mut outcomes: Vec<(u32, OutcomeNames)> = Vec::new();
-    // Shipment and listing records by their source id, for the outcomes that name them.
-    let mut shipment_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    let mut listing_records: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    let mut shipments_of: FxHashMap<String, usize> = FxHashMap::default();
-    // The labels of each feed's records: what a reason may rest on beyond its own record.
-    let mut feed_labels: FxHashMap<Feed, BTreeSet<u32>> = FxHashMap::default();
+    let mut outcomes: Vec<u32> = Vec::new();
+    let mut shipments_of: FxHashMap<u32, usize> = FxHashMap::default();
     let mut shipments = 0usize;
-    // The actors each shipment or listing concerns: whose history its reasons may cite.
-    let mut concerns: FxHashMap<u32, Vec<String>> = FxHashMap::default();
-    let mut listing_sellers: Vec<(u32, String)> = Vec::new();
     store.scan(None, &mut |s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
         let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
         let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
-        feed_labels.entry(s.key.feed).or_default().insert(label);
+        b.view.feed_labels.entry(s.key.feed).or_default().insert(label);
         let mut actors = Vec::new();
         for (source, party) in s.record.parties() {
             let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
@@ -511,108 +778,68 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             let value = serde_json::to_value(party).unwrap_or(serde_json::Value::Null);
             b.add_party(id, role, name, &party_terms(party), value, actor.as_deref());
             if let Some(a) = actor {
-                actors.push(a);
+                actors.push(b.actor(&a));
             }
         }
+        let v = &mut b.view;
         match &s.record {
             Record::Shipments(sh) => {
                 shipments += 1;
                 actors.sort();
                 actors.dedup();
-                for (i, a) in actors.iter().enumerate() {
-                    *shipments_of.entry(a.clone()).or_default() += 1;
-                    for c in &actors[i + 1..] {
-                        b.add_link(a, c, id);
+                for (i, &a) in actors.iter().enumerate() {
+                    *shipments_of.entry(a).or_default() += 1;
+                    for &c in &actors[i + 1..] {
+                        v.links[a as usize].push(Link { other: c, via: id });
+                        v.links[c as usize].push(Link { other: a, via: id });
                     }
                 }
-                shipment_records
+                v.shipment_records
                     .entry(sh.shipment_id.clone())
                     .or_default()
                     .push(id);
-                by_shipment
+                v.by_shipment
                     .entry(sh.shipment_id.clone())
                     .or_default()
-                    .extend(actors.iter().cloned());
-                concerns.insert(id, actors);
+                    .extend(actors);
             }
             Record::Sellers(se) => {
-                by_account
+                v.by_account
                     .entry(se.account_id.clone())
                     .or_default()
                     .extend(actors);
             }
             Record::Listings(l) => {
-                listing_records
+                v.listing_records
                     .entry(l.listing_id.clone())
                     .or_default()
                     .push(id);
-                listing_sellers.push((id, l.seller_account_id.clone()));
             }
-            Record::Outcomes(o) => {
-                outcomes.push((
-                    id,
-                    OutcomeNames {
-                        shipment: o.shipment_id.clone(),
-                        account: o.seller_account_id.clone(),
-                        listing: o.listing_id.clone(),
-                    },
-                ));
-            }
+            Record::Outcomes(_) => outcomes.push(id),
             _ => {}
         }
         Ok(())
     })?;
-    for (
-        id,
-        OutcomeNames {
-            shipment,
-            account,
-            listing,
-        },
-    ) in outcomes
-    {
-        for r in shipment
-            .as_ref()
-            .and_then(|s| shipment_records.get(s))
-            .into_iter()
-            .chain(listing.as_ref().and_then(|l| listing_records.get(l)))
-            .flatten()
-        {
-            b.add_outcome(*r, id);
-        }
-        let mut about: Vec<&String> = Vec::new();
-        if let Some(s) = shipment.as_ref().and_then(|s| by_shipment.get(s)) {
-            about.extend(s);
-        }
-        if let Some(a) = account.as_ref().and_then(|a| by_account.get(a)) {
-            about.extend(a);
-        }
-        for a in about {
-            b.add_history(&a.clone(), id);
-        }
+    for id in outcomes {
+        b.view.attach_outcome(id);
     }
     // An actor on more than 0.5% of all shipments (and more than 50) is a hub: a forwarder's
     // warehouse or a broker, shown but not expanded.
     let hub_floor = (shipments as f64 * interdict_score::HUB_SHARE).max(50.0);
-    for (a, n) in &shipments_of {
-        if *n as f64 > hub_floor {
-            b.mark_hub(a);
+    for (a, n) in shipments_of {
+        if n as f64 > hub_floor {
+            b.view.actors[a as usize].hub = true;
         }
     }
     let labels_of = |feeds: &[Feed]| -> Vec<u32> {
         let set: BTreeSet<u32> = feeds
             .iter()
-            .filter_map(|f| feed_labels.get(f))
+            .filter_map(|f| b.view.feed_labels.get(f))
             .flatten()
             .copied()
             .collect();
         set.into_iter().collect()
     };
-    for (id, account) in listing_sellers {
-        if let Some(a) = by_account.get(&account) {
-            concerns.insert(id, a.clone());
-        }
-    }
     let brand = labels_of(&[Feed::Brands]);
     // Network and lane reasons summarise outcomes across the platform: they rest on all of them.
     let history = labels_of(&[Feed::Outcomes, Feed::Parties]);
@@ -667,14 +894,9 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
         });
     }
     b.set_ingest(ingest_files(store)?, store.quarantined()?);
-    Ok(b.build())
-}
-
-/// What an outcome names: a shipment, a seller account, a listing.
-struct OutcomeNames {
-    shipment: Option<String>,
-    account: Option<String>,
-    listing: Option<String>,
+    let mut view = b.build();
+    view.cursor = cursor;
+    Ok(view)
 }
 
 /// Every file's ingest runs summed, latest first.

@@ -393,3 +393,142 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
         .unwrap();
     assert_eq!((again.unchanged, arrival.scored), (1, 0));
 }
+
+/// What a read model says about outcomes: the outcomes on each record and in each actor's
+/// history, by key, and how many records it holds.
+type OutcomeSummary = (
+    usize,
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+);
+
+fn outcome_summary(v: &read_model::View) -> OutcomeSummary {
+    let key = |r: &u32| v.records[*r as usize].key.to_string();
+    let on_records = (0..v.records.len() as u32)
+        .filter(|&r| !v.outcomes_of(r).is_empty())
+        .map(|r| (key(&r), v.outcomes_of(r).iter().map(key).collect()))
+        .collect();
+    let histories = v
+        .actors
+        .iter()
+        .filter(|a| !a.history.is_empty())
+        .map(|a| (a.id.clone(), a.history.iter().map(key).collect()))
+        .collect();
+    (v.records.len(), on_records, histories)
+}
+
+#[test]
+fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arrivals() {
+    let (dir, db) = resolved_operation(true);
+    let platform = Platform::open(&db).unwrap();
+    let mut view = platform.view().unwrap();
+    assert!(matches!(
+        platform.catch_up(&view).unwrap(),
+        read_model::Catchup::Current
+    ));
+
+    // A customs shipment whose parties are actors, and the label customs' outcomes carry.
+    let shipment = (0..view.records.len() as u32)
+        .find(|&r| {
+            let k = &view.records[r as usize].key;
+            k.org == "customs-uk"
+                && k.feed == Feed::Shipments
+                && view
+                    .parties_of(r)
+                    .iter()
+                    .any(|&p| view.parties[p as usize].actor.is_some())
+        })
+        .expect("a customs shipment with actors");
+    let shipment_id = view.records[shipment as usize].key.source_id.clone();
+    let outcome = (0..view.records.len())
+        .find(|&r| {
+            let k = &view.records[r].key;
+            k.org == "customs-uk" && k.feed == Feed::Outcomes
+        })
+        .expect("a customs outcome");
+    let label = view.labels[view.records[outcome].label as usize].clone();
+
+    let file = dir.path().join("decisions.ndjson");
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"source_id\":\"LIVE-1\",\"result\":\"seized_counterfeit\",\"date\":\"2026-04-30\",\"shipment_id\":\"{shipment_id}\"}}\n"
+        ),
+    )
+    .unwrap();
+    let mut export = upload("customs-uk", Feed::Outcomes, &file, None, Some(label.marking));
+    export.sharing_group = label.group.clone();
+    let (s, arrival) = platform.ingest(&export).unwrap();
+    assert_eq!((s.landed, arrival.scored), (1, 0));
+
+    let live = RecordKey::new("customs-uk", Feed::Outcomes, "LIVE-1");
+    let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
+        panic!("one new outcome under a known label is taken in place");
+    };
+    assert_eq!(changes.records(), 1);
+    view.apply(changes);
+    let id = view.record(&live).expect("the outcome is in the read model");
+    assert!(view.outcomes_of(shipment).contains(&id));
+    let actor = view.parties[view.parties_of(shipment)[0] as usize]
+        .actor
+        .or_else(|| {
+            view.parties_of(shipment)
+                .iter()
+                .find_map(|&p| view.parties[p as usize].actor)
+        })
+        .unwrap();
+    assert!(
+        view.actors[actor as usize].history.contains(&id),
+        "in the history of the actors behind the shipment"
+    );
+    assert_eq!(
+        outcome_summary(&view),
+        outcome_summary(&platform.view().unwrap()),
+        "in place, the same as a rebuild"
+    );
+    assert!(matches!(
+        platform.catch_up(&view).unwrap(),
+        read_model::Catchup::Current
+    ));
+
+    // Withdrawn: off the shipment and out of every history, as a rebuild has it.
+    let w = platform
+        .withdraw("customs-uk", "LIVE-1", "keyed on the wrong parcel")
+        .unwrap();
+    assert_eq!(w.reason, "keyed on the wrong parcel");
+    let again = platform.withdraw("customs-uk", "LIVE-1", "twice").unwrap();
+    assert_eq!(again, w, "withdrawing again gives the first withdrawal");
+    assert!(
+        platform
+            .withdraw("customs-uk", "NO-SUCH", "x")
+            .unwrap_err()
+            .to_string()
+            .contains("no outcome")
+    );
+    let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
+        panic!("a withdrawal is taken in place");
+    };
+    view.apply(changes);
+    assert!(!view.outcomes_of(shipment).contains(&id));
+    assert!(!view.actors[actor as usize].history.contains(&id));
+    assert_eq!(
+        outcome_summary(&view),
+        outcome_summary(&platform.view().unwrap())
+    );
+
+    // A shipment arrives: it is resolved and scored, so the model is rebuilt.
+    let manifest = dir.path().join("manifest.csv");
+    std::fs::write(
+        &manifest,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,consignee.name,items.description,items.value\n\
+         LIVE-S1,2026-04-30,CN,LHR,Shenzhen Bright Trading Co,Jo Bloggs,NIKE AIR trainers,80 USD\n",
+    )
+    .unwrap();
+    platform
+        .ingest(&upload("customs-uk", Feed::Shipments, &manifest, None, None))
+        .unwrap();
+    assert!(matches!(
+        platform.catch_up(&view).unwrap(),
+        read_model::Catchup::Rebuild
+    ));
+}

@@ -330,6 +330,7 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     let w = world(|dir| dir.join("platform.db"));
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
+    two_servers_and_the_command_line_see_each_others_writes(&w);
     tampering_is_found(&w);
 }
 
@@ -347,7 +348,106 @@ fn the_access_matrix_holds_on_postgresql() {
     let w = world(|_| std::path::PathBuf::from(db));
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
+    two_servers_and_the_command_line_see_each_others_writes(&w);
     drop(scratch);
+}
+
+/// Polls the outcomes `user` sees on S-GRN through `addr` until `want` holds; gives how long
+/// that took.
+fn until_outcomes(
+    addr: &str,
+    key: &str,
+    what: &str,
+    want: impl Fn(&[String]) -> bool,
+) -> std::time::Duration {
+    let t = std::time::Instant::now();
+    loop {
+        let r = get(addr, "/api/v1/shipments/carrier/S-GRN", key);
+        let keys: Vec<String> = r.body["outcomes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", r.body))
+            .iter()
+            .map(|o| o["key"].as_str().unwrap().to_string())
+            .collect();
+        if want(&keys) {
+            return t.elapsed();
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "{what}: still {keys:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Two server processes on one store, and the command line beside them: an outcome recorded
+/// through one server is on the shipment in the other, a withdrawal through the second leaves
+/// the first, and an outcome ingested from a file by `ingest` reaches both, without a restart.
+fn two_servers_and_the_command_line_see_each_others_writes(w: &World) {
+    let first = start(&w.db, &w.anchor);
+    let second = start(&w.db, &w.anchor);
+    let cathy = &w.keys["cathy"];
+    let body = serde_json::json!({"marking": "AMBER", "sharing_group": "ops", "records": [
+        {"source_id": "LIVE-1", "result": "released", "date": "2026-03-06", "shipment_id": "S-GRN"}
+    ]})
+    .to_string();
+    let r = request(
+        &first.addr,
+        "POST",
+        "/api/v1/outcomes",
+        Some(cathy),
+        Some(("application/json", body.as_bytes())),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let live = "customs/outcomes/LIVE-1".to_string();
+    let took = until_outcomes(&second.addr, cathy, "the other server", |k| {
+        k.contains(&live)
+    });
+    eprintln!("an outcome through one server was on the shipment in the other after {took:?}");
+    let r = request(
+        &second.addr,
+        "POST",
+        "/api/v1/outcomes/LIVE-1/withdraw",
+        Some(cathy),
+        Some(("application/json", br#"{"reason": "recorded on the wrong parcel"}"#)),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    until_outcomes(&first.addr, cathy, "a withdrawal on the other server", |k| {
+        !k.contains(&live)
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.csv");
+    std::fs::write(
+        &file,
+        "source_id,result,date,shipment_id
+LATE-1,seized_counterfeit,2026-03-07,S-GRN
+",
+    )
+    .unwrap();
+    let reports = dir.path().join("reports");
+    run_ok(&[
+        "ingest",
+        "--reports",
+        s(&reports),
+        "--db",
+        s(&w.db),
+        "--org",
+        "customs",
+        "--feed",
+        "outcomes",
+        "--marking",
+        "AMBER",
+        "--sharing-group",
+        "ops",
+        s(&file),
+    ]);
+    let late = "customs/outcomes/LATE-1".to_string();
+    for server in [&first, &second] {
+        until_outcomes(&server.addr, cathy, "an outcome ingested beside the servers", |k| {
+            k.contains(&late)
+        });
+    }
 }
 
 /// A browser session lives in the store: a second server process knows it, a restarted one
@@ -753,6 +853,49 @@ fn access_matrix(w: &World) {
     assert_eq!(
         get(a, "/api/v1/records/customs/outcomes/INS-2", &k("cathy")).status,
         200
+    );
+
+    // Withdrawal: only of the caller's own organisation's outcomes, with a reason; another
+    // organisation's outcome is as missing as one that does not exist.
+    cover("post", "/api/v1/outcomes/{id}/withdraw");
+    let withdraw = |u: &str, id: &str, reason: &str| {
+        request(
+            a,
+            "POST",
+            &format!("/api/v1/outcomes/{id}/withdraw"),
+            Some(&k(u)),
+            Some((
+                "application/json",
+                serde_json::json!({ "reason": reason }).to_string().as_bytes(),
+            )),
+        )
+    };
+    let on_grn = |u: &str| -> Vec<String> {
+        get(a, "/api/v1/shipments/carrier/S-GRN", &k(u)).body["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(on_grn("cathy").contains(&"customs/outcomes/INS-2".to_string()));
+    assert_eq!(withdraw("alice", "INS-2", "not ours").status, 404);
+    assert_eq!(withdraw("bob", "INS-2", "not ours").status, 404);
+    assert_eq!(withdraw("cora", "INS-2", "auditors record nothing").status, 403);
+    assert_eq!(withdraw("cathy", "NO-SUCH", "typo").status, 404);
+    assert_eq!(withdraw("cathy", "INS-2", "  ").body["error"]["field"], "reason");
+    let taken_back = withdraw("cathy", "INS-2", "keyed on the wrong parcel");
+    assert_eq!(taken_back.status, 200, "{}", taken_back.body);
+    assert_eq!(taken_back.body["key"], "customs/outcomes/INS-2");
+    assert!(
+        !on_grn("cathy").contains(&"customs/outcomes/INS-2".to_string()),
+        "a withdrawn outcome leaves the shipment at once"
+    );
+    assert!(on_grn("alice").contains(&"brandco/outcomes/TB-1".to_string()));
+    assert_eq!(
+        withdraw("cathy", "INS-2", "again").body["reason"],
+        "keyed on the wrong parcel",
+        "withdrawing again gives the first withdrawal"
     );
 
     // Uploads: analysts and admins of the organisation; an officer may not.

@@ -77,6 +77,9 @@ pub struct Options {
     pub max_upload: usize,
     /// How often the directory (users, keys, groups) is re-read, so a revoked key stops working.
     pub directory_refresh: Duration,
+    /// How often the store's change sequence is read, so what another process writes (another
+    /// server, `ingest`) is in the read model within about this long.
+    pub view_refresh: Duration,
 }
 
 impl Default for Options {
@@ -87,6 +90,7 @@ impl Default for Options {
             burst_per_key: 4_000.0,
             max_upload: 256 << 20,
             directory_refresh: Duration::from_secs(2),
+            view_refresh: Duration::from_millis(250),
         }
     }
 }
@@ -101,7 +105,11 @@ pub(crate) struct Metrics {
 }
 
 pub struct AppState {
-    pub(crate) view: ArcSwap<View>,
+    /// The read model. Readers hold it for the synchronous part of a request; a catch-up
+    /// writes changes into it in place, or swaps in a model rebuilt beside it.
+    view: std::sync::RwLock<View>,
+    /// One catch-up at a time.
+    refreshing: std::sync::Mutex<()>,
     pub(crate) directory: ArcSwap<DirectoryView>,
     pub(crate) platform: Arc<Platform>,
     pub(crate) audit: AuditSink,
@@ -125,7 +133,8 @@ impl AppState {
         let view = platform.view().map_err(|e| e.to_string())?;
         let platform_sessions = platform.directory();
         Ok(Arc::new(AppState {
-            view: ArcSwap::from_pointee(view),
+            view: std::sync::RwLock::new(view),
+            refreshing: std::sync::Mutex::new(()),
             directory: ArcSwap::from_pointee(directory),
             platform,
             audit,
@@ -159,12 +168,44 @@ impl AppState {
         Ok(())
     }
 
-    /// Rebuilds the read model after records changed.
-    pub fn reload_view(&self) -> Result<(), String> {
-        let v = self.platform.view().map_err(|e| e.to_string())?;
-        self.view.store(Arc::new(v));
+    /// The read model, for the synchronous part of a request (the guard cannot cross an
+    /// `await`).
+    pub(crate) fn view(&self) -> std::sync::RwLockReadGuard<'_, View> {
+        self.view.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Brings the read model up to what the store holds, whoever wrote it: new and changed
+    /// outcomes and withdrawals are taken in place, under the write lock for as long as that
+    /// takes (readers wait that long); anything else (an arrival resolved and scored, a
+    /// retrain) rebuilds the model beside the one that keeps answering, then swaps it in.
+    pub fn refresh(&self) -> Result<Refreshed, String> {
+        let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        let catchup = self
+            .platform
+            .catch_up(&self.view())
+            .map_err(|e| e.to_string())?;
+        let refreshed = match catchup {
+            view::Catchup::Current => return Ok(Refreshed::Current),
+            view::Catchup::Apply(changes) => {
+                let n = changes.records();
+                self.view
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .apply(changes);
+                Refreshed::Applied(n)
+            }
+            view::Catchup::Rebuild => {
+                let fresh = self.platform.view().map_err(|e| e.to_string())?;
+                let old = std::mem::replace(
+                    &mut *self.view.write().unwrap_or_else(|p| p.into_inner()),
+                    fresh,
+                );
+                drop(old);
+                Refreshed::Rebuilt
+            }
+        };
         self.forget_queues();
-        Ok(())
+        Ok(refreshed)
     }
 
     fn forget_queues(&self) {
@@ -185,7 +226,7 @@ impl AppState {
         {
             return q.clone();
         }
-        let view = self.view.load();
+        let view = self.view();
         let dir = self.directory.load();
         let q: Vec<u32> = view
             .ranked_ids()
@@ -217,6 +258,15 @@ impl AppState {
             .insert(key, q.clone());
         q
     }
+}
+
+/// What a catch-up with the store did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refreshed {
+    Current,
+    /// Changed records taken in place.
+    Applied(usize),
+    Rebuilt,
 }
 
 /// One user's queue: indices into the scores, highest first, and the values its filters offer.
@@ -345,6 +395,18 @@ pub async fn serve(
             }
         }
     });
+    let every = state.options.view_refresh;
+    let s = state.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let s2 = s.clone();
+            let r = tokio::task::spawn_blocking(move || s2.refresh()).await;
+            if let Ok(Err(e)) = r {
+                tracing::warn!(error = %e, "read model not caught up with the store");
+            }
+        }
+    });
     let app = app(state);
     match tls {
         None => {
@@ -389,7 +451,7 @@ pub(crate) fn now() -> String {
 
 pub(crate) fn metrics_text(state: &AppState) -> String {
     let m = &state.metrics;
-    let v = state.view.load();
+    let v = state.view();
     let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
     format!(
         "# TYPE interdict_http_requests_total counter\ninterdict_http_requests_total {}\n\

@@ -131,7 +131,7 @@ fn money_usd(v: Option<&serde_json::Value>) -> f64 {
     responses((status = 200, body = DashboardOut), (status = 403, body = ErrorBody)))]
 async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<DashboardOut>, ApiError> {
     need_reader(&v)?;
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
     let mut weeks: BTreeMap<String, WeekOut> = BTreeMap::new();
@@ -324,7 +324,7 @@ fn objects(v: &serde_json::Value, field: &str) -> Vec<serde_json::Value> {
     responses((status = 200, body = BrandsOut), (status = 403, body = ErrorBody)))]
 async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, ApiError> {
     need_reader(&v)?;
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
     let mut d = Disclosures::new(&v, &view);

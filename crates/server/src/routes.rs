@@ -71,6 +71,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(network))
         .routes(routes!(search))
         .routes(routes!(post_outcomes))
+        .routes(routes!(withdraw_outcome))
         .routes(routes!(audit_log))
 }
 
@@ -426,7 +427,7 @@ async fn get_record(
 ) -> Result<Json<RecordOut>, ApiError> {
     need_reader(&v)?;
     let feed = parse_feed(&feed)?;
-    let view = state.view.load();
+    let view = state.view();
     let r = visible(&state, &view, &v, &RecordKey::new(org, feed, id))?;
     let mut d = Disclosures::new(&v, &view);
     d.shown(r);
@@ -538,7 +539,7 @@ fn score_out(state: &AppState, view: &View, v: &Viewer, r: u32) -> Option<ScoreO
 
 async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<Scored>, ApiError> {
     need_reader(&v)?;
-    let view = state.view.load();
+    let view = state.view();
     let r = visible(&state, &view, &v, &key)?;
     let dir = state.directory.load();
     let mut d = Disclosures::new(&v, &view);
@@ -717,7 +718,7 @@ async fn queue(
         Some(_) => return Err(ApiError::field("order", "order must be asc or desc")),
     };
     let offset = p.offset.unwrap_or(0);
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let visible = state.visible_queue(&v);
     let brand = p.brand.as_deref().map(|b| b.trim().to_lowercase());
@@ -918,7 +919,7 @@ async fn get_actor(
     Path(id): Path<String>,
 ) -> Result<Json<ActorOut>, ApiError> {
     need_reader(&v)?;
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
     let a = view.actor(&id).ok_or(ApiError::NotFound)?;
@@ -1050,7 +1051,7 @@ async fn network(
     if !(1..=3).contains(&hops) {
         return Err(ApiError::field("hops", "hops must be 1, 2 or 3"));
     }
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
     let start = view.actor(&id).ok_or(ApiError::NotFound)?;
@@ -1158,7 +1159,7 @@ async fn search(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 200"));
     }
-    let view = state.view.load();
+    let view = state.view();
     let dir = state.directory.load();
     let found = view.search(q);
     let (seen, hidden) = interdict_access::partition(
@@ -1256,7 +1257,7 @@ async fn ingest_body(
             _ => ApiError::Internal(e.to_string()),
         })?;
         if s.landed + s.updated > 0 {
-            s2.reload_view().map_err(ApiError::Internal)?;
+            s2.refresh().map_err(ApiError::Internal)?;
         }
         Ok(IngestSummary {
             run: s.run,
@@ -1371,8 +1372,86 @@ async fn post_outcomes(
     Ok(Json(s))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct WithdrawIn {
+    /// Why the decision no longer holds (a mistaken key, a lab result that cleared the goods).
+    reason: String,
+}
+
+/// A decision taken back.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WithdrawnOut {
+    /// The outcome, `org/outcomes/id`.
+    key: String,
+    reason: String,
+    /// When it was first withdrawn.
+    at: String,
+}
+
+/// Withdraws an outcome the caller's organisation recorded, with a reason: it leaves the
+/// records and actor histories it was on and stops being a training label (retraining follows
+/// at the next `train`). Withdrawing it again answers with the first withdrawal.
+#[utoipa::path(post, path = "/api/v1/outcomes/{id}/withdraw",
+    params(("id" = String, Path, description = "The outcome's id in the caller's organisation's outcomes feed")),
+    request_body = WithdrawIn,
+    responses((status = 200, body = WithdrawnOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn withdraw_outcome(
+    State(state): St,
+    Caller(v): Caller,
+    Path(id): Path<String>,
+    Json(body): Json<WithdrawIn>,
+) -> Result<Json<WithdrawnOut>, ApiError> {
+    role_may(&v, v.role.records_outcomes(), "does not record or withdraw outcomes")?;
+    let reason = body.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(ApiError::field("reason", "say why the outcome is withdrawn"));
+    }
+    if reason.chars().count() > 1_000 {
+        return Err(ApiError::field("reason", "at most 1,000 characters"));
+    }
+    let _guard = state.write_lock.lock().await;
+    let (platform, s2, org, id2, reason2) = (
+        state.platform.clone(),
+        state.clone(),
+        v.org.clone(),
+        id.clone(),
+        reason.clone(),
+    );
+    let w = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
+        let w = platform
+            .withdraw(&org, &id2, &reason2)
+            .map_err(|e| match e.root() {
+                interdict_app::Error::Missing(_) => ApiError::NotFound,
+                interdict_app::Error::Invalid(m) => ApiError::BadRequest(m.clone()),
+                _ => ApiError::Internal(e.to_string()),
+            })?;
+        s2.refresh().map_err(ApiError::Internal)?;
+        Ok(w)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let key = format!("{}/{}/{id}", v.org, Feed::Outcomes);
+    state
+        .audit
+        .record_durably(Event {
+            at: now(),
+            org: v.org.clone(),
+            user: v.user.clone(),
+            action: "withdraw".into(),
+            target: key.clone(),
+            disclosed: Vec::new(),
+            detail: format!("reason: {}", w.reason),
+        })
+        .await?;
+    Ok(Json(WithdrawnOut {
+        key,
+        reason: w.reason,
+        at: w.at,
+    }))
+}
+
 fn own_brands(state: &AppState, v: &Viewer) -> BTreeSet<String> {
-    let view = state.view.load();
+    let view = state.view();
     view.records
         .iter()
         .filter(|r| r.key.feed == Feed::Brands && r.key.org == v.org)

@@ -73,6 +73,19 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         (**self).get_derived(name)
     }
+    fn last_change(&self) -> Result<i64, StoreError> {
+        (**self).last_change()
+    }
+    fn changes_since(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).changes_since(after, f)
+    }
+    fn derived_stamps(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        (**self).derived_stamps()
+    }
 }
 
 impl<D: Directory + ?Sized> Directory for Box<D> {

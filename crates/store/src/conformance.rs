@@ -726,6 +726,151 @@ pub fn two_writers_lose_and_duplicate_nothing(
     assert_eq!(a.digest().unwrap(), b.digest().unwrap());
 }
 
+/// The keys and stamps of the records changed after `after`.
+fn changes(store: &dyn Store, after: i64) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    store
+        .changes_since(after, &mut |seq, r| {
+            out.push((seq, r.key.source_id));
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+pub fn the_change_sequence_names_what_each_batch_changed(store: &mut dyn Store) {
+    assert_eq!(store.last_change().unwrap(), 0);
+    assert!(changes(store, 0).is_empty());
+    let run = store.begin_run(info(Marking::Amber)).unwrap();
+    store
+        .write_batch(
+            &run,
+            vec![new(shipment("A", &["shoes"]), 2), new(shipment("B", &["bags"]), 3)],
+            vec![],
+        )
+        .unwrap();
+    let first = store.last_change().unwrap();
+    assert!(first > 0);
+    assert_eq!(
+        changes(store, 0),
+        [(first, "A".to_string()), (first, "B".to_string())]
+    );
+    // A batch that changes nothing stamps nothing.
+    let run = store.begin_run(info(Marking::Amber)).unwrap();
+    store
+        .write_batch(&run, vec![new(shipment("A", &["shoes"]), 2)], vec![bad_row(9)])
+        .unwrap();
+    assert_eq!(store.last_change().unwrap(), first);
+    // An unchanged record keeps its stamp; a changed one and a new one take the next.
+    store
+        .write_batch(
+            &run,
+            vec![
+                new(shipment("A", &["shoes"]), 2),
+                new(shipment("B", &["belts"]), 3),
+                new(shipment("C", &["caps"]), 4),
+            ],
+            vec![],
+        )
+        .unwrap();
+    let second = store.last_change().unwrap();
+    assert!(second > first);
+    let got = changes(store, first);
+    assert_eq!(
+        got,
+        [(second, "B".to_string()), (second, "C".to_string())]
+    );
+    let b = store.get(&key("B")).unwrap().unwrap();
+    let mut seen = None;
+    store
+        .changes_since(first, &mut |_, r| {
+            if r.key == key("B") {
+                seen = Some(r);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, Some(b), "a change gives the record as it now stands");
+    assert!(changes(store, second).is_empty());
+
+    // Derived outputs: each replacement gives the output a new stamp; the others keep theirs.
+    assert!(store.derived_stamps().unwrap().is_empty());
+    store.put_derived("scores", b"1", "t").unwrap();
+    store.put_derived("actors", b"1", "t").unwrap();
+    let before = store.derived_stamps().unwrap();
+    assert_eq!(
+        before.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+        ["actors", "scores"]
+    );
+    assert_ne!(before[0].1, before[1].1);
+    store.put_derived("scores", b"2", "t").unwrap();
+    let after = store.derived_stamps().unwrap();
+    assert_eq!(after[0], before[0]);
+    assert_ne!(after[1].1, before[1].1);
+}
+
+/// Two writers write batches at once while a third connection follows the change sequence:
+/// the follower, asking only for what came after the last stamp it saw, ends with every
+/// record, each at the version the store holds.
+pub fn a_follower_misses_no_batch_of_two_writers(
+    a: &mut (dyn Store + Send),
+    b: &mut (dyn Store + Send),
+    follower: &mut (dyn Store + Send),
+) {
+    const BATCHES: usize = 40;
+    fn write(store: &mut (dyn Store + Send), who: &str) {
+        let run = store.begin_run(info(Marking::Amber)).unwrap();
+        for batch in 0..BATCHES {
+            let records = (0..5)
+                .map(|i| new(shipment(&format!("{who}-{batch:03}-{i}"), &[who]), i + 2))
+                .chain(std::iter::once(new(
+                    shipment(&format!("shared-{}", batch % 7), &[who, &batch.to_string()]),
+                    9,
+                )))
+                .collect();
+            store.write_batch(&run, records, vec![]).unwrap();
+        }
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let seen = std::thread::scope(|s| {
+        let done = &done;
+        let wa = s.spawn(|| write(a, "a"));
+        let wb = s.spawn(|| write(b, "b"));
+        let f = s.spawn(move || {
+            let mut seen = std::collections::BTreeMap::new();
+            let mut cursor = 0;
+            loop {
+                // Whether the writers were done before this pass began: then it is the last.
+                let last = done.load(std::sync::atomic::Ordering::SeqCst);
+                let from = cursor;
+                follower
+                    .changes_since(from, &mut |seq, r| {
+                        assert!(seq > from && seq >= cursor, "stamps come in order");
+                        seen.insert(r.key.source_id, r.version);
+                        cursor = cursor.max(seq);
+                        Ok(())
+                    })
+                    .unwrap();
+                if last {
+                    return seen;
+                }
+            }
+        });
+        wa.join().unwrap();
+        wb.join().unwrap();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        f.join().unwrap()
+    });
+    let mut stored = std::collections::BTreeMap::new();
+    a.scan(Some(Feed::Shipments), &mut |r| {
+        stored.insert(r.key.source_id, r.version);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(stored.len(), 2 * BATCHES * 5 + 7);
+    assert_eq!(seen, stored);
+}
+
 fn org_row(name: &str) -> OrgRow {
     OrgRow {
         name: name.into(),
@@ -1099,6 +1244,10 @@ macro_rules! store_conformance_suite {
             #[test]
             fn a_failed_batch_leaves_nothing() {
                 c::a_failed_batch_leaves_nothing(&mut $make);
+            }
+            #[test]
+            fn the_change_sequence_names_what_each_batch_changed() {
+                c::the_change_sequence_names_what_each_batch_changed(&mut $make);
             }
         }
     };

@@ -211,6 +211,22 @@ pub trait Store {
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError>;
     /// The derived output kept under a name.
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Where the change sequence stands: every batch that lands or changes records stamps them
+    /// with one number above every earlier stamp, and batches commit in stamp order, so a
+    /// reader that has seen everything up to a stamp misses nothing by asking for what came
+    /// after it. 0 when nothing was stamped yet (records stored before the sequence began
+    /// carry 0).
+    fn last_change(&self) -> Result<i64, StoreError>;
+    /// Calls `f` with the stamp and current version of every record stamped after `after`,
+    /// lowest stamp first.
+    fn changes_since(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    /// Every derived output's name with its stamp, which is new after every `put_derived` of
+    /// it: what a reader compares to learn which outputs were replaced.
+    fn derived_stamps(&self) -> Result<Vec<(String, i64)>, StoreError>;
 }
 
 /// The quarantine's part of [`Store::digest`], the same on every backend.

@@ -153,6 +153,14 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions (user_name);
 "#,
+    // The change sequence (SQLite's sixth migration). A derived output's stamp comes from a
+    // sequence, so two writers replacing the same output never give it the same stamp twice.
+    r#"
+ALTER TABLE records ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX records_by_seq ON records (seq);
+CREATE SEQUENCE derived_change;
+ALTER TABLE derived ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+"#,
 ];
 
 const KEEP_OLD: &str = "INSERT INTO record_versions (org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data)
@@ -163,11 +171,16 @@ const LOCK_STORED: &str = "SELECT source_id, version, hash, marking, COALESCE(sh
      FROM records WHERE org = $1 AND feed = $2 AND source_id = ANY($3) ORDER BY source_id FOR UPDATE";
 const NEXT_ORDER: &str =
     "SELECT nextval('record_order') AS n FROM generate_series(1, $1::bigint) ORDER BY n";
-const INSERT_NEW: &str = "INSERT INTO records (org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data, stored)
-     SELECT $1, $2, u.source_id, 1, $3, $4, $5, u.line, $6, $7, u.hash, u.data, u.stored
+/// Record writers take this lock first, for the rest of their transaction: batches then
+/// commit in the order of the stamps they read (the lock is per schema, so stores in other
+/// schemas of the database do not wait on each other).
+const LOCK_WRITERS: &str = "SELECT pg_advisory_xact_lock(1769238132, hashtext(current_schema()))";
+const NEXT_CHANGE: &str = "SELECT COALESCE(MAX(seq), 0) + 1 FROM records";
+const INSERT_NEW: &str = "INSERT INTO records (org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data, stored, seq)
+     SELECT $1, $2, u.source_id, 1, $3, $4, $5, u.line, $6, $7, u.hash, u.data, u.stored, $13
      FROM unnest($8::text[], $9::bigint[], $10::bytea[], $11::bytea[], $12::bigint[]) AS u (source_id, line, hash, data, stored)
      ON CONFLICT (org, feed, source_id) DO NOTHING RETURNING source_id";
-const UPDATE_STORED: &str = "UPDATE records AS r SET version = u.version, marking = $3, sharing_group = $4, source_file = $5, source_line = u.line, ingested_at = $6, run_id = $7, hash = u.hash, data = u.data
+const UPDATE_STORED: &str = "UPDATE records AS r SET version = u.version, marking = $3, sharing_group = $4, source_file = $5, source_line = u.line, ingested_at = $6, run_id = $7, hash = u.hash, data = u.data, seq = $13
      FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bytea[], $12::bytea[]) AS u (source_id, version, line, hash, data)
      WHERE r.org = $1 AND r.feed = $2 AND r.source_id = u.source_id";
 const UPSERT_QUARANTINE: &str = "INSERT INTO quarantine (org, feed, file, line, field, reason, raw, run_id)
@@ -486,7 +499,11 @@ impl PostgresStore {
         let keep_old = conn.statement(&name, KEEP_OLD)?;
         let update_stored = conn.statement(&name, UPDATE_STORED)?;
         let upsert_quarantine = conn.statement(&name, UPSERT_QUARANTINE)?;
+        let lock_writers = conn.statement(&name, LOCK_WRITERS)?;
+        let next_change = conn.statement(&name, NEXT_CHANGE)?;
         let mut tx = conn.client.transaction().map_err(e)?;
+        tx.execute(&lock_writers, &[]).map_err(e)?;
+        let seq: i64 = tx.query_one(&next_change, &[]).map_err(e)?.try_get(0).map_err(e)?;
         if table_lock {
             // Conflicts with itself and with every writer's row changes, not with readers.
             tx.batch_execute("LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE")
@@ -641,6 +658,7 @@ impl PostgresStore {
                         &hashes,
                         &data,
                         &stored,
+                        &seq,
                     ],
                 )
                 .map_err(e)?;
@@ -688,6 +706,7 @@ impl PostgresStore {
                     &lines,
                     &hashes,
                     &data,
+                    &seq,
                 ],
             )
             .map_err(e)?;
@@ -1225,8 +1244,8 @@ impl Store for PostgresStore {
         self.storable(|| format!("derived output {name:?}"), &[name, updated_at])?;
         self.execute(
             &format!("keeping derived output {name:?}"),
-            "INSERT INTO derived (name, data, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            "INSERT INTO derived (name, data, updated_at, seq) VALUES ($1, $2, $3, nextval('derived_change'))
+             ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, seq = excluded.seq",
             &[&name, &data, &updated_at],
         )?;
         Ok(())
@@ -1241,6 +1260,38 @@ impl Store for PostgresStore {
         rows.first()
             .map(|r| r.try_get(0).map_err(self.err(doing.as_str())))
             .transpose()
+    }
+
+    fn last_change(&self) -> Result<i64, StoreError> {
+        let doing = "reading the change sequence";
+        let rows = self.query(doing, "SELECT COALESCE(MAX(seq), 0) FROM records", &[])?;
+        rows.first()
+            .map_or(Ok(0), |r| r.try_get(0).map_err(self.err(doing)))
+    }
+
+    fn changes_since(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let doing = "reading changed records";
+        self.stream(
+            doing,
+            "SELECT org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data, seq FROM records WHERE seq > $1 ORDER BY seq, stored",
+            &[&after],
+            &mut |r| {
+                let seq: i64 = r.try_get(12).map_err(self.err(doing))?;
+                f(seq, self.row_to_stored(r)?)
+            },
+        )
+    }
+
+    fn derived_stamps(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let doing = "reading derived outputs' stamps";
+        self.query(doing, "SELECT name, seq FROM derived ORDER BY name", &[])?
+            .iter()
+            .map(|r| Ok((r.try_get(0).map_err(self.err(doing))?, r.try_get(1).map_err(self.err(doing))?)))
+            .collect()
     }
 }
 

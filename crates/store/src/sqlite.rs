@@ -135,6 +135,13 @@ CREATE TABLE sessions (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_by_user ON sessions (user_name);
 "#,
+    // The change sequence: a server follows what other processes write by the stamps of the
+    // records they changed, and learns which derived outputs were replaced by theirs.
+    r#"
+ALTER TABLE records ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX records_by_seq ON records (seq);
+ALTER TABLE derived ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub struct SqliteStore {
@@ -315,7 +322,17 @@ impl Store for SqliteStore {
         let marking = info.marking.as_str();
         let group = info.sharing_group.as_deref();
         let mut counts = RowCounts::default();
-        let tx = self.conn.transaction().map_err(e)?;
+        // Immediate: the batch's stamp is read and used under the one write lock, so batches
+        // commit in stamp order.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let seq: i64 = tx
+            .query_row("SELECT IFNULL(MAX(seq), 0) + 1 FROM records", [], |r| {
+                r.get(0)
+            })
+            .map_err(e)?;
         {
             let mut find = tx
                 .prepare_cached(
@@ -331,7 +348,7 @@ impl Store for SqliteStore {
             // and is looked up below.
             let mut insert = tx
                 .prepare_cached(&format!(
-                    "INSERT INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (org, feed, source_id) DO NOTHING"
+                    "INSERT INTO records ({COLUMNS}, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (org, feed, source_id) DO NOTHING"
                 ))
                 .map_err(e)?;
             let mut keep_old = tx
@@ -341,7 +358,7 @@ impl Store for SqliteStore {
                 .map_err(e)?;
             let mut replace = tx
                 .prepare_cached(
-                    "UPDATE records SET version = ?4, marking = ?5, sharing_group = ?6, source_file = ?7, source_line = ?8, ingested_at = ?9, run_id = ?10, hash = ?11, data = ?12 WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
+                    "UPDATE records SET version = ?4, marking = ?5, sharing_group = ?6, source_file = ?7, source_line = ?8, ingested_at = ?9, run_id = ?10, hash = ?11, data = ?12, seq = ?13 WHERE org = ?1 AND feed = ?2 AND source_id = ?3",
                 )
                 .map_err(e)?;
             let feed = info.feed.as_str();
@@ -360,7 +377,8 @@ impl Store for SqliteStore {
                         info.started_at,
                         run.id,
                         &nr.hash[..],
-                        nr.payload
+                        nr.payload,
+                        seq
                     ])
                     .map_err(e)?;
                 if inserted == 1 {
@@ -429,7 +447,8 @@ impl Store for SqliteStore {
                                 info.started_at,
                                 run.id,
                                 &hash[..],
-                                payload
+                                payload,
+                                seq
                             ])
                             .map_err(e)?;
                         if same_run && version == 1 {
@@ -770,8 +789,9 @@ impl Store for SqliteStore {
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT INTO derived (name, data, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                "INSERT INTO derived (name, data, updated_at, seq)
+                 VALUES (?1, ?2, ?3, (SELECT IFNULL(MAX(seq), 0) + 1 FROM derived))
+                 ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, seq = excluded.seq",
                 params![name, data, updated_at],
             )
             .map_err(|e| self.err(e))?;
@@ -787,5 +807,41 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    fn last_change(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT IFNULL(MAX(seq), 0) FROM records", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    fn changes_since(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, seq FROM records WHERE seq > ?1 ORDER BY seq, rowid"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let seq: i64 = r.get(12).map_err(|e| self.err(e))?;
+            f(seq, self.row_to_stored(r)?)?;
+        }
+        Ok(())
+    }
+
+    fn derived_stamps(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, seq FROM derived ORDER BY name")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 }

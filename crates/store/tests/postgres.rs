@@ -83,6 +83,15 @@ fn two_writers_at_once_lose_and_duplicate_nothing() {
 }
 
 #[test]
+fn a_follower_misses_no_batch_of_two_writers() {
+    let mut a = scratch();
+    let mut b = same_store(&a);
+    let mut f = same_store(&a);
+    interdict_store::conformance::a_follower_misses_no_batch_of_two_writers(&mut a, &mut b, &mut f);
+    drop((b, f));
+}
+
+#[test]
 fn two_writers_at_once_cannot_take_the_same_audit_sequence_number() {
     let mut a = scratch();
     let mut b = same_store(&a);

@@ -48,3 +48,33 @@ fn two_writers_on_one_file_cannot_take_the_same_audit_sequence_number() {
         &mut a, &mut b,
     );
 }
+
+#[test]
+fn a_follower_on_one_file_misses_no_batch_of_two_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let mut a = SqliteStore::open(&path).unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    let mut f = SqliteStore::open(&path).unwrap();
+    interdict_store::conformance::a_follower_misses_no_batch_of_two_writers(&mut a, &mut b, &mut f);
+}
+
+#[test]
+fn a_store_made_before_the_change_sequence_takes_it_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        interdict_store::conformance::rewriting_the_same_records_changes_nothing(&mut s);
+    }
+    // Back to the schema before the sequence: records without a stamp.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX records_by_seq; ALTER TABLE records DROP COLUMN seq; ALTER TABLE derived DROP COLUMN seq; PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.last_change().unwrap(), 0);
+    assert_eq!(s.stats().unwrap()[0].records, 2);
+}

@@ -428,6 +428,72 @@ test("queue: the first rows in under a second, scores and reasons, sorting, filt
   await shot(page, "queue-recorded");
 });
 
+test("decisions: s twice records once, a pending decision survives leaving the page, a decision is withdrawn", async () => {
+  const { page } = await signIn(U.officer);
+  await visit(page, "#/queue", "queue");
+  await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+  const open = (await apiJson(page, "/api/v1/queue?limit=100")).items.filter((i) => !i.outcome);
+  assert.ok(open.length >= 2, "fewer than two open shipments on the officer's first page");
+  const focusOn = async (key) => {
+    await page.locator(`${ROW}[data-key="${key}"] td.score`).click();
+    await poll(async () => (await queueRows(page)).some((r) => r.key === key && r.focused), `the row ${key} never took the focus`, 5_000, page);
+  };
+  const outcomesOf = async (key, result) => {
+    const { org, id } = splitKey(key);
+    const r = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(org)}/${encodeURIComponent(id)}`);
+    return r.outcomes.filter((o) => o.result === result && o.org === "customs-uk");
+  };
+
+  // s pressed twice, quickly: one seizure.
+  const first = open[0].key;
+  await focusOn(first);
+  await page.keyboard.press("s");
+  await page.keyboard.press("s");
+  const cell = page.locator(`${ROW}[data-key="${first}"] td.outcome`);
+  await poll(async () => /seiz/i.test(await cell.textContent()) && !(await cell.textContent()).includes("saving"), `the outcome cell of ${first} never settled on seized`, 15_000, page);
+  await page.keyboard.press("s");
+  await poll(async () => /already recorded/i.test(await page.locator("[data-testid=queue-notice]").textContent()), "pressing s on a seized row did not say it was already recorded", 5_000, page);
+  const seized = await poll(async () => {
+    const o = await outcomesOf(first, "seized_counterfeit");
+    return o.length ? o : null;
+  }, `the API never showed the seizure of ${first}`, 15_000, page);
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal((await outcomesOf(first, "seized_counterfeit")).length, 1, `three presses of s on ${first} recorded ${seized.length} seizures`);
+
+  // A decision still on its way when the officer leaves the page is not lost: the header says
+  // it is saving, and it lands.
+  const second = open[1].key;
+  await focusOn(second);
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/api/v1/outcomes", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.keyboard.press("r");
+  await poll(async () => (await page.locator(`${ROW}[data-key="${second}"] td.outcome`).textContent()).includes("saving"), "the decision did not show in the row at once", 5_000, page);
+  await andWait(page, "dashboard", () => page.locator("a[data-testid=nav-dashboard]").click());
+  const badge = page.locator("[data-testid=pending-decisions]");
+  assert.equal(await badge.isVisible(), true, "no word in the header of a decision still saving");
+  assert.match(norm(await badge.textContent()), /1 decision/);
+  release();
+  await poll(async () => !(await badge.isVisible()), "the header kept saying a decision was saving", 15_000, page);
+  await page.unroute("**/api/v1/outcomes");
+  await poll(async () => (await outcomesOf(second, "released")).length === 1, `the release of ${second} made while leaving the page never landed`, 15_000, page);
+
+  // Withdrawn, with a reason: the row is open again, and the API no longer shows the seizure.
+  await visit(page, "#/queue", "queue");
+  const row = page.locator(`${ROW}[data-key="${first}"]`);
+  await row.locator("button[data-testid=withdraw]").click();
+  const form = row.locator("form[data-testid=withdraw-form]");
+  await form.locator("input[name=reason]").fill("wrong shipment keyed");
+  await form.locator("button[type=submit]").click();
+  await poll(async () => /open/i.test(await row.locator("td.outcome").textContent()), `the row of ${first} did not open again after the withdrawal`, 15_000, page);
+  assert.match(norm(await page.locator("[data-testid=queue-notice]").textContent()), /withdrew/i);
+  assert.equal((await outcomesOf(first, "seized_counterfeit")).length, 0, "the withdrawn seizure is still on the shipment");
+  await shot(page, "queue-withdrawn");
+});
+
 test("shipment page: fields, items, score and reasons as the API has them; parties link to actors", async () => {
   const { page } = await signIn(U.officer);
   const q = await apiJson(page, "/api/v1/queue?limit=50");

@@ -2,6 +2,7 @@
 // router that hands each page its own container.
 
 import { api, setUnauthenticatedHandler } from "./api.js";
+import { onPending, resumePending } from "./outcomes.js";
 import { h, replace, clear } from "./dom.js";
 import { render as renderSignIn } from "./pages/sign-in.js";
 import { render as renderQueue } from "./pages/queue.js";
@@ -50,6 +51,14 @@ const searchForm = document.querySelector("form.search");
 const searchInput = document.querySelector("[data-testid=search]");
 const errorEl = document.querySelector("[data-testid=error]");
 const errorBanner = document.getElementById("error-banner");
+const pendingEl = document.querySelector("[data-testid=pending-decisions]");
+
+// Decisions still on their way, whatever page the user is on.
+onPending((n) => {
+  if (!pendingEl) return;
+  pendingEl.hidden = n === 0;
+  pendingEl.textContent = n === 1 ? "Saving 1 decision…" : `Saving ${n} decisions…`;
+});
 
 let me = null;
 let started = false;
@@ -221,6 +230,7 @@ async function route() {
     },
     signedIn(newMe) {
       me = newMe;
+      resumePending(me);
       sessionEnded = false;
       updateHeader(null);
       location.hash = firstPage(me.role);
@@ -302,6 +312,7 @@ async function start() {
   }
   started = true;
   updateHeader(null);
+  if (me) resumePending(me);
   route();
 }
 

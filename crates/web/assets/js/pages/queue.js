@@ -4,7 +4,7 @@
 import { api, query } from "../api.js";
 import { h, replace, loading } from "../dom.js";
 import { scoreBar, date, usd, number, result, resultClass, country, recordHref } from "../format.js";
-import { SHIPMENT_CHOICES, mayRecord, recordOutcome } from "../outcomes.js";
+import { SHIPMENT_CHOICES, mayRecord, recordOutcome, withdrawOutcome, pendingOnShipment } from "../outcomes.js";
 
 const PAGE_SIZE = 100;
 const FILTERS = ["port", "brand", "from", "to", "min_score", "status", "sort", "order"];
@@ -219,39 +219,110 @@ export async function render(ctx) {
     if (scroll) tr.scrollIntoView({ block: "nearest" });
   };
 
-  const outcomeCell = (outcome) => {
+  const outcomeLine = (outcome, extra) => [
+    h("span", { class: `result ${resultClass(outcome.result)}` }, result(outcome.result)),
+    extra,
+    outcome.date ? h("div", { class: "muted small" }, date(outcome.date)) : null,
+  ];
+
+  // The outcome cell of a row: open, a decision on its way, or the latest decision (with a way
+  // to withdraw it when the user's organisation recorded it).
+  const outcomeCell = (row) => {
+    const outcome = row.item.outcome;
+    if (row.pending) return outcomeLine(row.pending, h("span", { class: "muted small", "data-testid": "pending" }, " · saving…"));
     if (!outcome || !outcome.result) return [h("span", { class: "muted" }, "Open")];
-    return [h("span", { class: `result ${resultClass(outcome.result)}` }, result(outcome.result)), outcome.date ? h("div", { class: "muted small" }, date(outcome.date)) : null];
+    const own = canRecord && outcome.org === ctx.me.org && outcome.key;
+    return [
+      outcomeLine(outcome),
+      own ? h("button", { type: "button", class: "small link", "data-testid": "withdraw", title: "Take this decision back, with a reason", onclick: () => askWithdraw(row) }, "Withdraw") : null,
+    ];
   };
 
+  const drawOutcome = (row, ...more) => replace(row.tr.querySelector("td.outcome"), outcomeCell(row), ...more);
+
+  const say = (text) => {
+    notice.textContent = text;
+    notice.hidden = false;
+  };
+
+  // Records a decision: shown in the row at once, sent in the background (it carries on if the
+  // user moves to another page), and recorded once however often the key is pressed.
   const recordFor = async (row, choice) => {
-    if (!canRecord || row.busy) return;
+    if (!canRecord) return;
     const item = row.item;
-    row.busy = true;
-    const buttons = row.tr.querySelectorAll("button[data-outcome]");
-    buttons.forEach((b) => (b.disabled = true));
-    const cell = row.tr.querySelector("td.outcome");
-    replace(cell, h("span", { class: "muted" }, "Recording…"));
+    if (row.pending) {
+      if (row.pending.result !== choice.result) say(`Shipment ${item.shipment_id} is still saving “${result(row.pending.result)}”.`);
+      return;
+    }
+    if (item.outcome && item.outcome.org === ctx.me.org && item.outcome.result === choice.result) {
+      say(`“${result(choice.result)}” is already recorded for shipment ${item.shipment_id}.`);
+      return;
+    }
+    row.pending = { result: choice.result, date: null };
+    drawOutcome(row);
+    row.tr.classList.add("has-outcome");
     try {
       const brand = Array.isArray(item.brands) && item.brands.length ? item.brands[0] : null;
       const { problems, record } = await recordOutcome(ctx.me, { result: choice.result, shipment_id: item.shipment_id, brand });
+      row.pending = null;
       if (problems.length) {
-        replace(cell, outcomeCell(item.outcome), h("div", { class: "form-error small", "data-testid": "rejected" }, "Not recorded: " + problems.join("; ")));
+        row.tr.classList.toggle("has-outcome", !!item.outcome);
+        drawOutcome(row, h("div", { class: "form-error small", "data-testid": "rejected" }, "Not recorded: " + problems.join("; ")));
         ctx.showError("The outcome was not recorded: " + problems.join("; "));
       } else {
-        item.outcome = { result: choice.result, date: record.date };
-        replace(cell, outcomeCell(item.outcome));
-        row.tr.classList.add("has-outcome");
-        notice.textContent = `Recorded “${result(choice.result)}” for shipment ${item.shipment_id}.`;
-        notice.hidden = false;
+        item.outcome = { key: `${ctx.me.org}/outcomes/${record.source_id}`, org: ctx.me.org, result: choice.result, date: record.date };
+        drawOutcome(row);
+        say(`Recorded “${result(choice.result)}” for shipment ${item.shipment_id}.`);
       }
     } catch (err) {
-      replace(cell, outcomeCell(item.outcome));
+      row.pending = null;
+      row.tr.classList.toggle("has-outcome", !!item.outcome);
+      drawOutcome(row);
       ctx.showError(err);
-    } finally {
-      row.busy = false;
-      buttons.forEach((b) => (b.disabled = false));
     }
+  };
+
+  // Asks for a reason in the row, then withdraws the decision.
+  const askWithdraw = (row) => {
+    const item = row.item;
+    const outcome = item.outcome;
+    const id = outcome.key.split("/").slice(2).join("/");
+    const reason = h("input", { type: "text", name: "reason", class: "small", placeholder: "Why?", "aria-label": "Why the decision is withdrawn", maxlength: "1000" });
+    const problem = h("div", { class: "form-error small", hidden: true });
+    const form = h(
+      "form",
+      {
+        class: "withdraw-form",
+        "data-testid": "withdraw-form",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const why = reason.value.trim();
+          if (!why) {
+            problem.textContent = "Say why.";
+            problem.hidden = false;
+            return;
+          }
+          form.querySelectorAll("button, input").forEach((b) => (b.disabled = true));
+          try {
+            await withdrawOutcome(id, why);
+            item.outcome = null;
+            row.tr.classList.remove("has-outcome");
+            drawOutcome(row);
+            say(`Withdrew “${result(outcome.result)}” for shipment ${item.shipment_id}.`);
+          } catch (err) {
+            form.querySelectorAll("button, input").forEach((b) => (b.disabled = false));
+            problem.textContent = err.message || String(err);
+            problem.hidden = false;
+          }
+        },
+      },
+      reason,
+      h("button", { type: "submit", class: "small" }, "Withdraw"),
+      h("button", { type: "button", class: "small link", onclick: () => drawOutcome(row) }, "Keep"),
+      problem,
+    );
+    replace(row.tr.querySelector("td.outcome"), outcomeLine(outcome), form);
+    reason.focus();
   };
 
   const reasonsCell = (reasons) => {
@@ -265,11 +336,25 @@ export async function render(ctx) {
 
   items.forEach((item, i) => {
     const href = recordHref(item.org, item.feed || "shipments", item.shipment_id);
-    const row = { item, tr: null, href, busy: false };
+    const row = { item, tr: null, href, pending: null };
+    // A decision made before the user left this page and came back is still on its way.
+    const inFlight = canRecord ? pendingOnShipment(item.shipment_id) : null;
+    if (inFlight) {
+      row.pending = { result: inFlight.rec.result, date: inFlight.rec.date };
+      inFlight.promise
+        .then(({ problems, record }) => {
+          if (problems.length === 0) item.outcome = { key: `${ctx.me.org}/outcomes/${record.source_id}`, org: ctx.me.org, result: record.result, date: record.date };
+        })
+        .catch(() => {})
+        .finally(() => {
+          row.pending = null;
+          if (row.tr && row.tr.isConnected) drawOutcome(row);
+        });
+    }
     const brands = Array.isArray(item.brands) ? item.brands : [];
     const tr = h(
       "tr",
-      { "data-key": item.key, "aria-selected": "false", class: item.outcome ? "has-outcome" : null },
+      { "data-key": item.key, "aria-selected": "false", class: item.outcome || row.pending ? "has-outcome" : null },
       h("td", { class: "num rank" }, number(item.rank)),
       h("td", { class: "score" }, scoreBar(item.score)),
       h(
@@ -283,7 +368,7 @@ export async function render(ctx) {
       h("td", { class: "brands" }, brands.length ? brands.join(", ") : h("span", { class: "muted" }, "—")),
       h("td", { class: "value num" }, item.value_usd === undefined || item.value_usd === null ? "—" : usd(item.value_usd)),
       h("td", { class: "reasons" }, reasonsCell(item.reasons)),
-      h("td", { class: "outcome" }, outcomeCell(item.outcome)),
+      h("td", { class: "outcome" }, outcomeCell(row)),
       canRecord
         ? h(
             "td",

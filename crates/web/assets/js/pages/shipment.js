@@ -4,7 +4,7 @@
 import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
 import { scoreBar, date, dateTime, label, result, resultClass, marking, partyCard, partyRoles, fieldList, objectTable, actorLink } from "../format.js";
-import { SHIPMENT_CHOICES, recordOutcome } from "../outcomes.js";
+import { SHIPMENT_CHOICES, recordOutcome, withdrawOutcome } from "../outcomes.js";
 
 const SHIPMENT_ORDER = ["shipment_id", "carrier", "mode", "shipped", "arrival", "origin_country", "export_country", "port_of_arrival", "marketplace", "listing_id"];
 const LISTING_ORDER = ["marketplace", "listing_id", "title", "seller_account_id", "brand", "category", "price", "product_ids", "image_hashes", "ships_from", "created"];
@@ -22,7 +22,7 @@ export async function render(ctx) {
 
   const record = data.record || {};
   const parties = Array.isArray(data.parties) ? data.parties : [];
-  const outcomes = Array.isArray(data.outcomes) ? data.outcomes.slice() : [];
+  let outcomes = Array.isArray(data.outcomes) ? data.outcomes.slice() : [];
   const score = data.score || null;
   const title = isShipment ? `Shipment ${data.source_id || id}` : `Listing ${data.source_id || id}`;
   ctx.setTitle(title);
@@ -124,16 +124,51 @@ export async function render(ctx) {
             " ",
             h("span", { class: "muted" }, [date(o.date), o.brand ? o.brand : null, o.org ? `by ${o.org}` : null].filter(Boolean).join(" · ")),
             o.note ? h("div", { class: "small" }, o.note) : null,
+            canRecord && o.key && o.org === ctx.me.org ? withdrawControl(o) : null,
           ),
         ),
       ),
     );
   };
-  drawOutcomes();
-
   const role = ctx.me.role;
   const canRecord = isShipment && (role === "officer" || role === "analyst");
   const recordNotice = h("p", { class: "notice", role: "status", hidden: true });
+  const tell = (text, cls) => {
+    recordNotice.textContent = text;
+    recordNotice.className = cls || "notice";
+    recordNotice.hidden = false;
+  };
+
+  // A decision of the user's organisation can be taken back, with a reason.
+  function withdrawControl(o) {
+    const box = h("div", { class: "small" });
+    const open = h("button", { type: "button", class: "small link", "data-testid": "withdraw" }, "Withdraw");
+    open.addEventListener("click", () => {
+      const reason = h("input", { type: "text", name: "reason", class: "small", placeholder: "Why?", "aria-label": "Why the decision is withdrawn", maxlength: "1000" });
+      const form = h("form", { class: "withdraw-form", "data-testid": "withdraw-form" }, reason, h("button", { type: "submit", class: "small" }, "Withdraw"));
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const why = reason.value.trim();
+        if (!why) return tell("Say why the decision is withdrawn.", "form-error");
+        form.querySelectorAll("button, input").forEach((b) => (b.disabled = true));
+        try {
+          await withdrawOutcome(o.key.split("/").slice(2).join("/"), why);
+          if (!ctx.alive()) return;
+          outcomes = outcomes.filter((x) => x !== o);
+          drawOutcomes();
+          tell(`Withdrew “${result(o.result)}”.`);
+        } catch (err) {
+          form.querySelectorAll("button, input").forEach((b) => (b.disabled = false));
+          tell(err.message || String(err), "form-error");
+        }
+      });
+      replace(box, form);
+      reason.focus();
+    });
+    box.appendChild(open);
+    return box;
+  }
+  drawOutcomes();
   let buttons = null;
   if (canRecord) {
     const brand = score && Array.isArray(score.brands) && score.brands.length ? score.brands[0] : null;
@@ -141,6 +176,10 @@ export async function render(ctx) {
     btns.forEach((b, i) =>
       b.addEventListener("click", async () => {
         const c = SHIPMENT_CHOICES[i];
+        if (outcomes.some((o) => o.org === ctx.me.org && o.result === c.result)) {
+          tell(`“${result(c.result)}” is already recorded.`);
+          return;
+        }
         btns.forEach((x) => (x.disabled = true));
         recordNotice.hidden = true;
         try {
@@ -151,7 +190,7 @@ export async function render(ctx) {
             recordNotice.className = "form-error";
             recordNotice.hidden = false;
           } else {
-            outcomes.push({ key: null, org: ctx.me.org, date: rec.date, result: c.result, brand: brand || undefined });
+            outcomes.push({ key: `${ctx.me.org}/outcomes/${rec.source_id}`, org: ctx.me.org, date: rec.date, result: c.result, brand: brand || undefined });
             drawOutcomes();
             recordNotice.textContent = `Recorded “${result(c.result)}”.`;
             recordNotice.className = "notice";

@@ -23,6 +23,7 @@ pub mod credentials;
 pub mod demo;
 mod error;
 pub mod ingest;
+pub mod on_request;
 pub mod open;
 pub mod platform;
 pub mod read_model;

@@ -105,7 +105,12 @@ impl Platform {
     /// Withdraws an outcome of `org` (its source id) with a reason: the label leaves training
     /// and the histories of the actors it concerned. Withdrawing it again changes nothing and
     /// gives the first withdrawal.
-    pub fn withdraw(&self, org: &str, outcome: &str, reason: &str) -> Result<saved::WithdrawnLabel> {
+    pub fn withdraw(
+        &self,
+        org: &str,
+        outcome: &str,
+        reason: &str,
+    ) -> Result<saved::WithdrawnLabel> {
         let mut store = open_store(&self.db)?;
         let key = interdict_model::RecordKey::new(org, interdict_model::Feed::Outcomes, outcome);
         if let Some(earlier) = saved::withdrawn(&store)?.labels.get(&key.to_string()) {
@@ -117,6 +122,17 @@ impl Platform {
             .get(&key.to_string())
             .cloned()
             .ok_or_else(|| crate::Error::Corrupt(format!("the withdrawal of {key} was not kept")))
+    }
+
+    /// A scorer of records that are not stored, built from what the store holds now.
+    pub fn on_request(&self) -> Result<crate::on_request::OnRequest> {
+        crate::on_request::OnRequest::load(&open_store(&self.db)?)
+    }
+
+    /// The stamps of what a scorer on request is built from: when they differ from its
+    /// [`built_from`](crate::on_request::OnRequest::built_from), build it again.
+    pub fn on_request_stamps(&self) -> Result<std::collections::BTreeMap<String, i64>> {
+        crate::on_request::stamps(&open_store(&self.db)?)
     }
 
     /// A fresh connection to the directory and audit log.

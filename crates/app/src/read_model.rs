@@ -434,7 +434,11 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
         // An outcome under a label no outcome had: the reasons resting on outcomes change.
         let known_label = view
             .label_ids
-            .get(&label_row(&r.key.org, r.marking, r.sharing_group.as_deref()))
+            .get(&label_row(
+                &r.key.org,
+                r.marking,
+                r.sharing_group.as_deref(),
+            ))
             .is_some_and(|l| outcome_labels.is_some_and(|o| o.contains(l)));
         if r.key.feed != Feed::Outcomes || !known_label || records.len() >= MOST_APPLIED {
             rebuild = true;
@@ -463,6 +467,18 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
 }
 
 impl View {
+    /// The labels of every record a reason rests on besides the record it is about, by what
+    /// it comes from (a signal's name or `rule:<name>`).
+    pub fn labels_behind(&self, source: Option<&str>) -> Vec<u32> {
+        let set: BTreeSet<u32> = feeds_behind(source)
+            .iter()
+            .filter_map(|f| self.feed_labels.get(f))
+            .flatten()
+            .copied()
+            .collect();
+        set.into_iter().collect()
+    }
+
     /// How far into the store's changes the view is.
     pub fn cursor(&self) -> &Cursor {
         &self.cursor
@@ -589,11 +605,8 @@ impl View {
             }
         }
         for s in changes.records {
-            let label = self.intern_label(label_row(
-                &s.key.org,
-                s.marking,
-                s.sharing_group.as_deref(),
-            ));
+            let label =
+                self.intern_label(label_row(&s.key.org, s.marking, s.sharing_group.as_deref()));
             let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
             let id = match self.record(&s.key) {
                 Some(id) => {
@@ -716,6 +729,35 @@ impl View {
     }
 }
 
+/// The feeds a reason rests on besides the record it is about, by what it comes from (a
+/// signal's name or `rule:<name>`).
+fn feeds_behind(source: Option<&str>) -> &'static [Feed] {
+    match source {
+        Some("generic_description" | "low_value" | "commercial_quantity") => &[],
+        Some(
+            "brand_mark"
+            | "brand_lookalike"
+            | "below_floor"
+            | "hs_mismatch"
+            | "origin_not_genuine"
+            | "lane_not_genuine"
+            | "unauthorised_seller",
+        ) => &[Feed::Brands],
+        // Network and lane reasons summarise outcomes across the platform: they rest on all.
+        Some(
+            "sender_seizures"
+            | "receiver_seizures"
+            | "marketplace_actions"
+            | "watchlisted"
+            | "graph_risk"
+            | "lane_risk",
+        ) => &[Feed::Outcomes, Feed::Parties],
+        Some("new_account" | "listing_velocity") => &[Feed::Sellers, Feed::Listings],
+        // Rules read any fact; a reason of unknown origin rests on everything.
+        _ => &Feed::ALL,
+    }
+}
+
 /// A record key from its display form, `org/feed/source id`.
 fn parse_key(text: &str) -> Option<RecordKey> {
     let (org, rest) = text.split_once('/')?;
@@ -763,7 +805,11 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
         let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
         let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
-        b.view.feed_labels.entry(s.key.feed).or_default().insert(label);
+        b.view
+            .feed_labels
+            .entry(s.key.feed)
+            .or_default()
+            .insert(label);
         let mut actors = Vec::new();
         for (source, party) in s.record.parties() {
             let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
@@ -831,20 +877,8 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             b.view.actors[a as usize].hub = true;
         }
     }
-    let labels_of = |feeds: &[Feed]| -> Vec<u32> {
-        let set: BTreeSet<u32> = feeds
-            .iter()
-            .filter_map(|f| b.view.feed_labels.get(f))
-            .flatten()
-            .copied()
-            .collect();
-        set.into_iter().collect()
-    };
-    let brand = labels_of(&[Feed::Brands]);
-    // Network and lane reasons summarise outcomes across the platform: they rest on all of them.
-    let history = labels_of(&[Feed::Outcomes, Feed::Parties]);
-    let accounts = labels_of(&[Feed::Sellers, Feed::Listings]);
-    let everything = labels_of(&Feed::ALL);
+    // The labels behind each kind of reason, worked out once per kind.
+    let mut behind: FxHashMap<Option<String>, Vec<u32>> = FxHashMap::default();
     for s in saved::scores(store)? {
         let Some(r) = b.record_id(&s.key()) else {
             continue;
@@ -855,29 +889,11 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             .into_iter()
             .enumerate()
             .map(|(i, text)| {
-                let mut sources = match s.reason_sources.get(i).map(String::as_str) {
-                    Some("generic_description" | "low_value" | "commercial_quantity") => Vec::new(),
-                    Some(
-                        "brand_mark"
-                        | "brand_lookalike"
-                        | "below_floor"
-                        | "hs_mismatch"
-                        | "origin_not_genuine"
-                        | "lane_not_genuine"
-                        | "unauthorised_seller",
-                    ) => brand.clone(),
-                    Some(
-                        "sender_seizures"
-                        | "receiver_seizures"
-                        | "marketplace_actions"
-                        | "watchlisted"
-                        | "graph_risk"
-                        | "lane_risk",
-                    ) => history.clone(),
-                    Some("new_account" | "listing_velocity") => accounts.clone(),
-                    // Rules read any fact; a reason of unknown origin rests on everything.
-                    _ => everything.clone(),
-                };
+                let source = s.reason_sources.get(i).cloned();
+                let mut sources = behind
+                    .entry(source)
+                    .or_insert_with_key(|k| b.view.labels_behind(k.as_deref()))
+                    .clone();
                 sources.push(own);
                 ReasonView { text, sources }
             })

@@ -300,25 +300,7 @@ fn resolve_incremental(
     report: &dyn Report,
     at: &str,
 ) -> Result<Outcome> {
-    let mut config = opts.config;
-    config.blocking.block_limit = state.block_limit;
-    config.blocking.hub_names = state.hub_names;
-    // Records resolved before, with their actors; the rest are new.
-    let mut old = (Vec::new(), Vec::new(), Vec::new());
-    let mut new = Vec::new();
-    let mut actor_index = DenseIds::default();
-    for (k, f) in parties.keys.iter().cloned().zip(parties.record_features()) {
-        match previous.get(&k) {
-            Some(id) => {
-                old.0.push(k);
-                old.1.push(f);
-                old.2.push(actor_index.of(id));
-            }
-            None => new.push((k, f)),
-        }
-    }
-    let hubs = state.hub_values.iter().copied().collect();
-    let mut resolver = Resolver::new(model, hubs, config, old.0, old.1, old.2, actor_index.ids);
+    let (mut resolver, new) = resolver_over(&parties, previous, model, &state, opts.config);
     report.doing(&format!("resolving {} new records", new.len()));
     let added = new.len();
     for (k, f) in new {
@@ -360,6 +342,47 @@ fn resolve_incremental(
         actor_ids,
         incremental_added: Some(added),
     })
+}
+
+/// A resolver over the records resolved before (`previous`), with the frozen model and the
+/// blocking settings and hubs of the last run; and the records not resolved yet.
+fn resolver_over(
+    parties: &Parties,
+    previous: &Previous,
+    model: Model,
+    state: &ResolutionState,
+    mut config: Config,
+) -> (Resolver, Vec<(RecordKey, Features)>) {
+    config.blocking.block_limit = state.block_limit;
+    config.blocking.hub_names = state.hub_names;
+    let mut old = (Vec::new(), Vec::new(), Vec::new());
+    let mut new = Vec::new();
+    let mut actor_index = DenseIds::default();
+    for (k, f) in parties.keys.iter().cloned().zip(parties.record_features()) {
+        match previous.get(&k) {
+            Some(id) => {
+                old.0.push(k);
+                old.1.push(f);
+                old.2.push(actor_index.of(id));
+            }
+            None => new.push((k, f)),
+        }
+    }
+    let hubs = state.hub_values.iter().copied().collect();
+    let resolver = Resolver::new(model, hubs, config, old.0, old.1, old.2, actor_index.ids);
+    (resolver, new)
+}
+
+/// A resolver over every party record resolved so far, as the last run left them: what a
+/// record scored on request is matched against without being kept.
+pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
+    let model = saved::require_resolution_model(store)?;
+    let Some(state) = saved::resolution_state(store)? else {
+        missing!("no resolution yet: run `interdict resolve` first");
+    };
+    let previous = saved::require_actor_table(store)?.to_previous()?;
+    let parties = load_parties(store, &crate::Quiet)?;
+    Ok(resolver_over(&parties, &previous, model, &state, Config::default()).0)
 }
 
 /// Gives each actor id a dense number.

@@ -419,7 +419,7 @@ pub fn eval_targeting(
 }
 
 /// The distinct names of the brands a record names, in the order first named.
-fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed) -> Vec<String> {
+pub(crate) fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (b, _, _) in &o.brands {
         let name = &catalogue.brands[*b].name;

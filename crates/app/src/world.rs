@@ -123,6 +123,8 @@ pub struct World {
     pub timings: Vec<(&'static str, f64)>,
     /// The latest day of any record: records without a date are scored as of it.
     pub last_day: i32,
+    /// Each seller account's actor and creation date, by organisation and account.
+    pub sellers: FxHashMap<(String, String), (Option<u32>, Option<String>)>,
 }
 
 impl World {
@@ -460,5 +462,6 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         actors,
         timings,
         last_day,
+        sellers: seller_of,
     })
 }

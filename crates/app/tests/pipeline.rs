@@ -456,7 +456,13 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         ),
     )
     .unwrap();
-    let mut export = upload("customs-uk", Feed::Outcomes, &file, None, Some(label.marking));
+    let mut export = upload(
+        "customs-uk",
+        Feed::Outcomes,
+        &file,
+        None,
+        Some(label.marking),
+    );
     export.sharing_group = label.group.clone();
     let (s, arrival) = platform.ingest(&export).unwrap();
     assert_eq!((s.landed, arrival.scored), (1, 0));
@@ -467,7 +473,9 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     };
     assert_eq!(changes.records(), 1);
     view.apply(changes);
-    let id = view.record(&live).expect("the outcome is in the read model");
+    let id = view
+        .record(&live)
+        .expect("the outcome is in the read model");
     assert!(view.outcomes_of(shipment).contains(&id));
     let actor = view.parties[view.parties_of(shipment)[0] as usize]
         .actor
@@ -525,7 +533,13 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     )
     .unwrap();
     platform
-        .ingest(&upload("customs-uk", Feed::Shipments, &manifest, None, None))
+        .ingest(&upload(
+            "customs-uk",
+            Feed::Shipments,
+            &manifest,
+            None,
+            None,
+        ))
         .unwrap();
     assert!(matches!(
         platform.catch_up(&view).unwrap(),

@@ -409,12 +409,18 @@ fn two_servers_and_the_command_line_see_each_others_writes(w: &World) {
         "POST",
         "/api/v1/outcomes/LIVE-1/withdraw",
         Some(cathy),
-        Some(("application/json", br#"{"reason": "recorded on the wrong parcel"}"#)),
+        Some((
+            "application/json",
+            br#"{"reason": "recorded on the wrong parcel"}"#,
+        )),
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    until_outcomes(&first.addr, cathy, "a withdrawal on the other server", |k| {
-        !k.contains(&live)
-    });
+    until_outcomes(
+        &first.addr,
+        cathy,
+        "a withdrawal on the other server",
+        |k| !k.contains(&live),
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("late.csv");
@@ -444,9 +450,12 @@ LATE-1,seized_counterfeit,2026-03-07,S-GRN
     ]);
     let late = "customs/outcomes/LATE-1".to_string();
     for server in [&first, &second] {
-        until_outcomes(&server.addr, cathy, "an outcome ingested beside the servers", |k| {
-            k.contains(&late)
-        });
+        until_outcomes(
+            &server.addr,
+            cathy,
+            "an outcome ingested beside the servers",
+            |k| k.contains(&late),
+        );
     }
 }
 
@@ -866,7 +875,9 @@ fn access_matrix(w: &World) {
             Some(&k(u)),
             Some((
                 "application/json",
-                serde_json::json!({ "reason": reason }).to_string().as_bytes(),
+                serde_json::json!({ "reason": reason })
+                    .to_string()
+                    .as_bytes(),
             )),
         )
     };
@@ -881,9 +892,15 @@ fn access_matrix(w: &World) {
     assert!(on_grn("cathy").contains(&"customs/outcomes/INS-2".to_string()));
     assert_eq!(withdraw("alice", "INS-2", "not ours").status, 404);
     assert_eq!(withdraw("bob", "INS-2", "not ours").status, 404);
-    assert_eq!(withdraw("cora", "INS-2", "auditors record nothing").status, 403);
+    assert_eq!(
+        withdraw("cora", "INS-2", "auditors record nothing").status,
+        403
+    );
     assert_eq!(withdraw("cathy", "NO-SUCH", "typo").status, 404);
-    assert_eq!(withdraw("cathy", "INS-2", "  ").body["error"]["field"], "reason");
+    assert_eq!(
+        withdraw("cathy", "INS-2", "  ").body["error"]["field"],
+        "reason"
+    );
     let taken_back = withdraw("cathy", "INS-2", "keyed on the wrong parcel");
     assert_eq!(taken_back.status, 200, "{}", taken_back.body);
     assert_eq!(taken_back.body["key"], "customs/outcomes/INS-2");
@@ -897,6 +914,99 @@ fn access_matrix(w: &World) {
         "keyed on the wrong parcel",
         "withdrawing again gives the first withdrawal"
     );
+
+    // Scoring on request: nothing is kept; reasons and matched actors follow the markings.
+    cover("post", "/api/v1/score");
+    let score = |u: &str, body: &Value| {
+        request(
+            a,
+            "POST",
+            "/api/v1/score",
+            Some(&k(u)),
+            Some(("application/json", body.to_string().as_bytes())),
+        )
+    };
+    let parcel = serde_json::json!({"feed": "shipments", "record": {
+        "source_id": "ASK-1", "arrival": "2026-03-07", "origin_country": "CN", "port_of_arrival": "LHR",
+        "shipper": {"name": "Sun Export Co", "emails": ["sun@export.cn"], "address": {"country": "CN"}},
+        "consignee": {"name": "Pat Doe", "address": {"text": "7 Ash Rd", "country": "GB"}},
+        "items": [{"description": "NIKE shoes", "hs_code": "640399", "quantity": 2, "value": "8 USD"}]
+    }});
+    let t = std::time::Instant::now();
+    let mut r = score("cathy", &parcel);
+    while r.status == 503 && t.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        r = score("cathy", &parcel);
+    }
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cathy_sees = r.body;
+    let p = cathy_sees["score"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p), "{cathy_sees}");
+    assert_eq!(cathy_sees["brands"], serde_json::json!(["Nike"]));
+    assert_eq!(cathy_sees["actors"][0]["role"], "shipper");
+    assert_eq!(
+        cathy_sees["actors"][0]["name"], "Sun Export Co",
+        "the known sender"
+    );
+    let shown = |b: &Value| -> Vec<String> {
+        b["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        !shown(&cathy_sees).is_empty(),
+        "brand reasons rest on a GREEN brand record: {cathy_sees}"
+    );
+    let bob_sees = score("bob", &parcel).body;
+    assert!(
+        bob_sees["reasons_withheld"].as_u64().unwrap() >= 1,
+        "the sender's seizure rests on customs' AMBER outcome: {bob_sees}"
+    );
+    assert!(
+        shown(&bob_sees)
+            .iter()
+            .all(|x| !x.to_lowercase().contains("seiz")),
+        "{bob_sees}"
+    );
+    // An actor known only from a RED record is named only to those who may read it.
+    let red_sender = serde_json::json!({"feed": "shipments", "record": {
+        "source_id": "ASK-3", "arrival": "2026-03-07", "origin_country": "CN",
+        "shipper": {"name": "Red Dragon Export", "emails": ["red@dragon.cn"], "address": {"country": "CN"}},
+        "items": [{"description": "gift", "quantity": 1, "value": "5 USD"}]
+    }});
+    let matched = |u: &str| {
+        score(u, &red_sender).body["actors"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(matched("ken"), 1, "the coordinator reads the RED record");
+    assert_eq!(
+        matched("bob"),
+        0,
+        "no trace of a RED actor for another organisation"
+    );
+    assert_eq!(matched("cathy"), 0);
+    assert_eq!(
+        score("cora", &parcel).status,
+        403,
+        "auditors read no records"
+    );
+    assert_eq!(
+        get(a, "/api/v1/records/customs/shipments/ASK-1", &k("cathy")).status,
+        404,
+        "nothing scored on request is kept"
+    );
+    let bad_day = serde_json::json!({"feed": "shipments", "record": {"source_id": "ASK-2", "arrival": "31/02/2026"}});
+    assert_eq!(
+        score("cathy", &bad_day).body["error"]["field"],
+        "record.arrival"
+    );
+    let bad_feed = serde_json::json!({"feed": "outcomes", "record": {}});
+    assert_eq!(score("cathy", &bad_feed).body["error"]["field"], "feed");
 
     // Uploads: analysts and admins of the organisation; an officer may not.
     cover("post", "/api/v1/feeds/{feed}");

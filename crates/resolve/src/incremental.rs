@@ -190,25 +190,16 @@ impl Resolver {
         out
     }
 
-    /// Resolves one new record and adds it.
-    pub fn add(&mut self, key: RecordKey, f: Features) -> Assignment {
-        if let Some(original) = self.copy_of(&f) {
-            let actor = self.actor[original as usize];
-            self.insert(key, f, actor);
-            return Assignment {
-                actor_id: self.actor_ids[actor as usize].clone(),
-                new_actor: false,
-                probability: 1.0,
-                candidates: 1,
-            };
-        }
-        let candidates = self.candidates(&f);
+    /// The actor a record would join, with the mean match weight against its candidates; the
+    /// candidates it was compared with; and the best weight against any of them.
+    fn best_actor(&self, f: &Features) -> (Option<(f64, u32)>, Vec<u32>, f64) {
+        let candidates = self.candidates(f);
         // Per actor: (sum of match weights, pairs, best), as batch clustering weighs a merge.
         let mut per_actor: FxHashMap<u32, (f64, usize, f64)> = FxHashMap::default();
         for &c in &candidates {
             let p = self
                 .scorer
-                .weight(&crate::compare::compare(&f, &self.features[c as usize]));
+                .weight(&crate::compare::compare(f, &self.features[c as usize]));
             let e = per_actor
                 .entry(self.actor[c as usize])
                 .or_insert((0.0, 0, 0.0));
@@ -226,10 +217,51 @@ impl Resolver {
                 x.0.total_cmp(&y.0)
                     .then(x.1.total_cmp(&y.1))
                     .then(y.2.cmp(&x.2))
+            })
+            .map(|(mean, _, a)| (mean, a));
+        let best_seen = per_actor
+            .values()
+            .map(|v| v.2)
+            .fold(f64::NEG_INFINITY, f64::max);
+        (best, candidates, best_seen)
+    }
+
+    /// The actor a record that is not kept would join, if it matches one: for scoring a record
+    /// on request without adding it. Nothing changes.
+    pub fn probe(&self, f: &Features) -> Option<Assignment> {
+        if let Some(original) = self.copy_of(f) {
+            return Some(Assignment {
+                actor_id: self.actor_ids[self.actor[original as usize] as usize].clone(),
+                new_actor: false,
+                probability: 1.0,
+                candidates: 1,
             });
+        }
+        let (best, candidates, _) = self.best_actor(f);
+        best.map(|(mean, actor)| Assignment {
+            actor_id: self.actor_ids[actor as usize].clone(),
+            new_actor: false,
+            probability: crate::model::probability(mean),
+            candidates: candidates.len(),
+        })
+    }
+
+    /// Resolves one new record and adds it.
+    pub fn add(&mut self, key: RecordKey, f: Features) -> Assignment {
+        if let Some(original) = self.copy_of(&f) {
+            let actor = self.actor[original as usize];
+            self.insert(key, f, actor);
+            return Assignment {
+                actor_id: self.actor_ids[actor as usize].clone(),
+                new_actor: false,
+                probability: 1.0,
+                candidates: 1,
+            };
+        }
+        let (best, candidates, best_seen) = self.best_actor(&f);
         self.scorer.stats.add(&f);
         match best {
-            Some((mean, _, actor)) => {
+            Some((mean, actor)) => {
                 self.insert(key, f, actor);
                 Assignment {
                     actor_id: self.actor_ids[actor as usize].clone(),
@@ -258,12 +290,7 @@ impl Resolver {
                 self.used_ids.insert(id.clone());
                 self.actor_ids.push(id.clone());
                 let actor = (self.actor_ids.len() - 1) as u32;
-                let best_seen = crate::model::probability(
-                    per_actor
-                        .values()
-                        .map(|v| v.2)
-                        .fold(f64::NEG_INFINITY, f64::max),
-                );
+                let best_seen = crate::model::probability(best_seen);
                 self.insert(key, f, actor);
                 Assignment {
                     actor_id: id,

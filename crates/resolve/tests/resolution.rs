@@ -189,9 +189,23 @@ fn incremental_resolution_with_the_model_frozen_matches_batch() {
         base.clusters,
         base.actor_ids,
     );
+    let mut probed = 0;
     for (k, f) in later {
-        resolver.add(k, f);
+        // A probe says where the record would go and keeps nothing.
+        let before = resolver.len();
+        let probe = resolver.probe(&f);
+        assert_eq!(resolver.len(), before);
+        assert_eq!(resolver.probe(&f), probe, "a probe changes nothing");
+        let added = resolver.add(k, f);
+        match probe {
+            Some(p) => {
+                assert_eq!((p.actor_id, added.new_actor), (added.actor_id, false));
+                probed += 1;
+            }
+            None => assert!(added.new_actor, "a probe that found no actor, then a join"),
+        }
     }
+    assert!(probed > 0, "no later record matched an actor");
     let incremental_groups = groups(
         &(0..resolver.len())
             .map(|i| resolver.key(i).clone())

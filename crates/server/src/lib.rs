@@ -110,6 +110,11 @@ pub struct AppState {
     view: std::sync::RwLock<View>,
     /// One catch-up at a time.
     refreshing: std::sync::Mutex<()>,
+    /// Scores records that are not stored; loaded in the background after start, and again
+    /// when the actors, models or rules it rests on are replaced.
+    pub(crate) on_request: arc_swap::ArcSwapOption<interdict_app::on_request::OnRequest>,
+    /// Whether the scorer on request is being built.
+    building_scorer: std::sync::atomic::AtomicBool,
     pub(crate) directory: ArcSwap<DirectoryView>,
     pub(crate) platform: Arc<Platform>,
     pub(crate) audit: AuditSink,
@@ -135,6 +140,8 @@ impl AppState {
         Ok(Arc::new(AppState {
             view: std::sync::RwLock::new(view),
             refreshing: std::sync::Mutex::new(()),
+            on_request: arc_swap::ArcSwapOption::empty(),
+            building_scorer: std::sync::atomic::AtomicBool::new(false),
             directory: ArcSwap::from_pointee(directory),
             platform,
             audit,
@@ -166,6 +173,33 @@ impl AppState {
             self.forget_queues();
         }
         Ok(())
+    }
+
+    /// Builds the scorer on request when there is none yet or what it rests on was replaced;
+    /// the one it replaces keeps answering meanwhile. A store without a resolution has none.
+    pub fn refresh_scorer(&self) -> Result<(), String> {
+        if let Some(current) = self.on_request.load_full() {
+            let stamps = self
+                .platform
+                .on_request_stamps()
+                .map_err(|e| e.to_string())?;
+            if &stamps == current.built_from() {
+                return Ok(());
+            }
+        }
+        if self.building_scorer.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let built = self.platform.on_request();
+        self.building_scorer.store(false, Ordering::SeqCst);
+        match built {
+            Ok(s) => {
+                self.on_request.store(Some(Arc::new(s)));
+                Ok(())
+            }
+            Err(e) if matches!(e.root(), interdict_app::Error::Missing(_)) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     /// The read model, for the synchronous part of a request (the guard cannot cross an
@@ -393,6 +427,17 @@ pub async fn serve(
             if let Ok(Err(e)) = r {
                 tracing::warn!(error = %e, "directory not reloaded");
             }
+            let s2 = s.clone();
+            let r = tokio::task::spawn_blocking(move || s2.refresh_scorer()).await;
+            if let Ok(Err(e)) = r {
+                tracing::warn!(error = %e, "scorer on request not rebuilt");
+            }
+        }
+    });
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = s.refresh_scorer() {
+            tracing::warn!(error = %e, "scorer on request not built");
         }
     });
     let every = state.options.view_refresh;

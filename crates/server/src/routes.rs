@@ -72,6 +72,7 @@ pub(crate) fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(search))
         .routes(routes!(post_outcomes))
         .routes(routes!(withdraw_outcome))
+        .routes(routes!(score_on_request))
         .routes(routes!(audit_log))
 }
 
@@ -1401,10 +1402,17 @@ async fn withdraw_outcome(
     Path(id): Path<String>,
     Json(body): Json<WithdrawIn>,
 ) -> Result<Json<WithdrawnOut>, ApiError> {
-    role_may(&v, v.role.records_outcomes(), "does not record or withdraw outcomes")?;
+    role_may(
+        &v,
+        v.role.records_outcomes(),
+        "does not record or withdraw outcomes",
+    )?;
     let reason = body.reason.trim().to_string();
     if reason.is_empty() {
-        return Err(ApiError::field("reason", "say why the outcome is withdrawn"));
+        return Err(ApiError::field(
+            "reason",
+            "say why the outcome is withdrawn",
+        ));
     }
     if reason.chars().count() > 1_000 {
         return Err(ApiError::field("reason", "at most 1,000 characters"));
@@ -1448,6 +1456,138 @@ async fn withdraw_outcome(
         reason: w.reason,
         at: w.at,
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ScoreIn {
+    /// `shipments`, `listings` or `sellers` (a seller account).
+    feed: String,
+    /// The record in the feed's canonical field names, as a row of an NDJSON upload.
+    #[schema(value_type = Object)]
+    record: serde_json::Value,
+}
+
+/// A known actor one of the record's parties matched, when the caller may see it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MatchedActorOut {
+    role: String,
+    actor: String,
+    name: String,
+    probability: f64,
+}
+
+/// What a record that is not stored would score, and why.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RequestScoreOut {
+    score: f64,
+    /// Strongest first: those resting only on records the caller may see.
+    reasons: Vec<String>,
+    /// Reasons resting on records the caller may not see, left out.
+    reasons_withheld: usize,
+    brands: Vec<String>,
+    actors: Vec<MatchedActorOut>,
+    model: String,
+    rules: String,
+}
+
+/// Scores a listing, seller account or shipment that is not stored (a listing as a seller
+/// submits it, a parcel before it is loaded) with the active model and rule pack, as the
+/// caller's organisation would score it. Nothing is kept. Reasons and matched actors follow
+/// the same access rules as a stored record's.
+#[utoipa::path(post, path = "/api/v1/score", request_body = ScoreIn,
+    responses((status = 200, body = RequestScoreOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn score_on_request(
+    State(state): St,
+    Caller(v): Caller,
+    Json(body): Json<ScoreIn>,
+) -> Result<Json<RequestScoreOut>, ApiError> {
+    need_reader(&v)?;
+    let feed: Feed = body
+        .feed
+        .parse()
+        .map_err(|e: interdict_model::ParseFeedError| ApiError::field("feed", e.to_string()))?;
+    if !matches!(feed, Feed::Shipments | Feed::Listings | Feed::Sellers) {
+        return Err(ApiError::field(
+            "feed",
+            "only shipments, listings and sellers are scored on request",
+        ));
+    }
+    if !body.record.is_object() {
+        return Err(ApiError::field("record", "a JSON object"));
+    }
+    let Some(scorer) = state.on_request.load_full() else {
+        return Err(ApiError::Unavailable(
+            "scoring on request is still loading; try again in a few seconds".into(),
+        ));
+    };
+    let json = serde_json::to_vec(&body.record).expect("JSON values serialise");
+    let scored = scorer
+        .score(&v.org, feed, &json)
+        .map_err(|e| match e.root() {
+            interdict_app::Error::Invalid(m) => match m.split_once(": ") {
+                Some((field, reason)) if field.starts_with("record") => {
+                    ApiError::field(field, reason)
+                }
+                _ => ApiError::BadRequest(m.clone()),
+            },
+            _ => ApiError::Internal(e.to_string()),
+        })?;
+    let view = state.view();
+    let dir = state.directory.load();
+    let groups = &dir.groups;
+    let mut reasons = Vec::new();
+    let mut withheld = 0;
+    for (text, source) in scored.reasons.iter().zip(&scored.reason_sources) {
+        let behind = crate::view::ReasonView {
+            text: String::new(),
+            sources: view.labels_behind(Some(source)),
+        };
+        if view.reason_visible(&v, &behind, groups) {
+            reasons.push(text.clone());
+        } else {
+            withheld += 1;
+        }
+    }
+    let actors = scored
+        .actors
+        .iter()
+        .filter_map(|m| {
+            let a = view.actor(&m.actor)?;
+            let name = actor_name(&view, &v, a, groups)?;
+            Some(MatchedActorOut {
+                role: m.role.clone(),
+                actor: m.actor.clone(),
+                name,
+                probability: m.probability,
+            })
+        })
+        .collect();
+    let out = RequestScoreOut {
+        score: scored.score,
+        reasons,
+        reasons_withheld: withheld,
+        brands: scored.brands,
+        actors,
+        model: scored.model,
+        rules: scored.rules,
+    };
+    drop(view);
+    emit(
+        &state,
+        Some(Event {
+            at: now(),
+            org: v.org.clone(),
+            user: v.user.clone(),
+            action: "score".into(),
+            target: format!("request/{feed}"),
+            disclosed: Vec::new(),
+            detail: format!(
+                "score {:.3} model {} rules {}",
+                out.score, out.model, out.rules
+            ),
+        }),
+    );
+    Ok(Json(out))
 }
 
 fn own_brands(state: &AppState, v: &Viewer) -> BTreeSet<String> {

@@ -745,7 +745,10 @@ pub fn the_change_sequence_names_what_each_batch_changed(store: &mut dyn Store) 
     store
         .write_batch(
             &run,
-            vec![new(shipment("A", &["shoes"]), 2), new(shipment("B", &["bags"]), 3)],
+            vec![
+                new(shipment("A", &["shoes"]), 2),
+                new(shipment("B", &["bags"]), 3),
+            ],
             vec![],
         )
         .unwrap();
@@ -758,7 +761,11 @@ pub fn the_change_sequence_names_what_each_batch_changed(store: &mut dyn Store) 
     // A batch that changes nothing stamps nothing.
     let run = store.begin_run(info(Marking::Amber)).unwrap();
     store
-        .write_batch(&run, vec![new(shipment("A", &["shoes"]), 2)], vec![bad_row(9)])
+        .write_batch(
+            &run,
+            vec![new(shipment("A", &["shoes"]), 2)],
+            vec![bad_row(9)],
+        )
         .unwrap();
     assert_eq!(store.last_change().unwrap(), first);
     // An unchanged record keeps its stamp; a changed one and a new one take the next.
@@ -776,10 +783,7 @@ pub fn the_change_sequence_names_what_each_batch_changed(store: &mut dyn Store) 
     let second = store.last_change().unwrap();
     assert!(second > first);
     let got = changes(store, first);
-    assert_eq!(
-        got,
-        [(second, "B".to_string()), (second, "C".to_string())]
-    );
+    assert_eq!(got, [(second, "B".to_string()), (second, "C".to_string())]);
     let b = store.get(&key("B")).unwrap().unwrap();
     let mut seen = None;
     store

@@ -503,7 +503,11 @@ impl PostgresStore {
         let next_change = conn.statement(&name, NEXT_CHANGE)?;
         let mut tx = conn.client.transaction().map_err(e)?;
         tx.execute(&lock_writers, &[]).map_err(e)?;
-        let seq: i64 = tx.query_one(&next_change, &[]).map_err(e)?.try_get(0).map_err(e)?;
+        let seq: i64 = tx
+            .query_one(&next_change, &[])
+            .map_err(e)?
+            .try_get(0)
+            .map_err(e)?;
         if table_lock {
             // Conflicts with itself and with every writer's row changes, not with readers.
             tx.batch_execute("LOCK TABLE records IN SHARE ROW EXCLUSIVE MODE")
@@ -1290,7 +1294,12 @@ impl Store for PostgresStore {
         let doing = "reading derived outputs' stamps";
         self.query(doing, "SELECT name, seq FROM derived ORDER BY name", &[])?
             .iter()
-            .map(|r| Ok((r.try_get(0).map_err(self.err(doing))?, r.try_get(1).map_err(self.err(doing))?)))
+            .map(|r| {
+                Ok((
+                    r.try_get(0).map_err(self.err(doing))?,
+                    r.try_get(1).map_err(self.err(doing))?,
+                ))
+            })
             .collect()
     }
 }

@@ -883,12 +883,29 @@ impl From<Existence> for ExistenceOut {
     }
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ActorParams {
+    /// Party records to give, latest first (default 200, at most 1,000): a broker's thousands
+    /// come a page at a time.
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<usize>,
+    /// Party records to skip.
+    offset: Option<usize>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ActorOut {
     id: String,
     hub: bool,
+    /// Every name of the party records the caller may see.
     names: Vec<String>,
+    /// One page of the party records the caller may see, latest first.
     parties: Vec<PartyOut>,
+    /// How many party records the caller may see in all.
+    parties_total: usize,
+    /// Where this page starts.
+    offset: usize,
     history: Vec<RecordOut>,
     links: Vec<LinkOut>,
     /// Records the caller may not see that concern this actor: whom to ask, nothing more.
@@ -912,14 +929,20 @@ fn actor_name(
 /// An actor as the caller may see it: its visible records, identifiers, history and links,
 /// and whom to ask about what it may not see.
 #[utoipa::path(get, path = "/api/v1/actors/{id}",
-    params(("id" = String, Path, description = "Actor id")),
-    responses((status = 200, body = ActorOut), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Actor id"), ActorParams),
+    responses((status = 200, body = ActorOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_actor(
     State(state): St,
     Caller(v): Caller,
     Path(id): Path<String>,
+    Query(page): Query<ActorParams>,
 ) -> Result<Json<ActorOut>, ApiError> {
     need_reader(&v)?;
+    let limit = page.limit.unwrap_or(200);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::field("limit", "between 1 and 1,000"));
+    }
+    let offset = page.offset.unwrap_or(0);
     let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
@@ -945,13 +968,28 @@ async fn get_actor(
         return Err(ApiError::NotFound);
     }
     hidden.extend(hidden_history);
-    let mut names = BTreeSet::new();
+    let names: BTreeSet<String> = parties
+        .iter()
+        .map(|&p| view.parties[p as usize].name.clone())
+        .collect();
+    let parties_total = parties.len();
+    let mut parties = parties;
+    // Latest first; one record's parties together.
+    parties.sort_by_cached_key(|&p| {
+        let r = view.parties[p as usize].record;
+        (
+            std::cmp::Reverse(view.record_date(r)),
+            &view.records[r as usize].key,
+            p,
+        )
+    });
     let parties: Vec<PartyOut> = parties
         .into_iter()
+        .skip(offset)
+        .take(limit)
         .map(|p| {
             let pv = &view.parties[p as usize];
             d.shown(pv.record);
-            names.insert(pv.name.clone());
             let key = &view.records[pv.record as usize].key;
             PartyOut {
                 record: key.to_string(),
@@ -992,6 +1030,8 @@ async fn get_actor(
         hub: actor.hub,
         names: names.into_iter().collect(),
         parties,
+        parties_total,
+        offset,
         history,
         links,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),

@@ -678,6 +678,42 @@ test("actor profile: names, identifiers, records by partner, history, and a netw
   assert.ok(expandedBy, "no actor with a history had a neighbour to expand");
 });
 
+test("hub actor: its records come a page at a time, latest first, as the API pages them", async () => {
+  const { page } = await signIn(U.officer);
+  // A hub among the parties of the officer's top shipments.
+  const q = await apiJson(page, "/api/v1/queue?limit=100");
+  let hub = null;
+  for (const item of q.items) {
+    const { org, id } = splitKey(item.key);
+    const s = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(org)}/${encodeURIComponent(id)}`);
+    const p = (s.parties || []).find((x) => x.hub && x.actor);
+    if (p) {
+      hub = p.actor;
+      break;
+    }
+  }
+  assert.ok(hub, "no hub actor among the parties of the officer's first 100 shipments");
+  const all = await apiJson(page, `/api/v1/actors/${encodeURIComponent(hub)}?limit=1`);
+  assert.ok(all.parties_total > 40, `the hub ${hub} has only ${all.parties_total} records`);
+  const first = await apiJson(page, `/api/v1/actors/${encodeURIComponent(hub)}?limit=20`);
+  const second = await apiJson(page, `/api/v1/actors/${encodeURIComponent(hub)}?limit=20&offset=20`);
+  assert.equal(first.parties.length, 20);
+  const keys = (x) => x.parties.map((p) => p.record);
+  assert.equal(new Set([...keys(first), ...keys(second)]).size, 40, "two pages overlap");
+
+  await visit(page, `#/actors/${encodeURIComponent(hub)}?page_size=20`, "actor");
+  const rows = page.locator("[data-testid=records-by-partner] tr[data-record]");
+  assert.equal(await rows.count(), 20, "the first page shows one page of records");
+  assert.deepEqual(numbersIn(await page.locator("[data-testid=records-shown]").textContent()), [20, all.parties_total]);
+  const shownFirst = await rows.evaluateAll((trs) => trs.map((t) => t.dataset.record));
+  assert.deepEqual(new Set(shownFirst), new Set(keys(first)));
+  await page.locator("button[data-testid=more-records]").click();
+  await poll(async () => (await rows.count()) === 40, "the next page of records never came", 10_000, page);
+  const shownBoth = await rows.evaluateAll((trs) => trs.map((t) => t.dataset.record));
+  assert.deepEqual(new Set(shownBoth), new Set([...keys(first), ...keys(second)]));
+  await shot(page, "actor-hub-paged");
+});
+
 test("two organisations: a customs-uk AMBER+STRICT shipment is not found for a carrier, and each queue is its own", async () => {
   const a = (await signIn(U.officer)).page;
   const b = (await signIn(U.swift)).page;

@@ -66,10 +66,12 @@ function historyWhat(rec) {
 
 export async function render(ctx) {
   const id = ctx.params.id;
+  // Party records come a page at a time (`?page_size=` in the address changes how many).
+  const pageSize = Math.min(1000, Math.max(1, parseInt(ctx.query.get("page_size") || "200", 10) || 200));
   ctx.root.appendChild(loading());
 
   const [actor, network] = await Promise.all([
-    api(`/api/v1/actors/${seg(id)}`),
+    api(`/api/v1/actors/${seg(id)}?limit=${pageSize}`),
     api(`/api/v1/actors/${seg(id)}/network?hops=1`).catch((err) => ({ failed: err })),
   ]);
   if (!ctx.alive()) return;
@@ -123,7 +125,8 @@ export async function render(ctx) {
   // Whom to ask about records the caller may not see.
   const heldBox = heldElsewhere(held, "holds records about this actor", "No other organisation holds records about this actor that you may not see.");
 
-  // Records by partner organisation.
+  // Records by partner organisation, a page at a time for a hub's thousands.
+  const partnerSectionsOf = () => {
   const byOrg = new Map();
   for (const p of parties) {
     const org = partyOrg(p);
@@ -166,11 +169,35 @@ export async function render(ctx) {
         ),
       );
     });
-  const partnersBox = h(
-    "div",
-    { "data-testid": "records-by-partner" },
-    partnerSections.length ? partnerSections : h("p", { class: "muted" }, "No party records you may see."),
-  );
+  return partnerSections;
+  };
+  const total = Number.isFinite(actor.parties_total) ? actor.parties_total : parties.length;
+  const partnersBox = h("div", { "data-testid": "records-by-partner" });
+  const drawPartners = () => {
+    const sections = partnerSectionsOf();
+    const more = h("button", { type: "button", "data-testid": "more-records" }, "Show more records");
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try {
+        const next = await api(`/api/v1/actors/${seg(id)}?offset=${parties.length}&limit=${pageSize}`);
+        if (!ctx.alive()) return;
+        parties.push(...(Array.isArray(next.parties) ? next.parties : []));
+        drawPartners();
+      } catch (err) {
+        more.disabled = false;
+        ctx.showError(err);
+      }
+    });
+    replace(
+      partnersBox,
+      total > parties.length || parties.length > 0
+        ? h("p", { class: "muted small", "data-testid": "records-shown" }, `Showing ${number(parties.length)} of ${number(total)} records, latest first.`)
+        : null,
+      sections.length ? sections : h("p", { class: "muted" }, "No party records you may see."),
+      total > parties.length ? h("div", { class: "button-row" }, more) : null,
+    );
+  };
+  drawPartners();
 
   // History of seizures, suspensions and test buys.
   const sortedHistory = history.slice().sort((a, b) => String((b.record || {}).date || "").localeCompare(String((a.record || {}).date || "")));

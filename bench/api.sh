@@ -27,28 +27,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet --bin interdict
-bin=${CARGO_TARGET_DIR:-target}/release/interdict
-dir=target/bench/api-$shipments
-db=$dir/interdict.db
-mkdir -p "$dir"
-if [ -n "$postgres" ]; then
-  db=$postgres
-  dir=$dir/postgres
-  mkdir -p "$dir"
-  held=$("$bin" stats --db "$db" --json | python3 -c "import sys,json; print(sum(s['records'] for s in json.load(sys.stdin)))")
-  if [ "$held" = 0 ]; then
-    "$bin" simulate --out "$dir/world" --shipments "$shipments" >/dev/null
-    "$bin" ingest --db "$db" --manifest "$dir/world/manifest.toml" --reports "$dir/reports" >/dev/null
-    "$bin" resolve --db "$db" >/dev/null
-    "$bin" score --db "$db" >/dev/null
-    "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
-    "$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null
-  fi
-elif [ ! -f "$db" ]; then
-  "$bin" demo --shipments "$shipments" --db "$db" --world "$dir/world" >/dev/null
-  "$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null
-fi
+. bench/store.sh
+bench_store api "$shipments" "$postgres"
+"$bin" admin user --db "$db" loader --org customs-uk --role analyst >/dev/null 2>&1 || true
 key=$("$bin" admin key --db "$db" --user loader --days 1 2>/dev/null)
 
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --anchor "$dir/anchor" --rate 1000000 2>"$dir/serve.log" &

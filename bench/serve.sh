@@ -28,26 +28,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet --bin interdict
-bin=${CARGO_TARGET_DIR:-target}/release/interdict
-dir=target/bench/serve-$shipments
-db=$dir/interdict.db
-mkdir -p "$dir"
-if [ -n "$postgres" ]; then
-  db=$postgres
-  dir=$dir/postgres
-  mkdir -p "$dir"
-  held=$("$bin" stats --db "$db" --json | python3 -c "import sys,json; print(sum(s['records'] for s in json.load(sys.stdin)))")
-  if [ "$held" = 0 ]; then
-    "$bin" simulate --out "$dir/world" --shipments "$shipments" >/dev/null
-    "$bin" ingest --db "$db" --manifest "$dir/world/manifest.toml" --reports "$dir/reports" >/dev/null
-    "$bin" resolve --db "$db" >/dev/null
-    "$bin" score --db "$db" >/dev/null
-    "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
-  fi
-elif [ ! -f "$db" ]; then
-  "$bin" demo --shipments "$shipments" --db "$db" --world "$dir/world" >/dev/null
-fi
+. bench/store.sh
+bench_store serve "$shipments" "$postgres"
 for u in loader:analyst bencher:officer; do
   "$bin" admin user --db "$db" "${u%%:*}" --org customs-uk --role "${u##*:}" >/dev/null 2>&1 || true
 done

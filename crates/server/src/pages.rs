@@ -8,7 +8,6 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use interdict_access::{Role, Sight, Viewer};
-use interdict_audit::Event;
 use interdict_model::Feed;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -18,9 +17,10 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::{
     Caller, Disclosures, emit, need_audit_reader, need_reader, role_may, visible_outcomes,
+    write_event,
 };
 use crate::view::View;
-use crate::{AppState, now};
+use crate::AppState;
 
 type St = State<Arc<AppState>>;
 
@@ -581,15 +581,12 @@ async fn test_rules(
     };
     emit(
         &state,
-        Some(Event {
-            at: now(),
-            org: v.org.clone(),
-            user: v.user.clone(),
-            action: "rules.test".into(),
-            target: result.pack.clone(),
-            disclosed: Vec::new(),
-            detail: String::new(),
-        }),
+        Some(write_event(
+            &v,
+            "rules.test",
+            result.pack.clone(),
+            String::new(),
+        )),
     );
     Ok(Json(result))
 }
@@ -609,15 +606,7 @@ async fn put_rules(
     let version = blocking(move || platform.set_rules(&body.pack)).await?;
     state
         .audit
-        .record_durably(Event {
-            at: now(),
-            org: v.org.clone(),
-            user: v.user.clone(),
-            action: "rules.set".into(),
-            target: version.clone(),
-            disclosed: Vec::new(),
-            detail: String::new(),
-        })
+        .record_durably(write_event(&v, "rules.set", version.clone(), String::new()))
         .await?;
     Ok(Json(PackSet { version }))
 }

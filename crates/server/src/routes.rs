@@ -188,6 +188,19 @@ impl<'a> Disclosures<'a> {
     }
 }
 
+/// The audit entry of something a caller did that discloses nothing.
+pub(crate) fn write_event(v: &Viewer, action: &str, target: String, detail: String) -> Event {
+    Event {
+        at: now(),
+        org: v.org.clone(),
+        user: v.user.clone(),
+        action: action.to_string(),
+        target,
+        disclosed: Vec::new(),
+        detail,
+    }
+}
+
 pub(crate) fn emit(state: &AppState, event: Option<Event>) {
     if let Some(e) = event {
         if !e.disclosed.is_empty() {
@@ -302,15 +315,9 @@ async fn sign_in(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)?;
-    state.audit.record(Event {
-        at: now(),
-        org: v.org.clone(),
-        user: v.user.clone(),
-        action: "sign_in".into(),
-        target: "session".into(),
-        disclosed: Vec::new(),
-        detail: String::new(),
-    });
+    state
+        .audit
+        .record(write_event(&v, "sign_in", "session".into(), String::new()));
     Ok((
         [(header::SET_COOKIE, crate::sessions::set_cookie(&token))],
         Json(Me::of(&state, v)),
@@ -1328,14 +1335,11 @@ async fn ingest_body(
     state.metrics.uploads.fetch_add(1, Ordering::Relaxed);
     state
         .audit
-        .record_durably(Event {
-            at: now(),
-            org: v.org.clone(),
-            user: v.user.clone(),
-            action: "upload".into(),
-            target: format!("{}/{}", v.org, feed),
-            disclosed: Vec::new(),
-            detail: format!(
+        .record_durably(write_event(
+            &v,
+            "upload",
+            format!("{}/{}", v.org, feed),
+            format!(
                 "run {} read {} landed {} updated {} unchanged {} quarantined {}",
                 summary.run,
                 summary.read,
@@ -1344,7 +1348,7 @@ async fn ingest_body(
                 summary.unchanged,
                 summary.quarantined
             ),
-        })
+        ))
         .await?;
     Ok(summary)
 }
@@ -1481,15 +1485,12 @@ async fn withdraw_outcome(
     let key = format!("{}/{}/{id}", v.org, Feed::Outcomes);
     state
         .audit
-        .record_durably(Event {
-            at: now(),
-            org: v.org.clone(),
-            user: v.user.clone(),
-            action: "withdraw".into(),
-            target: key.clone(),
-            disclosed: Vec::new(),
-            detail: format!("reason: {}", w.reason),
-        })
+        .record_durably(write_event(
+            &v,
+            "withdraw",
+            key.clone(),
+            format!("reason: {}", w.reason),
+        ))
         .await?;
     Ok(Json(WithdrawnOut {
         key,
@@ -1614,18 +1615,15 @@ async fn score_on_request(
     drop(view);
     emit(
         &state,
-        Some(Event {
-            at: now(),
-            org: v.org.clone(),
-            user: v.user.clone(),
-            action: "score".into(),
-            target: format!("request/{feed}"),
-            disclosed: Vec::new(),
-            detail: format!(
+        Some(write_event(
+            &v,
+            "score",
+            format!("request/{feed}"),
+            format!(
                 "score {:.3} model {} rules {}",
                 out.score, out.model, out.rules
             ),
-        }),
+        )),
     );
     Ok(Json(out))
 }

@@ -150,6 +150,8 @@ pub struct View {
     withdrawn: FxHashSet<RecordKey>,
     /// How far into the store's changes the view is.
     cursor: Cursor,
+    /// Whether changes it could not take in place were passed over: it is due a rebuild.
+    stale: bool,
 }
 
 /// How far into the store's changes a view is: the last record stamp it holds and the stamps
@@ -360,7 +362,7 @@ impl ViewBuilder {
 /// The most changed records a view takes in place; beyond, rebuilding is cheaper.
 const MOST_APPLIED: usize = 20_000;
 
-/// The derived outputs a view is built from: when one is replaced, the view is rebuilt
+/// The derived outputs a view is built from: when one is replaced, the view is due a rebuild
 /// ([`WITHDRAWN`](saved::WITHDRAWN) only grows, and is taken in place).
 const BUILT_FROM: [&str; 2] = [saved::ACTORS, saved::SCORES];
 
@@ -368,25 +370,31 @@ const BUILT_FROM: [&str; 2] = [saved::ACTORS, saved::SCORES];
 pub enum Catchup {
     /// Nothing.
     Current,
-    /// Changes the view takes in place ([`View::apply`]).
+    /// Changes to apply ([`View::apply`]); they may also say the view is due a rebuild.
     Apply(Changes),
-    /// Changes the view cannot take in place: resolution or scoring ran, records other than
-    /// outcomes changed, or more changed than is worth taking one by one.
-    Rebuild,
 }
 
-/// Changed records, newly withdrawn labels and ingest health, to apply to a view.
+/// Changed outcomes, newly withdrawn labels and ingest health, to apply to a view in place;
+/// and whether anything else changed that only a rebuild takes in (resolution or scoring ran,
+/// records other than outcomes landed, an outcome came under a label no outcome had).
 pub struct Changes {
     records: Vec<StoredRecord>,
     withdrawn: Option<saved::Withdrawn>,
     ingest: Option<(Vec<IngestFile>, Vec<QuarantinedRow>)>,
     cursor: Cursor,
+    rebuild: bool,
 }
 
 impl Changes {
-    /// Records changed.
+    /// Outcomes changed.
     pub fn records(&self) -> usize {
         self.records.len()
+    }
+
+    /// Whether the view is due a rebuild: until one replaces it, it answers with what it can
+    /// take in place.
+    pub fn needs_rebuild(&self) -> bool {
+        self.rebuild
     }
 }
 
@@ -398,39 +406,38 @@ fn followed_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
         .collect())
 }
 
-/// Reads what changed in the store since `view` was built or last caught up.
+/// Reads what changed in the store since `view` was built or last caught up. Outcomes come
+/// to be applied in place; anything else only marks the view as due a rebuild (the rebuild
+/// reads the whole store, so what is passed over here is not lost).
 pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
     let derived = followed_stamps(store)?;
     let last = store.last_change()?;
     if derived == view.cursor.derived && last == view.cursor.records {
         return Ok(Catchup::Current);
     }
-    if BUILT_FROM
-        .iter()
-        .any(|n| derived.get(*n) != view.cursor.derived.get(*n))
-    {
-        return Ok(Catchup::Rebuild);
-    }
+    let mut rebuild = view.stale
+        || BUILT_FROM
+            .iter()
+            .any(|n| derived.get(*n) != view.cursor.derived.get(*n));
     let withdrawn = match derived.get(saved::WITHDRAWN) != view.cursor.derived.get(saved::WITHDRAWN)
     {
         true => {
             let w = saved::withdrawn(store)?;
             if view.withdrawn.iter().any(|k| !w.contains(k)) {
-                return Ok(Catchup::Rebuild);
+                // A withdrawal taken back: only a rebuild puts the label back.
+                rebuild = true;
+                None
+            } else {
+                Some(w)
             }
-            Some(w)
         }
         false => None,
     };
     let outcome_labels = view.feed_labels.get(&Feed::Outcomes);
     let mut records = Vec::new();
-    let mut rebuild = false;
     let mut seen = last;
     store.changes_since(view.cursor.records, &mut |seq, r| {
         seen = seen.max(seq);
-        if rebuild {
-            return Ok(());
-        }
         // An outcome under a label no outcome had: the reasons resting on outcomes change.
         let known_label = view
             .label_ids
@@ -440,17 +447,13 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
                 r.sharing_group.as_deref(),
             ))
             .is_some_and(|l| outcome_labels.is_some_and(|o| o.contains(l)));
-        if r.key.feed != Feed::Outcomes || !known_label || records.len() >= MOST_APPLIED {
-            rebuild = true;
-            records.clear();
-        } else {
+        if r.key.feed == Feed::Outcomes && known_label && records.len() < MOST_APPLIED {
             records.push(r);
+        } else {
+            rebuild = true;
         }
         Ok(())
     })?;
-    if rebuild {
-        return Ok(Catchup::Rebuild);
-    }
     let ingest = match seen != view.cursor.records {
         true => Some((ingest_files(store)?, store.quarantined()?)),
         false => None,
@@ -463,6 +466,7 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
             records: seen,
             derived,
         },
+        rebuild,
     }))
 }
 
@@ -638,6 +642,12 @@ impl View {
             self.quarantine = quarantine;
         }
         self.cursor = changes.cursor;
+        self.stale |= changes.rebuild;
+    }
+
+    /// Whether changes it could not take in place were passed over: it is due a rebuild.
+    pub fn is_stale(&self) -> bool {
+        self.stale
     }
 
     pub fn record(&self, key: &RecordKey) -> Option<u32> {

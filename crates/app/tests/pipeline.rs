@@ -472,6 +472,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         panic!("one new outcome under a known label is taken in place");
     };
     assert_eq!(changes.records(), 1);
+    assert!(!changes.needs_rebuild());
     view.apply(changes);
     let id = view
         .record(&live)
@@ -516,6 +517,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
         panic!("a withdrawal is taken in place");
     };
+    assert!(!changes.needs_rebuild());
     view.apply(changes);
     assert!(!view.outcomes_of(shipment).contains(&id));
     assert!(!view.actors[actor as usize].history.contains(&id));
@@ -524,7 +526,8 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         outcome_summary(&platform.view().unwrap())
     );
 
-    // A shipment arrives: it is resolved and scored, so the model is rebuilt.
+    // A shipment arrives: it is resolved and scored, so the model is due a rebuild; an
+    // outcome recorded beside it is still taken in place meanwhile.
     let manifest = dir.path().join("manifest.csv");
     std::fs::write(
         &manifest,
@@ -541,8 +544,38 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
             None,
         ))
         .unwrap();
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"source_id\":\"LIVE-2\",\"result\":\"released\",\"date\":\"2026-05-01\",\"shipment_id\":\"{shipment_id}\"}}\n"
+        ),
+    )
+    .unwrap();
+    platform.ingest(&export).unwrap();
+    let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
+        panic!("changes were made");
+    };
+    assert!(changes.needs_rebuild());
+    assert_eq!(changes.records(), 1, "only the outcome is taken in place");
+    view.apply(changes);
+    assert!(view.is_stale());
+    let live2 = view
+        .record(&RecordKey::new("customs-uk", Feed::Outcomes, "LIVE-2"))
+        .unwrap();
+    assert!(view.outcomes_of(shipment).contains(&live2));
+    assert!(
+        view.record(&RecordKey::new("customs-uk", Feed::Shipments, "LIVE-S1"))
+            .is_none(),
+        "the new shipment waits for the rebuild"
+    );
+    let rebuilt = platform.view().unwrap();
+    assert!(!rebuilt.is_stale());
+    let s1 = rebuilt
+        .record(&RecordKey::new("customs-uk", Feed::Shipments, "LIVE-S1"))
+        .unwrap();
+    assert!(rebuilt.score_of(s1).is_some());
     assert!(matches!(
-        platform.catch_up(&view).unwrap(),
-        read_model::Catchup::Rebuild
+        platform.catch_up(&rebuilt).unwrap(),
+        read_model::Catchup::Current
     ));
 }

@@ -115,6 +115,10 @@ pub struct AppState {
     pub(crate) on_request: arc_swap::ArcSwapOption<interdict_app::on_request::OnRequest>,
     /// Whether the scorer on request is being built.
     building_scorer: std::sync::atomic::AtomicBool,
+    /// Whether the read model is being rebuilt in the background, and whether another rebuild
+    /// was asked for meanwhile.
+    rebuilding: std::sync::atomic::AtomicBool,
+    rebuild_wanted: std::sync::atomic::AtomicBool,
     pub(crate) directory: ArcSwap<DirectoryView>,
     pub(crate) platform: Arc<Platform>,
     pub(crate) audit: AuditSink,
@@ -142,6 +146,8 @@ impl AppState {
             refreshing: std::sync::Mutex::new(()),
             on_request: arc_swap::ArcSwapOption::empty(),
             building_scorer: std::sync::atomic::AtomicBool::new(false),
+            rebuilding: std::sync::atomic::AtomicBool::new(false),
+            rebuild_wanted: std::sync::atomic::AtomicBool::new(false),
             directory: ArcSwap::from_pointee(directory),
             platform,
             audit,
@@ -208,38 +214,84 @@ impl AppState {
         self.view.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Brings the read model up to what the store holds, whoever wrote it: new and changed
-    /// outcomes and withdrawals are taken in place, under the write lock for as long as that
-    /// takes (readers wait that long); anything else (an arrival resolved and scored, a
-    /// retrain) rebuilds the model beside the one that keeps answering, then swaps it in.
-    pub fn refresh(&self) -> Result<Refreshed, String> {
-        let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
-        let catchup = self
-            .platform
-            .catch_up(&self.view())
-            .map_err(|e| e.to_string())?;
-        let refreshed = match catchup {
-            view::Catchup::Current => return Ok(Refreshed::Current),
-            view::Catchup::Apply(changes) => {
-                let n = changes.records();
-                self.view
-                    .write()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .apply(changes);
-                Refreshed::Applied(n)
-            }
-            view::Catchup::Rebuild => {
-                let fresh = self.platform.view().map_err(|e| e.to_string())?;
-                let old = std::mem::replace(
-                    &mut *self.view.write().unwrap_or_else(|p| p.into_inner()),
-                    fresh,
-                );
-                drop(old);
-                Refreshed::Rebuilt
-            }
+    /// Brings the read model up to what the store holds, whoever wrote it. New and changed
+    /// outcomes and withdrawals are written into it in place, under the write lock for as
+    /// long as that takes (readers wait that long). Anything else (an arrival resolved and
+    /// scored, a retrain, records of other feeds) starts a rebuild in the background; the model
+    /// keeps answering, and taking outcomes in place, until the rebuilt one replaces it.
+    pub fn refresh(self: &Arc<Self>) -> Result<Refreshed, String> {
+        let refreshed = {
+            let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            let catchup = self
+                .platform
+                .catch_up(&self.view())
+                .map_err(|e| e.to_string())?;
+            let view::Catchup::Apply(changes) = catchup else {
+                return Ok(Refreshed::Current);
+            };
+            let n = changes.records();
+            self.view
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .apply(changes);
+            Refreshed::Applied(n)
         };
         self.forget_queues();
+        if self.view().is_stale() {
+            self.rebuild_in_background();
+        }
         Ok(refreshed)
+    }
+
+    /// Rebuilds the read model from the store beside the one that keeps answering, brings it
+    /// up to date with what landed meanwhile, and swaps it in.
+    pub fn rebuild(&self) -> Result<(), String> {
+        let mut fresh = self.platform.view().map_err(|e| e.to_string())?;
+        {
+            let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            if let view::Catchup::Apply(changes) =
+                self.platform.catch_up(&fresh).map_err(|e| e.to_string())?
+            {
+                fresh.apply(changes);
+            }
+            let old = std::mem::replace(
+                &mut *self.view.write().unwrap_or_else(|p| p.into_inner()),
+                fresh,
+            );
+            drop(old);
+        }
+        self.forget_queues();
+        Ok(())
+    }
+
+    /// One rebuild at a time, on a thread of its own; asked for while one runs, another
+    /// follows it.
+    fn rebuild_in_background(self: &Arc<Self>) {
+        self.rebuild_wanted.store(true, Ordering::SeqCst);
+        if self.rebuilding.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let state = self.clone();
+        std::thread::spawn(move || {
+            loop {
+                state.rebuild_wanted.store(false, Ordering::SeqCst);
+                if let Err(e) = state.rebuild() {
+                    tracing::warn!(error = %e, "read model not rebuilt");
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                let again = state.view().is_stale() || state.rebuild_wanted.load(Ordering::SeqCst);
+                if again {
+                    continue;
+                }
+                state.rebuilding.store(false, Ordering::SeqCst);
+                // Asked for between the check and letting go: take it up again.
+                if !(state.rebuild_wanted.load(Ordering::SeqCst)
+                    && !state.rebuilding.swap(true, Ordering::SeqCst))
+                {
+                    return;
+                }
+            }
+        });
     }
 
     fn forget_queues(&self) {
@@ -298,9 +350,8 @@ impl AppState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refreshed {
     Current,
-    /// Changed records taken in place.
+    /// Changed outcomes taken in place (a rebuild may have been started beside).
     Applied(usize),
-    Rebuilt,
 }
 
 /// One user's queue: indices into the scores, highest first, and the values its filters offer.

@@ -14,13 +14,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::{
     Caller, Disclosures, emit, need_audit_reader, need_reader, role_may, visible_outcomes,
     write_event,
 };
 use crate::view::View;
-use crate::AppState;
 
 type St = State<Arc<AppState>>;
 

@@ -1281,7 +1281,12 @@ async fn ingest_body(
             format!("no sharing group is named {g:?}"),
         ));
     }
-    let _guard = state.write_lock.lock().await;
+    // Uploads that resolve and score rewrite the saved actors and scores: one at a time.
+    // Outcomes touch neither, and land beside them.
+    let _guard = match feed {
+        Feed::Outcomes => None,
+        _ => Some(state.write_lock.lock().await),
+    };
     let dir = upload_dir()?;
     let path = dir.join(format!("api-{}-{feed}.{format}", v.user));
     std::fs::write(&path, body)
@@ -1305,7 +1310,12 @@ async fn ingest_body(
             _ => ApiError::Internal(e.to_string()),
         })?;
         if s.landed + s.updated > 0 {
-            s2.refresh().map_err(ApiError::Internal)?;
+            if feed == Feed::Outcomes {
+                s2.refresh().map_err(ApiError::Internal)?;
+            } else {
+                // What was resolved and scored is in the queues when the upload returns.
+                s2.rebuild().map_err(ApiError::Internal)?;
+            }
         }
         Ok(IngestSummary {
             run: s.run,

@@ -230,13 +230,12 @@ impl AppState {
                 return Ok(Refreshed::Current);
             };
             let n = changes.records();
-            self.view
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .apply(changes);
+            let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
+            view.apply(changes);
+            // Under the write lock: no reader pairs a queue of the old model with the new.
+            self.forget_queues();
             Refreshed::Applied(n)
         };
-        self.forget_queues();
         if self.view().is_stale() {
             self.rebuild_in_background();
         }
@@ -254,13 +253,12 @@ impl AppState {
             {
                 fresh.apply(changes);
             }
-            let old = std::mem::replace(
-                &mut *self.view.write().unwrap_or_else(|p| p.into_inner()),
-                fresh,
-            );
+            let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
+            let old = std::mem::replace(&mut *view, fresh);
+            self.forget_queues();
+            drop(view);
             drop(old);
         }
-        self.forget_queues();
         Ok(())
     }
 
@@ -275,12 +273,18 @@ impl AppState {
         std::thread::spawn(move || {
             loop {
                 state.rebuild_wanted.store(false, Ordering::SeqCst);
+                let took = std::time::Instant::now();
                 if let Err(e) = state.rebuild() {
                     tracing::warn!(error = %e, "read model not rebuilt");
-                    std::thread::sleep(Duration::from_secs(1));
                 }
                 let again = state.view().is_stale() || state.rebuild_wanted.load(Ordering::SeqCst);
                 if again {
+                    // While records keep landing (a long upload), rebuild at most half the
+                    // time, so the rebuilds leave the cores to the writers and readers.
+                    std::thread::sleep(
+                        took.elapsed()
+                            .clamp(Duration::from_millis(200), Duration::from_secs(30)),
+                    );
                     continue;
                 }
                 state.rebuilding.store(false, Ordering::SeqCst);
@@ -302,7 +306,13 @@ impl AppState {
     }
 
     /// The scored shipments a user may see in full, highest first, with their ports and brands.
-    pub(crate) fn visible_queue(&self, viewer: &interdict_access::Viewer) -> Arc<VisibleQueue> {
+    /// `view` is the caller's guard of the read model: a second guard taken while a writer
+    /// waits would wait for ever.
+    pub(crate) fn visible_queue(
+        &self,
+        view: &View,
+        viewer: &interdict_access::Viewer,
+    ) -> Arc<VisibleQueue> {
         let key = format!("{}\u{1f}{}", viewer.org, viewer.user);
         if let Some(q) = self
             .queues
@@ -312,7 +322,6 @@ impl AppState {
         {
             return q.clone();
         }
-        let view = self.view();
         let dir = self.directory.load();
         let q: Vec<u32> = view
             .ranked_ids()

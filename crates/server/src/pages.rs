@@ -185,7 +185,7 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
             w
         })
         .collect();
-    let visible = state.visible_queue(&v);
+    let visible = state.visible_queue(&view, &v);
     let mut open = 0;
     let mut high_risk = 0;
     for &i in &visible.ids {

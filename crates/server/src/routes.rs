@@ -728,7 +728,7 @@ async fn queue(
     let offset = p.offset.unwrap_or(0);
     let view = state.view();
     let dir = state.directory.load();
-    let visible = state.visible_queue(&v);
+    let visible = state.visible_queue(&view, &v);
     let brand = p.brand.as_deref().map(|b| b.trim().to_lowercase());
     let filtered = p.day.is_some()
         || p.from.is_some()

@@ -289,8 +289,8 @@ impl AppState {
                 }
                 state.rebuilding.store(false, Ordering::SeqCst);
                 // Asked for between the check and letting go: take it up again.
-                if !(state.rebuild_wanted.load(Ordering::SeqCst)
-                    && !state.rebuilding.swap(true, Ordering::SeqCst))
+                if !state.rebuild_wanted.load(Ordering::SeqCst)
+                    || state.rebuilding.swap(true, Ordering::SeqCst)
                 {
                     return;
                 }

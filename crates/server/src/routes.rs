@@ -1346,7 +1346,7 @@ async fn ingest_body(
     state
         .audit
         .record_durably(write_event(
-            &v,
+            v,
             "upload",
             format!("{}/{}", v.org, feed),
             format!(

@@ -63,7 +63,7 @@ impl Table {
     }
 }
 
-/// Reads a CSV export strictly (equal field counts, UTF-8), skipping the corrupted lines.
+/// Reads a CSV export strictly (equal field counts, UTF-8), leaving out the corrupted lines.
 fn read_csv(run: &Run, rel: &str, delim: u8) -> Table {
     let bad = corrupted(run);
     let bytes = std::fs::read(run.path(rel)).unwrap();
@@ -108,7 +108,7 @@ fn read_csv(run: &Run, rel: &str, delim: u8) -> Table {
     Table { header, rows }
 }
 
-/// Reads an NDJSON export, skipping the corrupted lines; every other line must parse.
+/// Reads an NDJSON export, leaving out the corrupted lines; every other line must parse.
 fn read_ndjson(run: &Run, rel: &str) -> Vec<(u64, serde_json::Value)> {
     let bad = corrupted(run);
     let bytes = std::fs::read(run.path(rel)).unwrap();

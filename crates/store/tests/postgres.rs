@@ -2,7 +2,7 @@
 //! test in a scratch schema of the database at `INTERDICT_TEST_POSTGRES` (by default
 //! `postgres://postgres@127.0.0.1:5432/test`), dropped when the test's store is.
 //!
-//! A database that cannot be reached fails the tests rather than skipping them: CI starts one,
+//! A database that cannot be reached fails the tests; none passes without running: CI starts one,
 //! and a backend whose tests quietly did not run is a backend nobody tested.
 
 use std::time::Instant;

@@ -191,7 +191,19 @@ pub fn sight(viewer: &Viewer, label: Label<'_>, groups: &dyn Groups) -> Sight {
     if !viewer.role.reads_records() {
         return Sight::Nothing;
     }
-    if viewer.org == label.owner {
+    sight_of(&viewer.org, Some(&viewer.user), label, groups)
+}
+
+/// What organisation `org` as a whole sees of a record labelled `label`: a group that names
+/// one of its users, not the organisation, does not count. Records an organisation gives
+/// about other records (an outcome naming a shipment) attach only to what it sees in full
+/// this way, so nobody writes onto records hidden from it.
+pub fn org_sight(org: &str, label: Label<'_>, groups: &dyn Groups) -> Sight {
+    sight_of(org, None, label, groups)
+}
+
+fn sight_of(org: &str, user: Option<&str>, label: Label<'_>, groups: &dyn Groups) -> Sight {
+    if org == label.owner {
         return Sight::Full;
     }
     let in_group = |users_count: bool| {
@@ -199,8 +211,9 @@ pub fn sight(viewer: &Viewer, label: Label<'_>, groups: &dyn Groups) -> Sight {
             .group
             .and_then(|g| groups.members(g))
             .is_some_and(|m| {
-                m.contains(&Member::Org(viewer.org.clone()))
-                    || (users_count && m.contains(&Member::User(viewer.user.clone())))
+                m.contains(&Member::Org(org.to_string()))
+                    || (users_count
+                        && user.is_some_and(|u| m.contains(&Member::User(u.to_string()))))
             })
     };
     match label.marking {
@@ -412,6 +425,29 @@ mod tests {
                     v.role
                 );
             }
+        }
+    }
+
+    #[test]
+    fn an_organisation_as_a_whole_sees_what_its_groups_share_with_it() {
+        let g = groups();
+        use Sight::*;
+        let cases: &[(Marking, Option<&str>, &str, Sight)] = &[
+            (Marking::Green, None, "brand", Full),
+            (Marking::Amber, Some("ops"), "customs", Full),
+            (Marking::Amber, Some("ops"), "brand", ExistenceOnly),
+            (Marking::AmberStrict, Some("ops"), "customs", ExistenceOnly),
+            (Marking::Red, Some("red-list"), "coordinator", Full),
+            // alice of brand is named in the group; brand as a whole is not.
+            (Marking::Red, Some("red-list"), "brand", Nothing),
+            (Marking::Red, None, "market", Full),
+        ];
+        for (marking, group, org, want) in cases {
+            assert_eq!(
+                org_sight(org, label(*marking, *group), &g),
+                *want,
+                "{marking} group {group:?} seen by {org}"
+            );
         }
     }
 

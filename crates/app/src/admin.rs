@@ -9,7 +9,7 @@ use interdict_audit::Event;
 use interdict_store::{Directory, KeyRow, OrgRow, UserRow};
 use serde::Serialize;
 
-use crate::credentials::{self, MIN_PASSWORD_CHARS, ORG_KINDS};
+use crate::credentials::{self, ORG_KINDS};
 use crate::error::{Error, Result, invalid, missing};
 use crate::{audit_trail, now};
 
@@ -112,22 +112,73 @@ pub fn create_key(
     Ok((row.id, token))
 }
 
+/// Sets a user's password, under the password policy ([`credentials::check_password`]). Every
+/// session of the user ends: whoever signed in with the old password signs in again.
 pub fn set_password(dir: &mut dyn Directory, by: &str, user: &str, password: &str) -> Result<()> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        invalid!("a password needs at least {MIN_PASSWORD_CHARS} characters");
-    }
+    let Some(row) = dir.users()?.into_iter().find(|u| u.name == user) else {
+        missing!("no user is named {user:?}");
+    };
+    credentials::check_password(&row.name, &row.org, password).map_err(Error::Invalid)?;
     let hash = credentials::hash_password(password).map_err(Error::Invalid)?;
     if !dir.set_password(user, &hash)? {
         missing!("no user is named {user:?}");
     }
-    audit(dir, by, "admin.set_password", user, "")
+    let ended = end_sessions_of(dir, user)?;
+    audit(
+        dir,
+        by,
+        "admin.set_password",
+        user,
+        &format!("{ended} sessions ended"),
+    )
 }
 
+/// Revokes a key. The sessions of its user end with it: a key is revoked when its holder
+/// should no longer get in, and a browser session must not outlive that.
 pub fn revoke_key(dir: &mut dyn Directory, by: &str, id: &str) -> Result<()> {
+    let user = dir
+        .keys()?
+        .into_iter()
+        .find(|k| k.id == id && k.revoked_at.is_none())
+        .map(|k| k.user);
     if !dir.revoke_key(id, &now())? {
         missing!("no live key has the id {id:?}");
     }
-    audit(dir, by, "admin.revoke_key", id, "")
+    let ended = match &user {
+        Some(u) => end_sessions_of(dir, u)?,
+        None => 0,
+    };
+    audit(
+        dir,
+        by,
+        "admin.revoke_key",
+        id,
+        &format!(
+            "key of {}; {ended} sessions ended",
+            user.as_deref().unwrap_or("-")
+        ),
+    )
+}
+
+/// Disables a user (every key and session stops working at once, and signing in is refused)
+/// or enables one again (keys that have not expired or been revoked work again; sessions do
+/// not come back).
+pub fn set_disabled(dir: &mut dyn Directory, by: &str, user: &str, disabled: bool) -> Result<()> {
+    if !dir.set_disabled(user, disabled)? {
+        missing!("no user is named {user:?}");
+    }
+    let (action, detail) = if disabled {
+        let ended = end_sessions_of(dir, user)?;
+        ("admin.disable_user", format!("{ended} sessions ended"))
+    } else {
+        ("admin.enable_user", String::new())
+    };
+    audit(dir, by, action, user, &detail)
+}
+
+/// Ends every session of `user`; gives how many ended.
+fn end_sessions_of(dir: &mut dyn Directory, user: &str) -> Result<u64> {
+    Ok(dir.end_sessions(Some(user), i64::MIN)?)
 }
 
 /// Sets a sharing group's members (`org:NAME` or `user:NAME`; a bare name is an organisation);

@@ -6,7 +6,6 @@
 //! explicit step (`resolve --retrain`, `train`).
 
 use interdict_model::Feed;
-use interdict_store::Store;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -33,7 +32,11 @@ fn is_scored(feed: Feed) -> bool {
 }
 
 /// Resolves and scores what records of `feed` brought into the store.
-pub fn arrive(store: &mut dyn Store, feed: Feed, report: &dyn Report) -> Result<Arrival> {
+pub fn arrive(
+    store: &mut dyn crate::PlatformStore,
+    feed: Feed,
+    report: &dyn Report,
+) -> Result<Arrival> {
     let mut arrival = Arrival::default();
     if names_parties(feed) || is_scored(feed) {
         let resolved_before =

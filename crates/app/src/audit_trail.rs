@@ -39,10 +39,22 @@ pub fn chain_after(dir: &dyn Directory) -> Result<Chain, String> {
 /// Appends one event after the last stored entry (a command's write: administration, an
 /// export); gives its sequence number.
 pub fn append(dir: &mut dyn Directory, event: Event) -> Result<u64> {
-    let mut chain = chain_after(dir).map_err(Error::Corrupt)?;
-    let e = chain.append(event);
-    dir.append_audit(&[entry_to_row(&e)])?;
-    Ok(e.seq)
+    // Another writer (a server, a second command) may take the next place between reading
+    // the head and appending: the store refuses the taken place, and the entry is linked again
+    // after what is stored now.
+    let mut attempt = 0;
+    loop {
+        let mut chain = chain_after(dir).map_err(Error::Corrupt)?;
+        let e = chain.append(event.clone());
+        match dir.append_audit(&[entry_to_row(&e)]) {
+            Ok(()) => return Ok(e.seq),
+            Err(err) if attempt >= 20 => return Err(err.into()),
+            Err(_) => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(rand::random_range(5..50)));
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

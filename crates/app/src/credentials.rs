@@ -12,6 +12,44 @@ pub const ORG_KINDS: [&str; 5] = ["marketplace", "carrier", "customs", "brand", 
 /// The fewest characters a password may have.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// Checks a new password against the policy: at least [`MIN_PASSWORD_CHARS`] characters, not
+/// the user's or the organisation's name (nor built on it), and not guessable with the
+/// common-password, name and word lists and the patterns (repeats, sequences, keyboard walks,
+/// dates) of the zxcvbn estimator: it must need more than 10^8 guesses.
+pub fn check_password(user: &str, org: &str, password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    let folded: String = password
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for (what, name) in [("user", user), ("organisation", org)] {
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if name.chars().count() >= 3 && folded.contains(&name) {
+            return Err(format!("a password may not contain the {what}'s name"));
+        }
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[user, org]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map_or_else(String::new, |w| format!(" ({w})"));
+        return Err(format!(
+            "that password is too easy to guess{why}: use a longer passphrase of uncommon words"
+        ));
+    }
+    Ok(())
+}
+
 /// Hashes a password for storage.
 pub fn hash_password(password: &str) -> Result<String, String> {
     use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
@@ -95,6 +133,24 @@ pub fn random_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_password_policy_refuses_short_common_and_own_name_passwords() {
+        let refused = |p: &str| check_password("officer.jane", "customs", p).unwrap_err();
+        assert!(refused("short").contains("at least 12"));
+        assert!(
+            refused("            ").contains("too easy"),
+            "twelve spaces"
+        );
+        assert!(refused("password1234").contains("too easy"));
+        assert!(refused("qwertyuiop123").contains("too easy"));
+        assert!(refused("123456789012").contains("too easy"));
+        assert!(refused("Officer.Jane2026!").contains("user's name"));
+        assert!(refused("customs-customs-99").contains("organisation's name"));
+        assert!(refused("aaaaaaaaaaaaaaaa").contains("too easy"));
+        assert!(check_password("officer.jane", "customs", "ferry lantern oboe quarry").is_ok());
+        assert!(check_password("officer.jane", "customs", &random_password()).is_ok());
+    }
 
     #[test]
     fn a_password_verifies_and_nothing_else_does() {

@@ -85,11 +85,9 @@ pub fn register_directory<'a>(
 
 /// Sets one password for every demo user.
 pub fn set_passwords(dir: &mut dyn Directory, users: &[DemoUser], password: &str) -> Result<()> {
-    if password.chars().count() < crate::credentials::MIN_PASSWORD_CHARS {
-        crate::error::invalid!(
-            "the demo password needs at least {} characters",
-            crate::credentials::MIN_PASSWORD_CHARS
-        );
+    for u in users {
+        crate::credentials::check_password(&u.name, &u.org, password)
+            .map_err(|e| Error::Invalid(format!("the demo password: {e}")))?;
     }
     let hash = crate::credentials::hash_password(password).map_err(Error::Invalid)?;
     for u in users {

@@ -30,6 +30,7 @@ pub mod read_model;
 pub mod resolution;
 pub mod saved;
 pub mod scoring;
+pub mod sharing;
 pub mod world;
 
 pub use error::{Context, Error, Result};

@@ -86,9 +86,9 @@ pub fn stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
 
 impl OnRequest {
     /// Builds the scorer from what the store holds now. Needs a resolution.
-    pub fn load(store: &dyn Store) -> Result<OnRequest> {
+    pub fn load(store: &dyn crate::PlatformStore) -> Result<OnRequest> {
         let stamps = stamps(store)?;
-        let mut world = load_world(store)?;
+        let mut world = load_world(store, &crate::sharing::Scope::everything(store)?)?;
         let knowledge = world.knowledge();
         let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
         let rules = saved::rules(store)?;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use interdict_access::Viewer;
 use interdict_ingest::Progress;
 use interdict_normalize::money::RateTable;
 pub use interdict_score::RuleTest;
@@ -167,11 +168,12 @@ impl Platform {
         })
     }
 
-    /// Back-tests a rule pack (TOML) over history without switching it on. A pack that does
-    /// not parse is [`crate::Error::Invalid`], named by rule and variable.
-    pub fn test_rules(&self, pack: &str) -> Result<Backtest> {
+    /// Back-tests a rule pack (TOML) over the history `viewer` sees in full, without switching
+    /// it on. A pack that does not parse is [`crate::Error::Invalid`], named by rule and
+    /// variable.
+    pub fn test_rules(&self, viewer: &Viewer, pack: &str) -> Result<Backtest> {
         let store = open_store(&self.db)?;
-        let (version, tests) = scoring::test_rules(&store, pack)?;
+        let (version, tests) = scoring::test_rules(&*store, pack, Some(viewer))?;
         Ok(Backtest {
             pack: version,
             rules: tests,

@@ -6,14 +6,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use interdict_access::{Label, Sight, Viewer, sight, sight_of_all};
+use interdict_access::{Label, Sight, Viewer, org_sight, sight, sight_of_all};
 use interdict_model::Record;
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 use interdict_store::{Store, StoredRecord};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::PlatformStore;
 use crate::error::Result;
 use crate::saved;
+use crate::sharing::{Sharing, sharing};
 
 use interdict_access::Groups;
 
@@ -140,12 +142,17 @@ pub struct View {
     /// Shipment and listing records by their source id, for the outcomes that name them.
     shipment_records: FxHashMap<String, Vec<u32>>,
     listing_records: FxHashMap<String, Vec<u32>>,
-    /// The actors behind each shipment id and seller account, whose history an outcome naming
-    /// them joins.
-    by_shipment: FxHashMap<String, Vec<u32>>,
-    by_account: FxHashMap<String, Vec<u32>>,
+    /// Seller account records by account id: an outcome naming an account joins the history
+    /// of the actors behind it.
+    seller_records: FxHashMap<String, Vec<u32>>,
+    /// The sharing groups the view was built with: an outcome attaches only to the records its
+    /// organisation sees in full under them.
+    groups: Sharing,
     /// The labels of each feed's records: what a reason may rest on beyond its own record.
     feed_labels: FxHashMap<Feed, BTreeSet<u32>>,
+    /// The labels of the brand records of each brand, by lowercase name: a brand reason rests
+    /// on the records of the brands it names, not on every brand record.
+    brand_labels: FxHashMap<String, BTreeSet<u32>>,
     /// Outcomes withdrawn by the organisation that gave them: in no history, on no record.
     withdrawn: FxHashSet<RecordKey>,
     /// How far into the store's changes the view is.
@@ -186,6 +193,15 @@ fn label_row(owner: &str, marking: Marking, group: Option<&str>) -> LabelRow {
 impl ViewBuilder {
     pub fn label(&mut self, owner: &str, marking: Marking, group: Option<&str>) -> u32 {
         self.view.intern_label(label_row(owner, marking, group))
+    }
+
+    /// Notes that a brand record of `name` carries `label`.
+    pub fn brand(&mut self, name: &str, label: u32) {
+        self.view
+            .brand_labels
+            .entry(name.to_lowercase())
+            .or_default()
+            .insert(label);
     }
 
     pub fn add_record(
@@ -409,13 +425,16 @@ fn followed_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
 /// Reads what changed in the store since `view` was built or last caught up. Outcomes come
 /// to be applied in place; anything else only marks the view as due a rebuild (the rebuild
 /// reads the whole store, so what is passed over here is not lost).
-pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
+pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
     let derived = followed_stamps(store)?;
     let last = store.last_change()?;
-    if derived == view.cursor.derived && last == view.cursor.records {
+    // Changed sharing groups change which records outcomes attach to.
+    let regrouped = sharing(store)? != view.groups;
+    if derived == view.cursor.derived && last == view.cursor.records && !regrouped {
         return Ok(Catchup::Current);
     }
-    let mut rebuild = view.stale
+    let mut rebuild = regrouped
+        || view.stale
         || BUILT_FROM
             .iter()
             .any(|n| derived.get(*n) != view.cursor.derived.get(*n));
@@ -438,7 +457,8 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
     let mut seen = last;
     store.changes_since(view.cursor.records, &mut |seq, r| {
         seen = seen.max(seq);
-        // An outcome under a label no outcome had: the reasons resting on outcomes change.
+        // An outcome is taken in place; one under a label no outcome had also changes what
+        // the reasons resting on outcomes rest on, which a rebuild then takes in.
         let known_label = view
             .label_ids
             .get(&label_row(
@@ -447,7 +467,8 @@ pub fn catch_up(store: &dyn Store, view: &View) -> Result<Catchup> {
                 r.sharing_group.as_deref(),
             ))
             .is_some_and(|l| outcome_labels.is_some_and(|o| o.contains(l)));
-        if r.key.feed == Feed::Outcomes && known_label && records.len() < MOST_APPLIED {
+        if r.key.feed == Feed::Outcomes && records.len() < MOST_APPLIED {
+            rebuild |= !known_label;
             records.push(r);
         } else {
             rebuild = true;
@@ -474,7 +495,28 @@ impl View {
     /// The labels of every record a reason rests on besides the record it is about, by what
     /// it comes from (a signal's name or `rule:<name>`).
     pub fn labels_behind(&self, source: Option<&str>) -> Vec<u32> {
-        let set: BTreeSet<u32> = feeds_behind(source)
+        self.labels_behind_brands(source, &[])
+    }
+
+    /// Like [`View::labels_behind`], for a record naming `brands`: a reason that rests on the
+    /// brand owners' records rests on those of the named brands only, so one restricted brand
+    /// record withholds the reasons about its own brand and no other. Without names, or with a
+    /// name no brand record has, it rests on every brand record.
+    pub fn labels_behind_brands(&self, source: Option<&str>, brands: &[String]) -> Vec<u32> {
+        let feeds = feeds_behind(source);
+        if feeds == [Feed::Brands] && !brands.is_empty() {
+            let named: Option<BTreeSet<u32>> = brands
+                .iter()
+                .map(|b| self.brand_labels.get(&b.to_lowercase()))
+                .try_fold(BTreeSet::new(), |mut acc, l| {
+                    acc.extend(l?);
+                    Some(acc)
+                });
+            if let Some(set) = named {
+                return set.into_iter().collect();
+            }
+        }
+        let set: BTreeSet<u32> = feeds
             .iter()
             .filter_map(|f| self.feed_labels.get(f))
             .flatten()
@@ -540,29 +582,43 @@ impl View {
     }
 
     /// The records and actors an outcome concerns: the shipments and listings it names, the
-    /// actors behind the shipment and the seller account.
+    /// actors behind the shipment and the seller account. Only records the outcome's
+    /// organisation sees in full count: nobody writes onto a record hidden from them, nor
+    /// learns that it exists by trying.
     fn outcome_targets(&self, outcome: u32) -> (Vec<u32>, Vec<u32>) {
-        let r = &self.records[outcome as usize].record;
-        let field = |f: &str| r.get(f).and_then(|v| v.as_str());
+        let o = &self.records[outcome as usize];
+        let org = o.key.org.as_str();
+        let field = |f: &str| o.record.get(f).and_then(|v| v.as_str());
         let (shipment, listing, account) = (
             field("shipment_id"),
             field("listing_id"),
             field("seller_account_id"),
         );
-        let records = shipment
+        let attaches = |r: &u32| org_sight(org, self.label_of(*r), &self.groups) == Sight::Full;
+        let records: Vec<u32> = shipment
             .and_then(|s| self.shipment_records.get(s))
             .into_iter()
             .chain(listing.and_then(|l| self.listing_records.get(l)))
             .flatten()
             .copied()
+            .filter(attaches)
             .collect();
-        let actors = shipment
-            .and_then(|s| self.by_shipment.get(s))
+        let accounts: Vec<u32> = account
+            .and_then(|a| self.seller_records.get(a))
             .into_iter()
-            .chain(account.and_then(|a| self.by_account.get(a)))
             .flatten()
             .copied()
+            .filter(attaches)
             .collect();
+        let mut actors: Vec<u32> = records
+            .iter()
+            .filter(|&&r| self.records[r as usize].key.feed == Feed::Shipments)
+            .chain(&accounts)
+            .flat_map(|&r| self.parties_of(r))
+            .filter_map(|&p| self.parties[p as usize].actor)
+            .collect();
+        actors.sort_unstable();
+        actors.dedup();
         (records, actors)
     }
 
@@ -718,25 +774,55 @@ impl View {
     }
 
     /// Parties matching every token of a query.
-    pub fn search(&self, query: &str) -> Vec<u32> {
-        let words = tokens(query);
+    /// The parties matching every word of `query` (its first [`SEARCH_TERMS`] distinct
+    /// words), lowest first. The work is capped whatever the query: at most
+    /// [`SEARCH_CANDIDATES`] parties of the rarest word are checked against the others, each
+    /// by a binary search; a query that would need more is answered from the first of them
+    /// and marked truncated.
+    pub fn search(&self, query: &str) -> Found {
+        let mut words = tokens(query);
+        words.sort_unstable();
+        words.dedup();
+        words.truncate(SEARCH_TERMS);
         let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
         for w in &words {
             match self.tokens.get(w) {
                 Some(l) => lists.push(l),
-                None => return Vec::new(),
+                None => return Found::default(),
             }
         }
         lists.sort_by_key(|l| l.len());
         let Some((first, rest)) = lists.split_first() else {
-            return Vec::new();
+            return Found::default();
         };
-        first
+        let examined = first.len().min(SEARCH_CANDIDATES);
+        // Posting lists hold parties in the order they were added, so they are sorted.
+        let parties = first[..examined]
             .iter()
             .copied()
-            .filter(|p| rest.iter().all(|l| l.contains(p)))
-            .collect()
+            .filter(|p| rest.iter().all(|l| l.binary_search(p).is_ok()))
+            .collect();
+        Found {
+            parties,
+            examined,
+            truncated: first.len() > examined,
+        }
     }
+}
+
+/// At most this many distinct words of a search query are used.
+pub const SEARCH_TERMS: usize = 8;
+/// At most this many candidate parties are checked per search.
+pub const SEARCH_CANDIDATES: usize = 50_000;
+
+/// What a search found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub parties: Vec<u32>,
+    /// Candidates checked: never more than [`SEARCH_CANDIDATES`].
+    pub examined: usize,
+    /// Whether more candidates than that matched the rarest word: the answer is partial.
+    pub truncated: bool,
 }
 
 /// The feeds a reason rests on besides the record it is about, by what it comes from (a
@@ -789,13 +875,14 @@ fn party_terms(p: &interdict_model::Party) -> Vec<String> {
 /// The read model: every record with its label, parties with their actors, links between
 /// actors that share a shipment, outcomes as history of the actors they concern (withdrawn
 /// ones left out), and scores.
-pub fn build_view(store: &dyn Store) -> Result<View> {
+pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     // Where the store stands before it is read: whatever lands meanwhile is caught up with.
     let cursor = Cursor {
         records: store.last_change()?,
         derived: followed_stamps(store)?,
     };
     let mut b = ViewBuilder::default();
+    b.view.groups = sharing(store)?;
     b.view.withdrawn = saved::withdrawn(store)?
         .labels
         .keys()
@@ -854,16 +941,12 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                     .entry(sh.shipment_id.clone())
                     .or_default()
                     .push(id);
-                v.by_shipment
-                    .entry(sh.shipment_id.clone())
-                    .or_default()
-                    .extend(actors);
             }
             Record::Sellers(se) => {
-                v.by_account
+                v.seller_records
                     .entry(se.account_id.clone())
                     .or_default()
-                    .extend(actors);
+                    .push(id);
             }
             Record::Listings(l) => {
                 v.listing_records
@@ -872,6 +955,7 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
                     .push(id);
             }
             Record::Outcomes(_) => outcomes.push(id),
+            Record::Brands(br) => b.brand(&br.name, label),
             _ => {}
         }
         Ok(())
@@ -887,8 +971,8 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             b.view.actors[a as usize].hub = true;
         }
     }
-    // The labels behind each kind of reason, worked out once per kind.
-    let mut behind: FxHashMap<Option<String>, Vec<u32>> = FxHashMap::default();
+    // The labels behind each kind of reason (and named brands), worked out once per kind.
+    let mut behind: FxHashMap<(Option<String>, Vec<String>), Vec<u32>> = FxHashMap::default();
     for s in saved::scores(store)? {
         let Some(r) = b.record_id(&s.key()) else {
             continue;
@@ -900,9 +984,13 @@ pub fn build_view(store: &dyn Store) -> Result<View> {
             .enumerate()
             .map(|(i, text)| {
                 let source = s.reason_sources.get(i).cloned();
+                let names = match feeds_behind(source.as_deref()) {
+                    [Feed::Brands] => s.brands.clone(),
+                    _ => Vec::new(),
+                };
                 let mut sources = behind
-                    .entry(source)
-                    .or_insert_with_key(|k| b.view.labels_behind(k.as_deref()))
+                    .entry((source, names))
+                    .or_insert_with_key(|(k, n)| b.view.labels_behind_brands(k.as_deref(), n))
                     .clone();
                 sources.push(own);
                 ReasonView { text, sources }
@@ -1016,6 +1104,103 @@ mod tests {
             ["low declared value", "the sender had a seizure"]
         );
         assert_eq!(shown("brand"), ["low declared value"]);
+    }
+
+    #[test]
+    fn a_search_checks_a_bounded_number_of_candidates_whatever_the_query() {
+        let mut b = ViewBuilder::default();
+        let label = b.label("carrier", Marking::Green, None);
+        let n = SEARCH_CANDIDATES + 10;
+        for i in 0..n {
+            let key = RecordKey::new("carrier", Feed::Shipments, format!("S-{i}"));
+            let r = b.add_record(
+                key,
+                label,
+                "f.csv".into(),
+                "t".into(),
+                serde_json::json!({}),
+            );
+            let name = match i % 2 {
+                0 => "Trading Co Even",
+                _ => "Trading Co Odd",
+            };
+            b.add_party(r, "shipper", name.into(), &[], serde_json::json!({}), None);
+        }
+        let v = b.build();
+        // A query repeating a common word thousands of times costs what one word costs.
+        let long = "trading ".repeat(8_000);
+        let found = v.search(&long);
+        assert_eq!(found.examined, SEARCH_CANDIDATES);
+        assert!(found.truncated);
+        assert_eq!(found.parties.len(), SEARCH_CANDIDATES);
+        let odd = v.search("co odd trading co odd");
+        assert!(!odd.truncated);
+        assert_eq!(odd.parties.len(), n / 2);
+        assert!(odd.parties.iter().all(|p| p % 2 == 1));
+        assert_eq!(v.search("trading nobody"), Found::default());
+    }
+
+    #[test]
+    fn a_brand_reason_rests_on_the_records_of_the_brands_it_names() {
+        let mut b = ViewBuilder::default();
+        let open = b.label("brand-a", Marking::Green, None);
+        let strict = b.label("brand-b", Marking::AmberStrict, None);
+        for (name, label) in [("Nike", open), ("Rolex", strict)] {
+            let key = RecordKey::new("x", Feed::Brands, name);
+            b.add_record(
+                key,
+                label,
+                "b.csv".into(),
+                "t".into(),
+                serde_json::json!({}),
+            );
+            b.view
+                .feed_labels
+                .entry(Feed::Brands)
+                .or_default()
+                .insert(label);
+            b.brand(name, label);
+        }
+        let v = b.build();
+        let nike = ["nike".to_string()];
+        assert_eq!(
+            v.labels_behind_brands(Some("brand_lookalike"), &nike),
+            [open]
+        );
+        let rolex = ["Rolex".to_string()];
+        assert_eq!(
+            v.labels_behind_brands(Some("below_floor"), &rolex),
+            [strict]
+        );
+        // Unknown or no names: every brand record; other reasons are not narrowed.
+        let every = vec![open, strict];
+        let unknown = ["Acme".to_string()];
+        assert_eq!(v.labels_behind_brands(Some("brand_mark"), &unknown), every);
+        assert_eq!(v.labels_behind_brands(Some("brand_mark"), &[]), every);
+        assert_eq!(
+            v.labels_behind_brands(Some("low_value"), &nike),
+            Vec::<u32>::new()
+        );
+        let viewer = Viewer {
+            org: "customs".into(),
+            user: "c".into(),
+            role: interdict_access::Role::Officer,
+        };
+        let groups = Sharing::new();
+        let reason = |sources| ReasonView {
+            text: String::new(),
+            sources,
+        };
+        assert!(v.reason_visible(
+            &viewer,
+            &reason(v.labels_behind_brands(Some("brand_lookalike"), &nike)),
+            &groups
+        ));
+        assert!(!v.reason_visible(
+            &viewer,
+            &reason(v.labels_behind_brands(Some("brand_lookalike"), &rolex)),
+            &groups
+        ));
     }
 
     #[test]

@@ -84,8 +84,8 @@ pub fn load_parties(store: &dyn Store, report: &dyn Report) -> Result<Parties> {
         let scanned = (|| -> Result<()> {
             for feed in PARTY_FEEDS {
                 let mut chunk = Vec::with_capacity(CHUNK);
-                store.scan_payloads(feed, &mut |key, payload| {
-                    chunk.push((key, payload));
+                store.scan_payloads(feed, &mut |p| {
+                    chunk.push((p.key, p.data));
                     if chunk.len() >= CHUNK {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                         let _ = raw_tx.send((feed, full));
@@ -223,6 +223,14 @@ pub fn resolve_store(
             "the store holds no party records: ingest sellers, shipments, brands or parties first"
         );
     }
+    // New actors are named with the installation's secret.
+    let opts = &Options {
+        config: Config {
+            id_key: saved::actor_id_key(store)?,
+            ..opts.config
+        },
+        ..opts.clone()
+    };
     let saved_actors = saved::actor_table(store)?.unwrap_or_default();
     let saved_model = if opts.retrain {
         None

@@ -31,6 +31,7 @@ pub const SCORE_MODEL: &str = "score/model";
 pub const RULES: &str = "score/rules";
 pub const SCORES: &str = "score/scores";
 pub const WITHDRAWN: &str = "score/withdrawn";
+pub const ACTOR_ID_KEY: &str = "resolution/actor-id-key";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Corrupt(format!("the saved {what} cannot be read: {e}"))
@@ -329,6 +330,21 @@ impl Withdrawn {
     pub fn contains(&self, key: &RecordKey) -> bool {
         self.labels.contains_key(&key.to_string())
     }
+}
+
+/// The installation's secret that new actor ids are keyed with: made at random the first time
+/// resolution needs it, then kept. Nobody without it computes an actor's id from a record key.
+pub fn actor_id_key(store: &mut dyn Store) -> Result<[u8; 32]> {
+    if let Some(bytes) = store.get_derived(ACTOR_ID_KEY)? {
+        return bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| corrupt("actor id key", format!("{} bytes, not 32", bytes.len())));
+    }
+    let mut key = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+    store.put_derived(ACTOR_ID_KEY, &key, &crate::now())?;
+    Ok(key)
 }
 
 pub fn withdrawn(store: &dyn Store) -> Result<Withdrawn> {

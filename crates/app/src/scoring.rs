@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
+use interdict_access::Viewer;
 use interdict_model::{Feed, PartyRole, Record, RecordKey};
 use interdict_score::eval::{self, AtRate, RATES};
 use interdict_score::queue::{self, Capacity, Pick};
@@ -20,8 +21,9 @@ use serde::Serialize;
 use crate::error::{Error, Result, invalid, missing};
 use crate::resolution::Latency;
 use crate::saved::{self, SavedScore, WithdrawnLabel};
+use crate::sharing::Scope;
 use crate::world::{key_hash, load_world};
-use crate::{Report, now};
+use crate::{PlatformStore, Report, now};
 
 /// What `score` did.
 #[derive(Debug, Serialize)]
@@ -40,10 +42,14 @@ pub struct ScoreSummary {
 
 /// Scores every shipment and listing not scored yet (all of them with `all`), training the
 /// model first when none is saved.
-pub fn score_store(store: &mut dyn Store, all: bool, report: &dyn Report) -> Result<ScoreSummary> {
+pub fn score_store(
+    store: &mut dyn PlatformStore,
+    all: bool,
+    report: &dyn Report,
+) -> Result<ScoreSummary> {
     let t = Instant::now();
     report.doing("reading records and actors");
-    let world = load_world(store)?;
+    let world = load_world(store, &Scope::everything(store)?)?;
     let mut stages: BTreeMap<String, f64> = world
         .timings
         .iter()
@@ -128,8 +134,8 @@ pub fn score_store(store: &mut dyn Store, all: bool, report: &dyn Report) -> Res
 }
 
 /// `train`: retrains on every outcome not withdrawn and saves the model.
-pub fn train_store(store: &mut dyn Store) -> Result<Models> {
-    let world = load_world(store)?;
+pub fn train_store(store: &mut dyn PlatformStore) -> Result<Models> {
+    let world = load_world(store, &Scope::everything(store)?)?;
     let rules = saved::rules(store)?;
     let knowledge = world.knowledge();
     let m = world.train(&knowledge, &rules, None);
@@ -323,12 +329,12 @@ fn read_items_truth(dir: &Path) -> Result<FxHashMap<RecordKey, (bool, f64)>> {
 
 /// `eval targeting`: retrain on outcomes before the split, rank the shipments after it.
 pub fn eval_targeting(
-    store: &dyn Store,
+    store: &dyn PlatformStore,
     truth: &Path,
     split: Option<&str>,
 ) -> Result<TargetingEval> {
     let truth = read_items_truth(truth)?;
-    let world = load_world(store)?;
+    let world = load_world(store, &Scope::everything(store)?)?;
     let rules = saved::rules(store)?;
     let knowledge = world.knowledge();
     let orgs = world.orgs();
@@ -431,10 +437,20 @@ pub(crate) fn brand_names(catalogue: &observe::Catalogue, o: &observe::Observed)
 }
 
 /// `rules test`: evaluates every rule of a pack (switched on or not) over every record, as of
-/// each record's own day, and compares where it fires with the outcomes.
-pub fn test_rules(store: &dyn Store, pack_text: &str) -> Result<(String, Vec<RuleTest>)> {
+/// each record's own day, and compares where it fires with the outcomes. With a viewer, only
+/// the records and outcomes that viewer sees in full are read: what fires, the counts and the
+/// facts the rules test (histories, watch lists) rest on nothing else.
+pub fn test_rules(
+    store: &dyn PlatformStore,
+    pack_text: &str,
+    viewer: Option<&Viewer>,
+) -> Result<(String, Vec<RuleTest>)> {
     let pack = parse_pack(pack_text)?;
-    let world = load_world(store)?;
+    let scope = match viewer {
+        Some(v) => Scope::seen_by(store, v)?,
+        None => Scope::everything(store)?,
+    };
+    let world = load_world(store, &scope)?;
     let knowledge = world.knowledge();
     let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
     let scorer = world.scorer(&knowledge, &models, &pack);
@@ -532,9 +548,9 @@ pub fn parse_pack(pack_text: &str) -> Result<RulePack> {
 /// Times scoring shipments one at a time as they arrive, each with the incremental resolution
 /// of its parties: the parties of `holdout` shipments are held out of a batch resolution (model
 /// frozen), then each shipment is resolved party by party, observed and scored.
-pub fn bench_score_one(store: &dyn Store, holdout: usize) -> Result<ScoreOneBench> {
+pub fn bench_score_one(store: &dyn PlatformStore, holdout: usize) -> Result<ScoreOneBench> {
     use interdict_resolve::Previous;
-    let mut world = load_world(store)?;
+    let mut world = load_world(store, &Scope::everything(store)?)?;
     let rules = saved::rules(store)?;
     let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
     let knowledge = world.knowledge();

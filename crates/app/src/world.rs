@@ -4,18 +4,20 @@
 use std::hash::{DefaultHasher, Hasher};
 use std::time::Instant;
 
-use interdict_model::{Feed, PartyRole, Record, RecordKey};
+use interdict_access::Label as AccessLabel;
+use interdict_model::{Feed, Marking, PartyRole, Record, RecordKey};
 use interdict_score::rules::RulePack;
 use interdict_score::{
     Catalogue, Kind, Knowledge, Label, Models, Observed, Scorer, TrainConfig, day, observe,
 };
-use interdict_store::Store;
+use interdict_store::{Payload, Store};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::saved::{self, ActorTable};
+use crate::sharing::Scope;
 
 /// A record key as a 64-bit hash: the actor map of ten million party records stays small.
 pub fn key_hash(org: &str, feed: Feed, source: &[&str]) -> u64 {
@@ -111,10 +113,58 @@ impl Actors {
     }
 }
 
+/// A record's marking and sharing group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag {
+    pub marking: Marking,
+    pub group: Option<String>,
+}
+
+/// Tags interned: records share a handful of them.
+#[derive(Default)]
+pub struct Tags {
+    pub rows: Vec<Tag>,
+    ids: FxHashMap<Tag, u32>,
+}
+
+impl Tags {
+    fn intern(&mut self, marking: Marking, group: Option<String>) -> u32 {
+        let tag = Tag { marking, group };
+        if let Some(&id) = self.ids.get(&tag) {
+            return id;
+        }
+        let id = self.rows.len() as u32;
+        self.rows.push(tag.clone());
+        self.ids.insert(tag, id);
+        id
+    }
+
+    /// The access label of a record of `owner` tagged `id`.
+    pub fn label<'a>(&'a self, owner: &'a str, id: u32) -> AccessLabel<'a> {
+        let t = &self.rows[id as usize];
+        AccessLabel {
+            owner,
+            marking: t.marking,
+            group: t.group.as_deref(),
+        }
+    }
+}
+
+fn access_label(p: &Payload) -> AccessLabel<'_> {
+    AccessLabel {
+        owner: &p.key.org,
+        marking: p.marking,
+        group: p.sharing_group.as_deref(),
+    }
+}
+
 /// Everything the scorer reads, loaded from the store.
 pub struct World {
     pub keys: Vec<RecordKey>,
     pub observed: Vec<Observed>,
+    /// Each record's tag in [`World::tags`].
+    pub tag_of: Vec<u32>,
+    pub tags: Tags,
     pub catalogue: Catalogue,
     pub labels: Vec<Label>,
     pub watch: Vec<(u32, Option<i32>)>,
@@ -180,34 +230,39 @@ fn decode(key: &RecordKey, payload: &[u8]) -> Result<Record> {
     Record::decode_payload_of(key.feed, payload).map_err(|e| unreadable(key, e))
 }
 
-/// Reads every record of `feed` and maps each with `f`. The store is read on this thread while
-/// a second one decodes and maps the previous chunk on every core, so reading and decoding
-/// overlap.
+/// Reads every record of `feed` the scope reads and maps each with `f`, giving each its tag.
+/// The store is read on this thread while a second one decodes and maps the previous chunk on
+/// every core, so reading and decoding overlap.
 fn read_feed<T: Send>(
     store: &dyn Store,
     feed: Feed,
+    scope: &Scope,
+    tags: &mut Tags,
     f: impl Fn(&RecordKey, Record) -> Option<T> + Sync,
-) -> Result<Vec<(RecordKey, T)>> {
-    read_payloads(store, feed, |k, p| Ok(f(k, decode(k, p)?)))
+) -> Result<Vec<(RecordKey, u32, T)>> {
+    read_payloads(store, feed, scope, tags, |k, p| Ok(f(k, decode(k, p)?)))
 }
 
 /// Like [`read_feed`], with `f` decoding the stored payload itself.
 fn read_payloads<T: Send>(
     store: &dyn Store,
     feed: Feed,
+    scope: &Scope,
+    tags: &mut Tags,
     f: impl Fn(&RecordKey, &[u8]) -> Result<Option<T>> + Sync,
-) -> Result<Vec<(RecordKey, T)>> {
+) -> Result<Vec<(RecordKey, u32, T)>> {
     const CHUNK: usize = 8192;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(RecordKey, Vec<u8>)>>(2);
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| -> Result<Vec<(RecordKey, T)>> {
+    type Raw = (RecordKey, u32, Vec<u8>);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Raw>>(2);
+    std::thread::scope(|threads| {
+        let worker = threads.spawn(|| -> Result<Vec<(RecordKey, u32, T)>> {
             // Chunks are kept apart and joined once at the end: growing one vector of a
             // million records would copy it again and again.
-            let mut parts: Vec<Vec<(RecordKey, T)>> = Vec::new();
+            let mut parts: Vec<Vec<(RecordKey, u32, T)>> = Vec::new();
             for mut chunk in rx {
-                let done: Vec<Result<Option<(RecordKey, T)>>> = chunk
+                let done: Vec<Result<Option<(RecordKey, u32, T)>>> = chunk
                     .par_drain(..)
-                    .map(|(k, p)| Ok(f(&k, &p)?.map(|t| (k, t))))
+                    .map(|(k, tag, p)| Ok(f(&k, &p)?.map(|t| (k, tag, t))))
                     .collect();
                 let mut part = Vec::with_capacity(done.len());
                 for d in done {
@@ -225,11 +280,12 @@ fn read_payloads<T: Send>(
         });
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut stopped = false;
-        let read = store.scan_payloads(feed, &mut |k, p| {
-            if stopped {
+        let read = store.scan_payloads(feed, &mut |p| {
+            if stopped || !scope.reads(access_label(&p)) {
                 return Ok(());
             }
-            chunk.push((k, p));
+            let tag = tags.intern(p.marking, p.sharing_group);
+            chunk.push((p.key, tag, p.data));
             if chunk.len() >= CHUNK {
                 // The worker only hangs up after an error, which it reports below.
                 stopped = tx
@@ -331,9 +387,10 @@ impl ShipmentLite {
     }
 }
 
-/// Loads brands, sellers, listings, shipments, outcomes and watch lists, with their actors.
-/// Outcomes withdrawn by their organisation are left out.
-pub fn load_world(store: &dyn Store) -> Result<World> {
+/// Loads brands, sellers, listings, shipments, outcomes and watch lists, with their actors:
+/// every record the scope reads. Outcomes withdrawn by their organisation are left out, and an
+/// outcome attaches only to the records (and seller accounts) its organisation sees in full.
+pub fn load_world(store: &dyn Store, scope: &Scope) -> Result<World> {
     let mut timings = Vec::new();
     let mut t = Instant::now();
     let mut lap = |name: &'static str| {
@@ -343,8 +400,9 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     let actors = Actors::load(store)?;
     lap("loading actors");
     let withdrawn = saved::withdrawn(store)?;
+    let mut tags = Tags::default();
 
-    let brands = read_feed(store, Feed::Brands, |k, r| match r {
+    let brands = read_feed(store, Feed::Brands, scope, &mut tags, |k, r| match r {
         Record::Brands(b) => {
             let auth = (0..b.authorised.len())
                 .map(|i| {
@@ -356,12 +414,12 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         }
         _ => None,
     })?;
-    let brands: Vec<_> = brands.into_iter().map(|(_, b)| b).collect();
+    let brands: Vec<_> = brands.into_iter().map(|(_, _, b)| b).collect();
     let catalogue = Catalogue::new(&brands);
     lap("reading brands");
 
     // Seller accounts: actor and creation date, by (org, account) and by account alone.
-    let sellers = read_feed(store, Feed::Sellers, |k, r| match r {
+    let sellers = read_feed(store, Feed::Sellers, scope, &mut tags, |k, r| match r {
         Record::Sellers(s) => Some((
             actors.of(&k.org, Feed::Sellers, &[&s.account_id]),
             s.created,
@@ -370,17 +428,19 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     })?;
     let mut seller_of: FxHashMap<(String, String), (Option<u32>, Option<String>)> =
         FxHashMap::default();
-    let mut seller_actor: FxHashMap<String, u32> = FxHashMap::default();
-    for (k, (a, created)) in sellers {
+    // Each account's actor, and the owner and tag of the record that gave it.
+    let mut seller_actor: FxHashMap<String, (u32, String, u32)> = FxHashMap::default();
+    for (k, tag, (a, created)) in sellers {
         if let Some(a) = a {
-            seller_actor.insert(k.source_id.clone(), a);
+            seller_actor.insert(k.source_id.clone(), (a, k.org.clone(), tag));
         }
         seller_of.insert((k.org, k.source_id), (a, created));
     }
 
     let mut keys = Vec::new();
     let mut observed = Vec::new();
-    let listings = read_feed(store, Feed::Listings, |k, r| match r {
+    let mut tag_of = Vec::new();
+    let listings = read_feed(store, Feed::Listings, scope, &mut tags, |k, r| match r {
         Record::Listings(l) => {
             let (a, created) = seller_of
                 .get(&(k.org.clone(), l.seller_account_id.clone()))
@@ -390,12 +450,13 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         }
         _ => None,
     })?;
-    for (k, o) in listings {
+    for (k, tag, o) in listings {
         keys.push(k);
+        tag_of.push(tag);
         observed.push(o);
     }
     lap("reading sellers and listings");
-    let shipments = read_payloads(store, Feed::Shipments, |k, p| {
+    let shipments = read_payloads(store, Feed::Shipments, scope, &mut tags, |k, p| {
         let lite = ShipmentLite::decode(p).map_err(|e| unreadable(k, e))?;
         let mut a = [None; 6];
         for (role, present) in PartyRole::ALL.into_iter().zip(lite.parties()) {
@@ -412,26 +473,32 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
     })?;
     keys.reserve(shipments.len());
     observed.reserve(shipments.len());
-    for (k, o) in shipments {
+    tag_of.reserve(shipments.len());
+    for (k, tag, o) in shipments {
         keys.push(k);
+        tag_of.push(tag);
         observed.push(o);
     }
     lap("reading shipments");
 
-    let watch = read_feed(store, Feed::Parties, |k, r| match r {
+    let watch = read_feed(store, Feed::Parties, scope, &mut tags, |k, r| match r {
         Record::Parties(p) => actors
             .of(&k.org, Feed::Parties, &[&p.entry_id])
             .map(|a| (a, p.added.as_deref().and_then(day::of))),
         _ => None,
     })?
     .into_iter()
-    .map(|(_, w)| w)
+    .map(|(_, _, w)| w)
     .collect();
 
-    let outcomes = read_feed(store, Feed::Outcomes, |k, r| match r {
-        Record::Outcomes(o) if !withdrawn.contains(k) => Some(o),
-        _ => None,
-    })?;
+    let outcomes: Vec<(RecordKey, interdict_model::Outcome)> =
+        read_feed(store, Feed::Outcomes, scope, &mut tags, |k, r| match r {
+            Record::Outcomes(o) if !withdrawn.contains(k) => Some(o),
+            _ => None,
+        })?
+        .into_iter()
+        .map(|(k, _, o)| (k, o))
+        .collect();
     // Only the records some outcome names are indexed.
     let named: rustc_hash::FxHashSet<&str> = outcomes
         .iter()
@@ -449,13 +516,33 @@ pub fn load_world(store: &dyn Store) -> Result<World> {
         };
         map.entry(k.source_id.clone()).or_default().push(i);
     }
-    targets.sellers = seller_actor;
-    let labels = interdict_score::link(&outcomes, &targets);
+    targets.sellers = seller_actor
+        .iter()
+        .map(|(acc, (a, _, _))| (acc.clone(), *a))
+        .collect();
+    let mut labels = interdict_score::link(&outcomes, &targets);
+    // Nobody writes onto records hidden from them: an outcome keeps only the records and the
+    // seller account its organisation sees in full.
+    for (label, (_, o)) in labels.iter_mut().zip(&outcomes) {
+        let org = label.key.org.as_str();
+        label.targets.retain(|t| match *t {
+            interdict_score::LabelTarget::Record(i) => {
+                scope.attaches(org, tags.label(&keys[i].org, tag_of[i]))
+            }
+            interdict_score::LabelTarget::Actor(_) => o
+                .seller_account_id
+                .as_ref()
+                .and_then(|acc| seller_actor.get(acc))
+                .is_some_and(|(_, owner, tag)| scope.attaches(org, tags.label(owner, *tag))),
+        });
+    }
     lap("reading outcomes and watch lists");
     let last_day = observed.iter().filter_map(|o| o.day).max().unwrap_or(0);
     Ok(World {
         keys,
         observed,
+        tag_of,
+        tags,
         catalogue,
         labels,
         watch,

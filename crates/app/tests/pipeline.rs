@@ -239,13 +239,58 @@ fn rule_packs_and_labels_through_the_platform() {
     let platform = Platform::open(&db).unwrap();
     let active = platform.rules().unwrap();
     assert!(!active.rules.is_empty());
-    let backtest = platform.test_rules(&active.text).unwrap();
-    assert_eq!(backtest.pack, active.version);
-    assert_eq!(backtest.rules.len(), active.rules.len());
+    let as_org = |org: &str| interdict_access::Viewer {
+        org: org.into(),
+        user: format!("{org}-analyst"),
+        role: interdict_access::Role::Analyst,
+    };
+    // A back-test reads what its caller sees in full, nothing else: customs counts its own
+    // outcomes; a carrier that holds no outcome and sees none of the AMBER ones counts none.
+    let everything = scoring::test_rules(&*open_store(&db).unwrap(), &active.text, None)
+        .unwrap()
+        .1;
+    assert!(everything.iter().any(|r| r.labelled > 0));
+    let customs = platform
+        .test_rules(&as_org("customs-uk"), &active.text)
+        .unwrap();
+    assert_eq!(customs.pack, active.version);
+    assert_eq!(customs.rules.len(), active.rules.len());
+    assert!(customs.rules.iter().any(|r| r.labelled > 0));
+    let outsider = platform
+        .test_rules(&as_org("carrier-swift"), &active.text)
+        .unwrap();
+    for seen in &outsider.rules {
+        assert_eq!((seen.labelled, seen.counterfeit), (0, 0), "{}", seen.rule);
+    }
+    // A rule that fires on every shipment fires on the ones the caller sees: the carrier's
+    // own, not customs' AMBER+STRICT declarations.
+    let probe = "name = \"probe\"\nversion = 1\n\n[[rule]]\nname = \"every-shipment\"\nwhen = \"total_value_usd >= 0.0\"\nweight = 0.1\nreason = \"probe\"\napplies_to = \"shipment\"\n";
+    let all_fires = scoring::test_rules(&*open_store(&db).unwrap(), probe, None)
+        .unwrap()
+        .1[0]
+        .fires;
+    let carrier_fires = platform
+        .test_rules(&as_org("carrier-swift"), probe)
+        .unwrap()
+        .rules[0]
+        .fires;
+    let mut carrier_shipments = 0;
+    open_store(&db)
+        .unwrap()
+        .scan(Some(Feed::Shipments), &mut |r| {
+            carrier_shipments += usize::from(r.key.org == "carrier-swift");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(carrier_fires, carrier_shipments);
+    assert!(carrier_fires < all_fires, "{carrier_fires} {all_fires}");
     let broken = active
         .text
         .replacen("when = \"", "when = \"no_such_fact > 1 && ", 1);
-    let e = platform.test_rules(&broken).err().unwrap();
+    let e = platform
+        .test_rules(&as_org("customs-uk"), &broken)
+        .err()
+        .unwrap();
     assert!(
         e.is_invalid() && e.to_string().contains("no_such_fact"),
         "{e}"

@@ -187,7 +187,10 @@ pub struct AnchorError {
     pub reason: String,
 }
 
-/// Reads an anchor file's text: one checkpoint per line, in increasing sequence order.
+/// Reads an anchor file's text: one checkpoint per line. Several server processes of one store
+/// append to the same file, so lines may come in any order and the same head may be written
+/// twice; checkpoints come back ordered by sequence, exact repeats once. Two lines naming one
+/// entry with different hashes are both kept: verification finds the one that does not match.
 pub fn parse_anchor(text: &str) -> Result<Vec<Checkpoint>, AnchorError> {
     let mut out: Vec<Checkpoint> = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -207,11 +210,10 @@ pub fn parse_anchor(text: &str) -> Result<Vec<Checkpoint>, AnchorError> {
             .parse()
             .map_err(|_| err("the sequence is not a number"))?;
         let hash = Digest::from_hex(hash).ok_or_else(|| err("the hash is not 64 hex digits"))?;
-        if out.last().is_some_and(|c| c.seq >= seq) {
-            return Err(err("sequence numbers must increase"));
-        }
         out.push(Checkpoint { seq, hash });
     }
+    out.sort_by(|a, b| a.seq.cmp(&b.seq).then(a.hash.0.cmp(&b.hash.0)));
+    out.dedup();
     Ok(out)
 }
 
@@ -264,7 +266,7 @@ pub fn verify(
         }
         while let Some(c) = anchor.peek() {
             if c.seq < e.seq {
-                // Only possible when anchors are out of order; parse_anchor refuses that.
+                // Only possible when anchors are out of order; parse_anchor sorts them.
                 anchor.next();
                 continue;
             }
@@ -274,6 +276,7 @@ pub fn verify(
                 }
                 checked += 1;
                 anchor.next();
+                continue;
             }
             break;
         }
@@ -426,9 +429,35 @@ mod tests {
         assert_eq!(parse_anchor(&text).unwrap(), anchors);
         let err = parse_anchor("4 abc\n").unwrap_err();
         assert_eq!(err.line, 1);
-        let dup = format!("{}{}", anchors[1].line(), anchors[0].line());
-        assert_eq!(parse_anchor(&dup).unwrap_err().line, 2);
         assert!(parse_anchor("x y").is_err());
+    }
+
+    #[test]
+    fn anchors_written_by_several_processes_verify_in_any_order() {
+        let (entries, anchors) = log(12);
+        // Two servers: lines interleaved out of order, one head written by both.
+        let text = format!(
+            "{}{}{}{}",
+            anchors[1].line(),
+            anchors[0].line(),
+            anchors[1].line(),
+            anchors[2].line()
+        );
+        let parsed = parse_anchor(&text).unwrap();
+        assert_eq!(parsed, anchors[..3].to_vec());
+        assert!(verify(entries.clone(), &parsed).is_ok());
+        // A second, different hash for an anchored entry is found, whichever line is right.
+        let forged = Checkpoint {
+            seq: anchors[1].seq,
+            hash: Digest([9; 32]),
+        };
+        let with_forged = parse_anchor(&format!("{}{}", text, forged.line())).unwrap();
+        assert_eq!(
+            verify(entries, &with_forged),
+            Err(Tamper::AnchorMismatch {
+                seq: anchors[1].seq
+            })
+        );
     }
 
     #[test]

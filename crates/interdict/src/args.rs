@@ -354,7 +354,7 @@ pub struct DemoArgs {
     /// Where `--serve` listens.
     #[arg(long, default_value = "127.0.0.1:8080", requires = "serve")]
     pub listen: String,
-    /// The demo users' password for `--serve` (default: a new random one, printed).
+    /// One password for every demo user of `--serve` (default: a new random one for each, printed).
     #[arg(
         long,
         env = "INTERDICT_DEMO_PASSWORD",
@@ -423,7 +423,19 @@ pub enum AdminCommand {
         #[arg(long)]
         user: String,
     },
-    /// Revoke an API key by its id.
+    /// Disable a user: their keys and sessions stop working at once and signing in is refused.
+    Disable {
+        #[arg(long)]
+        db: PathBuf,
+        user: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long)]
+        db: PathBuf,
+        user: String,
+    },
+    /// Revoke an API key by its id; the sessions of its user end too.
     Revoke {
         #[arg(long)]
         db: PathBuf,

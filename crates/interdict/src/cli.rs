@@ -11,11 +11,22 @@ use crate::progress::Spinner;
 use crate::{demo, ingest_cmd, print, serve_cmd};
 
 /// Who makes an administrative change from the command line, as the audit chain names them.
-fn cli_user() -> String {
+pub(crate) fn cli_user() -> String {
     match std::env::var("USER") {
         Ok(u) if !u.is_empty() => format!("cli:{u}"),
         _ => "cli".into(),
     }
+}
+
+/// A write from the command line goes into the audit chain like one through the API.
+pub(crate) fn audit_cli(
+    store: &mut dyn PlatformStore,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<()> {
+    admin::audit(store, &cli_user(), action, target, detail)?;
+    Ok(())
 }
 
 /// An export from the command line goes into the audit chain like one through the API.
@@ -53,7 +64,7 @@ fn verify_audit(
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e @ VerifyError::Tampered(_)) => {
+        Err(e @ (VerifyError::Tampered(_) | VerifyError::Unreadable(_))) => {
             eprintln!("{}: {e}", db.display());
             Ok(ExitCode::from(3))
         }
@@ -105,6 +116,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Marking(a) => {
             let mut store = open_store(&a.db)?;
             store.set_default_marking(&a.org, a.feed, a.marking)?;
+            audit_cli(
+                &mut store,
+                "marking.set",
+                &format!("{}/{}", a.org, a.feed),
+                a.marking.as_str(),
+            )?;
             println!(
                 "{}/{} records are now marked TLP:{} by default",
                 a.org, a.feed, a.marking
@@ -152,6 +169,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 a.incremental,
             )?;
             let out = resolution::resolve_store(&mut store, &opts, &Spinner::new(a.json, true))?;
+            audit_cli(
+                &mut store,
+                "resolve",
+                "actors",
+                &format!("{} party records", out.keys.len()),
+            )?;
             print::resolution(&out, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -195,6 +218,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         line.trim_end_matches(['\n', '\r']),
                     )?;
                     println!("password of {user} set");
+                }
+                AdminCommand::Disable { db, user } => {
+                    admin::set_disabled(&mut open_store(&db)?, &by, &user, true)?;
+                    println!("user {user} disabled; their keys and sessions no longer work");
+                }
+                AdminCommand::Enable { db, user } => {
+                    admin::set_disabled(&mut open_store(&db)?, &by, &user, false)?;
+                    println!("user {user} enabled");
                 }
                 AdminCommand::Revoke { db, id } => {
                     admin::revoke_key(&mut open_store(&db)?, &by, &id)?;
@@ -265,12 +296,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score { db, all, json } => {
             let mut store = open_store(&db)?;
             let s = scoring::score_store(&mut store, all, &Spinner::new(json, false))?;
+            audit_cli(
+                &mut store,
+                "score",
+                if all { "all" } else { "new" },
+                &format!(
+                    "{} shipments {} listings with {} and {}",
+                    s.shipments, s.listings, s.model, s.rules
+                ),
+            )?;
             print::scored(&s, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Train(a) => {
             let mut store = open_store(&a.db)?;
-            print::score_models(&scoring::train_store(&mut store)?, a.json)?;
+            let models = scoring::train_store(&mut store)?;
+            audit_cli(&mut store, "train", "models", &models.version())?;
+            print::score_models(&models, a.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Queue(a) => {
@@ -303,10 +345,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     .with_context(|| format!("reading {}", f.display()))?,
                 None => saved::rules(&store)?.to_toml(),
             };
-            let (version, tests) = scoring::test_rules(&store, &text).with_context(|| {
-                file.as_ref()
-                    .map_or("the active pack".to_owned(), |f| f.display().to_string())
-            })?;
+            let (version, tests) =
+                scoring::test_rules(&*store, &text, None).with_context(|| {
+                    file.as_ref()
+                        .map_or("the active pack".to_owned(), |f| f.display().to_string())
+                })?;
             print::rule_tests(&version, &tests, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -316,6 +359,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("reading {}", file.display()))?;
             let v = scoring::set_rules(&mut store, &text)
                 .with_context(|| file.display().to_string())?;
+            audit_cli(&mut store, "rules.set", &v, &file.display().to_string())?;
             println!("rule pack {v} is now active; run `interdict score --all` to rescore with it");
             Ok(ExitCode::SUCCESS)
         }
@@ -333,6 +377,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut store = open_store(&db)?;
             let k = resolution::parse_key(&key)?;
             scoring::withdraw_label(&mut store, &k, &org, &reason)?;
+            audit_cli(&mut store, "withdraw", &k.to_string(), &reason)?;
             println!(
                 "{k} withdrawn; run `interdict train` and `interdict score --all` to take it out of scores"
             );

@@ -227,19 +227,40 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let password = match args.password {
-        Some(p) => p,
-        None => credentials::random_password(),
-    };
-    demo::set_passwords(&mut store, &users, &password)?;
+    // Each user gets a password of their own unless one was chosen for all of them.
+    let passwords: Vec<String> = users
+        .iter()
+        .map(|_| {
+            args.password
+                .clone()
+                .unwrap_or_else(credentials::random_password)
+        })
+        .collect();
+    for (u, pw) in users.iter().zip(&passwords) {
+        demo::set_passwords(&mut store, std::slice::from_ref(u), pw)?;
+    }
     drop(store);
-    println!("\n== the web application: sign in as any of these users, password {password}");
-    for u in &users {
-        println!("   {:<18} {:<10} of {} ({})", u.name, u.role, u.org, u.kind);
+    println!("\n== the web application: sign in as any of these users");
+    for (u, pw) in users.iter().zip(&passwords) {
+        println!(
+            "   {:<18} {:<10} of {} ({})  password {pw}",
+            u.name, u.role, u.org, u.kind
+        );
+    }
+    // The audit chain's head is checkpointed beside the store, as `serve --anchor` does.
+    let anchor = (!interdict_app::open::is_url(&db))
+        .then(|| std::path::PathBuf::from(format!("{}.anchor", db.display())));
+    if let Some(a) = &anchor {
+        println!(
+            "   the audit chain is anchored in {}; `interdict audit verify --db {} --anchor {}` checks it",
+            a.display(),
+            db.display(),
+            a.display()
+        );
     }
     println!(
         "   (Ctrl-C stops the server; `interdict serve --db {}` serves it again)",
         db.display()
     );
-    crate::serve_cmd::serve(&db, &args.listen, None, 2_000.0, None)
+    crate::serve_cmd::serve(&db, &args.listen, anchor, 2_000.0, None)
 }

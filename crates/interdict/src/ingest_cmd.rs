@@ -89,6 +89,15 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         let s = with_ingest_bar(&label, args.json, |progress| {
             ingest_export(&mut store, export, &rates, Some(&reports), progress)
         })?;
+        crate::cli::audit_cli(
+            &mut store,
+            "upload",
+            &format!("{}/{}", s.org, s.feed),
+            &format!(
+                "{}: run {} read {} landed {} updated {} unchanged {} quarantined {}",
+                s.file, s.run, s.read, s.landed, s.updated, s.unchanged, s.quarantined
+            ),
+        )?;
         if !args.json {
             crate::print::export(&s);
         }

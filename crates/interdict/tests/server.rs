@@ -331,6 +331,8 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
+    derived_views_and_writes_give_an_attacker_nothing(&w);
+    credentials_and_sign_ins_hold(&w);
     tampering_is_found(&w);
 }
 
@@ -349,6 +351,8 @@ fn the_access_matrix_holds_on_postgresql() {
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
+    derived_views_and_writes_give_an_attacker_nothing(&w);
+    credentials_and_sign_ins_hold(&w);
     drop(scratch);
 }
 
@@ -509,6 +513,326 @@ fn sessions_outlive_a_restart_and_are_shared_by_two_servers(w: &World) {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// A pack whose one rule fires on every shipment: its back-test counts what the caller's
+/// back-test reads.
+const PROBE_PACK: &str = r#"name = "probe"
+version = 1
+
+[[rule]]
+name = "every-shipment"
+when = "total_value_usd >= 0.0"
+weight = 0.1
+reason = "probe"
+applies_to = "shipment"
+"#;
+
+/// The derived and write paths from the attacker's side: back-tests count only what the caller
+/// sees, outcomes attach only to records their organisation sees (so nobody writes onto a
+/// hidden record nor learns that it exists by trying), metrics count no records, and search
+/// costs a bounded amount.
+fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
+    let server = start(&w.db, &w.anchor);
+    let a = server.addr.as_str();
+    let k = |u: &str| w.keys[u].clone();
+    let post = |u: &str, path: &str, body: &Value| {
+        request(
+            a,
+            "POST",
+            path,
+            Some(&k(u)),
+            Some(("application/json", body.to_string().as_bytes())),
+        )
+    };
+
+    // Back-tests: each caller's counts rest on the shipments and outcomes it sees in full.
+    let probe = serde_json::json!({ "pack": PROBE_PACK });
+    let counts = |u: &str| {
+        let r = post(u, "/api/v1/rules/test", &probe);
+        assert_eq!(r.status, 200, "{u}: {}", r.body);
+        let rule = &r.body["rules"][0];
+        (
+            rule["fires"].as_u64().unwrap(),
+            rule["labelled"].as_u64().unwrap(),
+            rule["counterfeit"].as_u64().unwrap(),
+        )
+    };
+    // Each fires on exactly the shipments of its own queue (every shipment it sees in full),
+    // and counts as labelled exactly those with an outcome it sees (the queue's decided ones).
+    let seen = |u: &str| {
+        let total = |status: &str| {
+            let q = get(a, &format!("/api/v1/queue?status={status}"), &k(u)).body;
+            q["total"].as_u64().unwrap_or_else(|| panic!("{q}"))
+        };
+        let all = total("all");
+        (all, all - total("open"))
+    };
+    let mut fired = std::collections::BTreeMap::new();
+    for u in ["carl", "bob", "ken"] {
+        let (fires, labelled, counterfeit) = counts(u);
+        assert_eq!((fires, labelled), seen(u), "{u}");
+        fired.insert(u, (fires, labelled, counterfeit));
+    }
+    // The carrier owns every shipment and shares the customs seizures' group.
+    let (fires, labelled, counterfeit) = fired["carl"];
+    assert!(
+        labelled >= 2 && counterfeit >= 2,
+        "{labelled} {counterfeit}"
+    );
+    // The brand sees the GREEN and CLEAR shipments and none of customs' AMBER seizures; the
+    // centre sees the RED shipment too.
+    assert!(fired["bob"].0 >= 3 && fired["bob"].0 < fires);
+    assert_eq!(fired["ken"].0, fired["bob"].0 + 1);
+    assert!(fired["bob"].1 < labelled);
+    let tests = post("bob", "/api/v1/rules/test", &probe);
+    assert!(!tests.body.to_string().contains("S-STR") && !tests.body.to_string().contains("S-AMB"));
+
+    // Outcomes onto records their writer cannot see attach to nothing.
+    let red_actor = actor_of(&w.db, "S-RED#shipper");
+    let red_profile = format!("/api/v1/actors/{red_actor}");
+    assert_eq!(get(a, &red_profile, &k("cathy")).status, 404);
+    let strict_before = get(a, "/api/v1/shipments/carrier/S-STR", &k("carl")).body;
+    let forged = post(
+        "alice",
+        "/api/v1/outcomes",
+        &serde_json::json!({
+            "marking": "GREEN",
+            "records": [{"source_id": "FORGE-1", "result": "seized_counterfeit",
+                         "date": "2026-03-03", "shipment_id": "S-STR", "brand": "Nike",
+                         "value": "500000 GBP"}]
+        }),
+    );
+    assert_eq!(forged.status, 200, "{}", forged.body);
+    let control = format!("CTRL-{}", std::process::id());
+    let posted = post(
+        "cathy",
+        "/api/v1/outcomes",
+        &serde_json::json!({
+            "marking": "GREEN",
+            "records": [
+                {"source_id": "FORGE-2", "result": "released", "date": "2026-03-03",
+                 "shipment_id": "S-STR"},
+                {"source_id": "PROBE-RED", "result": "seized_counterfeit", "date": "2026-03-03",
+                 "shipment_id": "S-RED"},
+                {"source_id": control, "result": "released", "date": "2026-03-03",
+                 "shipment_id": "S-GRN"}
+            ]
+        }),
+    );
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    // The control lands on the GREEN shipment customs sees: the others were taken in too.
+    let want = format!("customs/outcomes/{control}");
+    until_outcomes(a, &k("carl"), "the control outcome", |keys| {
+        keys.contains(&want)
+    });
+    let strict_after = get(a, "/api/v1/shipments/carrier/S-STR", &k("carl")).body;
+    assert_eq!(
+        strict_after["outcomes"], strict_before["outcomes"],
+        "nothing attached to the AMBER+STRICT shipment"
+    );
+    let open = get(a, "/api/v1/queue?status=open&page_size=500", &k("carl")).body;
+    assert!(
+        open.to_string().contains("S-STR"),
+        "the forged seizure did not close the owner's queue item: {open}"
+    );
+    assert_eq!(
+        get(a, &red_profile, &k("cathy")).status,
+        404,
+        "an outcome naming a RED shipment does not open its actor"
+    );
+    let forged_counts = counts("carl");
+    assert_eq!(
+        forged_counts.2, counterfeit,
+        "the forged seizure is no label"
+    );
+
+    // Metrics need no key, so they count no records.
+    let metrics = request(a, "GET", "/metrics", None, None).body;
+    let text = metrics.as_str().unwrap();
+    assert!(text.contains("interdict_http_requests_total"));
+    for leak in [
+        "interdict_records",
+        "interdict_actors",
+        "interdict_scores",
+        "uploads",
+    ] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+
+    // API answers are neither cached nor sniffed.
+    let (_, head, _) = request_raw(
+        a,
+        "GET",
+        "/api/v1/me",
+        &[("Authorization", &format!("Bearer {}", k("carl")))],
+        b"",
+    );
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+
+    // Search: a long or many-word query is refused before any work; a common word is capped.
+    let long = "trading%20".repeat(6_500);
+    let r = get(a, &format!("/api/v1/search?q={long}"), &k("carl"));
+    assert_eq!(
+        (r.status, &r.body["error"]["field"]),
+        (400, &Value::from("q"))
+    );
+    let many = "a1+b2+c3+d4+e5+f6+g7+h8+i9";
+    let r = get(a, &format!("/api/v1/search?q={many}"), &k("carl"));
+    assert_eq!(
+        (r.status, &r.body["error"]["field"]),
+        (400, &Value::from("q"))
+    );
+    let r = get(a, "/api/v1/search?q=trading+trading+ltd", &k("carl"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["truncated"], false);
+}
+
+/// Sets `user`'s password from the command line; gives the command's output.
+fn set_password(db: &Path, user: &str, pw: &str) -> std::process::Output {
+    let mut child = bin()
+        .args(["admin", "password", "--db", s(db), "--user", user])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pw}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Credentials from the attacker's side: weak passwords are refused, sessions end with a
+/// password change, a revoked key and a disabled user, and guessing is slowed down per user and
+/// per address without locking the real user out.
+fn credentials_and_sign_ins_hold(w: &World) {
+    let server = start(&w.db, &w.anchor);
+    let a = server.addr.as_str();
+    for (weak, why) in [
+        ("            ", "too easy"),
+        ("password1234", "too easy"),
+        ("ken-ken-ken-ken", "user's name"),
+        ("short", "at least 12"),
+    ] {
+        let out = set_password(&w.db, "ken", weak);
+        assert!(!out.status.success(), "{weak:?} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(why), "{weak:?}: {err}");
+    }
+    let sign_in = |user: &str, pw: &str| {
+        let body = serde_json::json!({"user": user, "password": pw}).to_string();
+        let (status, head, _) = request_raw(
+            a,
+            "POST",
+            "/api/v1/session",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
+        let jar = head
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("set-cookie: ")
+                    .or_else(|| l.strip_prefix("Set-Cookie: "))
+            })
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string);
+        (status, jar, head)
+    };
+    let me = |jar: &str| request_raw(a, "GET", "/api/v1/me", &[("Cookie", jar)], b"").0;
+    let until_refused = |jar: &str, what: &str| {
+        let t = std::time::Instant::now();
+        while me(jar) != 401 {
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(10),
+                "the session outlived {what}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    };
+
+    // A password change ends the sessions begun with the old one.
+    let (status, jar, _) = sign_in("ken", "correct horse battery");
+    assert_eq!(status, 200);
+    let jar = jar.unwrap();
+    assert_eq!(me(&jar), 200);
+    let new_pw = "amber lantern quarry oboe";
+    assert!(set_password(&w.db, "ken", new_pw).status.success());
+    until_refused(&jar, "a password change");
+
+    // Revoking the user's key ends the user's sessions too.
+    let (status, jar, _) = sign_in("ken", new_pw);
+    assert_eq!(status, 200);
+    let jar = jar.unwrap();
+    let key_id = w.keys["ken"].split('_').nth(1).unwrap().to_string();
+    run_ok(&["admin", "revoke", "--db", s(&w.db), &key_id]);
+    until_refused(&jar, "the revocation of the user's key");
+
+    // A disabled user's keys, sessions and password stop working; enabling brings keys back.
+    let (status, jar, _) = sign_in("ken", new_pw);
+    assert_eq!(status, 200);
+    let jar = jar.unwrap();
+    let fresh = run_ok(&["admin", "key", "--db", s(&w.db), "--user", "ken"]);
+    let fresh = fresh.trim().to_string();
+    let t = std::time::Instant::now();
+    while get(a, "/api/v1/me", &fresh).status != 200 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "a new key is not taken"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    run_ok(&["admin", "disable", "--db", s(&w.db), "ken"]);
+    until_refused(&jar, "disabling the user");
+    let t = std::time::Instant::now();
+    while get(a, "/api/v1/me", &fresh).status != 401 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "a disabled user's key works"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(sign_in("ken", new_pw).0, 401);
+    run_ok(&["admin", "enable", "--db", s(&w.db), "ken"]);
+    let t = std::time::Instant::now();
+    while get(a, "/api/v1/me", &fresh).status != 200 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "an enabled user's key is refused"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    // Guessing: after three refusals the next attempt waits, even with the right password,
+    // and says how long; once the wait is over the right password works.
+    // (The disabled user's refused sign-in above counts too.)
+    let mut refused = 0;
+    while sign_in("ken", "not the password at all").0 != 429 {
+        refused += 1;
+        assert!(refused <= 3, "still no wait after {refused} refusals");
+    }
+    let (status, jar, head) = sign_in("ken", new_pw);
+    assert_eq!(status, 429, "{head}");
+    assert!(jar.is_none());
+    let wait: u64 = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("retry-after: ")
+                .map(str::to_string)
+        })
+        .expect("a Retry-After header")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    std::thread::sleep(std::time::Duration::from_secs(wait));
+    assert_eq!(sign_in("ken", new_pw).0, 200, "no lockout");
 }
 
 fn access_matrix(w: &World) {
@@ -1150,18 +1474,30 @@ fn access_matrix(w: &World) {
         assert!(!own.is_empty());
         assert!(own.iter().all(|e| e["org"] == "customs"), "{reader}");
     }
-    // An admin uploads for its organisation; an officer of the same organisation may not.
-    let admin_up = request(
-        a,
-        "POST",
-        "/api/v1/feeds/outcomes?format=ndjson",
-        Some(&k("dan")),
-        Some((
-            "application/x-ndjson",
-            br#"{"source_id": "INS-9", "result": "released", "date": "2026-03-04"}"#,
-        )),
+    // Outcomes come from those who decide, through either route: an admin's upload of them is
+    // refused as its posted outcomes are; an analyst's lands.
+    let upload_outcome = |u: &str| {
+        request(
+            a,
+            "POST",
+            "/api/v1/feeds/outcomes?format=ndjson",
+            Some(&k(u)),
+            Some((
+                "application/x-ndjson",
+                br#"{"source_id": "INS-9", "result": "released", "date": "2026-03-04"}"#,
+            )),
+        )
+    };
+    let admin_up = upload_outcome("dan");
+    assert_eq!(admin_up.status, 403, "{}", admin_up.body);
+    assert!(
+        admin_up.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not record outcomes")
     );
-    assert_eq!(admin_up.status, 200, "{}", admin_up.body);
+    let analyst_up = upload_outcome("carl");
+    assert_eq!(analyst_up.status, 200, "{}", analyst_up.body);
 
     pages(a, &k, &mut cover);
 
@@ -1382,6 +1718,55 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
 fn tampering_is_found(w: &World) {
     let d = s(&w.db);
     let an = s(&w.anchor);
+    // An entry written by a command beside a running server is anchored by the server, so
+    // deleting it is found too.
+    {
+        let server = start(&w.db, &w.anchor);
+        run_ok(&["admin", "key", "--db", d, "--user", "kay"]);
+        let conn = rusqlite::Connection::open(&w.db).unwrap();
+        let seq: i64 = conn
+            .query_row(
+                "SELECT MAX(seq) FROM audit_log WHERE event LIKE '%admin.create_key%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let t = std::time::Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&w.anchor).unwrap_or_default();
+            let last: i64 = text
+                .lines()
+                .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+                .max()
+                .unwrap_or(0);
+            if last >= seq {
+                break;
+            }
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(10),
+                "the command's entry {seq} was not anchored: {}",
+                server.log_tail()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        drop(server);
+        let copy = w.db.with_file_name("without-the-key-entry.db");
+        conn.execute("VACUUM INTO ?1", [s(&copy)]).unwrap();
+        let copied = rusqlite::Connection::open(&copy).unwrap();
+        copied
+            .execute("DELETE FROM audit_log WHERE seq >= ?1", [seq])
+            .unwrap();
+        drop(copied);
+        let out = run(&["audit", "verify", "--db", s(&copy), "--anchor", an]);
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("entries were removed"));
+        assert!(run_ok(&["audit", "verify", "--db", d, "--anchor", an]).contains("sound"));
+    }
     let conn = rusqlite::Connection::open(&w.db).unwrap();
     let (seq, event): (i64, String) = conn
         .query_row(
@@ -1564,6 +1949,25 @@ fn the_server_speaks_https_when_given_a_certificate() {
     );
     let me: Value = serde_json::from_slice(&over_tls.stdout).unwrap();
     assert_eq!(me["user"], "u");
+    let head = std::process::Command::new("curl")
+        .args([
+            "-sS",
+            "--insecure",
+            "--max-time",
+            "5",
+            "-o",
+            "/dev/null",
+            "-D",
+            "-",
+        ])
+        .arg(format!("https://{}/healthz", server.addr))
+        .output()
+        .expect("curl runs");
+    let head = String::from_utf8_lossy(&head.stdout).to_ascii_lowercase();
+    assert!(
+        head.contains("strict-transport-security: max-age="),
+        "browsers are told to keep to HTTPS: {head}"
+    );
     assert!(
         !curl("http").status.success() || curl("http").stdout.is_empty(),
         "no plain HTTP on a TLS port"

@@ -2,17 +2,23 @@
 //!
 //! A cluster keeps the id most of its records had in the previous run; when an earlier actor
 //! splits, the part with the most of its records keeps the id. A cluster with no earlier id is
-//! named from a hash of its smallest record key, so a first run on the same data always gives
-//! the same ids.
+//! named from a hash of its smallest record key keyed with the installation's secret: a first
+//! run on the same data with the same secret always gives the same ids, and nobody without the
+//! secret computes an actor's id from a record key (and then probes whether it exists).
 
 use interdict_model::RecordKey;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The id of a new actor whose smallest record key is `key`, avoiding ids in use.
-fn fresh_id(key: &RecordKey, used: &FxHashSet<&str>, made: &FxHashSet<String>) -> String {
+fn fresh_id(
+    key: &RecordKey,
+    secret: &[u8; 32],
+    used: &FxHashSet<&str>,
+    made: &FxHashSet<String>,
+) -> String {
     let mut salt = 0u32;
     loop {
-        let mut h = blake3::Hasher::new();
+        let mut h = blake3::Hasher::new_keyed(secret);
         h.update(key.org.as_bytes());
         h.update(&[0]);
         h.update(key.feed.as_str().as_bytes());
@@ -35,8 +41,13 @@ fn fresh_id(key: &RecordKey, used: &FxHashSet<&str>, made: &FxHashSet<String>) -
 }
 
 /// Ids for clusters `0..count` given each record's cluster and its id in the previous run
-/// (`previous[i]` for record `i`).
-pub fn assign_ids(keys: &[RecordKey], clusters: &[u32], previous: &[Option<&str>]) -> Vec<String> {
+/// (`previous[i]` for record `i`); new ones are keyed with `secret`.
+pub fn assign_ids(
+    keys: &[RecordKey],
+    clusters: &[u32],
+    previous: &[Option<&str>],
+    secret: &[u8; 32],
+) -> Vec<String> {
     assert_eq!(
         keys.len(),
         previous.len(),
@@ -77,7 +88,7 @@ pub fn assign_ids(keys: &[RecordKey], clusters: &[u32], previous: &[Option<&str>
     order.sort_by(|&a, &b| smallest[a].cmp(&smallest[b]));
     for c in order {
         let key = smallest[c].expect("every cluster has a record");
-        let id = fresh_id(key, &used, &made);
+        let id = fresh_id(key, secret, &used, &made);
         made.insert(id.clone());
         ids[c] = Some(id);
     }
@@ -102,7 +113,28 @@ mod tests {
             .iter()
             .map(|k| previous.get(k).map(String::as_str))
             .collect();
-        super::assign_ids(keys, clusters, &aligned)
+        super::assign_ids(keys, clusters, &aligned, &[7; 32])
+    }
+
+    #[test]
+    fn new_ids_cannot_be_computed_without_the_secret() {
+        let keys = [k("a")];
+        let with = |secret: [u8; 32]| super::assign_ids(&keys, &[0], &[None], &secret);
+        assert_eq!(with([1; 32]), with([1; 32]));
+        assert_ne!(with([1; 32]), with([2; 32]));
+        // Nor is it the unkeyed hash of the key.
+        let mut h = blake3::Hasher::new();
+        h.update(b"org");
+        h.update(&[0]);
+        h.update(b"parties");
+        h.update(&[0]);
+        h.update(b"a");
+        h.update(&0u32.to_le_bytes());
+        let unkeyed: String = h.finalize().as_bytes()[..5]
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        assert_ne!(with([1; 32])[0], format!("ACT-{unkeyed}"));
     }
 
     #[test]

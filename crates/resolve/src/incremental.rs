@@ -271,9 +271,10 @@ impl Resolver {
                 }
             }
             None => {
-                let id = ids::assign_ids(std::slice::from_ref(&key), &[0], &[None])
-                    .pop()
-                    .expect("one id");
+                let id =
+                    ids::assign_ids(std::slice::from_ref(&key), &[0], &[None], &self.cfg.id_key)
+                        .pop()
+                        .expect("one id");
                 let id = if self.used_ids.contains(&id) {
                     // Same smallest key as an earlier actor: salt until free.
                     let mut n = 1;

@@ -43,6 +43,9 @@ pub struct Config {
     pub train: TrainConfig,
     /// Match probability two records need to be one actor.
     pub threshold: f64,
+    /// The installation's secret that new actor ids are keyed with (see [`ids`]); the default
+    /// is a fixed key, for tests and benchmarks only.
+    pub id_key: [u8; 32],
 }
 
 impl Default for Config {
@@ -51,6 +54,7 @@ impl Default for Config {
             blocking: BlockingConfig::default(),
             train: TrainConfig::default(),
             threshold: 0.9,
+            id_key: [0; 32],
         }
     }
 }
@@ -332,7 +336,7 @@ pub fn resolve_distinct(
         .iter()
         .map(|&n| node_clusters[n as usize])
         .collect();
-    let actor_ids = ids::assign_ids(keys, &clusters, previous);
+    let actor_ids = ids::assign_ids(keys, &clusters, previous, &cfg.id_key);
     timed(Stage::Clustering, t, progress);
 
     let threshold_bits = cluster::bits(cfg.threshold);

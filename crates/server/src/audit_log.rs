@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub use interdict_app::audit_trail::{VerifyError, row_to_entry, verify_log};
 use interdict_app::audit_trail::{chain_after, entry_to_row};
-use interdict_audit::{Checkpoint, Entry, Event};
+use interdict_audit::{Checkpoint, Event};
 use interdict_store::{AuditRow, Directory};
 use tokio::sync::oneshot;
 
@@ -21,6 +21,8 @@ type Ack = oneshot::Sender<Result<u64, String>>;
 
 enum Msg {
     Event(Box<Event>, Option<Ack>),
+    /// Anchor the chain's head when another writer (an `interdict` command) moved it on.
+    Anchor,
 }
 
 /// The sending end of the audit trail; cheap to clone.
@@ -36,6 +38,7 @@ impl AuditSink {
         anchor: Option<PathBuf>,
     ) -> Result<AuditSink, String> {
         let mut chain = chain_after(dir.as_ref())?;
+        let mut anchored = 0u64;
         let (tx, rx) = mpsc::channel::<Msg>();
         std::thread::Builder::new()
             .name("audit-writer".into())
@@ -52,11 +55,27 @@ impl AuditSink {
                     }
                     let mut events = Vec::with_capacity(batch.len());
                     let mut waiting = Vec::new();
-                    for Msg::Event(event, ack) in batch {
-                        if let Some(a) = ack {
-                            waiting.push((a, events.len()));
+                    let mut anchor_head = false;
+                    for m in batch {
+                        match m {
+                            Msg::Event(event, ack) => {
+                                if let Some(a) = ack {
+                                    waiting.push((a, events.len()));
+                                }
+                                events.push(*event);
+                            }
+                            Msg::Anchor => anchor_head = true,
                         }
-                        events.push(*event);
+                    }
+                    if events.is_empty() {
+                        if anchor_head && let Some(path) = &anchor {
+                            match anchor_others(dir.as_ref(), path, anchored) {
+                                Ok(Some(seq)) => anchored = seq,
+                                Ok(None) => {}
+                                Err(e) => tracing::error!(error = %e, "audit anchor not written"),
+                            }
+                        }
+                        continue;
                     }
                     // Another writer (an `interdict admin` command) may have moved the chain on
                     // since the last burst: then link the burst again after what is stored.
@@ -83,10 +102,13 @@ impl AuditSink {
                     }
                     match &result {
                         Ok(()) => {
-                            if let (Some(path), Some(last)) = (&anchor, entries.last())
-                                && let Err(e) = write_anchor(path, last)
-                            {
-                                tracing::error!(error = %e, "audit anchor not written");
+                            if let (Some(path), Some(last)) = (&anchor, entries.last()) {
+                                match write_anchor(path, last.seq, last.hash) {
+                                    Ok(()) => anchored = last.seq,
+                                    Err(e) => {
+                                        tracing::error!(error = %e, "audit anchor not written")
+                                    }
+                                }
                             }
                         }
                         Err(e) => tracing::error!(error = %e, "audit entries not stored"),
@@ -111,6 +133,13 @@ impl AuditSink {
         }
     }
 
+    /// Asks for the chain's head to be anchored if another writer (an `interdict` command on
+    /// the same store) appended entries since the last checkpoint, so deleting them later is
+    /// found like any other tampering.
+    pub fn anchor_head(&self) {
+        let _ = self.tx.send(Msg::Anchor);
+    }
+
     /// Appends an event and waits until it is stored; gives its sequence number.
     pub async fn record_durably(&self, event: Event) -> Result<u64, ApiError> {
         let (ack, done) = oneshot::channel();
@@ -127,18 +156,28 @@ impl AuditSink {
     }
 }
 
-fn write_anchor(path: &PathBuf, last: &Entry) -> std::io::Result<()> {
+/// Anchors the stored head when it is past `anchored`; gives the new anchored sequence.
+fn anchor_others(
+    dir: &dyn Directory,
+    path: &PathBuf,
+    anchored: u64,
+) -> Result<Option<u64>, String> {
+    let Some(row) = dir.last_audit().map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    if row.seq <= anchored {
+        return Ok(None);
+    }
+    let entry = row_to_entry(&row)?;
+    write_anchor(path, entry.seq, entry.hash).map_err(|e| e.to_string())?;
+    Ok(Some(entry.seq))
+}
+
+fn write_anchor(path: &PathBuf, seq: u64, hash: interdict_audit::Digest) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)?;
-    f.write_all(
-        Checkpoint {
-            seq: last.seq,
-            hash: last.hash,
-        }
-        .line()
-        .as_bytes(),
-    )?;
+    f.write_all(Checkpoint { seq, hash }.line().as_bytes())?;
     f.sync_data()
 }

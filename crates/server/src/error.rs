@@ -36,6 +36,8 @@ pub enum ApiError {
     },
     TooLarge(String),
     RateLimited,
+    /// Refused sign-ins hold further attempts back for this many seconds.
+    SignInsHeldBack(u64),
     Unavailable(String),
     Internal(String),
 }
@@ -55,7 +57,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited | ApiError::SignInsHeldBack(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -69,7 +71,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::InvalidField { .. } => "invalid_field",
             ApiError::TooLarge(_) => "too_large",
-            ApiError::RateLimited => "rate_limited",
+            ApiError::RateLimited | ApiError::SignInsHeldBack(_) => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -86,6 +88,10 @@ impl ApiError {
             ApiError::NotFound => ("no such resource".to_string(), None),
             ApiError::RateLimited => (
                 "too many requests for this key; slow down".to_string(),
+                None,
+            ),
+            ApiError::SignInsHeldBack(secs) => (
+                format!("too many refused sign-ins; try again in {secs} s"),
                 None,
             ),
             ApiError::InvalidField { field, message } => (message.clone(), Some(field.clone())),
@@ -105,7 +111,14 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(m) = &self {
             tracing::error!(error = %m, "request failed");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let ApiError::SignInsHeldBack(secs) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }
 

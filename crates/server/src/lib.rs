@@ -18,6 +18,7 @@ mod limits;
 pub mod pages;
 mod routes;
 pub mod sessions;
+mod throttle;
 mod web;
 
 use std::path::PathBuf;
@@ -100,8 +101,6 @@ pub(crate) struct Metrics {
     pub requests: AtomicU64,
     pub client_errors: AtomicU64,
     pub server_errors: AtomicU64,
-    pub disclosures: AtomicU64,
-    pub uploads: AtomicU64,
 }
 
 pub struct AppState {
@@ -131,6 +130,7 @@ pub struct AppState {
     /// directory changes.
     pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, Arc<VisibleQueue>>>,
     pub(crate) sessions: sessions::Sessions,
+    pub(crate) sign_ins: throttle::SignInThrottle,
 }
 
 impl AppState {
@@ -157,6 +157,7 @@ impl AppState {
             write_lock: tokio::sync::Mutex::new(()),
             queues: Default::default(),
             sessions: sessions::Sessions::new(platform_sessions.map_err(|e| e.to_string())?),
+            sign_ins: throttle::SignInThrottle::default(),
         }))
     }
 
@@ -398,6 +399,7 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
             state.clone(),
             json_errors,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state);
     (router, spec)
@@ -405,6 +407,37 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
 
 pub fn app(state: Arc<AppState>) -> Router {
     router_and_spec(state).0
+}
+
+/// No response is sniffed for another type than it says; no API answer (records, queues,
+/// audit entries) is kept by a browser or proxy cache.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    if api {
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
+/// Under TLS, browsers are told to come back only over HTTPS for a year.
+async fn strict_transport(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        header::HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 /// Every error leaves as JSON with a stable code, including axum's own rejections (a bad path
@@ -487,6 +520,8 @@ pub async fn serve(
             if let Ok(Err(e)) = r {
                 tracing::warn!(error = %e, "directory not reloaded");
             }
+            // Entries appended by `interdict` commands are anchored within this period.
+            s.audit.anchor_head();
             let s2 = s.clone();
             let r = tokio::task::spawn_blocking(move || s2.refresh_scorer()).await;
             if let Ok(Err(e)) = r {
@@ -515,11 +550,14 @@ pub async fn serve(
     let app = app(state);
     match tls {
         None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
         }
         Some(tls) => {
             // One process-wide crypto provider: ring, which builds without extra tools.
@@ -542,9 +580,10 @@ pub async fn serve(
                 let _ = tokio::signal::ctrl_c().await;
                 h.graceful_shutdown(Some(Duration::from_secs(10)));
             });
+            let app = app.layer(axum::middleware::map_response(strict_transport));
             axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .await
         }
     }
@@ -554,26 +593,17 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// The process's traffic figures. Nothing here is computed from records: `/metrics` needs no
+/// key, and a count of records (of RED ones among them) would tell anyone when partners upload.
 pub(crate) fn metrics_text(state: &AppState) -> String {
     let m = &state.metrics;
-    let v = state.view();
     let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
     format!(
         "# TYPE interdict_http_requests_total counter\ninterdict_http_requests_total {}\n\
          # TYPE interdict_http_client_errors_total counter\ninterdict_http_client_errors_total {}\n\
-         # TYPE interdict_http_server_errors_total counter\ninterdict_http_server_errors_total {}\n\
-         # TYPE interdict_disclosures_total counter\ninterdict_disclosures_total {}\n\
-         # TYPE interdict_uploads_total counter\ninterdict_uploads_total {}\n\
-         # TYPE interdict_records gauge\ninterdict_records {}\n\
-         # TYPE interdict_actors gauge\ninterdict_actors {}\n\
-         # TYPE interdict_scores gauge\ninterdict_scores {}\n",
+         # TYPE interdict_http_server_errors_total counter\ninterdict_http_server_errors_total {}\n",
         g(&m.requests),
         g(&m.client_errors),
         g(&m.server_errors),
-        g(&m.disclosures),
-        g(&m.uploads),
-        v.records.len(),
-        v.actors.len(),
-        v.scores.len(),
     )
 }

@@ -574,7 +574,8 @@ async fn test_rules(
 ) -> Result<Json<RulesTest>, ApiError> {
     need_rules_editor(&v)?;
     let platform = state.platform.clone();
-    let tested = blocking(move || platform.test_rules(&body.pack)).await?;
+    let viewer = v.clone();
+    let tested = blocking(move || platform.test_rules(&viewer, &body.pack)).await?;
     let result = RulesTest {
         pack: tested.pack,
         rules: tested.rules.into_iter().map(RuleTestOut::from).collect(),

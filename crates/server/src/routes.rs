@@ -3,11 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
@@ -203,9 +202,6 @@ pub(crate) fn write_event(v: &Viewer, action: &str, target: String, detail: Stri
 
 pub(crate) fn emit(state: &AppState, event: Option<Event>) {
     if let Some(e) = event {
-        if !e.disclosed.is_empty() {
-            state.metrics.disclosures.fetch_add(1, Ordering::Relaxed);
-        }
         state.audit.record(e);
     }
 }
@@ -273,13 +269,18 @@ pub(crate) struct SignIn {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn sign_in(
     State(state): St,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     Json(body): Json<SignIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     if body.user.len() > 64 || body.password.len() > 1024 {
         return Err(ApiError::Unauthenticated("wrong user or password".into()));
     }
-    if !state.limits.allow(&format!("sign-in:{}", body.user)) {
-        return Err(ApiError::RateLimited);
+    // Refused attempts hold the next ones back, per user and per address; a held-back
+    // attempt is not tried at all, so guessing goes no faster than the waits allow.
+    let keys = crate::throttle::keys(&body.user, &peer.ip().to_string());
+    let wait = state.sign_ins.wait(&keys);
+    if !wait.is_zero() {
+        return Err(ApiError::SignInsHeldBack(wait.as_secs_f64().ceil() as u64));
     }
     let dir = state.directory.load_full();
     let stored = dir
@@ -298,6 +299,8 @@ async fn sign_in(
         None
     };
     let Some(v) = viewer else {
+        state.sign_ins.refused(&keys);
+        // One entry per refused attempt that was tried: the waits bound how many there are.
         state.audit.record(Event {
             at: now(),
             org: String::new(),
@@ -305,10 +308,11 @@ async fn sign_in(
             action: "sign_in.refused".into(),
             target: "session".into(),
             disclosed: Vec::new(),
-            detail: String::new(),
+            detail: format!("from {}", peer.ip()),
         });
         return Err(ApiError::Unauthenticated("wrong user or password".into()));
     };
+    state.sign_ins.signed_in(&keys[0]);
     let s2 = state.clone();
     let user = v.user.clone();
     let token = tokio::task::spawn_blocking(move || s2.sessions.start(&user))
@@ -1185,7 +1189,12 @@ pub(crate) struct SearchOut {
     hits: Vec<SearchHit>,
     /// Organisations holding matching records the caller may not see: whom to ask.
     held_elsewhere: Vec<ExistenceOut>,
+    /// Whether the query matched more candidates than one search checks: add a word.
+    truncated: bool,
 }
+
+/// The longest search query, in characters.
+const SEARCH_CHARS: usize = 200;
 
 /// Finds parties by name or identifier among the records the caller may see.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
@@ -1197,10 +1206,26 @@ async fn search(
 ) -> Result<Json<SearchOut>, ApiError> {
     need_reader(&v)?;
     let q = p.q.trim();
-    if crate::view::tokens(q).is_empty() {
+    if q.chars().count() > SEARCH_CHARS {
+        return Err(ApiError::field(
+            "q",
+            &format!("a query has at most {SEARCH_CHARS} characters"),
+        ));
+    }
+    let words = crate::view::tokens(q);
+    if words.is_empty() {
         return Err(ApiError::field(
             "q",
             "the query needs a word or identifier of two or more characters",
+        ));
+    }
+    if words.iter().collect::<BTreeSet<_>>().len() > crate::view::SEARCH_TERMS {
+        return Err(ApiError::field(
+            "q",
+            &format!(
+                "a query has at most {} different words",
+                crate::view::SEARCH_TERMS
+            ),
         ));
     }
     let limit = p.limit.unwrap_or(20);
@@ -1213,6 +1238,7 @@ async fn search(
     let (seen, hidden) = interdict_access::partition(
         &v,
         found
+            .parties
             .iter()
             .map(|&p| (view.label_of(view.parties[p as usize].record), p)),
         &dir.groups,
@@ -1245,6 +1271,7 @@ async fn search(
     Ok(Json(SearchOut {
         hits,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),
+        truncated: found.truncated,
     }))
 }
 
@@ -1302,12 +1329,20 @@ async fn ingest_body(
     };
     let platform = state.platform.clone();
     let s2 = state.clone();
+    // Errors name the upload as the caller knows it, never the server's temporary file.
+    let (temp_path, upload_name) = (
+        path.display().to_string(),
+        upload.name.clone().unwrap_or_default(),
+    );
     let result = tokio::task::spawn_blocking(move || -> Result<IngestSummary, ApiError> {
-        let (s, arrival) = platform.ingest(&upload).map_err(|e| match e.root() {
-            interdict_app::Error::Ingest(_)
-            | interdict_app::Error::Invalid(_)
-            | interdict_app::Error::Missing(_) => ApiError::BadRequest(e.to_string()),
-            _ => ApiError::Internal(e.to_string()),
+        let (s, arrival) = platform.ingest(&upload).map_err(|e| {
+            let text = e.to_string().replace(&temp_path, &upload_name);
+            match e.root() {
+                interdict_app::Error::Ingest(_)
+                | interdict_app::Error::Invalid(_)
+                | interdict_app::Error::Missing(_) => ApiError::BadRequest(text),
+                _ => ApiError::Internal(text),
+            }
         })?;
         if s.landed + s.updated > 0 {
             if feed == Feed::Outcomes {
@@ -1342,7 +1377,6 @@ async fn ingest_body(
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let _ = std::fs::remove_dir_all(&dir);
     let summary = result?;
-    state.metrics.uploads.fetch_add(1, Ordering::Relaxed);
     state
         .audit
         .record_durably(write_event(
@@ -1591,7 +1625,7 @@ async fn score_on_request(
     for (text, source) in scored.reasons.iter().zip(&scored.reason_sources) {
         let behind = crate::view::ReasonView {
             text: String::new(),
-            sources: view.labels_behind(Some(source)),
+            sources: view.labels_behind_brands(Some(source), &scored.brands),
         };
         if view.reason_visible(&v, &behind, groups) {
             reasons.push(text.clone());
@@ -1672,6 +1706,10 @@ async fn upload(
 ) -> Result<Json<IngestSummary>, ApiError> {
     role_may(&v, v.role.writes_records(), "does not upload records")?;
     let feed = parse_feed(&feed)?;
+    if feed == Feed::Outcomes {
+        // The same rule as `POST /api/v1/outcomes`: an admin administers, it does not decide.
+        role_may(&v, v.role.records_outcomes(), "does not record outcomes")?;
+    }
     let format = p.format.as_deref().unwrap_or("csv").to_ascii_lowercase();
     if format != "csv" && format != "ndjson" {
         return Err(ApiError::field("format", "format must be csv or ndjson"));
@@ -1703,8 +1741,8 @@ pub(crate) struct AuditOut {
     entries: Vec<interdict_audit::Entry>,
 }
 
-/// The audit log. Auditors and admins of a coordinator see every entry; of another
-/// organisation, the entries of their own organisation's users.
+/// The audit log. A coordinator's auditors see every entry; every other auditor and admin, the
+/// entries of their own organisation's users.
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
     responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody)))]
 async fn audit_log(
@@ -1717,7 +1755,9 @@ async fn audit_log(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 1000"));
     }
-    let all = state.sees_every_org(&v.org);
+    // docs/api.md's role table: only a coordinator's auditor reads every organisation's
+    // entries; its admin, like every other, reads its own organisation's.
+    let all = v.role == Role::Auditor && state.sees_every_org(&v.org);
     let newest_first = match p.order.as_deref() {
         None | Some("asc") => false,
         Some("desc") => true,

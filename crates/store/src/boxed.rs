@@ -5,8 +5,8 @@ use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 
 use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{
-    FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
-    StoredRecord,
+    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    StoreError, StoredRecord,
 };
 
 impl<S: Store + ?Sized> Store for Box<S> {
@@ -40,7 +40,7 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn scan_payloads(
         &self,
         feed: Feed,
-        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         (**self).scan_payloads(feed, f)
     }

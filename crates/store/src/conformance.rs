@@ -295,7 +295,12 @@ pub fn digest_ignores_times_and_run_ids(a: &mut dyn Store, b: &mut dyn Store) {
 }
 
 pub fn payload_scan_gives_what_scan_decodes(s: &mut dyn Store) {
-    let run = s.begin_run(info(Marking::Amber)).unwrap();
+    let run = s
+        .begin_run(RunInfo {
+            sharing_group: Some("ops".into()),
+            ..info(Marking::Amber)
+        })
+        .unwrap();
     s.write_batch(
         &run,
         vec![new(shipment("B", &["b"]), 2), new(shipment("A", &["a"]), 3)],
@@ -304,13 +309,20 @@ pub fn payload_scan_gives_what_scan_decodes(s: &mut dyn Store) {
     .unwrap();
     let mut decoded = Vec::new();
     s.scan(Some(Feed::Shipments), &mut |r| {
-        decoded.push((r.key, r.record));
+        decoded.push((r.key, r.marking, r.sharing_group, r.record));
         Ok(())
     })
     .unwrap();
+    assert_eq!(decoded[0].1, Marking::Amber);
+    assert_eq!(decoded[0].2.as_deref(), Some("ops"));
     let mut raw = Vec::new();
-    s.scan_payloads(Feed::Shipments, &mut |k, p| {
-        raw.push((k, Record::decode_payload(&p).unwrap()));
+    s.scan_payloads(Feed::Shipments, &mut |p| {
+        raw.push((
+            p.key,
+            p.marking,
+            p.sharing_group,
+            Record::decode_payload(&p.data).unwrap(),
+        ));
         Ok(())
     })
     .unwrap();
@@ -318,7 +330,7 @@ pub fn payload_scan_gives_what_scan_decodes(s: &mut dyn Store) {
     raw.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(raw, decoded);
     let mut none = 0;
-    s.scan_payloads(Feed::Sellers, &mut |_, _| {
+    s.scan_payloads(Feed::Sellers, &mut |_| {
         none += 1;
         Ok(())
     })
@@ -513,8 +525,8 @@ pub fn the_same_writes_give_the_same_data(a: &mut dyn Store, b: &mut dyn Store) 
     let payloads = |s: &dyn Store| {
         let mut out = Vec::new();
         for feed in Feed::ALL {
-            s.scan_payloads(feed, &mut |k, p| {
-                out.push((k, p));
+            s.scan_payloads(feed, &mut |p| {
+                out.push(p);
                 Ok(())
             })
             .unwrap();
@@ -624,8 +636,8 @@ pub fn a_batch_writes_repeated_keys_row_by_row(store: &mut dyn Store) {
     assert_eq!(versions("D"), vec![(1, run2.id, 8, shipment("D", &["d"]))]);
     let mut stored = Vec::new();
     store
-        .scan_payloads(Feed::Shipments, &mut |k, _| {
-            stored.push(k.source_id);
+        .scan_payloads(Feed::Shipments, &mut |p| {
+            stored.push(p.key.source_id);
             Ok(())
         })
         .unwrap();
@@ -708,8 +720,8 @@ pub fn two_writers_lose_and_duplicate_nothing(
         (4 * N, N, N / 10)
     );
     let mut keys = Vec::new();
-    a.scan_payloads(Feed::Shipments, &mut |k, _| {
-        keys.push(k.source_id);
+    a.scan_payloads(Feed::Shipments, &mut |p| {
+        keys.push(p.key.source_id);
         Ok(())
     })
     .unwrap();

@@ -116,6 +116,16 @@ pub struct RunCounts {
     pub quarantined: u64,
 }
 
+/// A record's current version as stored, undecoded: its key, marking and sharing group (what
+/// access rules need) and its payload (`Record::encode_payload`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payload {
+    pub key: RecordKey,
+    pub marking: Marking,
+    pub sharing_group: Option<String>,
+    pub data: Vec<u8>,
+}
+
 /// A stored version of a record, with its provenance and marking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRecord {
@@ -180,14 +190,14 @@ pub trait Store {
         feed: Option<Feed>,
         f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
-    /// Calls `f` with the key and the stored payload (`Record::encode_payload`) of the current
-    /// version of every record of `feed`, in the order they were stored (the cheapest to read,
+    /// Calls `f` with the key, label and stored payload (`Record::encode_payload`) of the
+    /// current version of every record of `feed`, in the order they were stored (the cheapest to read,
     /// and the same on every read of the same store), without decoding it: for readers that
     /// decode on several threads.
     fn scan_payloads(
         &self,
         feed: Feed,
-        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
     /// Record and quarantine counts per organisation and feed, ordered by both.
     fn stats(&self) -> Result<Vec<FeedStats>, StoreError>;

@@ -24,8 +24,8 @@ use ::postgres::{Client, NoTls, Row, Statement};
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 
 use crate::{
-    FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
-    StoredRecord,
+    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    StoreError, StoredRecord,
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one. Applied
@@ -1056,19 +1056,32 @@ impl Store for PostgresStore {
     fn scan_payloads(
         &self,
         feed: Feed,
-        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let doing = format!("reading {feed} records");
         self.stream(
             &doing,
-            "SELECT org, source_id, data FROM records WHERE feed = $1 ORDER BY stored",
+            "SELECT org, source_id, marking, sharing_group, data FROM records WHERE feed = $1 ORDER BY stored",
             &[&feed.as_str()],
             &mut |r| {
                 let e = self.err(doing.as_str());
                 let org: String = r.try_get(0).map_err(&e)?;
                 let source_id: String = r.try_get(1).map_err(&e)?;
-                let data: Vec<u8> = r.try_get(2).map_err(&e)?;
-                f(RecordKey::new(org, feed, source_id), data)
+                let marking: String = r.try_get(2).map_err(&e)?;
+                let sharing_group: Option<String> = r.try_get(3).map_err(&e)?;
+                let data: Vec<u8> = r.try_get(4).map_err(&e)?;
+                let key = RecordKey::new(org, feed, source_id);
+                let marking = marking.parse().map_err(
+                    |m: interdict_model::ParseMarkingError| {
+                        self.corrupt(&key.to_string(), m.to_string())
+                    },
+                )?;
+                f(Payload {
+                    key,
+                    marking,
+                    sharing_group,
+                    data,
+                })
             },
         )
     }

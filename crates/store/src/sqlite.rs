@@ -6,8 +6,8 @@ use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
-    FeedStats, NewRecord, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store, StoreError,
-    StoredRecord,
+    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    StoreError, StoredRecord,
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one.
@@ -195,11 +195,11 @@ impl SqliteStore {
     fn scan_payloads_in_order(
         &self,
         feed: Feed,
-        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT org, source_id, data FROM records WHERE feed = ?1 ORDER BY rowid")
+            .prepare("SELECT org, source_id, marking, sharing_group, data FROM records WHERE feed = ?1 ORDER BY rowid")
             .map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(params![feed.as_str()])
@@ -207,8 +207,25 @@ impl SqliteStore {
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let org: String = r.get(0).map_err(|e| self.err(e))?;
             let source_id: String = r.get(1).map_err(|e| self.err(e))?;
-            let data: Vec<u8> = r.get(2).map_err(|e| self.err(e))?;
-            f(RecordKey::new(org, feed, source_id), data)?;
+            let marking: String = r.get(2).map_err(|e| self.err(e))?;
+            let sharing_group: Option<String> = r.get(3).map_err(|e| self.err(e))?;
+            let data: Vec<u8> = r.get(4).map_err(|e| self.err(e))?;
+            let key = RecordKey::new(org, feed, source_id);
+            let marking = marking
+                .parse()
+                .map_err(
+                    |e: interdict_model::ParseMarkingError| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        key: key.to_string(),
+                        message: e.to_string(),
+                    },
+                )?;
+            f(Payload {
+                key,
+                marking,
+                sharing_group,
+                data,
+            })?;
         }
         Ok(())
     }
@@ -561,7 +578,7 @@ impl Store for SqliteStore {
     fn scan_payloads(
         &self,
         feed: Feed,
-        f: &mut dyn FnMut(RecordKey, Vec<u8>) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         // The scan reads the table from end to end, each page once: the large cache that bulk
         // writes want would only fill memory with pages never read again.

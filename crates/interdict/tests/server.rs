@@ -647,6 +647,57 @@ fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
         "the forged seizure is no label"
     );
 
+    // Views of a record or an actor are audited even when they disclose nothing; an admin,
+    // even a coordinator's, reads only its own organisation's entries.
+    let t = std::time::Instant::now();
+    loop {
+        let entries = get(a, "/api/v1/audit?order=desc&limit=1000", &k("kay")).body;
+        let viewed = entries["entries"].as_array().unwrap().iter().any(|e| {
+            e["action"] == "view"
+                && e["user"] == "carl"
+                && e["target"] == "shipments carrier/shipments/S-STR"
+        });
+        if viewed {
+            break;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "the owner's own view is not audited"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    run_ok(&[
+        "admin",
+        "user",
+        "--db",
+        s(&w.db),
+        "cadmin",
+        "--org",
+        "centre",
+        "--role",
+        "admin",
+    ]);
+    let cadmin = run_ok(&["admin", "key", "--db", s(&w.db), "--user", "cadmin"]);
+    let cadmin = cadmin.trim().to_string();
+    let t = std::time::Instant::now();
+    let own = loop {
+        let r = get(a, "/api/v1/audit?order=desc&limit=1000", &cadmin);
+        if r.status == 200 {
+            break r.body;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "{}",
+            r.body
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let own = own["entries"].as_array().unwrap();
+    assert!(
+        own.iter().all(|e| e["org"] == "centre"),
+        "a coordinator's admin reads only its own organisation's entries"
+    );
+
     // Metrics need no key, so they count no records.
     let metrics = request(a, "GET", "/metrics", None, None).body;
     let text = metrics.as_str().unwrap();
@@ -761,6 +812,30 @@ fn credentials_and_sign_ins_hold(w: &World) {
     assert_eq!(status, 200);
     let jar = jar.unwrap();
     assert_eq!(me(&jar), 200);
+    // Another site's form cannot write with the cookie: form content types are refused.
+    let csv = b"source_id,result,date\nCENTRE-1,released,2026-03-01\n";
+    for form in [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/plain",
+    ] {
+        let (status, _, body) = request_raw(
+            a,
+            "POST",
+            "/api/v1/feeds/outcomes",
+            &[("Cookie", &jar), ("Content-Type", form)],
+            csv,
+        );
+        assert_eq!(status, 403, "{form}: {body}");
+    }
+    let (status, _, body) = request_raw(
+        a,
+        "POST",
+        "/api/v1/feeds/outcomes",
+        &[("Cookie", &jar), ("Content-Type", "text/csv")],
+        csv,
+    );
+    assert_eq!(status, 200, "{body}");
     let new_pw = "amber lantern quarry oboe";
     assert!(set_password(&w.db, "ken", new_pw).status.success());
     until_refused(&jar, "a password change");

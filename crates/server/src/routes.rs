@@ -112,6 +112,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .and_then(crate::sessions::token_in);
         let viewer = match (auth, session) {
             (None, Some(token)) => {
+                refuse_cross_site_forms(parts)?;
                 // The store's clients block (PostgreSQL's runs a runtime of its own), so the
                 // lookup leaves the async worker; it reads the store only every few seconds.
                 let user = tokio::task::block_in_place(|| state.sessions.user(token))
@@ -128,6 +129,41 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         }
         Ok(Caller(viewer))
     }
+}
+
+/// A browser sends a cookie with a form another site submits, and such a form can only carry
+/// the content types HTML forms have. So a write authenticated by the session cookie must come
+/// with another type (the web application sends JSON); a form post is refused before it is
+/// read.
+fn refuse_cross_site_forms(parts: &Parts) -> Result<(), ApiError> {
+    use axum::http::Method;
+    if matches!(
+        parts.method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE
+    ) {
+        return Ok(());
+    }
+    let essence = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    if matches!(
+        essence.as_str(),
+        "" | "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+    ) {
+        return Err(ApiError::Forbidden(
+            "a write signed in by the session cookie must be sent as JSON or a file type, not as a form".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses the caller unless its role `allowed` it; `what` finishes "the ROLE role ...".
@@ -171,6 +207,9 @@ impl<'a> Disclosures<'a> {
         }
     }
 
+    /// The audit entry of a response: a `read` (a list, a page of figures) is audited only when
+    /// it disclosed another organisation's non-CLEAR records; a `view` of one record, actor or
+    /// network, and anything else, always is, since looking someone up is itself worth knowing.
     pub(crate) fn event(self, action: &str, target: String, detail: String) -> Option<Event> {
         if self.keys.is_empty() && action == "read" {
             return None;
@@ -446,7 +485,7 @@ async fn get_record(
     let out = record_out(&view, &v, r);
     emit(
         &state,
-        d.event("read", format!("record {}", out.key), String::new()),
+        d.event("view", format!("record {}", out.key), String::new()),
     );
     Ok(Json(out))
 }
@@ -585,7 +624,7 @@ async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<
     emit(
         &state,
         d.event(
-            "read",
+            "view",
             format!("{} {}", key.feed, out.record.key),
             String::new(),
         ),
@@ -1049,7 +1088,7 @@ async fn get_actor(
     };
     emit(
         &state,
-        d.event("read", format!("actor {id}"), String::new()),
+        d.event("view", format!("actor {id}"), String::new()),
     );
     Ok(Json(out))
 }
@@ -1157,7 +1196,7 @@ async fn network(
     }
     emit(
         &state,
-        d.event("read", format!("network {id}"), format!("hops {hops}")),
+        d.event("view", format!("network {id}"), format!("hops {hops}")),
     );
     Ok(Json(NetworkOut {
         nodes,

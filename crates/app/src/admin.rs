@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::credentials::{self, ORG_KINDS};
 use crate::error::{Error, Result, invalid, missing};
-use crate::{audit_trail, now};
+use crate::{PlatformStore, audit_trail, now, saved};
 
 /// Names of organisations, users and groups: 1 to 64 letters, digits, '-', '_' or '.'.
 fn valid_name(what: &str, name: &str) -> Result<()> {
@@ -179,6 +179,71 @@ pub fn set_disabled(dir: &mut dyn Directory, by: &str, user: &str, disabled: boo
 /// Ends every session of `user`; gives how many ended.
 fn end_sessions_of(dir: &mut dyn Directory, user: &str) -> Result<u64> {
     Ok(dir.end_sessions(Some(user), i64::MIN)?)
+}
+
+/// Approves `org` as an owner of `brand` (or withdraws the approval): its brand representatives
+/// may then confirm or deny fakes of that brand. Uploading a brand record does not make an
+/// organisation its owner; this does. `org` must be a brand organisation.
+pub fn approve_brand(
+    store: &mut dyn PlatformStore,
+    by: &str,
+    brand: &str,
+    org: &str,
+    approve: bool,
+) -> Result<()> {
+    let name = set_brand_owner(store, by, brand, org, approve)?;
+    let action = if approve {
+        "admin.approve_brand_owner"
+    } else {
+        "admin.remove_brand_owner"
+    };
+    audit(store, by, action, &name, org)
+}
+
+/// [`approve_brand`] without its audit entry, for a caller that audits the change itself (the
+/// server, under the name of who asked); gives the brand's name as kept.
+pub fn set_brand_owner(
+    store: &mut dyn PlatformStore,
+    by: &str,
+    brand: &str,
+    org: &str,
+    approve: bool,
+) -> Result<String> {
+    let name = brand.trim().to_lowercase();
+    if name.is_empty() || name.chars().count() > 200 {
+        invalid!("brand name {brand:?}: 1 to 200 characters");
+    }
+    let Some(row) = store.orgs()?.into_iter().find(|o| o.name == org) else {
+        missing!("no organisation is named {org:?}");
+    };
+    if row.kind != "brand" {
+        invalid!(
+            "{org} is a {} organisation: only a brand organisation owns brands",
+            row.kind
+        );
+    }
+    let mut owners = saved::brand_owners(store)?;
+    let at = now();
+    if approve {
+        owners.brands.entry(name.clone()).or_default().insert(
+            org.to_string(),
+            saved::Approval {
+                by: by.to_string(),
+                at: at.clone(),
+            },
+        );
+    } else {
+        let removed = owners
+            .brands
+            .get_mut(&name)
+            .is_some_and(|o| o.remove(org).is_some());
+        if !removed {
+            missing!("{org} is not an approved owner of {brand:?}");
+        }
+        owners.brands.retain(|_, o| !o.is_empty());
+    }
+    saved::save_brand_owners(store, &owners, &at)?;
+    Ok(name)
 }
 
 /// Sets a sharing group's members (`org:NAME` or `user:NAME`; a bare name is an organisation);

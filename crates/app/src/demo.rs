@@ -83,6 +83,33 @@ pub fn register_directory<'a>(
     Ok(users)
 }
 
+/// Approves every brand organisation of the simulated operation as the owner of the brands its
+/// own brand records name, as a coordinator would after checking; gives (brand, org) pairs.
+pub fn approve_brand_owners(
+    store: &mut dyn crate::PlatformStore,
+    by: &str,
+) -> Result<Vec<(String, String)>> {
+    let brand_orgs: BTreeSet<String> = store
+        .orgs()?
+        .into_iter()
+        .filter(|o| o.kind == "brand")
+        .map(|o| o.name)
+        .collect();
+    let mut pairs = BTreeSet::new();
+    store.scan(Some(interdict_model::Feed::Brands), &mut |r| {
+        if let interdict_model::Record::Brands(b) = &r.record
+            && brand_orgs.contains(&r.key.org)
+        {
+            pairs.insert((b.name.clone(), r.key.org.clone()));
+        }
+        Ok(())
+    })?;
+    for (brand, org) in &pairs {
+        crate::admin::approve_brand(store, by, brand, org, true)?;
+    }
+    Ok(pairs.into_iter().collect())
+}
+
 /// Sets one password for every demo user.
 pub fn set_passwords(dir: &mut dyn Directory, users: &[DemoUser], password: &str) -> Result<()> {
     for u in users {

@@ -141,6 +141,25 @@ impl Platform {
         Ok(open_store(&self.db)?)
     }
 
+    /// The brands each organisation is an approved owner of (lowercase names).
+    pub fn brand_owners(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>> {
+        Ok(saved::brand_owners(&*open_store(&self.db)?)?.by_org())
+    }
+
+    /// Approves `org` as an owner of `brand`, or withdraws the approval (the caller audits it);
+    /// gives the brand's name as kept.
+    pub fn set_brand_owner(
+        &self,
+        by: &str,
+        brand: &str,
+        org: &str,
+        approve: bool,
+    ) -> Result<String> {
+        crate::admin::set_brand_owner(&mut *open_store(&self.db)?, by, brand, org, approve)
+    }
+
     /// The active rule pack, rule by rule.
     pub fn rules(&self) -> Result<ActiveRules> {
         let store = open_store(&self.db)?;

@@ -32,6 +32,7 @@ pub const RULES: &str = "score/rules";
 pub const SCORES: &str = "score/scores";
 pub const WITHDRAWN: &str = "score/withdrawn";
 pub const ACTOR_ID_KEY: &str = "resolution/actor-id-key";
+pub const BRAND_OWNERS: &str = "directory/brand-owners";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Corrupt(format!("the saved {what} cannot be read: {e}"))
@@ -330,6 +331,42 @@ impl Withdrawn {
     pub fn contains(&self, key: &RecordKey) -> bool {
         self.labels.contains_key(&key.to_string())
     }
+}
+
+/// Which organisations own which brands, as approved by the platform's administrators or a
+/// coordinator: only an approved owner's representatives confirm or deny fakes of a brand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandOwners {
+    /// Brand name (lowercase) to owning organisation to its approval.
+    pub brands: BTreeMap<String, BTreeMap<String, Approval>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub by: String,
+    pub at: String,
+}
+
+impl BrandOwners {
+    /// The brands (lowercase) each organisation owns.
+    pub fn by_org(&self) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+        let mut out: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+        for (brand, orgs) in &self.brands {
+            for org in orgs.keys() {
+                out.entry(org.clone()).or_default().insert(brand.clone());
+            }
+        }
+        out
+    }
+}
+
+pub fn brand_owners(store: &dyn Store) -> Result<BrandOwners> {
+    Ok(load_json(store, BRAND_OWNERS, "brand owners")?.unwrap_or_default())
+}
+
+pub fn save_brand_owners(store: &mut dyn Store, owners: &BrandOwners, at: &str) -> Result<()> {
+    store.put_derived(BRAND_OWNERS, &serde_json::to_vec(owners)?, at)?;
+    Ok(())
 }
 
 /// The installation's secret that new actor ids are keyed with: made at random the first time

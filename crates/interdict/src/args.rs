@@ -441,6 +441,18 @@ pub enum AdminCommand {
         db: PathBuf,
         id: String,
     },
+    /// Approve a brand organisation as an owner of a brand (its brand representatives may then
+    /// confirm or deny fakes of it), or withdraw the approval with `--remove`.
+    Brand {
+        #[arg(long)]
+        db: PathBuf,
+        /// The brand's name, as its brand records name it.
+        name: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Set the members of a sharing group: organisations, or `user:NAME` for one user.
     Group {
         #[arg(long)]

@@ -231,6 +231,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     admin::revoke_key(&mut open_store(&db)?, &by, &id)?;
                     println!("key {id} revoked");
                 }
+                AdminCommand::Brand {
+                    db,
+                    name,
+                    org,
+                    remove,
+                } => {
+                    admin::approve_brand(&mut open_store(&db)?, &by, &name, &org, !remove)?;
+                    if remove {
+                        println!("{org} is no longer an approved owner of {name}");
+                    } else {
+                        println!("{org} is an approved owner of {name}");
+                    }
+                }
                 AdminCommand::Group { db, name, members } => {
                     let members = admin::set_group(&mut open_store(&db)?, &by, &name, &members)?;
                     println!("sharing group {name}: {}", members.join(", "));

@@ -139,14 +139,16 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
     }
     let users = demo::register_directory(&mut store, exports.iter().map(|e| e.org.as_str()))?;
+    let owners = demo::approve_brand_owners(&mut store, "demo")?;
     println!(
-        "\n== {} organisations and {} users registered for the shared platform",
+        "\n== {} organisations and {} users registered for the shared platform; {} brand owners approved",
         users
             .iter()
             .map(|u| &u.org)
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
-        users.len()
+        users.len(),
+        owners.len()
     );
 
     println!("\n== resolving every party record into actors across partners");

@@ -285,6 +285,8 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
         "GREEN",
         s(&brand),
     ]);
+    // Brandco uploaded Nike and a coordinator checked that it owns it.
+    run_ok(&["admin", "brand", "--db", d, "Nike", "--org", "brandco"]);
     run_ok(&["resolve", "--db", d]);
     run_ok(&["score", "--db", d]);
     let mut keys = std::collections::BTreeMap::new();
@@ -1249,6 +1251,48 @@ fn access_matrix(w: &World) {
         "not another brand's"
     );
     assert_eq!(post("cora", &outcome("X-1", "Nike")).status, 403);
+
+    // Brand ownership is approved by a coordinator, not declared: a brand record named like
+    // another brand makes nobody its owner.
+    cover("put", "/api/v1/brands/{brand}/owners/{org}");
+    cover("delete", "/api/v1/brands/{brand}/owners/{org}");
+    let declared = request(
+        a,
+        "POST",
+        "/api/v1/feeds/brands",
+        Some(&k("bob")),
+        Some((
+            "text/csv",
+            b"source_id,name,marks\nBR-ADI,Adidas,ADIDAS\n".as_slice(),
+        )),
+    );
+    assert_eq!(declared.status, 200, "{}", declared.body);
+    assert_eq!(
+        post("alice", &outcome("TB-3", "Adidas")).status,
+        403,
+        "a self-declared brand is not the representative's to confirm"
+    );
+    let owner = |u: &str, method: &str, brand: &str, org: &str| {
+        request(
+            a,
+            method,
+            &format!("/api/v1/brands/{brand}/owners/{org}"),
+            Some(&k(u)),
+            None,
+        )
+    };
+    for u in ["bob", "alice", "cathy", "dan", "kay"] {
+        assert_eq!(owner(u, "PUT", "Adidas", "brandco").status, 403, "{u}");
+    }
+    assert_eq!(owner("ken", "PUT", "Adidas", "carrier").status, 400);
+    assert_eq!(owner("ken", "PUT", "Adidas", "nobody").status, 404);
+    let approved = owner("ken", "PUT", "Adidas", "brandco");
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(approved.body["brand"], "adidas");
+    assert_eq!(post("alice", &outcome("TB-3", "Adidas")).status, 200);
+    assert_eq!(owner("ken", "DELETE", "Adidas", "brandco").status, 200);
+    assert_eq!(owner("ken", "DELETE", "Adidas", "brandco").status, 404);
+    assert_eq!(post("alice", &outcome("TB-4", "Adidas")).status, 403);
     let bad = post(
         "cathy",
         r#"{"records": [{"source_id": "INS-3", "result": "exploded", "date": "2026-03-03"}]}"#,
@@ -1668,9 +1712,10 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
     assert_eq!(dash("carl").body["totals"]["seizures"], 2);
     assert!(cathy["totals"]["seizures"].as_u64().unwrap() > 2);
     let bob = dash("bob").body;
-    // Brandco sees only the fake its own representative confirmed, not the group's seizures.
+    // Brandco sees only the fakes its own representative confirmed (of Nike, then of Adidas
+    // while its ownership was approved), not the group's seizures.
     assert_eq!(
-        bob["totals"]["seizures"], 1,
+        bob["totals"]["seizures"], 2,
         "AMBER seizures stay in the group"
     );
     assert!(
@@ -1717,13 +1762,21 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
     // Brand portal: the GREEN brand for everyone; suspects only of the viewer's own brands,
     // only among records it may see (S-AMB and S-STR name Nike but are hidden from brandco).
     cover("get", "/api/v1/brands");
+    let nike = |body: &Value| -> Value {
+        body["brands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "Nike")
+            .cloned()
+            .unwrap_or_else(|| panic!("no Nike in {body}"))
+    };
     let brands = get(a, "/api/v1/brands", &k("bob")).body;
-    assert_eq!(brands["brands"][0]["name"], "Nike");
-    assert_eq!(brands["brands"][0]["marks"][0], "NIKE");
+    assert_eq!(nike(&brands)["marks"][0], "NIKE");
     let text = brands["suspects"].to_string();
     assert!(!text.contains("S-AMB") && !text.contains("S-STR"), "{text}");
     let carl = get(a, "/api/v1/brands", &k("carl")).body;
-    assert_eq!(carl["brands"][0]["name"], "Nike");
+    assert_eq!(nike(&carl)["org"], "brandco");
     assert_eq!(
         carl["suspects"].as_array().unwrap().len(),
         0,

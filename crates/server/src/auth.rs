@@ -19,6 +19,9 @@ pub struct DirectoryView {
     pub users: FxHashMap<String, UserRow>,
     pub keys: FxHashMap<String, KeyRow>,
     pub groups: Groups,
+    /// The brands (lowercase) each organisation is an approved owner of (set by the server
+    /// from the store beside the directory).
+    pub brand_owners: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl DirectoryView {
@@ -40,6 +43,7 @@ impl DirectoryView {
                 .collect(),
             keys: dir.keys()?.into_iter().map(|k| (k.id.clone(), k)).collect(),
             groups,
+            brand_owners: BTreeMap::new(),
         })
     }
 

@@ -137,7 +137,8 @@ impl AppState {
     /// Loads the directory and the read model and starts the audit writer.
     pub fn new(platform: Arc<Platform>, options: Options) -> Result<Arc<AppState>, String> {
         let dir = platform.directory().map_err(|e| e.to_string())?;
-        let directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        let mut directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        directory.brand_owners = platform.brand_owners().map_err(|e| e.to_string())?;
         let audit = AuditSink::start(dir, options.anchor.clone())?;
         let view = platform.view().map_err(|e| e.to_string())?;
         let platform_sessions = platform.directory();
@@ -171,10 +172,11 @@ impl AppState {
             .is_some_and(|o| o.kind == "coordinator")
     }
 
-    /// Re-reads users, keys and groups.
+    /// Re-reads users, keys, groups and brand owners.
     pub fn reload_directory(&self) -> Result<(), String> {
         let dir = self.platform.directory().map_err(|e| e.to_string())?;
-        let fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        let mut fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        fresh.brand_owners = self.platform.brand_owners().map_err(|e| e.to_string())?;
         if **self.directory.load() != fresh {
             self.directory.store(Arc::new(fresh));
             self.forget_queues();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use interdict_access::{Role, Sight, Viewer};
 use interdict_model::Feed;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,7 @@ pub(crate) fn page_routes() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(dashboard))
         .routes(routes!(brands))
+        .routes(routes!(approve_brand_owner, remove_brand_owner))
         .routes(routes!(get_rules, put_rules))
         .routes(routes!(test_rules))
         .routes(routes!(verify_audit))
@@ -362,11 +363,8 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
             .cmp(&(b.org != v.org))
             .then(a.name.cmp(&b.name))
     });
-    let own: BTreeSet<String> = out
-        .iter()
-        .filter(|b| b.org == v.org)
-        .map(|b| b.name.to_lowercase())
-        .collect();
+    // Suspects are of the brands the caller's organisation is an approved owner of.
+    let own: BTreeSet<String> = dir.brand_owners.get(&v.org).cloned().unwrap_or_default();
     let mut suspects = Vec::new();
     if !own.is_empty() {
         for &i in view.ranked_ids() {
@@ -412,6 +410,88 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
         brands: out,
         suspects,
     }))
+}
+
+/// An organisation's approval as an owner of a brand.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BrandOwnerOut {
+    /// The brand's name, lowercase.
+    brand: String,
+    org: String,
+    approved: bool,
+}
+
+/// Sets or withdraws an approval: a coordinator's admins and analysts only; audited.
+async fn brand_owner(
+    state: Arc<AppState>,
+    v: Viewer,
+    brand: String,
+    org: String,
+    approve: bool,
+) -> Result<Json<BrandOwnerOut>, ApiError> {
+    if !(state.sees_every_org(&v.org) && matches!(v.role, Role::Admin | Role::Analyst)) {
+        return Err(ApiError::Forbidden(
+            "only a coordinator's admins and analysts approve brand owners".into(),
+        ));
+    }
+    let _guard = state.write_lock.lock().await;
+    let platform = state.platform.clone();
+    let by = format!("{}:{}", v.org, v.user);
+    let org2 = org.clone();
+    let name =
+        tokio::task::spawn_blocking(move || platform.set_brand_owner(&by, &brand, &org2, approve))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| match e.root() {
+                interdict_app::Error::Invalid(m) => ApiError::BadRequest(m.clone()),
+                interdict_app::Error::Missing(_) => ApiError::NotFound,
+                _ => ApiError::Internal(e.to_string()),
+            })?;
+    let action = if approve {
+        "brand_owner.approve"
+    } else {
+        "brand_owner.remove"
+    };
+    state
+        .audit
+        .record_durably(write_event(&v, action, name.clone(), org.clone()))
+        .await?;
+    // In force at once, on this server; the others take it with their next directory read.
+    let s2 = state.clone();
+    tokio::task::spawn_blocking(move || s2.reload_directory())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?;
+    Ok(Json(BrandOwnerOut {
+        brand: name,
+        org,
+        approved: approve,
+    }))
+}
+
+/// Approves an organisation as an owner of a brand: its brand representatives may then confirm
+/// or deny suspected fakes of the brand. Uploading a brand record does not make an owner.
+#[utoipa::path(put, path = "/api/v1/brands/{brand}/owners/{org}",
+    params(("brand" = String, Path, description = "The brand's name"), ("org" = String, Path, description = "A brand organisation")),
+    responses((status = 200, body = BrandOwnerOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn approve_brand_owner(
+    State(state): St,
+    Caller(v): Caller,
+    Path((brand, org)): Path<(String, String)>,
+) -> Result<Json<BrandOwnerOut>, ApiError> {
+    brand_owner(state, v, brand, org, true).await
+}
+
+/// Withdraws an organisation's approval as an owner of a brand.
+#[utoipa::path(delete, path = "/api/v1/brands/{brand}/owners/{org}",
+    params(("brand" = String, Path, description = "The brand's name"), ("org" = String, Path, description = "A brand organisation")),
+    responses((status = 200, body = BrandOwnerOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remove_brand_owner(
+    State(state): St,
+    Caller(v): Caller,
+    Path((brand, org)): Path<(String, String)>,
+) -> Result<Json<BrandOwnerOut>, ApiError> {
+    brand_owner(state, v, brand, org, false).await
 }
 
 // ---------------------------------------------------------------- rules

@@ -1712,13 +1712,15 @@ async fn score_on_request(
 }
 
 fn own_brands(state: &AppState, v: &Viewer) -> BTreeSet<String> {
-    let view = state.view();
-    view.records
-        .iter()
-        .filter(|r| r.key.feed == Feed::Brands && r.key.org == v.org)
-        .filter_map(|r| r.record.get("name").and_then(|b| b.as_str()))
-        .map(|b| b.trim().to_lowercase())
-        .collect()
+    // Approved ownership, not an uploaded brand record: anyone may upload a record named like
+    // another owner's brand.
+    state
+        .directory
+        .load()
+        .brand_owners
+        .get(&v.org)
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize, IntoParams)]

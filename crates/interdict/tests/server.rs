@@ -700,6 +700,22 @@ fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
         "a coordinator's admin reads only its own organisation's entries"
     );
 
+    // An upload that cannot be read is named as the caller sent it, never by the server's
+    // temporary file.
+    let bad = request(
+        a,
+        "POST",
+        "/api/v1/feeds/shipments",
+        Some(&k("carl")),
+        Some(("text/csv", b"\xff\xfe,\n\x00".as_slice())),
+    );
+    let text = bad.body.to_string();
+    assert_eq!(bad.status, 400, "{text}");
+    assert!(
+        !text.contains("interdict-upload-") && text.contains("api:carl/shipments.csv"),
+        "{text}"
+    );
+
     // Metrics need no key, so they count no records.
     let metrics = request(a, "GET", "/metrics", None, None).body;
     let text = metrics.as_str().unwrap();

@@ -37,14 +37,22 @@ pub fn arrive(
     feed: Feed,
     report: &dyn Report,
 ) -> Result<Arrival> {
+    arrive_feeds(store, &[feed], report)
+}
+
+/// Resolves and scores what records of `feeds` brought into the store: one resolution for all
+/// the party records, one scoring for all the shipments and listings.
+pub fn arrive_feeds(
+    store: &mut dyn crate::PlatformStore,
+    feeds: &[Feed],
+    report: &dyn Report,
+) -> Result<Arrival> {
     let mut arrival = Arrival::default();
-    if names_parties(feed) || is_scored(feed) {
-        let resolved_before =
-            saved::resolution_model(store)?.is_some() && saved::resolution_state(store)?.is_some();
+    if feeds.iter().any(|&f| names_parties(f) || is_scored(f)) {
         let opts = Options {
             config: interdict_resolve::Config::default(),
-            incremental: resolved_before,
-            retrain: !resolved_before,
+            incremental: is_resolved(store)?,
+            retrain: !is_resolved(store)?,
         };
         match resolution::resolve_store(store, &opts, report) {
             Ok(out) => arrival.resolved = out.incremental_added.unwrap_or(out.keys.len()),
@@ -53,9 +61,15 @@ pub fn arrive(
             Err(e) => return Err(e),
         }
     }
-    if is_scored(feed) {
+    if feeds.iter().any(|&f| is_scored(f)) {
         let s = scoring::score_store(store, false, report)?;
         arrival.scored = s.shipments + s.listings;
     }
     Ok(arrival)
+}
+
+/// Whether the store was resolved before: a live store, where what lands is taken in at once.
+/// A store never resolved is being loaded in bulk, to be resolved and scored as a whole.
+pub fn is_resolved(store: &dyn crate::PlatformStore) -> Result<bool> {
+    Ok(saved::resolution_model(store)?.is_some() && saved::resolution_state(store)?.is_some())
 }

@@ -295,6 +295,11 @@ pub struct IngestArgs {
     /// Folder for run reports and quarantine files (default: `<db>.reports` beside the store).
     #[arg(long)]
     pub reports: Option<PathBuf>,
+    /// Only store the records. By default, in a store resolved before, what lands is resolved
+    /// and scored at once (new party records join the actors, new shipments and listings get
+    /// scores); a bulk reload may leave that to one `interdict resolve` and `interdict score`.
+    #[arg(long)]
+    pub batch: bool,
     /// Files to ingest.
     #[arg(required_unless_present = "manifest")]
     pub files: Vec<PathBuf>,

@@ -7,12 +7,12 @@ use interdict_app::ingest::{
     DryRunSummary, Export, default_reports_dir, dry_run_export, exports_from_manifest,
     ingest_export,
 };
-use interdict_app::open_store;
+use interdict_app::{arrival, open_store};
 use interdict_ingest::Summary;
 use interdict_normalize::money::RateTable;
 
 use crate::args::IngestArgs;
-use crate::progress::with_ingest_bar;
+use crate::progress::{Spinner, with_ingest_bar};
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let exports: Vec<Export> = match &args.manifest {
@@ -104,6 +104,25 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         summaries.push(s);
     }
     let quarantined: u64 = summaries.iter().map(|s| s.quarantined).sum();
+    // In a live store what landed is resolved and scored at once, as through the API.
+    let mut landed: Vec<_> = summaries
+        .iter()
+        .filter(|s| s.landed + s.updated > 0)
+        .map(|s| s.feed)
+        .collect();
+    landed.dedup();
+    let arrival = if !args.batch && !landed.is_empty() && arrival::is_resolved(&*store)? {
+        let a = arrival::arrive_feeds(&mut *store, &landed, &Spinner::new(args.json, false))?;
+        if !args.json {
+            println!(
+                "resolved {} new party records into actors and scored {} shipments and listings as they landed",
+                a.resolved, a.scored
+            );
+        }
+        Some(a)
+    } else {
+        None
+    };
     if args.json {
         if args.manifest.is_some() {
             println!("{}", serde_json::to_string_pretty(&summaries)?);
@@ -120,6 +139,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
             }
             let mut obj = serde_json::to_value(total)?;
             obj["files"] = serde_json::to_value(&summaries)?;
+            if let Some(a) = arrival {
+                obj["arrival"] = serde_json::to_value(a)?;
+            }
             println!("{}", serde_json::to_string_pretty(&obj)?);
         }
     } else if quarantined > 0 {

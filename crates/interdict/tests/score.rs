@@ -296,3 +296,65 @@ fn withdrawn_labels_leave_training_and_only_their_organisation_can_withdraw() {
         .unwrap();
     assert_eq!(gone["withdrawn"]["reason"], "entered twice");
 }
+
+/// In a store resolved and scored before, a shipment `ingest` lands is resolved and scored at
+/// once, as an upload through the API is; `--batch` leaves it to the next `score`.
+#[test]
+fn ingest_into_a_live_store_scores_what_lands() {
+    let w = world("300", "5");
+    run_ok(&["resolve", "--db", &w.db, "--json"]);
+    run_ok(&["score", "--db", &w.db, "--json"]);
+    let header = "source_id,carrier,arrival,origin_country,export_country,port_of_arrival,shipper.name,shipper.address.country,consignee.name,consignee.address.country,items.description,items.quantity,items.value";
+    let file = w.dir.path().join("late.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\nLATE-1,swift,2026-06-02,CN,CN,LHR,Late Trading Ltd,CN,Pat Late,GB,NIKE shoes,2,9 USD\n"
+        ),
+    )
+    .unwrap();
+    let landed = json(&[
+        "ingest",
+        "--db",
+        &w.db,
+        "--org",
+        "carrier-late",
+        "--feed",
+        "shipments",
+        "--json",
+        s(&file),
+    ]);
+    assert_eq!(landed["arrival"]["scored"].as_u64(), Some(1), "{landed}");
+    assert_eq!(landed["arrival"]["resolved"].as_u64(), Some(2), "{landed}");
+    let key = |id: &str| {
+        (
+            "carrier-late".to_string(),
+            "shipments".to_string(),
+            id.to_string(),
+        )
+    };
+    assert!(scores(&w.db).contains_key(&key("LATE-1")));
+
+    let batch = w.dir.path().join("batch.csv");
+    std::fs::write(
+        &batch,
+        format!(
+            "{header}\nLATE-2,swift,2026-06-03,CN,CN,LHR,Other Trading Ltd,CN,Sam Other,GB,tea,1,20 USD\n"
+        ),
+    )
+    .unwrap();
+    let landed = json(&[
+        "ingest",
+        "--db",
+        &w.db,
+        "--org",
+        "carrier-late",
+        "--feed",
+        "shipments",
+        "--json",
+        "--batch",
+        s(&batch),
+    ]);
+    assert!(landed.get("arrival").is_none(), "{landed}");
+    assert!(!scores(&w.db).contains_key(&key("LATE-2")));
+}

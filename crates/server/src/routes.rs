@@ -1248,7 +1248,7 @@ async fn search(
     if q.chars().count() > SEARCH_CHARS {
         return Err(ApiError::field(
             "q",
-            &format!("a query has at most {SEARCH_CHARS} characters"),
+            format!("a query has at most {SEARCH_CHARS} characters"),
         ));
     }
     let words = crate::view::tokens(q);
@@ -1261,7 +1261,7 @@ async fn search(
     if words.iter().collect::<BTreeSet<_>>().len() > crate::view::SEARCH_TERMS {
         return Err(ApiError::field(
             "q",
-            &format!(
+            format!(
                 "a query has at most {} different words",
                 crate::view::SEARCH_TERMS
             ),

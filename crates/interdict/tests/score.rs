@@ -305,25 +305,28 @@ fn ingest_into_a_live_store_scores_what_lands() {
     run_ok(&["resolve", "--db", &w.db, "--json"]);
     run_ok(&["score", "--db", &w.db, "--json"]);
     let header = "source_id,carrier,arrival,origin_country,export_country,port_of_arrival,shipper.name,shipper.address.country,consignee.name,consignee.address.country,items.description,items.quantity,items.value";
-    let file = w.dir.path().join("late.csv");
-    std::fs::write(
-        &file,
-        format!(
-            "{header}\nLATE-1,swift,2026-06-02,CN,CN,LHR,Late Trading Ltd,CN,Pat Late,GB,NIKE shoes,2,9 USD\n"
-        ),
-    )
-    .unwrap();
-    let landed = json(&[
-        "ingest",
-        "--db",
-        &w.db,
-        "--org",
-        "carrier-late",
-        "--feed",
-        "shipments",
-        "--json",
-        s(&file),
-    ]);
+    let ingest_row = |name: &str, row: &str, extra: &[&str]| {
+        let file = w.dir.path().join(name);
+        std::fs::write(&file, format!("{header}\n{row}\n")).unwrap();
+        let mut args = vec![
+            "ingest",
+            "--db",
+            &w.db,
+            "--org",
+            "carrier-late",
+            "--feed",
+            "shipments",
+            "--json",
+        ];
+        args.extend(extra);
+        args.push(s(&file));
+        json(&args)
+    };
+    let landed = ingest_row(
+        "late.csv",
+        "LATE-1,swift,2026-06-02,CN,CN,LHR,Late Trading Ltd,CN,Pat Late,GB,NIKE shoes,2,9 USD",
+        &[],
+    );
     assert_eq!(landed["arrival"]["scored"].as_u64(), Some(1), "{landed}");
     assert_eq!(landed["arrival"]["resolved"].as_u64(), Some(2), "{landed}");
     let key = |id: &str| {
@@ -334,27 +337,11 @@ fn ingest_into_a_live_store_scores_what_lands() {
         )
     };
     assert!(scores(&w.db).contains_key(&key("LATE-1")));
-
-    let batch = w.dir.path().join("batch.csv");
-    std::fs::write(
-        &batch,
-        format!(
-            "{header}\nLATE-2,swift,2026-06-03,CN,CN,LHR,Other Trading Ltd,CN,Sam Other,GB,tea,1,20 USD\n"
-        ),
-    )
-    .unwrap();
-    let landed = json(&[
-        "ingest",
-        "--db",
-        &w.db,
-        "--org",
-        "carrier-late",
-        "--feed",
-        "shipments",
-        "--json",
-        "--batch",
-        s(&batch),
-    ]);
+    let landed = ingest_row(
+        "batch.csv",
+        "LATE-2,swift,2026-06-03,CN,CN,LHR,Other Trading Ltd,CN,Sam Other,GB,tea,1,20 USD",
+        &["--batch"],
+    );
     assert!(landed.get("arrival").is_none(), "{landed}");
     assert!(!scores(&w.db).contains_key(&key("LATE-2")));
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use common::server::{Server, serve};
-use common::{bin, run, run_ok, s};
+use common::{bin, run, run_ok, s, session_cookie, set_password};
 use serde_json::Value;
 
 const HEADER: &str = "source_id,carrier,arrival,origin_country,export_country,port_of_arrival,shipper.name,shipper.emails,shipper.address.country,consignee.name,consignee.address.text,consignee.address.country,items.description,items.hs_code,items.quantity,items.value";
@@ -481,15 +481,7 @@ fn sessions_outlive_a_restart_and_are_shared_by_two_servers(w: &World) {
         body.as_bytes(),
     );
     assert_eq!(status, 200, "{}", first.log_tail());
-    let jar = head
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_string();
+    let jar = session_cookie(&head).expect("a session cookie");
     assert_eq!(
         me(&second.addr, &jar),
         200,
@@ -759,24 +751,6 @@ fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
     assert_eq!(r.body["truncated"], false);
 }
 
-/// Sets `user`'s password from the command line; gives the command's output.
-fn set_password(db: &Path, user: &str, pw: &str) -> std::process::Output {
-    let mut child = bin()
-        .args(["admin", "password", "--db", s(db), "--user", user])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pw}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// Credentials from the attacker's side: weak passwords are refused, sessions end with a
 /// password change, a revoked key and a disabled user, and guessing is slowed down per user and
 /// per address without locking the real user out.
@@ -803,15 +777,7 @@ fn credentials_and_sign_ins_hold(w: &World) {
             &[("Content-Type", "application/json")],
             body.as_bytes(),
         );
-        let jar = head
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("set-cookie: ")
-                    .or_else(|| l.strip_prefix("Set-Cookie: "))
-            })
-            .and_then(|c| c.split(';').next())
-            .map(str::to_string);
-        (status, jar, head)
+        (status, session_cookie(&head), head)
     };
     let me = |jar: &str| request_raw(a, "GET", "/api/v1/me", &[("Cookie", jar)], b"").0;
     let until_refused = |jar: &str, what: &str| {

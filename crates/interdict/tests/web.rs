@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::server::{Killed, serve};
-use common::{bin, json, repo_root, run_ok, s};
+use common::{json, repo_root, run_ok, s};
 use rand::Rng;
 
 /// Writes to the terminal even while the test harness captures output, beside the browser
@@ -159,20 +159,7 @@ fn password() -> String {
 }
 
 fn set_password(db: &Path, user: &str, pw: &str) {
-    let mut child = bin()
-        .args(["admin", "password", "--db", s(db), "--user", user])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("interdict runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pw}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::set_password(db, user, pw);
     assert!(
         out.status.success(),
         "setting the password of {user} failed: {}",

@@ -26,6 +26,37 @@ pub fn run_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
+/// Sets `user`'s password from the command line, through standard input; gives the command's
+/// output.
+pub fn set_password(db: &Path, user: &str, pw: &str) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(["admin", "password", "--db", s(db), "--user", user])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("interdict runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pw}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The session cookie (`name=value`) a response's head sets, if any.
+pub fn session_cookie(head: &str) -> Option<String> {
+    head.lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+}
+
 pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run_ok(args)).expect("json output")
 }

@@ -28,6 +28,7 @@ pub mod open;
 pub mod platform;
 pub mod read_model;
 pub mod resolution;
+pub mod rule_governance;
 pub mod saved;
 pub mod scoring;
 pub mod sharing;

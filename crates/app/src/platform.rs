@@ -199,8 +199,28 @@ impl Platform {
         })
     }
 
-    /// Checks a rule pack and makes it the active one; gives its version.
-    pub fn set_rules(&self, pack: &str) -> Result<String> {
-        scoring::set_rules(&mut open_store(&self.db)?, pack)
+    /// Proposes a new version of the shared rule pack (see [`crate::rule_governance`]).
+    pub fn propose_rules(
+        &self,
+        author: &Viewer,
+        pack: &str,
+        note: &str,
+    ) -> Result<crate::rule_governance::RuleVersion> {
+        crate::rule_governance::propose(&mut *open_store(&self.db)?, author, pack, note)
+    }
+
+    /// Switches a version of the shared rule pack on: a proposal by a second person, or a
+    /// rollback to one switched on before.
+    pub fn switch_on_rules(
+        &self,
+        approver: &Viewer,
+        number: u32,
+    ) -> Result<crate::rule_governance::RuleVersion> {
+        crate::rule_governance::switch_on(&mut *open_store(&self.db)?, approver, number)
+    }
+
+    /// Every version of the shared rule pack, oldest first.
+    pub fn rule_history(&self) -> Result<crate::rule_governance::RuleHistory> {
+        crate::rule_governance::history(&*open_store(&self.db)?)
     }
 }

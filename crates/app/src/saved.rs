@@ -33,6 +33,7 @@ pub const SCORES: &str = "score/scores";
 pub const WITHDRAWN: &str = "score/withdrawn";
 pub const ACTOR_ID_KEY: &str = "resolution/actor-id-key";
 pub const BRAND_OWNERS: &str = "directory/brand-owners";
+pub const RULE_HISTORY: &str = "score/rule-history";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Corrupt(format!("the saved {what} cannot be read: {e}"))
@@ -307,6 +308,20 @@ pub fn rules(store: &dyn Store) -> Result<RulePack> {
         None => RulePack::default_pack()
             .map_err(|e| Error::Corrupt(format!("the default rule pack: {e}"))),
     }
+}
+
+/// Every version of the shared rule pack and which one is on (empty before any change).
+pub fn rule_history(store: &dyn Store) -> Result<crate::rule_governance::RuleHistory> {
+    Ok(load_json(store, RULE_HISTORY, "rule pack history")?.unwrap_or_default())
+}
+
+pub fn save_rule_history(
+    store: &mut dyn Store,
+    h: &crate::rule_governance::RuleHistory,
+    at: &str,
+) -> Result<()> {
+    store.put_derived(RULE_HISTORY, &serde_json::to_vec(h)?, at)?;
+    Ok(())
 }
 
 pub fn save_rules(store: &mut dyn Store, pack: &RulePack, at: &str) -> Result<()> {

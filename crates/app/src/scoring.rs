@@ -464,13 +464,6 @@ pub fn test_rules(
     Ok((pack.version_tag(), tests))
 }
 
-/// `rules set`: checks a pack and makes it the active one.
-pub fn set_rules(store: &mut dyn Store, pack_text: &str) -> Result<String> {
-    let pack = parse_pack(pack_text)?;
-    saved::save_rules(store, &pack, &now())?;
-    Ok(pack.version_tag())
-}
-
 /// `labels withdraw`: the organisation that gave an outcome takes it back; training and
 /// actor histories stop using it from the next `train` and `score`.
 pub fn withdraw_label(

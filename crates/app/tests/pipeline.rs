@@ -295,10 +295,45 @@ fn rule_packs_and_labels_through_the_platform() {
         e.is_invalid() && e.to_string().contains("no_such_fact"),
         "{e}"
     );
-    assert!(platform.set_rules(&broken).err().unwrap().is_invalid());
+    assert!(
+        platform
+            .propose_rules(&as_org("ipcc"), &broken, "")
+            .err()
+            .unwrap()
+            .is_invalid()
+    );
+    // A change is proposed, diffed and back-tested; it scores nothing until a second person
+    // switches it on; the first version can be switched on again.
     let renamed = active.text.replacen("name = \"", "name = \"renamed-", 1);
-    let version = platform.set_rules(&renamed).unwrap();
-    assert_eq!(platform.rules().unwrap().version, version);
+    let proposed = platform
+        .propose_rules(&as_org("ipcc"), &renamed, "a clearer name")
+        .unwrap();
+    assert_eq!(proposed.number, 2);
+    assert!(
+        proposed.diff.contains("+name = \"renamed-"),
+        "{}",
+        proposed.diff
+    );
+    assert_eq!(proposed.backtest.len(), active.rules.len());
+    assert_eq!(platform.rules().unwrap().version, active.version);
+    let own = platform.switch_on_rules(&as_org("ipcc"), 2).err().unwrap();
+    assert!(
+        own.is_invalid() && own.to_string().contains("second person"),
+        "{own}"
+    );
+    let admin = interdict_access::Viewer {
+        org: "ipcc".into(),
+        user: "ipcc-admin".into(),
+        role: interdict_access::Role::Admin,
+    };
+    let on = platform.switch_on_rules(&admin, 2).unwrap();
+    assert_eq!(platform.rules().unwrap().version, on.tag);
+    assert_ne!(on.tag, active.version);
+    assert_eq!(on.approved_by.as_deref(), Some("ipcc:ipcc-admin"));
+    platform.switch_on_rules(&admin, 1).unwrap();
+    assert_eq!(platform.rules().unwrap().version, active.version);
+    let h = platform.rule_history().unwrap();
+    assert_eq!((h.versions.len(), h.active), (2, Some(1)));
 
     // An upload through the platform lands under its own name.
     let file = dir.path().join("upload.csv");

@@ -370,7 +370,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut store = open_store(&db)?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let v = scoring::set_rules(&mut store, &text)
+            let v = interdict_app::rule_governance::set_directly(&mut *store, &cli_user(), &text)
                 .with_context(|| file.display().to_string())?;
             audit_cli(&mut store, "rules.set", &v, &file.display().to_string())?;
             println!("rule pack {v} is now active; run `interdict score --all` to rescore with it");

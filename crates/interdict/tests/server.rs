@@ -191,6 +191,7 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
         ("ken", "centre", "analyst"),
         ("kay", "centre", "auditor"),
         ("dan", "customs", "admin"),
+        ("cam", "centre", "admin"),
     ];
     for (u, org, role) in users {
         run_ok(&["admin", "user", "--db", d, u, "--org", org, "--role", role]);
@@ -1766,17 +1767,41 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
     );
     assert_eq!(get(a, "/api/v1/brands", &k("kay")).status, 403);
 
-    // Rules: every reader sees the active pack; analysts and admins test and switch packs on.
+    // Rules: every reader sees the active pack; analysts and admins back-test over what they
+    // see; the shared pack is governed by the coordinator: its analysts propose, a second
+    // person, its admin, switches a version on; any earlier version can be switched on again.
     cover("get", "/api/v1/rules");
     cover("put", "/api/v1/rules");
     cover("post", "/api/v1/rules/test");
+    cover("get", "/api/v1/rules/versions");
+    cover("post", "/api/v1/rules/versions/{number}/switch-on");
     let rules = get(a, "/api/v1/rules", &k("cathy")).body;
-    assert_eq!(rules["may_edit"], false);
+    assert_eq!(
+        (
+            &rules["may_test"],
+            &rules["may_propose"],
+            &rules["may_switch_on"]
+        ),
+        (
+            &Value::from(false),
+            &Value::from(false),
+            &Value::from(false)
+        )
+    );
+    let carl_rules = get(a, "/api/v1/rules", &k("carl")).body;
+    assert_eq!(
+        (&carl_rules["may_test"], &carl_rules["may_propose"]),
+        (&Value::from(true), &Value::from(false))
+    );
+    assert_eq!(
+        get(a, "/api/v1/rules", &k("cam")).body["may_switch_on"],
+        true
+    );
     let pack = rules["text"].as_str().unwrap().to_string();
     assert!(!rules["rules"].as_array().unwrap().is_empty());
     assert_eq!(get(a, "/api/v1/rules", &k("cora")).status, 403);
     let send = |u: &str, method: &str, path: &str, pack: &str| {
-        let body = serde_json::json!({ "pack": pack }).to_string();
+        let body = serde_json::json!({ "pack": pack, "note": "tighter" }).to_string();
         request(
             a,
             method,
@@ -1789,7 +1814,6 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
         send("cathy", "POST", "/api/v1/rules/test", &pack).status,
         403
     );
-    assert_eq!(send("cathy", "PUT", "/api/v1/rules", &pack).status, 403);
     let tested = send("carl", "POST", "/api/v1/rules/test", &pack);
     assert_eq!(tested.status, 200, "{}", tested.body);
     assert_eq!(tested.body["pack"], rules["version"]);
@@ -1809,13 +1833,67 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
         "{}",
         bad.body
     );
-    assert_eq!(send("carl", "PUT", "/api/v1/rules", &broken).status, 400);
-    let next = pack.replacen("version = ", "version = 1", 1);
-    let set = send("ken", "PUT", "/api/v1/rules", &next);
-    assert_eq!(set.status, 200, "{}", set.body);
-    let now_active = get(a, "/api/v1/rules", &k("bob")).body;
-    assert_eq!(now_active["version"], set.body["version"]);
-    assert_ne!(now_active["version"], rules["version"]);
+    // Nobody outside the coordinator changes what scores everyone's queue.
+    for u in ["cathy", "carl", "dan", "bob", "alice"] {
+        assert_eq!(send(u, "PUT", "/api/v1/rules", &pack).status, 403, "{u}");
+    }
+    assert_eq!(send("ken", "PUT", "/api/v1/rules", &broken).status, 400);
+    // An edit that leaves the version number alone still carries a new tag.
+    let next = pack.replacen("weight = 1.2", "weight = 1.3", 1);
+    assert_ne!(next, pack);
+    let proposed = send("ken", "PUT", "/api/v1/rules", &next);
+    assert_eq!(proposed.status, 200, "{}", proposed.body);
+    assert_eq!(proposed.body["status"], "proposed");
+    assert_eq!(proposed.body["author"], "centre:ken");
+    assert!(
+        proposed.body["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+weight = 1.3")
+    );
+    assert!(!proposed.body["backtest"].as_array().unwrap().is_empty());
+    let tag = proposed.body["tag"].as_str().unwrap().to_string();
+    assert_ne!(tag, rules["version"].as_str().unwrap());
+    let number = proposed.body["number"].as_u64().unwrap();
+    assert_eq!(
+        get(a, "/api/v1/rules", &k("bob")).body["version"],
+        rules["version"],
+        "a proposal scores nothing"
+    );
+    let switch = |u: &str, n: u64| {
+        request(
+            a,
+            "POST",
+            &format!("/api/v1/rules/versions/{n}/switch-on"),
+            Some(&k(u)),
+            None,
+        )
+    };
+    for u in ["ken", "carl", "dan"] {
+        assert_eq!(switch(u, number).status, 403, "{u}");
+    }
+    assert_eq!(switch("cam", 999).status, 404);
+    let on = switch("cam", number);
+    assert_eq!(on.status, 200, "{}", on.body);
+    assert_eq!(on.body["approved_by"], "centre:cam");
+    assert_eq!(
+        get(a, "/api/v1/rules", &k("bob")).body["version"],
+        tag.as_str()
+    );
+    let history = get(a, "/api/v1/rules/versions", &k("bob")).body;
+    assert_eq!(history["versions"][0]["tag"], tag.as_str());
+    assert_eq!(history["versions"][0]["status"], "active");
+    assert_eq!(history["active"], number);
+    // A rollback: the version before is switched on again.
+    let first = history["versions"].as_array().unwrap().last().unwrap()["number"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(switch("cam", first).status, 200);
+    assert_eq!(
+        get(a, "/api/v1/rules", &k("bob")).body["version"],
+        rules["version"]
+    );
+    assert_eq!(switch("cam", number).status, 200);
 
     // The audit chain's verification: auditors and admins only.
     cover("get", "/api/v1/audit/verify");

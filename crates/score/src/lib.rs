@@ -279,7 +279,7 @@ pub fn link(outcomes: &[(RecordKey, Outcome)], targets: &Targets) -> Vec<Label> 
 }
 
 /// One rule's back-test over history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleTest {
     pub rule: String,
     pub enabled: bool,

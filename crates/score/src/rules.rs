@@ -582,9 +582,11 @@ impl RulePack {
         self.spec.rules.iter().position(|r| r.name == name)
     }
 
-    /// "name@version", e.g. "uk-customs@3", stamped on every score.
+    /// "name@version#digest", e.g. "uk-customs@3#1a2b3c4d5e6f", stamped on every score: two
+    /// packs that differ in anything but formatting never carry the same tag, even when an edit
+    /// left the version number alone.
     pub fn version_tag(&self) -> String {
-        format!("{}@{}", self.spec.name, self.spec.version)
+        format!("{}@{}#{}", self.spec.name, self.spec.version, self.digest)
     }
 
     /// A content hash (blake3 of the canonical TOML, 12 hex digits), telling
@@ -1148,7 +1150,7 @@ enabled = false
     #[test]
     fn version_tag_and_digest() {
         let a = pack();
-        assert_eq!(a.version_tag(), "uk-customs@3");
+        assert_eq!(a.version_tag(), format!("uk-customs@3#{}", a.digest()));
         assert_eq!(a.digest().len(), 12);
         assert!(a.digest().chars().all(|c| c.is_ascii_hexdigit()));
         // formatting and comments do not change the digest
@@ -1157,12 +1159,13 @@ enabled = false
             RulePack::parse(&reformatted, VOCAB).unwrap().digest(),
             a.digest()
         );
-        // content does, even under the same version
+        // content does, even under the same version, and so does the tag scores carry
         let b = RulePack::parse(&PACK.replace("weight = 1.5", "weight = 1.6"), VOCAB).unwrap();
-        assert_eq!(b.version_tag(), a.version_tag());
+        assert_ne!(b.version_tag(), a.version_tag());
+        assert!(b.version_tag().starts_with("uk-customs@3#"));
         assert_ne!(b.digest(), a.digest());
         let c = RulePack::parse(&PACK.replace("version = 3", "version = 4"), VOCAB).unwrap();
-        assert_eq!(c.version_tag(), "uk-customs@4");
+        assert!(c.version_tag().starts_with("uk-customs@4#"));
         assert_ne!(c.digest(), a.digest());
     }
 
@@ -1182,7 +1185,7 @@ enabled = false
     #[test]
     fn default_pack_parses_against_the_vocabulary() {
         let pack = RulePack::default_pack().unwrap();
-        assert_eq!(pack.version_tag(), "default@2");
+        assert!(pack.version_tag().starts_with("default@2#"));
         assert!((6..=10).contains(&pack.len()));
         for rule in &pack.spec().rules {
             assert!((0.5..=2.0).contains(&rule.weight), "{}", rule.name);

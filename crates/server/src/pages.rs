@@ -30,6 +30,8 @@ pub(crate) fn page_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(brands))
         .routes(routes!(approve_brand_owner, remove_brand_owner))
         .routes(routes!(get_rules, put_rules))
+        .routes(routes!(rule_versions))
+        .routes(routes!(switch_on_rules))
         .routes(routes!(test_rules))
         .routes(routes!(verify_audit))
 }
@@ -512,7 +514,7 @@ pub struct RuleOut {
 /// The active rule pack.
 #[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
 pub struct RulesInfo {
-    /// `name@version`, as scores are stamped.
+    /// `name@version#digest`, as scores are stamped.
     pub version: String,
     /// The pack as TOML.
     pub text: String,
@@ -523,8 +525,68 @@ pub struct RulesInfo {
 pub(crate) struct RulesOut {
     #[serde(flatten)]
     info: RulesInfo,
-    /// Whether the caller may switch a pack on.
-    may_edit: bool,
+    /// Whether the caller may back-test packs (over what it sees).
+    may_test: bool,
+    /// Whether the caller may propose a new version of the shared pack.
+    may_propose: bool,
+    /// Whether the caller may switch a version on (a second person's proposal, or a rollback).
+    may_switch_on: bool,
+    /// The number of the version that scores now.
+    active: Option<u32>,
+}
+
+/// One version of the shared pack.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RuleVersionOut {
+    number: u32,
+    /// The exact tag scores carry.
+    tag: String,
+    author: String,
+    proposed_at: String,
+    note: String,
+    /// A unified diff against the pack active when it was proposed.
+    diff: String,
+    /// `active`, `proposed` (never switched on) or `earlier` (switched on before).
+    status: &'static str,
+    approved_by: Option<String>,
+    approved_at: Option<String>,
+    /// The pack as TOML.
+    text: String,
+    /// The back-test over what the author saw when proposing it.
+    backtest: Vec<RuleTestOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RuleHistoryOut {
+    active: Option<u32>,
+    /// Newest first.
+    versions: Vec<RuleVersionOut>,
+}
+
+fn version_out(
+    v: interdict_app::rule_governance::RuleVersion,
+    active: Option<u32>,
+) -> RuleVersionOut {
+    let status = if Some(v.number) == active {
+        "active"
+    } else if v.approved_by.is_some() {
+        "earlier"
+    } else {
+        "proposed"
+    };
+    RuleVersionOut {
+        number: v.number,
+        tag: v.tag,
+        author: v.author,
+        proposed_at: v.proposed_at,
+        note: v.note,
+        diff: v.diff,
+        status,
+        approved_by: v.approved_by,
+        approved_at: v.approved_at,
+        text: v.text,
+        backtest: v.backtest.into_iter().map(RuleTestOut::from).collect(),
+    }
 }
 
 /// How one rule did over history.
@@ -557,15 +619,23 @@ pub struct RulesTest {
 pub(crate) struct PackIn {
     /// A rule pack as TOML.
     pack: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct PackSet {
-    version: String,
+    /// Why the change (kept with a proposal).
+    #[serde(default)]
+    note: String,
 }
 
 fn may_edit_rules(v: &Viewer) -> bool {
     matches!(v.role, Role::Analyst | Role::Admin)
+}
+
+/// The shared pack scores every queue, so the coordination centre governs it: its analysts
+/// and admins propose, its admins switch on.
+fn may_propose_rules(state: &AppState, v: &Viewer) -> bool {
+    state.sees_every_org(&v.org) && may_edit_rules(v)
+}
+
+fn may_switch_on_rules(state: &AppState, v: &Viewer) -> bool {
+    state.sees_every_org(&v.org) && v.role == Role::Admin
 }
 
 fn need_rules_editor(v: &Viewer) -> Result<(), ApiError> {
@@ -625,13 +695,14 @@ impl From<interdict_app::platform::RuleTest> for RuleTestOut {
     }
 }
 
-/// The active rule pack, rule by rule.
+/// The active rule pack, rule by rule, and what the caller may do with packs.
 #[utoipa::path(get, path = "/api/v1/rules",
     responses((status = 200, body = RulesOut), (status = 403, body = ErrorBody)))]
 async fn get_rules(State(state): St, Caller(v): Caller) -> Result<Json<RulesOut>, ApiError> {
     need_reader(&v)?;
     let platform = state.platform.clone();
-    let active = blocking(move || platform.rules()).await?;
+    let (active, history) =
+        blocking(move || Ok((platform.rules()?, platform.rule_history()?))).await?;
     let info = RulesInfo {
         version: active.version,
         text: active.text,
@@ -639,7 +710,32 @@ async fn get_rules(State(state): St, Caller(v): Caller) -> Result<Json<RulesOut>
     };
     Ok(Json(RulesOut {
         info,
-        may_edit: may_edit_rules(&v),
+        may_test: may_edit_rules(&v),
+        may_propose: may_propose_rules(&state, &v),
+        may_switch_on: may_switch_on_rules(&state, &v),
+        active: history.active,
+    }))
+}
+
+/// Every version of the shared pack, newest first: author, diff, back-test, who switched it on.
+#[utoipa::path(get, path = "/api/v1/rules/versions",
+    responses((status = 200, body = RuleHistoryOut), (status = 403, body = ErrorBody)))]
+async fn rule_versions(
+    State(state): St,
+    Caller(v): Caller,
+) -> Result<Json<RuleHistoryOut>, ApiError> {
+    need_reader(&v)?;
+    let platform = state.platform.clone();
+    let h = blocking(move || platform.rule_history()).await?;
+    let active = h.active;
+    Ok(Json(RuleHistoryOut {
+        active,
+        versions: h
+            .versions
+            .into_iter()
+            .rev()
+            .map(|x| version_out(x, active))
+            .collect(),
     }))
 }
 
@@ -672,24 +768,79 @@ async fn test_rules(
     Ok(Json(result))
 }
 
-/// Checks a rule pack and makes it the active one: scores from the next scoring run on are
-/// stamped with it.
+/// Proposes a new version of the shared pack (a coordinator's analysts and admins): checked,
+/// diffed against the active pack and back-tested over what the author sees. It scores
+/// nothing until a second person switches it on.
 #[utoipa::path(put, path = "/api/v1/rules", request_body = PackIn,
-    responses((status = 200, body = PackSet), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = RuleVersionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn put_rules(
     State(state): St,
     Caller(v): Caller,
     Json(body): Json<PackIn>,
-) -> Result<Json<PackSet>, ApiError> {
-    need_rules_editor(&v)?;
+) -> Result<Json<RuleVersionOut>, ApiError> {
+    if !may_propose_rules(&state, &v) {
+        return Err(ApiError::Forbidden(
+            "the shared rule pack scores every queue: a coordinator's analysts and admins propose changes to it".into(),
+        ));
+    }
     let _guard = state.write_lock.lock().await;
     let platform = state.platform.clone();
-    let version = blocking(move || platform.set_rules(&body.pack)).await?;
+    let author = v.clone();
+    let version = blocking(move || platform.propose_rules(&author, &body.pack, &body.note)).await?;
     state
         .audit
-        .record_durably(write_event(&v, "rules.set", version.clone(), String::new()))
+        .record_durably(write_event(
+            &v,
+            "rules.propose",
+            version.tag.clone(),
+            format!("version {}", version.number),
+        ))
         .await?;
-    Ok(Json(PackSet { version }))
+    let active = state
+        .platform
+        .rule_history()
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .active;
+    Ok(Json(version_out(version, active)))
+}
+
+/// Switches a version of the shared pack on (a coordinator's admins): a proposal by someone
+/// else, or an earlier version switched on before (a rollback). Scores from the next scoring
+/// on carry its tag.
+#[utoipa::path(post, path = "/api/v1/rules/versions/{number}/switch-on",
+    params(("number" = u32, Path, description = "The version's number")),
+    responses((status = 200, body = RuleVersionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn switch_on_rules(
+    State(state): St,
+    Caller(v): Caller,
+    Path(number): Path<u32>,
+) -> Result<Json<RuleVersionOut>, ApiError> {
+    if !may_switch_on_rules(&state, &v) {
+        return Err(ApiError::Forbidden(
+            "a coordinator's admins switch versions of the shared rule pack on".into(),
+        ));
+    }
+    let _guard = state.write_lock.lock().await;
+    let platform = state.platform.clone();
+    let approver = v.clone();
+    let version = tokio::task::spawn_blocking(move || platform.switch_on_rules(&approver, number))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| match e.root() {
+            interdict_app::Error::Invalid(m) => ApiError::Forbidden(m.clone()),
+            interdict_app::Error::Missing(_) => ApiError::NotFound,
+            _ => ApiError::Internal(e.to_string()),
+        })?;
+    state
+        .audit
+        .record_durably(write_event(
+            &v,
+            "rules.switch_on",
+            version.tag.clone(),
+            format!("version {}", version.number),
+        ))
+        .await?;
+    Ok(Json(version_out(version, Some(number))))
 }
 
 // ---------------------------------------------------------------- audit

@@ -1,0 +1,186 @@
+//! Who changes the rule pack that scores the shared queues, and how. Every change is a new
+//! version with its author, its diff against the pack active when it was proposed, and its
+//! back-test over what the author sees; it scores nothing until a second person switches it
+//! on. Any earlier version that was switched on may be switched on again (a rollback). The
+//! history is kept beside the active pack (`score/rule-history`); the command line's
+//! `rules set` stays the platform operator's direct switch and enters the history too.
+
+use serde::{Deserialize, Serialize};
+
+use interdict_access::Viewer;
+use interdict_score::RuleTest;
+
+use crate::error::{Result, invalid, missing};
+use crate::{PlatformStore, now, saved, scoring};
+
+/// One version of the shared rule pack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleVersion {
+    /// 1, 2, ... in the order proposed.
+    pub number: u32,
+    /// The exact tag scores carry: `name@version#digest`.
+    pub tag: String,
+    /// The pack as TOML.
+    pub text: String,
+    /// Who proposed it (`org:user`, or `cli:login` from the command line).
+    pub author: String,
+    pub proposed_at: String,
+    /// Why, in the author's words.
+    pub note: String,
+    /// A unified diff against the pack that was active when it was proposed.
+    pub diff: String,
+    /// The back-test over what the author saw, when it was proposed.
+    pub backtest: Vec<RuleTest>,
+    /// Who switched it on first, and when; `None` while it is only proposed.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+/// Every version, oldest first, and which one scores now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleHistory {
+    pub versions: Vec<RuleVersion>,
+    /// The number of the version switched on now; `None` before any change (the built-in
+    /// default or a pack set before the history was kept).
+    pub active: Option<u32>,
+}
+
+impl RuleHistory {
+    pub fn version(&self, number: u32) -> Option<&RuleVersion> {
+        self.versions.iter().find(|v| v.number == number)
+    }
+}
+
+fn who(v: &Viewer) -> String {
+    format!("{}:{}", v.org, v.user)
+}
+
+fn diff(old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header("active", "proposed")
+        .to_string()
+}
+
+/// The history, with the pack active before any change as its first, switched-on version.
+fn history_with_start(store: &dyn PlatformStore) -> Result<RuleHistory> {
+    let mut h = saved::rule_history(store)?;
+    if h.versions.is_empty() {
+        let pack = saved::rules(store)?;
+        let text = saved::rules_text(store)?.unwrap_or_else(|| pack.to_toml());
+        h.versions.push(RuleVersion {
+            number: 1,
+            tag: pack.version_tag(),
+            text,
+            author: "platform".into(),
+            proposed_at: String::new(),
+            note: "the pack active before changes were kept".into(),
+            diff: String::new(),
+            backtest: Vec::new(),
+            approved_by: Some("platform".into()),
+            approved_at: None,
+        });
+        h.active = Some(1);
+    }
+    Ok(h)
+}
+
+/// Proposes a new version of the shared pack: checked, diffed against the active pack and
+/// back-tested over what `author` sees. It scores nothing until switched on.
+pub fn propose(
+    store: &mut dyn PlatformStore,
+    author: &Viewer,
+    text: &str,
+    note: &str,
+) -> Result<RuleVersion> {
+    let pack = scoring::parse_pack(text)?;
+    let (_, backtest) = scoring::test_rules(store, text, Some(author))?;
+    let mut h = history_with_start(store)?;
+    let active_text = h
+        .active
+        .and_then(|n| h.version(n))
+        .map(|v| v.text.clone())
+        .unwrap_or_default();
+    let number = h.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+    let version = RuleVersion {
+        number,
+        tag: pack.version_tag(),
+        text: text.to_string(),
+        author: who(author),
+        proposed_at: now(),
+        note: note.trim().to_string(),
+        diff: diff(&active_text, text),
+        backtest,
+        approved_by: None,
+        approved_at: None,
+    };
+    h.versions.push(version.clone());
+    saved::save_rule_history(store, &h, &now())?;
+    Ok(version)
+}
+
+/// Switches version `number` on: a proposal by someone other than its author, or an earlier
+/// version that was switched on before (a rollback). Scores from the next scoring on carry its
+/// tag.
+pub fn switch_on(
+    store: &mut dyn PlatformStore,
+    approver: &Viewer,
+    number: u32,
+) -> Result<RuleVersion> {
+    let mut h = history_with_start(store)?;
+    let Some(i) = h.versions.iter().position(|v| v.number == number) else {
+        missing!("no rule pack version {number}");
+    };
+    let by = who(approver);
+    let v = &mut h.versions[i];
+    if v.approved_by.is_none() {
+        if v.author == by {
+            invalid!("version {number} was proposed by {by}: a second person switches it on");
+        }
+        v.approved_by = Some(by);
+        v.approved_at = Some(now());
+    }
+    let version = v.clone();
+    let pack = scoring::parse_pack(&version.text)?;
+    saved::save_rules(store, &pack, &now())?;
+    h.active = Some(number);
+    saved::save_rule_history(store, &h, &now())?;
+    Ok(version)
+}
+
+/// The history of the shared pack, oldest first.
+pub fn history(store: &dyn PlatformStore) -> Result<RuleHistory> {
+    history_with_start(store)
+}
+
+/// Switches a pack on directly, as the platform operator does from the command line
+/// (`rules set`): checked, kept in the history as proposed and switched on by `by`. Gives its
+/// tag.
+pub fn set_directly(store: &mut dyn PlatformStore, by: &str, text: &str) -> Result<String> {
+    let pack = scoring::parse_pack(text)?;
+    let mut h = history_with_start(store)?;
+    let active_text = h
+        .active
+        .and_then(|n| h.version(n))
+        .map(|v| v.text.clone())
+        .unwrap_or_default();
+    let number = h.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+    let at = now();
+    h.versions.push(RuleVersion {
+        number,
+        tag: pack.version_tag(),
+        text: text.to_string(),
+        author: by.to_string(),
+        proposed_at: at.clone(),
+        note: "set from the command line".into(),
+        diff: diff(&active_text, text),
+        backtest: Vec::new(),
+        approved_by: Some(by.to_string()),
+        approved_at: Some(at.clone()),
+    });
+    h.active = Some(number);
+    saved::save_rules(store, &pack, &at)?;
+    saved::save_rule_history(store, &h, &at)?;
+    Ok(pack.version_tag())
+}

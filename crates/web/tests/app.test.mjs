@@ -30,6 +30,8 @@ const U = {
   altus: "rep.altus",
   corvid: "rep.corvid",
   auditor: "auditor.ipcc",
+  analystIpcc: "analyst.ipcc",
+  adminIpcc: "admin.ipcc",
 };
 
 const VIEWPORT = { width: 1366, height: 768 };
@@ -897,19 +899,20 @@ test("brand portal: the rep's brands, its suspects, confirming one, and nothing 
   assert.ok(!again.suspects.some((s) => s.key === first.key), `${first.key} is still a suspect after confirming it`);
 });
 
-test("rules: the active pack, a back-test, an invalid pack named by rule and variable; officers have no rules", async () => {
-  const { page } = await signIn(U.analystUk);
+test("rules: the active pack, a back-test, an invalid pack named by rule and variable, a proposal switched on by a second person and rolled back; others may not", async () => {
+  const { page } = await signIn(U.analystIpcc);
   assert.equal(await page.locator("a[data-testid=nav-rules]").count(), 1, "an analyst has no rules link");
   await visit(page, "#/rules", "rules");
   const r = await apiJson(page, "/api/v1/rules");
+  assert.equal(r.may_propose, true, "a coordinator's analyst may not propose");
   assert.ok(norm(await page.locator("[data-testid=active-pack]").textContent()).includes(r.version), `the active pack is not ${r.version}`);
   const rows = await page.locator("table[data-testid=rules-table] tbody tr").allTextContents();
   assert.equal(rows.length, r.rules.length, "rules in the table");
   r.rules.forEach((rule, i) => assert.ok(norm(rows[i]).includes(rule.name), `row ${i} is not ${rule.name}`));
   const pack = page.locator("textarea[name=pack]");
   assert.equal((await pack.inputValue()).trim(), r.text.trim(), "the editor does not hold the active pack");
-  const switchOn = page.locator("button[data-testid=switch-on]");
-  assert.ok(await switchOn.isDisabled(), "switch on is enabled before any back-test");
+  const propose = page.locator("button[data-testid=propose]");
+  assert.ok(await propose.isDisabled(), "propose is enabled before any back-test");
 
   // Back-test the pack as it is.
   const want = await api(page, "/api/v1/rules/test", "POST", { pack: r.text });
@@ -922,10 +925,10 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
     assert.ok(got[i].some((c) => norm(c) === x.rule), `back-test row ${i} is not ${x.rule}: ${got[i]}`);
     assert.ok(got[i].some((c) => numbersIn(c).length === 1 && numbersIn(c)[0] === x.fires), `back-test row of ${x.rule} does not show ${x.fires} firings: ${got[i]}`);
   });
-  await poll(async () => !(await switchOn.isDisabled()), "switch on stayed disabled after a clean back-test");
+  await poll(async () => !(await propose.isDisabled()), "propose stayed disabled after a clean back-test");
   await shot(page, "rules");
 
-  // A typo in a variable: the error names the rule and the variable, and switch on stays off.
+  // A typo in a variable: the error names the rule and the variable, and propose stays off.
   const rule = r.rules.find((x) => /[a-z]+_[a-z_]+/.test(x.when));
   const variable = /[a-z]+_[a-z_]+/.exec(rule.when)[0];
   const typo = variable.slice(0, 2) + variable[3] + variable[2] + variable.slice(4);
@@ -935,7 +938,7 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   const refused = await api(page, "/api/v1/rules/test", "POST", { pack: bad });
   assert.equal(refused.status, 400, `a pack with ${typo} answered ${refused.status}`);
   await pack.fill(bad);
-  assert.ok(await switchOn.isDisabled(), "switch on is enabled for text that was not back-tested");
+  assert.ok(await propose.isDisabled(), "propose is enabled for text that was not back-tested");
   await page.locator("button[data-testid=backtest]").click();
   const error = page.locator("[data-testid=rules-error]");
   await error.waitFor({ state: "visible" });
@@ -943,15 +946,56 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   const message = norm(await error.textContent());
   assert.ok(message.includes(rule.name), `the error ${JSON.stringify(message)} does not name the rule ${rule.name}`);
   assert.ok(message.includes(typo), `the error ${JSON.stringify(message)} does not name the variable ${typo}`);
-  assert.ok(await switchOn.isDisabled(), "switch on is enabled after a failed back-test");
+  assert.ok(await propose.isDisabled(), "propose is enabled after a failed back-test");
   await shot(page, "rules-error");
 
-  // An officer has no rules page and may not change them.
+  // A weight changed, back-tested and proposed: it lands in the versions, scoring nothing yet.
+  const weight = /weight = ([0-9.]+)/.exec(r.text);
+  const changed = r.text.replace(weight[0], `weight = ${(Number(weight[1]) + 0.1).toFixed(1)}`);
+  assert.notEqual(changed, r.text);
+  await pack.fill(changed);
+  await page.locator("button[data-testid=backtest]").click();
+  await poll(async () => !(await propose.isDisabled()), "propose stayed disabled after the changed pack's back-test", 120_000);
+  await page.locator("input[name=note]").fill("a little more weight");
+  await propose.click();
+  const notice = page.locator("[data-testid=rules-notice]");
+  await poll(async () => norm(await notice.textContent()).includes("Proposed version"), "no notice of the proposal");
+  const proposedRow = page.locator("table[data-testid=rules-history] tbody tr[data-status=proposed]");
+  await poll(async () => (await proposedRow.count()) >= 1, "the proposal is not among the versions");
+  const number = Number(await proposedRow.first().getAttribute("data-version"));
+  assert.equal((await apiJson(page, "/api/v1/rules")).version, r.version, "a proposal switched itself on");
+  assert.equal(await page.locator(`button[data-testid=switch-on-${number}]`).count(), 0, "an analyst may switch versions on");
+  const own = await api(page, `/api/v1/rules/versions/${number}/switch-on`, "POST", {});
+  assert.equal(own.status, 403, `the author's own switch-on answered ${own.status}`);
+
+  // The coordinator's admin switches it on, then back to the version before.
+  const admin = (await signIn(U.adminIpcc)).page;
+  await visit(admin, "#/rules", "rules");
+  const before = (await apiJson(admin, "/api/v1/rules/versions")).versions.find((v) => v.status === "active");
+  const button = admin.locator(`button[data-testid=switch-on-${number}]`);
+  await button.waitFor({ state: "visible" });
+  await button.click();
+  const history = await apiJson(admin, "/api/v1/rules/versions");
+  const on = history.versions.find((v) => v.number === number);
+  assert.equal(on.status, "active", `version ${number} is ${on.status}`);
+  assert.equal(on.approved_by, `ipcc:${U.adminIpcc}`);
+  await poll(async () => norm(await admin.locator("[data-testid=active-pack]").textContent()).includes(on.tag), `the page does not show ${on.tag} as active`);
+  await shot(admin, "rules-versions");
+  await admin.locator(`button[data-testid=switch-on-${before.number}]`).click();
+  await poll(async () => (await apiJson(admin, "/api/v1/rules")).version === r.version, "the rollback did not switch the earlier version on");
+
+  // A customs analyst back-tests but does not propose; an officer has no rules page.
+  const customs = (await signIn(U.analystUk)).page;
+  const theirs = await apiJson(customs, "/api/v1/rules");
+  assert.equal(theirs.may_test, true);
+  assert.equal(theirs.may_propose, false);
+  const put = await api(customs, "/api/v1/rules", "PUT", { pack: r.text });
+  assert.equal(put.status, 403, `a customs analyst's PUT /api/v1/rules answered ${put.status}`);
   const officer = (await signIn(U.officer)).page;
   assert.equal(await officer.locator("a[data-testid=nav-rules]").count(), 0, "an officer has a rules link");
   assert.equal(await officer.locator("a[data-testid=nav-queue]").count(), 1, "an officer has no queue link");
-  const put = await api(officer, "/api/v1/rules", "PUT", { pack: r.text });
-  assert.equal(put.status, 403, `an officer's PUT /api/v1/rules answered ${put.status}`);
+  const officerPut = await api(officer, "/api/v1/rules", "PUT", { pack: r.text });
+  assert.equal(officerPut.status, 403, `an officer's PUT /api/v1/rules answered ${officerPut.status}`);
 });
 
 test("audit: the entries include this run's sign-ins, the chain verifies; officers have no audit", async () => {

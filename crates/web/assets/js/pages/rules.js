@@ -1,9 +1,11 @@
 // The rule pack: the active rules, an editor for the pack's TOML, a back-test of the text on
-// screen against labelled history, and switching it on once it back-tested cleanly.
+// screen against the labelled history the user sees, proposing it once it back-tested cleanly
+// (a coordinator's analysts and admins), and the pack's versions with their diffs, where a
+// coordinator's admin switches a second person's proposal on or an earlier version back on.
 
 import { api } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
-import { number, percent, label } from "../format.js";
+import { number, percent, label, dateTime } from "../format.js";
 
 const APPLIES = { shipment: "Shipments", listing: "Listings", both: "Shipments and listings", any: "Shipments and listings" };
 
@@ -88,10 +90,63 @@ function resultsTable(rules) {
   );
 }
 
+function historyTable(history, me, maySwitchOn, onSwitch) {
+  const versions = Array.isArray(history.versions) ? history.versions : [];
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "data", "data-testid": "rules-history" },
+      h(
+        "thead",
+        null,
+        h("tr", null, ["Version", "Tag", "State", "Proposed by", "Note", "Switched on by", "Changes", ""].map((c) => h("th", { scope: "col" }, c))),
+      ),
+      h(
+        "tbody",
+        null,
+        versions.map((v) => {
+          const own = v.author === me;
+          const canSwitch = maySwitchOn && v.status !== "active" && !(v.status === "proposed" && own);
+          const button = maySwitchOn && v.status !== "active"
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  "data-testid": `switch-on-${v.number}`,
+                  disabled: !canSwitch,
+                  title: canSwitch ? null : "a second person switches a proposal on",
+                  onclick: () => onSwitch(v),
+                },
+                v.status === "proposed" ? "Switch on" : "Switch back on",
+              )
+            : null;
+          return h(
+            "tr",
+            { "data-version": String(v.number), "data-status": v.status },
+            h("td", { class: "num" }, String(v.number)),
+            h("td", null, h("code", null, v.tag)),
+            h("td", null, h("span", { class: `badge ${v.status === "active" ? "on" : v.status === "proposed" ? "warn" : "off"}` }, v.status)),
+            h("td", null, v.author, v.proposed_at ? h("div", { class: "small muted" }, dateTime(v.proposed_at)) : null),
+            h("td", null, v.note || "—"),
+            h("td", null, v.approved_by || "—", v.approved_at ? h("div", { class: "small muted" }, dateTime(v.approved_at)) : null),
+            h("td", null, v.diff ? h("details", null, h("summary", null, "Diff"), h("pre", { class: "mono diff" }, v.diff)) : "—"),
+            h("td", null, button),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
 export async function render(ctx) {
   ctx.root.appendChild(loading());
   let pack = await api("/api/v1/rules");
   if (!ctx.alive()) return;
+  const me = await api("/api/v1/me");
+  if (!ctx.alive()) return;
+  const myName = `${me.org}:${me.user}`;
 
   const activeEl = h("strong", { "data-testid": "active-pack", class: "mono" }, pack.version || "—");
   const rulesBox = h("div", null, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
@@ -100,7 +155,9 @@ export async function render(ctx) {
   const errorEl = h("pre", { class: "form-error rules-error", "data-testid": "rules-error", role: "alert", hidden: true });
   const noticeEl = h("p", { class: "notice", "data-testid": "rules-notice", role: "status", hidden: true });
   const backtest = h("button", { type: "button", "data-testid": "backtest", class: "primary" }, "Back-test");
-  const switchOn = h("button", { type: "button", "data-testid": "switch-on", disabled: true }, "Switch on");
+  const propose = h("button", { type: "button", "data-testid": "propose", disabled: true }, "Propose");
+  const note = h("input", { type: "text", name: "note", placeholder: "Why this change", "aria-label": "Why this change", class: "note" });
+  const historyBox = h("div", null, loading());
   const stateEl = h("span", { class: "muted small" });
   const resultsBox = h("div", { class: "backtest-box" });
 
@@ -108,16 +165,45 @@ export async function render(ctx) {
   let testedText = null;
   let busy = false;
 
-  const mayEdit = pack.may_edit === true;
+  const mayTest = pack.may_test === true;
+  const mayPropose = pack.may_propose === true;
+  const maySwitchOn = pack.may_switch_on === true;
   const refreshButtons = () => {
     const current = textarea.value;
     const tested = testedText !== null && testedText === current;
-    switchOn.disabled = busy || !mayEdit || !tested;
-    backtest.disabled = busy || !mayEdit;
-    if (!mayEdit) stateEl.textContent = "Your role may read the rules but not back-test or switch on a pack.";
-    else if (tested) stateEl.textContent = "This text back-tested without error and may be switched on.";
-    else stateEl.textContent = "Back-test the text on screen before switching it on.";
+    propose.disabled = busy || !mayPropose || !tested;
+    backtest.disabled = busy || !mayTest;
+    if (!mayTest) stateEl.textContent = "Your role may read the rules but not back-test or propose a pack.";
+    else if (!mayPropose) stateEl.textContent = "You may back-test packs over what you see; the shared pack is changed by the coordinator's analysts.";
+    else if (tested) stateEl.textContent = "This text back-tested without error and may be proposed; a second person switches it on.";
+    else stateEl.textContent = "Back-test the text on screen before proposing it.";
   };
+
+  const showActive = async () => {
+    pack = await api("/api/v1/rules");
+    if (!ctx.alive()) return;
+    activeEl.textContent = pack.version || "—";
+    replace(rulesBox, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
+  };
+  const loadHistory = async () => {
+    const history = await api("/api/v1/rules/versions");
+    if (!ctx.alive()) return;
+    replace(historyBox, historyTable(history, myName, maySwitchOn, switchVersion));
+  };
+  async function switchVersion(v) {
+    hideMessages();
+    try {
+      const out = await api(`/api/v1/rules/versions/${v.number}/switch-on`, { method: "POST", body: {} });
+      if (!ctx.alive()) return;
+      noticeEl.textContent = `Switched on ${out.tag}. New scores carry it from now on.`;
+      noticeEl.hidden = false;
+      await showActive();
+      await loadHistory();
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showErr(err);
+    }
+  }
   const showErr = (err) => {
     const msg = err && err.message ? err.message : String(err);
     errorEl.textContent = msg;
@@ -165,27 +251,18 @@ export async function render(ctx) {
     }
   });
 
-  switchOn.addEventListener("click", async () => {
+  propose.addEventListener("click", async () => {
     const text = textarea.value;
-    if (text !== testedText || !mayEdit) return;
+    if (text !== testedText || !mayPropose) return;
     hideMessages();
     busy = true;
     refreshButtons();
     try {
-      const out = await api("/api/v1/rules", { method: "PUT", body: { pack: text } });
+      const out = await api("/api/v1/rules", { method: "PUT", body: { pack: text, note: note.value } });
       if (!ctx.alive()) return;
-      const version = out && out.version ? out.version : "the new pack";
-      activeEl.textContent = version;
-      noticeEl.textContent = `Switched on ${version}. New scores use it from now on.`;
+      noticeEl.textContent = `Proposed version ${out.number} (${out.tag}). It scores nothing until a second person switches it on.`;
       noticeEl.hidden = false;
-      try {
-        pack = await api("/api/v1/rules");
-        if (!ctx.alive()) return;
-        activeEl.textContent = pack.version || version;
-        replace(rulesBox, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
-      } catch (err) {
-        ctx.showError(err);
-      }
+      await loadHistory();
     } catch (err) {
       if (!ctx.alive()) return;
       showErr(err);
@@ -203,14 +280,16 @@ export async function render(ctx) {
     section(
       "Edit and back-test",
       { class: "panel" },
-      h("p", { id: "rules-help", class: "muted small" }, "Edit the pack below, back-test it against labelled history, and switch it on when the back-test is clean."),
+      h("p", { id: "rules-help", class: "muted small" }, "Edit the pack below, back-test it against the labelled history you see, and propose it when the back-test is clean."),
       h("label", { for: "rules-pack", class: "visually-hidden" }, "Rule pack (TOML)"),
       textarea,
-      h("div", { class: "button-row" }, backtest, switchOn, stateEl),
+      h("div", { class: "button-row" }, backtest, mayPropose ? note : null, propose, stateEl),
       errorEl,
       noticeEl,
       resultsBox,
     ),
+    section("Versions", { class: "panel" }, historyBox),
   );
+  loadHistory().catch((err) => ctx.alive() && ctx.showError(err));
   ctx.ready("rules");
 }

@@ -786,7 +786,12 @@ async fn put_rules(
     let _guard = state.write_lock.lock().await;
     let platform = state.platform.clone();
     let author = v.clone();
-    let version = blocking(move || platform.propose_rules(&author, &body.pack, &body.note)).await?;
+    // The store's clients block (PostgreSQL's runs a runtime of its own): off the async threads.
+    let (version, active) = blocking(move || {
+        let version = platform.propose_rules(&author, &body.pack, &body.note)?;
+        Ok((version, platform.rule_history()?.active))
+    })
+    .await?;
     state
         .audit
         .record_durably(write_event(
@@ -796,11 +801,6 @@ async fn put_rules(
             format!("version {}", version.number),
         ))
         .await?;
-    let active = state
-        .platform
-        .rule_history()
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .active;
     Ok(Json(version_out(version, active)))
 }
 

@@ -5,51 +5,11 @@
 //! history is kept beside the active pack (`score/rule-history`); the command line's
 //! `rules set` stays the platform operator's direct switch and enters the history too.
 
-use serde::{Deserialize, Serialize};
-
 use interdict_access::Viewer;
-use interdict_score::RuleTest;
 
 use crate::error::{Result, invalid, missing};
+pub use crate::saved::{RuleHistory, RuleVersion};
 use crate::{PlatformStore, now, saved, scoring};
-
-/// One version of the shared rule pack.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RuleVersion {
-    /// 1, 2, ... in the order proposed.
-    pub number: u32,
-    /// The exact tag scores carry: `name@version#digest`.
-    pub tag: String,
-    /// The pack as TOML.
-    pub text: String,
-    /// Who proposed it (`org:user`, or `cli:login` from the command line).
-    pub author: String,
-    pub proposed_at: String,
-    /// Why, in the author's words.
-    pub note: String,
-    /// A unified diff against the pack that was active when it was proposed.
-    pub diff: String,
-    /// The back-test over what the author saw, when it was proposed.
-    pub backtest: Vec<RuleTest>,
-    /// Who switched it on first, and when; `None` while it is only proposed.
-    pub approved_by: Option<String>,
-    pub approved_at: Option<String>,
-}
-
-/// Every version, oldest first, and which one scores now.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RuleHistory {
-    pub versions: Vec<RuleVersion>,
-    /// The number of the version switched on now; `None` before any change (the built-in
-    /// default or a pack set before the history was kept).
-    pub active: Option<u32>,
-}
-
-impl RuleHistory {
-    pub fn version(&self, number: u32) -> Option<&RuleVersion> {
-        self.versions.iter().find(|v| v.number == number)
-    }
-}
 
 fn who(v: &Viewer) -> String {
     format!("{}:{}", v.org, v.user)

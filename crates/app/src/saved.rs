@@ -310,16 +310,50 @@ pub fn rules(store: &dyn Store) -> Result<RulePack> {
     }
 }
 
+/// One version of the shared rule pack.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleVersion {
+    /// 1, 2, ... in the order proposed.
+    pub number: u32,
+    /// The exact tag scores carry: `name@version#digest`.
+    pub tag: String,
+    /// The pack as TOML.
+    pub text: String,
+    /// Who proposed it (`org:user`, or `cli:login` from the command line).
+    pub author: String,
+    pub proposed_at: String,
+    /// Why, in the author's words.
+    pub note: String,
+    /// A unified diff against the pack that was active when it was proposed.
+    pub diff: String,
+    /// The back-test over what the author saw, when it was proposed.
+    pub backtest: Vec<interdict_score::RuleTest>,
+    /// Who switched it on first, and when; `None` while it is only proposed.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+/// Every version, oldest first, and which one scores now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleHistory {
+    pub versions: Vec<RuleVersion>,
+    /// The number of the version switched on now; `None` before any change (the built-in
+    /// default or a pack set before the history was kept).
+    pub active: Option<u32>,
+}
+
+impl RuleHistory {
+    pub fn version(&self, number: u32) -> Option<&RuleVersion> {
+        self.versions.iter().find(|v| v.number == number)
+    }
+}
+
 /// Every version of the shared rule pack and which one is on (empty before any change).
-pub fn rule_history(store: &dyn Store) -> Result<crate::rule_governance::RuleHistory> {
+pub fn rule_history(store: &dyn Store) -> Result<RuleHistory> {
     Ok(load_json(store, RULE_HISTORY, "rule pack history")?.unwrap_or_default())
 }
 
-pub fn save_rule_history(
-    store: &mut dyn Store,
-    h: &crate::rule_governance::RuleHistory,
-    at: &str,
-) -> Result<()> {
+pub fn save_rule_history(store: &mut dyn Store, h: &RuleHistory, at: &str) -> Result<()> {
     store.put_derived(RULE_HISTORY, &serde_json::to_vec(h)?, at)?;
     Ok(())
 }

@@ -7,27 +7,9 @@ use interdict_app::audit_trail::{VerifyError, verify_log};
 use interdict_app::{PlatformStore, admin, open_store, resolution, saved, scoring};
 
 use crate::args::*;
+use crate::audit_cli::{audit_cli, cli_user};
 use crate::progress::Spinner;
 use crate::{demo, ingest_cmd, print, serve_cmd};
-
-/// Who makes an administrative change from the command line, as the audit chain names them.
-pub(crate) fn cli_user() -> String {
-    match std::env::var("USER") {
-        Ok(u) if !u.is_empty() => format!("cli:{u}"),
-        _ => "cli".into(),
-    }
-}
-
-/// A write from the command line goes into the audit chain like one through the API.
-pub(crate) fn audit_cli(
-    store: &mut dyn PlatformStore,
-    action: &str,
-    target: &str,
-    detail: &str,
-) -> Result<()> {
-    admin::audit(store, &cli_user(), action, target, detail)?;
-    Ok(())
-}
 
 /// An export from the command line goes into the audit chain like one through the API.
 fn audit_export(

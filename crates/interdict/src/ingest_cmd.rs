@@ -89,7 +89,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         let s = with_ingest_bar(&label, args.json, |progress| {
             ingest_export(&mut store, export, &rates, Some(&reports), progress)
         })?;
-        crate::cli::audit_cli(
+        crate::audit_cli::audit_cli(
             &mut store,
             "upload",
             &format!("{}/{}", s.org, s.feed),

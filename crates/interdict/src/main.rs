@@ -2,6 +2,7 @@
 //! and prints what they found.
 
 mod args;
+mod audit_cli;
 mod cli;
 mod demo;
 mod ingest_cmd;

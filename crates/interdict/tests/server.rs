@@ -693,6 +693,40 @@ fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
         "a coordinator's admin reads only its own organisation's entries"
     );
 
+    // One restricted brand record withholds the reasons about its own brand, not the others':
+    // the GREEN shipment naming Nike keeps its Nike reasons for every viewer after the brand
+    // uploads an AMBER+STRICT record of another brand.
+    let nike_reasons = |u: &str| -> Vec<String> {
+        let r = get(a, "/api/v1/shipments/carrier/S-GRN", &k(u)).body;
+        let amb = get(a, "/api/v1/shipments/carrier/S-AMB", &k(u)).body;
+        [r, amb]
+            .iter()
+            .flat_map(|x| {
+                x["score"]["reasons"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .filter(|x| x.contains("Nike"))
+            .collect()
+    };
+    let before = nike_reasons("cathy");
+    assert!(!before.is_empty(), "no reason of the test world names Nike");
+    let strict = request(
+        a,
+        "POST",
+        "/api/v1/feeds/brands?marking=AMBER%2BSTRICT",
+        Some(&k("bob")),
+        Some((
+            "text/csv",
+            b"source_id,name,marks\nBR-ROLEX,Rolex,ROLEX\n".as_slice(),
+        )),
+    );
+    assert_eq!(strict.status, 200, "{}", strict.body);
+    assert_eq!(strict.body["marking"], "AMBER+STRICT");
+    assert_eq!(nike_reasons("cathy"), before);
+
     // An upload that cannot be read is named as the caller sent it, never by the server's
     // temporary file.
     let bad = request(

@@ -26,6 +26,14 @@ fn valid_name(what: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Who runs a command, as the audit chain names them: `cli:<login>`.
+pub fn command_user() -> String {
+    match std::env::var("USER") {
+        Ok(u) if !u.is_empty() => format!("cli:{u}"),
+        _ => "cli".into(),
+    }
+}
+
 /// Appends one administrative action to the audit chain.
 pub fn audit(
     dir: &mut dyn Directory,

@@ -7,9 +7,24 @@ use interdict_app::audit_trail::{VerifyError, verify_log};
 use interdict_app::{PlatformStore, admin, open_store, resolution, saved, scoring};
 
 use crate::args::*;
-use crate::audit_cli::{audit_cli, cli_user};
 use crate::progress::Spinner;
 use crate::{demo, ingest_cmd, print, serve_cmd};
+
+/// Who makes a change from the command line, as the audit chain names them.
+fn cli_user() -> String {
+    admin::command_user()
+}
+
+/// A write from the command line goes into the audit chain like one through the API.
+fn audit_cli(
+    store: &mut dyn PlatformStore,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<()> {
+    admin::audit(store, &cli_user(), action, target, detail)?;
+    Ok(())
+}
 
 /// An export from the command line goes into the audit chain like one through the API.
 fn audit_export(

@@ -89,8 +89,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         let s = with_ingest_bar(&label, args.json, |progress| {
             ingest_export(&mut store, export, &rates, Some(&reports), progress)
         })?;
-        crate::audit_cli::audit_cli(
-            &mut store,
+        interdict_app::admin::audit(
+            &mut *store,
+            &interdict_app::admin::command_user(),
             "upload",
             &format!("{}/{}", s.org, s.feed),
             &format!(

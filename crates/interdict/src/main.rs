@@ -2,7 +2,6 @@
 //! and prints what they found.
 
 mod args;
-mod audit_cli;
 mod cli;
 mod demo;
 mod ingest_cmd;

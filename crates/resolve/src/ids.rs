@@ -117,6 +117,16 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_never_reaches_a_log() {
+        let cfg = crate::Config {
+            id_key: [0xAB; 32],
+            ..crate::Config::default()
+        };
+        let text = format!("{cfg:?}");
+        assert!(text.contains("<secret>") && !text.contains("171"), "{text}");
+    }
+
+    #[test]
     fn new_ids_cannot_be_computed_without_the_secret() {
         let keys = [k("a")];
         let with = |secret: [u8; 32]| super::assign_ids(&keys, &[0], &[None], &secret);

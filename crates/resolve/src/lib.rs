@@ -37,7 +37,7 @@ pub use model::{Evidence, Explanation, Model, Scorer, TrainConfig, ValueStats};
 pub type Previous = FxHashMap<RecordKey, String>;
 
 /// Everything resolution can be told.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct Config {
     pub blocking: BlockingConfig,
     pub train: TrainConfig,
@@ -56,6 +56,18 @@ impl Default for Config {
             threshold: 0.9,
             id_key: [0; 32],
         }
+    }
+}
+
+/// Everything but the id key, which never reaches a log.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("blocking", &self.blocking)
+            .field("train", &self.train)
+            .field("threshold", &self.threshold)
+            .field("id_key", &"<secret>")
+            .finish()
     }
 }
 

@@ -980,6 +980,8 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   assert.equal(on.status, "active", `version ${number} is ${on.status}`);
   assert.equal(on.approved_by, `ipcc:${U.adminIpcc}`);
   await poll(async () => norm(await admin.locator("[data-testid=active-pack]").textContent()).includes(on.tag), `the page does not show ${on.tag} as active`);
+  const nowActive = await apiJson(admin, "/api/v1/rules");
+  await poll(async () => (await admin.locator("textarea[name=pack]").inputValue()).trim() === nowActive.text.trim(), "the editor does not follow the pack switched on");
   await shot(admin, "rules-versions");
   await admin.locator(`button[data-testid=switch-on-${before.number}]`).click();
   await poll(async () => (await apiJson(admin, "/api/v1/rules")).version === r.version, "the rollback did not switch the earlier version on");

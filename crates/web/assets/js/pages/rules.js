@@ -180,10 +180,17 @@ export async function render(ctx) {
   };
 
   const showActive = async () => {
+    const before = pack.text || "";
     pack = await api("/api/v1/rules");
     if (!ctx.alive()) return;
     activeEl.textContent = pack.version || "—";
     replace(rulesBox, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
+    // The editor follows the active pack unless it holds the user's own edits.
+    if (textarea.value === before) {
+      textarea.value = pack.text || "";
+      testedText = null;
+      refreshButtons();
+    }
   };
   const loadHistory = async () => {
     const history = await api("/api/v1/rules/versions");

@@ -15,6 +15,18 @@ fn who(v: &Viewer) -> String {
     format!("{}:{}", v.org, v.user)
 }
 
+impl RuleHistory {
+    /// The number a new version with `text` takes, and its diff against the active pack.
+    fn next(&self, text: &str) -> (u32, String) {
+        let active = self
+            .active
+            .and_then(|n| self.version(n))
+            .map_or("", |v| v.text.as_str());
+        let number = self.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+        (number, diff(active, text))
+    }
+}
+
 fn diff(old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
@@ -57,12 +69,7 @@ pub fn propose(
     let pack = scoring::parse_pack(text)?;
     let (_, backtest) = scoring::test_rules(store, text, Some(author))?;
     let mut h = history_with_start(store)?;
-    let active_text = h
-        .active
-        .and_then(|n| h.version(n))
-        .map(|v| v.text.clone())
-        .unwrap_or_default();
-    let number = h.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+    let (number, diff) = h.next(text);
     let version = RuleVersion {
         number,
         tag: pack.version_tag(),
@@ -70,7 +77,7 @@ pub fn propose(
         author: who(author),
         proposed_at: now(),
         note: note.trim().to_string(),
-        diff: diff(&active_text, text),
+        diff,
         backtest,
         approved_by: None,
         approved_at: None,
@@ -120,12 +127,7 @@ pub fn history(store: &dyn PlatformStore) -> Result<RuleHistory> {
 pub fn set_directly(store: &mut dyn PlatformStore, by: &str, text: &str) -> Result<String> {
     let pack = scoring::parse_pack(text)?;
     let mut h = history_with_start(store)?;
-    let active_text = h
-        .active
-        .and_then(|n| h.version(n))
-        .map(|v| v.text.clone())
-        .unwrap_or_default();
-    let number = h.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
+    let (number, diff) = h.next(text);
     let at = now();
     h.versions.push(RuleVersion {
         number,
@@ -134,7 +136,7 @@ pub fn set_directly(store: &mut dyn PlatformStore, by: &str, text: &str) -> Resu
         author: by.to_string(),
         proposed_at: at.clone(),
         note: "set from the command line".into(),
-        diff: diff(&active_text, text),
+        diff,
         backtest: Vec::new(),
         approved_by: Some(by.to_string()),
         approved_at: Some(at.clone()),

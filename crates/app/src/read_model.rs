@@ -50,7 +50,9 @@ pub struct PartyView {
     pub role: String,
     pub actor: Option<u32>,
     pub name: String,
-    pub party: serde_json::Value,
+    /// Its place among the record's parties: the party's fields are read from the record
+    /// when asked for ([`View::party_json`]), not held twice.
+    pub index: u16,
 }
 
 pub struct ActorView {
@@ -243,7 +245,7 @@ impl ViewBuilder {
         role: &str,
         name: String,
         search_terms: &[String],
-        party: serde_json::Value,
+        index: u16,
         actor: Option<&str>,
     ) -> u32 {
         let actor = actor.map(|a| self.actor(a));
@@ -266,7 +268,7 @@ impl ViewBuilder {
             role: role.to_string(),
             actor,
             name,
-            party,
+            index,
         });
         id
     }
@@ -745,6 +747,22 @@ impl View {
             .map(|&s| &self.scores[s as usize])
     }
 
+    /// A party's fields as JSON, read from its record: `null` when the record holds no party
+    /// at its place.
+    pub fn party_json(&self, party: u32) -> serde_json::Value {
+        let p = &self.parties[party as usize];
+        let body = &self.records[p.record as usize].record;
+        serde_json::from_value::<Record>(body.clone())
+            .ok()
+            .and_then(|r| {
+                r.parties()
+                    .into_iter()
+                    .nth(usize::from(p.index))
+                    .and_then(|(_, party)| serde_json::to_value(party).ok())
+            })
+            .unwrap_or(serde_json::Value::Null)
+    }
+
     /// The parties of a record, in the order added.
     pub fn parties_of(&self, record: u32) -> &[u32] {
         self.parties_of.get(&record).map_or(&[], Vec::as_slice)
@@ -908,7 +926,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             .or_default()
             .insert(label);
         let mut actors = Vec::new();
-        for (source, party) in s.record.parties() {
+        for (index, (source, party)) in s.record.parties().into_iter().enumerate() {
             let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
             let actor = actor_of.get(&pkey).cloned();
             let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
@@ -918,8 +936,8 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
                 .or(party.display_name.clone())
                 .or(party.account_id.clone())
                 .unwrap_or_default();
-            let value = serde_json::to_value(party).unwrap_or(serde_json::Value::Null);
-            b.add_party(id, role, name, &party_terms(party), value, actor.as_deref());
+            let index = u16::try_from(index).unwrap_or(u16::MAX);
+            b.add_party(id, role, name, &party_terms(party), index, actor.as_deref());
             if let Some(a) = actor {
                 actors.push(b.actor(&a));
             }
@@ -1107,6 +1125,40 @@ mod tests {
     }
 
     #[test]
+    fn a_party_is_read_from_its_record_at_its_place() {
+        let json = br#"{"source_id": "S1", "arrival": "2026-03-07",
+            "shipper": {"name": "Sun Export Co", "emails": ["sun@export.cn"]},
+            "consignee": {"name": "Pat Doe", "address": {"country": "GB"}}}"#;
+        let rates = interdict_normalize::money::RateTable::default_table();
+        let record = interdict_ingest::record_from_json(Feed::Shipments, json, &rates).unwrap();
+        let mut b = ViewBuilder::default();
+        let label = b.label("carrier", Marking::Green, None);
+        let r = b.add_record(
+            RecordKey::new("carrier", Feed::Shipments, "S1"),
+            label,
+            "f.csv".into(),
+            "t".into(),
+            serde_json::to_value(&record).unwrap(),
+        );
+        let mut parties = Vec::new();
+        for (index, (_, party)) in record.parties().into_iter().enumerate() {
+            let name = party.name.clone().unwrap_or_default();
+            let p = b.add_party(r, "party", name, &[], index as u16, None);
+            parties.push(p);
+        }
+        let stray = b.add_party(r, "party", "nobody".into(), &[], 9, None);
+        let v = b.build();
+        assert_eq!(parties.len(), 2);
+        let names: Vec<String> = parties
+            .iter()
+            .map(|&p| v.party_json(p)["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(names, ["Sun Export Co", "Pat Doe"]);
+        assert_eq!(v.party_json(parties[0])["emails"][0], "sun@export.cn");
+        assert_eq!(v.party_json(stray), serde_json::Value::Null);
+    }
+
+    #[test]
     fn a_search_checks_a_bounded_number_of_candidates_whatever_the_query() {
         let mut b = ViewBuilder::default();
         let label = b.label("carrier", Marking::Green, None);
@@ -1124,7 +1176,7 @@ mod tests {
                 0 => "Trading Co Even",
                 _ => "Trading Co Odd",
             };
-            b.add_party(r, "shipper", name.into(), &[], serde_json::json!({}), None);
+            b.add_party(r, "shipper", name.into(), &[], 0, None);
         }
         let v = b.build();
         // A query repeating a common word thousands of times costs what one word costs.

@@ -1048,7 +1048,7 @@ async fn get_actor(
                 date: view.record_date(pv.record).map(str::to_string),
                 role: pv.role.clone(),
                 name: pv.name.clone(),
-                party: pv.party.clone(),
+                party: view.party_json(p),
             }
         })
         .collect();

@@ -37,17 +37,29 @@ impl LabelRow {
     }
 }
 
+/// A record as the view holds it: its key and label, small columns for what pages read
+/// across many records, and the record itself in its stored form (LZ4-compressed canonical
+/// JSON, a few hundred bytes), decoded when a page shows it ([`View::record_json`]).
 pub struct RecordView {
     pub key: RecordKey,
     pub label: u32,
-    pub source_file: String,
-    pub ingested_at: String,
-    pub record: serde_json::Value,
+    source_file: Text,
+    ingested_at: Text,
+    /// The day the record is about ([`View::record_date`]).
+    date: Option<Text>,
+    payload: Box<[u8]>,
+}
+
+/// What the dashboard sums over every outcome, kept so no outcome is decoded to count it.
+#[derive(Debug, Clone, Copy)]
+struct OutcomeFacts {
+    result: Text,
+    retail_usd: f64,
 }
 
 pub struct PartyView {
     pub record: u32,
-    pub role: String,
+    role: Text,
     pub actor: Option<u32>,
     pub name: String,
     /// Its place among the record's parties: the party's fields are read from the record
@@ -118,6 +130,86 @@ pub struct Link {
     pub via: u32,
 }
 
+/// A string the view holds once however many records repeat it (a file name, an ingest
+/// time, a day, a party's role): its place in [`Texts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Text(u32);
+
+/// Every distinct short string the view's records repeat, once each.
+#[derive(Default)]
+struct Texts {
+    list: Vec<Box<str>>,
+    ids: FxHashMap<Box<str>, u32>,
+}
+
+impl Texts {
+    fn intern(&mut self, s: &str) -> Text {
+        if let Some(&id) = self.ids.get(s) {
+            return Text(id);
+        }
+        let id = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), id);
+        Text(id)
+    }
+
+    fn get(&self, t: Text) -> &str {
+        &self.list[t.0 as usize]
+    }
+}
+
+/// A record's stored form with the columns the view keeps beside it.
+struct Stored {
+    payload: Box<[u8]>,
+    date: Option<String>,
+    outcome: Option<(String, f64)>,
+}
+
+/// Encodes a record as the view holds it, through `scratch`, a buffer kept between records.
+fn stored(record: &Record, scratch: &mut Vec<u8>) -> Stored {
+    let payload = record.payload(scratch);
+    let usd = |m: &Option<interdict_model::Money>| -> Option<f64> {
+        m.as_ref()?.usd.as_ref()?.to_string().parse().ok()
+    };
+    let date = match record {
+        Record::Shipments(s) => s.arrival.as_ref().or(s.shipped.as_ref()),
+        Record::Listings(l) => l.created.as_ref(),
+        Record::Sellers(s) => s.created.as_ref(),
+        Record::Outcomes(o) => Some(&o.date),
+        Record::Parties(p) => p.added.as_ref(),
+        Record::Brands(_) => None,
+    };
+    let outcome = match record {
+        Record::Outcomes(o) => Some((
+            o.result.as_str().to_string(),
+            usd(&o.retail_value).unwrap_or(0.0),
+        )),
+        _ => None,
+    };
+    Stored {
+        payload: payload.into_boxed_slice(),
+        date: date.cloned(),
+        outcome,
+    }
+}
+
+/// A scored record's declared value in US dollars (a shipment's lines, a listing's price)
+/// and its origin (a shipment's, or where a listing ships from).
+fn value_and_origin(record: &Record) -> (Option<f64>, Option<String>) {
+    let usd = |m: &Option<interdict_model::Money>| -> Option<f64> {
+        m.as_ref()?.usd.as_ref()?.to_string().parse().ok()
+    };
+    match record {
+        Record::Listings(l) => (usd(&l.price), l.ships_from.clone()),
+        Record::Shipments(s) => {
+            let values: Vec<f64> = s.items.iter().filter_map(|i| usd(&i.value)).collect();
+            let origin = s.origin_country.clone().or(s.export_country.clone());
+            ((!values.is_empty()).then(|| values.iter().sum()), origin)
+        }
+        _ => (None, None),
+    }
+}
+
 #[derive(Default)]
 pub struct View {
     pub labels: Vec<LabelRow>,
@@ -159,6 +251,11 @@ pub struct View {
     withdrawn: FxHashSet<RecordKey>,
     /// How far into the store's changes the view is.
     cursor: Cursor,
+    texts: Texts,
+    outcome_facts: FxHashMap<u32, OutcomeFacts>,
+    /// Declared value and origin of each record, computed while the store is read, for the
+    /// scores that follow; dropped once the view is built.
+    values: FxHashMap<u32, (Option<f64>, Option<String>)>,
     /// Whether changes it could not take in place were passed over: it is due a rebuild.
     stale: bool,
 }
@@ -182,6 +279,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 #[derive(Default)]
 pub struct ViewBuilder {
     view: View,
+    scratch: Vec<u8>,
 }
 
 fn label_row(owner: &str, marking: Marking, group: Option<&str>) -> LabelRow {
@@ -210,19 +308,17 @@ impl ViewBuilder {
         &mut self,
         key: RecordKey,
         label: u32,
-        source_file: String,
-        ingested_at: String,
-        record: serde_json::Value,
+        source_file: &str,
+        ingested_at: &str,
+        record: &Record,
     ) -> u32 {
-        let id = self.view.records.len() as u32;
-        self.view.by_key.insert(key.clone(), id);
-        self.view.records.push(RecordView {
-            key,
-            label,
-            source_file,
-            ingested_at,
-            record,
-        });
+        let stored = stored(record, &mut self.scratch);
+        let id = self
+            .view
+            .put_record(key, label, source_file, ingested_at, stored);
+        if matches!(record, Record::Shipments(_) | Record::Listings(_)) {
+            self.view.values.insert(id, value_and_origin(record));
+        }
         id
     }
 
@@ -249,6 +345,7 @@ impl ViewBuilder {
         actor: Option<&str>,
     ) -> u32 {
         let actor = actor.map(|a| self.actor(a));
+        let role = self.view.texts.intern(role);
         let id = self.view.parties.len() as u32;
         if let Some(a) = actor {
             self.view.actors[a as usize].parties.push(id);
@@ -265,7 +362,7 @@ impl ViewBuilder {
         self.view.parties_of.entry(record).or_default().push(id);
         self.view.parties.push(PartyView {
             record,
-            role: role.to_string(),
+            role,
             actor,
             name,
             index,
@@ -315,34 +412,7 @@ impl ViewBuilder {
     pub fn add_score(&mut self, n: NewScore) {
         let id = self.view.scores.len() as u32;
         self.view.score_of.insert(n.record, id);
-        let rec = &self.view.records[n.record as usize].record;
-        let usd =
-            |m: &serde_json::Value| -> Option<f64> { m.get("usd")?.as_str()?.parse::<f64>().ok() };
-        let (value_usd, origin) = match self.view.records[n.record as usize].key.feed {
-            Feed::Listings => (
-                rec.get("price").and_then(usd),
-                rec.get("ships_from")
-                    .and_then(|c| c.as_str())
-                    .map(str::to_string),
-            ),
-            _ => {
-                let values: Vec<f64> = rec
-                    .get("items")
-                    .and_then(|i| i.as_array())
-                    .map(|items| {
-                        items
-                            .iter()
-                            .filter_map(|i| i.get("value").and_then(usd))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let origin = ["origin_country", "export_country"]
-                    .iter()
-                    .find_map(|f| rec.get(*f).and_then(|c| c.as_str()))
-                    .map(str::to_string);
-                ((!values.is_empty()).then(|| values.iter().sum()), origin)
-            }
-        };
+        let (value_usd, origin) = self.view.values.remove(&n.record).unwrap_or_default();
         self.view.scores.push(ScoreView {
             record: n.record,
             score: n.score,
@@ -373,6 +443,7 @@ impl ViewBuilder {
         let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
         ranked.sort_by(|&a, &b| v.rank_order(a, b));
         v.ranked = ranked;
+        v.values = FxHashMap::default();
         self.view
     }
 }
@@ -532,6 +603,48 @@ impl View {
         &self.cursor
     }
 
+    /// Adds a record, or replaces the one of the same key.
+    fn put_record(
+        &mut self,
+        key: RecordKey,
+        label: u32,
+        source_file: &str,
+        ingested_at: &str,
+        stored: Stored,
+    ) -> u32 {
+        let view = RecordView {
+            label,
+            source_file: self.texts.intern(source_file),
+            ingested_at: self.texts.intern(ingested_at),
+            date: stored.date.as_deref().map(|d| self.texts.intern(d)),
+            payload: stored.payload,
+            key,
+        };
+        let id = match self.by_key.get(&view.key) {
+            Some(&id) => {
+                self.records[id as usize] = view;
+                id
+            }
+            None => {
+                let id = self.records.len() as u32;
+                self.by_key.insert(view.key.clone(), id);
+                self.records.push(view);
+                id
+            }
+        };
+        match stored.outcome {
+            Some((result, retail_usd)) => {
+                let result = self.texts.intern(&result);
+                self.outcome_facts
+                    .insert(id, OutcomeFacts { result, retail_usd });
+            }
+            None => {
+                self.outcome_facts.remove(&id);
+            }
+        }
+        id
+    }
+
     fn intern_label(&mut self, row: LabelRow) -> u32 {
         if let Some(&id) = self.label_ids.get(&row) {
             return id;
@@ -590,11 +703,13 @@ impl View {
     fn outcome_targets(&self, outcome: u32) -> (Vec<u32>, Vec<u32>) {
         let o = &self.records[outcome as usize];
         let org = o.key.org.as_str();
-        let field = |f: &str| o.record.get(f).and_then(|v| v.as_str());
+        let Some(Record::Outcomes(body)) = self.record_body(outcome) else {
+            return (Vec::new(), Vec::new());
+        };
         let (shipment, listing, account) = (
-            field("shipment_id"),
-            field("listing_id"),
-            field("seller_account_id"),
+            body.shipment_id.as_deref(),
+            body.listing_id.as_deref(),
+            body.seller_account_id.as_deref(),
         );
         let attaches = |r: &u32| org_sight(org, self.label_of(*r), &self.groups) == Sight::Full;
         let records: Vec<u32> = shipment
@@ -654,6 +769,7 @@ impl View {
     /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
     /// and histories they concern, withdrawn ones leave them, ingest health is replaced.
     pub fn apply(&mut self, changes: Changes) {
+        let mut scratch = Vec::new();
         if let Some(w) = changes.withdrawn {
             for key in w.labels.keys() {
                 let Some(key) = parse_key(key) else {
@@ -669,30 +785,11 @@ impl View {
         for s in changes.records {
             let label =
                 self.intern_label(label_row(&s.key.org, s.marking, s.sharing_group.as_deref()));
-            let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
-            let id = match self.record(&s.key) {
-                Some(id) => {
-                    self.detach_outcome(id);
-                    let r = &mut self.records[id as usize];
-                    r.label = label;
-                    r.source_file = s.source_file;
-                    r.ingested_at = s.ingested_at;
-                    r.record = json;
-                    id
-                }
-                None => {
-                    let id = self.records.len() as u32;
-                    self.by_key.insert(s.key.clone(), id);
-                    self.records.push(RecordView {
-                        key: s.key,
-                        label,
-                        source_file: s.source_file,
-                        ingested_at: s.ingested_at,
-                        record: json,
-                    });
-                    id
-                }
-            };
+            let stored = stored(&s.record, &mut scratch);
+            if let Some(id) = self.record(&s.key) {
+                self.detach_outcome(id);
+            }
+            let id = self.put_record(s.key, label, &s.source_file, &s.ingested_at, stored);
             self.attach_outcome(id);
         }
         if let Some((files, quarantine)) = changes.ingest {
@@ -751,9 +848,7 @@ impl View {
     /// at its place.
     pub fn party_json(&self, party: u32) -> serde_json::Value {
         let p = &self.parties[party as usize];
-        let body = &self.records[p.record as usize].record;
-        serde_json::from_value::<Record>(body.clone())
-            .ok()
+        self.record_body(p.record)
             .and_then(|r| {
                 r.parties()
                     .into_iter()
@@ -771,10 +866,46 @@ impl View {
     /// The day a record is about: a shipment's arrival (or shipping), a listing's or an
     /// account's creation, an outcome's date, a watch-list entry's addition.
     pub fn record_date(&self, record: u32) -> Option<&str> {
-        let r = &self.records[record as usize].record;
-        ["arrival", "shipped", "created", "date", "added"]
-            .iter()
-            .find_map(|f| r.get(*f).and_then(|d| d.as_str()))
+        self.records[record as usize]
+            .date
+            .map(|t| self.texts.get(t))
+    }
+
+    /// A record as JSON, decoded from its stored form: `null` should the form not decode.
+    pub fn record_json(&self, record: u32) -> serde_json::Value {
+        lz4_flex::decompress_size_prepended(&self.records[record as usize].payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A record, decoded from its stored form.
+    pub fn record_body(&self, record: u32) -> Option<Record> {
+        let r = &self.records[record as usize];
+        Record::decode_payload_of(r.key.feed, &r.payload).ok()
+    }
+
+    /// The file a record came in.
+    pub fn source_file(&self, record: u32) -> &str {
+        self.texts.get(self.records[record as usize].source_file)
+    }
+
+    /// When a record was ingested.
+    pub fn ingested_at(&self, record: u32) -> &str {
+        self.texts.get(self.records[record as usize].ingested_at)
+    }
+
+    /// A party's role in its record (`shipper`, `consignee`, `sellers`...).
+    pub fn role(&self, party: u32) -> &str {
+        self.texts.get(self.parties[party as usize].role)
+    }
+
+    /// An outcome record's result and retail value in US dollars (0 when unknown); `None` for
+    /// any other record.
+    pub fn outcome_result(&self, record: u32) -> Option<(&str, f64)> {
+        self.outcome_facts
+            .get(&record)
+            .map(|f| (self.texts.get(f.result), f.retail_usd))
     }
 
     /// The outcome records concerning a shipment or listing record.
@@ -918,8 +1049,13 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut shipments = 0usize;
     store.scan(None, &mut |s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
-        let json = serde_json::to_value(&s.record).unwrap_or(serde_json::Value::Null);
-        let id = b.add_record(s.key.clone(), label, s.source_file, s.ingested_at, json);
+        let id = b.add_record(
+            s.key.clone(),
+            label,
+            &s.source_file,
+            &s.ingested_at,
+            &s.record,
+        );
         b.view
             .feed_labels
             .entry(s.key.feed)
@@ -1065,6 +1201,76 @@ mod tests {
     use super::*;
     use interdict_access::{Member, Role};
 
+    fn record(feed: Feed, json: &str) -> Record {
+        let rates = interdict_normalize::money::RateTable::default_table();
+        interdict_ingest::record_from_json(feed, json.as_bytes(), &rates).unwrap()
+    }
+
+    #[test]
+    fn a_record_is_held_in_its_stored_form_and_read_back_whole() {
+        let shipment = record(
+            Feed::Shipments,
+            r#"{"source_id": "S1", "shipped": "2026-03-01", "arrival": "2026-03-07",
+                "origin_country": "CN", "shipper": {"name": "Sun Export Co"},
+                "items": [{"description": "shoes", "value": "20 USD"},
+                          {"description": "bags", "value": "5.5 USD"}]}"#,
+        );
+        let seizure = record(
+            Feed::Outcomes,
+            r#"{"source_id": "O1", "result": "seized_counterfeit", "date": "2026-03-09",
+                "shipment_id": "S1", "retail_value": "300 USD"}"#,
+        );
+        let mut b = ViewBuilder::default();
+        let label = b.label("carrier", Marking::Green, None);
+        let s = b.add_record(
+            RecordKey::new("carrier", Feed::Shipments, "S1"),
+            label,
+            "f.csv",
+            "2026-03-08T10:00:00Z",
+            &shipment,
+        );
+        let o = b.add_record(
+            RecordKey::new("customs", Feed::Outcomes, "O1"),
+            label,
+            "seizures.csv",
+            "2026-03-08T10:00:00Z",
+            &seizure,
+        );
+        b.add_score(NewScore {
+            record: s,
+            score: 0.5,
+            day: None,
+            port: String::new(),
+            model: "m".into(),
+            rules: "r".into(),
+            reasons: Vec::new(),
+            brands: Vec::new(),
+        });
+        let v = b.build();
+        // Whole, exactly as the record serialises, and typed.
+        assert_eq!(v.record_json(s), serde_json::to_value(&shipment).unwrap());
+        assert_eq!(v.record_body(o), Some(seizure));
+        // The columns pages read across many records.
+        assert_eq!(v.record_date(s), Some("2026-03-07"));
+        assert_eq!(v.record_date(o), Some("2026-03-09"));
+        assert_eq!(v.source_file(o), "seizures.csv");
+        assert_eq!(v.ingested_at(s), v.ingested_at(o));
+        assert_eq!(v.outcome_result(o), Some(("seized_counterfeit", 300.0)));
+        assert_eq!(v.outcome_result(s), None);
+        let score = v.score_of(s).unwrap();
+        assert_eq!(score.value_usd, Some(25.5));
+        assert_eq!(score.origin.as_deref(), Some("CN"));
+        // A repeated string is held once.
+        assert_eq!(
+            v.texts
+                .list
+                .iter()
+                .filter(|t| t.starts_with("2026-03-08T"))
+                .count(),
+            1
+        );
+    }
+
     #[test]
     fn a_reason_shows_only_to_viewers_who_see_everything_it_rests_on() {
         let mut b = ViewBuilder::default();
@@ -1073,9 +1279,9 @@ mod tests {
         let r = b.add_record(
             RecordKey::new("carrier", interdict_model::Feed::Shipments, "S1"),
             green,
-            "f.csv".into(),
-            "t".into(),
-            serde_json::Value::Null,
+            "f.csv",
+            "t",
+            &record(Feed::Shipments, r#"{"source_id": "S1"}"#),
         );
         let reasons = vec![
             ReasonView {
@@ -1136,9 +1342,9 @@ mod tests {
         let r = b.add_record(
             RecordKey::new("carrier", Feed::Shipments, "S1"),
             label,
-            "f.csv".into(),
-            "t".into(),
-            serde_json::to_value(&record).unwrap(),
+            "f.csv",
+            "t",
+            &record,
         );
         let mut parties = Vec::new();
         for (index, (_, party)) in record.parties().into_iter().enumerate() {
@@ -1163,15 +1369,10 @@ mod tests {
         let mut b = ViewBuilder::default();
         let label = b.label("carrier", Marking::Green, None);
         let n = SEARCH_CANDIDATES + 10;
+        let body = record(Feed::Shipments, r#"{"source_id": "S"}"#);
         for i in 0..n {
             let key = RecordKey::new("carrier", Feed::Shipments, format!("S-{i}"));
-            let r = b.add_record(
-                key,
-                label,
-                "f.csv".into(),
-                "t".into(),
-                serde_json::json!({}),
-            );
+            let r = b.add_record(key, label, "f.csv", "t", &body);
             let name = match i % 2 {
                 0 => "Trading Co Even",
                 _ => "Trading Co Odd",
@@ -1199,13 +1400,8 @@ mod tests {
         let strict = b.label("brand-b", Marking::AmberStrict, None);
         for (name, label) in [("Nike", open), ("Rolex", strict)] {
             let key = RecordKey::new("x", Feed::Brands, name);
-            b.add_record(
-                key,
-                label,
-                "b.csv".into(),
-                "t".into(),
-                serde_json::json!({}),
-            );
+            let json = format!(r#"{{"source_id": "{name}", "name": "{name}"}}"#);
+            b.add_record(key, label, "b.csv", "t", &record(Feed::Brands, &json));
             b.view
                 .feed_labels
                 .entry(Feed::Brands)

@@ -457,10 +457,23 @@ impl Record {
     /// and [`Record::encode_payload`] give for its [`Record::canonical_json`]), serialising
     /// through `scratch`, a buffer the caller keeps from one record to the next.
     pub fn hash_and_payload(&self, scratch: &mut Vec<u8>) -> ([u8; 16], Vec<u8>) {
+        let mut hash = [0u8; 16];
+        let payload = self.payload_with(scratch, |json| hash = hash_bytes(json));
+        (hash, payload)
+    }
+
+    /// The stored form of this record ([`Record::encode_payload`] of its canonical JSON),
+    /// serialising through `scratch`.
+    pub fn payload(&self, scratch: &mut Vec<u8>) -> Vec<u8> {
+        self.payload_with(scratch, |_| {})
+    }
+
+    /// Serialises into `scratch`, shows the JSON to `see`, and compresses it.
+    fn payload_with(&self, scratch: &mut Vec<u8>, see: impl FnOnce(&[u8])) -> Vec<u8> {
         scratch.clear();
         serde_json::to_writer(&mut *scratch, self).expect("records always serialise");
         let split = scratch.len();
-        let hash = hash_bytes(&scratch[..split]);
+        see(&scratch[..split]);
         // The JSON stays at the front of `scratch`; the compressed block goes after it.
         let max = lz4_flex::block::get_maximum_output_size(split);
         scratch.resize(split + max, 0);
@@ -469,7 +482,7 @@ impl Record {
         let mut payload = Vec::with_capacity(4 + n);
         payload.extend_from_slice(&(split as u32).to_le_bytes());
         payload.extend_from_slice(&out[..n]);
-        (hash, payload)
+        payload
     }
 
     /// Reads a record back from its stored form.

@@ -121,13 +121,6 @@ fn week_of(day: &str) -> Option<String> {
     Some(monday.format("%Y-%m-%d").to_string())
 }
 
-fn money_usd(v: Option<&serde_json::Value>) -> f64 {
-    v.and_then(|m| m.get("usd"))
-        .and_then(|u| u.as_str())
-        .and_then(|u| u.parse::<f64>().ok())
-        .unwrap_or(0.0)
-}
-
 /// Seizures, hit rate and value captured by week, the queue's size and ingest health, over
 /// what the caller may see.
 #[utoipa::path(get, path = "/api/v1/dashboard",
@@ -144,17 +137,10 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
         if rec.key.feed != Feed::Outcomes || view.sight(&v, i as u32, groups) != Sight::Full {
             continue;
         }
-        let result = rec
-            .record
-            .get("result")
-            .and_then(|r| r.as_str())
-            .unwrap_or("");
-        let Some(week) = rec
-            .record
-            .get("date")
-            .and_then(|d| d.as_str())
-            .and_then(week_of)
-        else {
+        let Some((result, value)) = view.outcome_result(i as u32) else {
+            continue;
+        };
+        let Some(week) = view.record_date(i as u32).and_then(week_of) else {
             continue;
         };
         let w = weeks.entry(week.clone()).or_insert_with(|| WeekOut {
@@ -166,7 +152,6 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
                 w.inspections += 1;
                 totals.inspections += 1;
                 if result == "seized_counterfeit" {
-                    let value = money_usd(rec.record.get("retail_value"));
                     w.seizures += 1;
                     w.value_usd += value;
                     totals.seizures += 1;
@@ -341,7 +326,7 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
             continue;
         }
         d.shown(i as u32);
-        let r = &rec.record;
+        let r = &view.record_json(i as u32);
         out.push(BrandOut {
             key: rec.key.to_string(),
             org: rec.key.org.clone(),
@@ -382,12 +367,8 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
             }
             let rec = &view.records[s.record as usize];
             d.shown(s.record);
-            let text = |f: &str| {
-                rec.record
-                    .get(f)
-                    .and_then(|x| x.as_str())
-                    .map(str::to_string)
-            };
+            let body = view.record_json(s.record);
+            let text = |f: &str| body.get(f).and_then(|x| x.as_str()).map(str::to_string);
             suspects.push(SuspectOut {
                 key: rec.key.to_string(),
                 org: rec.key.org.clone(),

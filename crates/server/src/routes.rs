@@ -433,12 +433,12 @@ fn record_out(view: &View, viewer: &Viewer, r: u32) -> RecordOut {
         // Who else a record is shared with is the owner's business.
         sharing_group: if own { label.group.clone() } else { None },
         source_file: if own {
-            rec.source_file.clone()
+            view.source_file(r).to_string()
         } else {
             String::new()
         },
-        ingested_at: rec.ingested_at.clone(),
-        record: rec.record.clone(),
+        ingested_at: view.ingested_at(r).to_string(),
+        record: view.record_json(r),
     }
 }
 
@@ -537,12 +537,8 @@ pub(crate) struct Scored {
 
 fn outcome_brief(view: &View, o: u32) -> OutcomeBrief {
     let rec = &view.records[o as usize];
-    let text = |f: &str| {
-        rec.record
-            .get(f)
-            .and_then(|x| x.as_str())
-            .map(str::to_string)
-    };
+    let body = view.record_json(o);
+    let text = |f: &str| body.get(f).and_then(|x| x.as_str()).map(str::to_string);
     OutcomeBrief {
         key: rec.key.to_string(),
         org: rec.key.org.clone(),
@@ -601,7 +597,7 @@ async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<
         .map(|&p| {
             let pv = &view.parties[p as usize];
             PartyLinkOut {
-                role: pv.role.clone(),
+                role: view.role(p).to_string(),
                 name: pv.name.clone(),
                 actor: pv.actor.map(|a| view.actors[a as usize].id.clone()),
                 hub: pv.actor.is_some_and(|a| view.actors[a as usize].hub),
@@ -1046,7 +1042,7 @@ async fn get_actor(
                 org: key.org.clone(),
                 feed: key.feed.as_str().to_string(),
                 date: view.record_date(pv.record).map(str::to_string),
-                role: pv.role.clone(),
+                role: view.role(p).to_string(),
                 name: pv.name.clone(),
                 party: view.party_json(p),
             }
@@ -1301,7 +1297,7 @@ async fn search(
             actor: pv.actor.map(|a| view.actors[a as usize].id.clone()),
             name: pv.name.clone(),
             record: view.records[pv.record as usize].key.to_string(),
-            role: pv.role.clone(),
+            role: view.role(p).to_string(),
         });
     }
     let detail = format!("q={q} hits={}", hits.len());

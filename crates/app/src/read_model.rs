@@ -1037,12 +1037,13 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
         .keys()
         .filter_map(|k| parse_key(k))
         .collect();
-    let mut actor_of: FxHashMap<RecordKey, String> = FxHashMap::default();
-    if let Some(table) = saved::actor_table(store)? {
-        for r in table.rows() {
-            let r = r?;
-            actor_of.insert(r.key(), r.actor.to_string());
-        }
+    // Each party record's actor, borrowed from the saved table: a million party records
+    // would otherwise cost a million keys and ids more while the view is built.
+    let table = saved::actor_table(store)?;
+    let mut actor_of: FxHashMap<(&str, Feed, &str), &str> = FxHashMap::default();
+    for r in table.iter().flat_map(|t| t.rows()) {
+        let r = r?;
+        actor_of.insert((r.org, r.feed, r.source_id), r.actor);
     }
     let mut outcomes: Vec<u32> = Vec::new();
     let mut shipments_of: FxHashMap<u32, usize> = FxHashMap::default();
@@ -1063,8 +1064,9 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             .insert(label);
         let mut actors = Vec::new();
         for (index, (source, party)) in s.record.parties().into_iter().enumerate() {
-            let pkey = RecordKey::new(s.key.org.clone(), s.key.feed, source.clone());
-            let actor = actor_of.get(&pkey).cloned();
+            let actor = actor_of
+                .get(&(s.key.org.as_str(), s.key.feed, source.as_str()))
+                .copied();
             let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
             let name = party
                 .name
@@ -1073,9 +1075,9 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
                 .or(party.account_id.clone())
                 .unwrap_or_default();
             let index = u16::try_from(index).unwrap_or(u16::MAX);
-            b.add_party(id, role, name, &party_terms(party), index, actor.as_deref());
+            b.add_party(id, role, name, &party_terms(party), index, actor);
             if let Some(a) = actor {
-                actors.push(b.actor(&a));
+                actors.push(b.actor(a));
             }
         }
         let v = &mut b.view;
@@ -1127,9 +1129,11 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     }
     // The labels behind each kind of reason (and named brands), worked out once per kind.
     let mut behind: FxHashMap<(Option<String>, Vec<String>), Vec<u32>> = FxHashMap::default();
-    for s in saved::scores(store)? {
+    drop(actor_of);
+    drop(table);
+    saved::each_score(store, &mut |s| {
         let Some(r) = b.record_id(&s.key()) else {
-            continue;
+            return Ok(());
         };
         let own = b.record_label(r);
         let reasons = s
@@ -1160,7 +1164,8 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             reasons,
             brands: s.brands,
         });
-    }
+        Ok(())
+    })?;
     b.set_ingest(ingest_files(store)?, store.quarantined()?);
     let mut view = b.build();
     view.cursor = cursor;

@@ -363,21 +363,42 @@ fn resolver_over(
 ) -> (Resolver, Vec<(RecordKey, Features)>) {
     config.blocking.block_limit = state.block_limit;
     config.blocking.hub_names = state.hub_names;
-    let mut old = (Vec::new(), Vec::new(), Vec::new());
+    let d = &parties.distinct;
+    // Records resolved before, with their actors; the descriptions they have.
+    let mut old: Vec<(usize, u32)> = Vec::new();
+    let mut described = vec![false; d.features.len()];
     let mut new = Vec::new();
     let mut actor_index = DenseIds::default();
-    for (k, f) in parties.keys.iter().cloned().zip(parties.record_features()) {
-        match previous.get(&k) {
+    for (i, k) in parties.keys.iter().enumerate() {
+        match previous.get(k) {
             Some(id) => {
-                old.0.push(k);
-                old.1.push(f);
-                old.2.push(actor_index.of(id));
+                described[d.node_of[i] as usize] = true;
+                old.push((i, actor_index.of(id)));
             }
-            None => new.push((k, f)),
+            None => new.push((k.clone(), d.record(i).clone())),
         }
     }
+    // Value frequencies count each distinct description of the old records once, as batch
+    // resolution counted them.
     let hubs = state.hub_values.iter().copied().collect();
-    let resolver = Resolver::new(model, hubs, config, old.0, old.1, old.2, actor_index.ids);
+    let stats = match described.iter().all(|&x| x) {
+        true => ValueStats::build(&d.features, hubs),
+        false => {
+            let some: Vec<Features> = d
+                .features
+                .iter()
+                .zip(&described)
+                .filter(|(_, x)| **x)
+                .map(|(f, _)| f.clone())
+                .collect();
+            ValueStats::build(&some, hubs)
+        }
+    };
+    // Records are handed over one at a time: the resolver keeps each description once.
+    let records = old
+        .into_iter()
+        .map(|(i, a)| ((parties.keys[i].clone(), d.record(i).clone()), a));
+    let resolver = Resolver::with_stats(model, stats, config, records, actor_index.ids);
     (resolver, new)
 }
 

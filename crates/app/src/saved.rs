@@ -531,6 +531,16 @@ impl ScoreTable {
     }
 
     pub fn decode(blob: &[u8]) -> Result<Vec<SavedScore>> {
+        let mut out = Vec::new();
+        ScoreTable::each(blob, &mut |s| {
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with each score in turn, without holding them all.
+    pub fn each(blob: &[u8], take: &mut dyn FnMut(SavedScore) -> Result<()>) -> Result<()> {
         let text = unpack(blob, "scores")?;
         let split = |s: &str| -> Vec<String> {
             if s.is_empty() {
@@ -539,33 +549,32 @@ impl ScoreTable {
                 s.split(SEP).map(str::to_owned).collect()
             }
         };
-        text.lines()
-            .map(|line| {
-                let f: Vec<&str> = line.split('\t').collect();
-                // Tables saved before reasons named their sources have 11 columns; before
-                // brands, 12.
-                if !(11..=13).contains(&f.len()) {
-                    return Err(corrupt("scores", format!("malformed line {line:?}")));
-                }
-                Ok(SavedScore {
-                    org: f[0].to_owned(),
-                    feed: f[1].parse().map_err(|e| corrupt("scores", e))?,
-                    source_id: f[2].to_owned(),
-                    score: f[3]
-                        .parse()
-                        .map_err(|e| corrupt("scores", format!("score {:?}: {e}", f[3])))?,
-                    day: (!f[4].is_empty()).then(|| f[4].to_owned()),
-                    port: f[5].to_owned(),
-                    model: f[6].to_owned(),
-                    rules: f[7].to_owned(),
-                    scored_at: f[8].to_owned(),
-                    reasons: split(f[9]),
-                    fired: split(f[10]),
-                    reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
-                    brands: f.get(12).map(|x| split(x)).unwrap_or_default(),
-                })
-            })
-            .collect()
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            // Tables saved before reasons named their sources have 11 columns; before
+            // brands, 12.
+            if !(11..=13).contains(&f.len()) {
+                return Err(corrupt("scores", format!("malformed line {line:?}")));
+            }
+            take(SavedScore {
+                org: f[0].to_owned(),
+                feed: f[1].parse().map_err(|e| corrupt("scores", e))?,
+                source_id: f[2].to_owned(),
+                score: f[3]
+                    .parse()
+                    .map_err(|e| corrupt("scores", format!("score {:?}: {e}", f[3])))?,
+                day: (!f[4].is_empty()).then(|| f[4].to_owned()),
+                port: f[5].to_owned(),
+                model: f[6].to_owned(),
+                rules: f[7].to_owned(),
+                scored_at: f[8].to_owned(),
+                reasons: split(f[9]),
+                fired: split(f[10]),
+                reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
+                brands: f.get(12).map(|x| split(x)).unwrap_or_default(),
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -574,6 +583,14 @@ pub fn scores(store: &dyn Store) -> Result<Vec<SavedScore>> {
     match store.get_derived(SCORES)? {
         Some(blob) => ScoreTable::decode(&blob),
         None => Ok(Vec::new()),
+    }
+}
+
+/// Calls `f` with every saved score in turn, in the order saved, without holding them all.
+pub fn each_score(store: &dyn Store, f: &mut dyn FnMut(SavedScore) -> Result<()>) -> Result<()> {
+    match store.get_derived(SCORES)? {
+        Some(blob) => ScoreTable::each(&blob, f),
+        None => Ok(()),
     }
 }
 

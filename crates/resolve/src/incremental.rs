@@ -1,6 +1,7 @@
 //! One new record against resolved actors, with the model frozen.
 //!
-//! The resolver keeps every record's features, the blocking index and each record's actor. A
+//! The resolver keeps the features of every distinct description (a record described exactly
+//! as an earlier one keeps only its place), the blocking index and each record's actor. A
 //! new record is blocked with the same keys as in batch (hubs excluded; over the block limit,
 //! only records of the same name), scored against its candidates, and joins the actor whose
 //! candidates it matches on average at or above the threshold, as a batch merge would;
@@ -40,7 +41,10 @@ pub struct Resolver {
     scorer: Scorer,
     cfg: Config,
     keys: Vec<RecordKey>,
+    /// The features of each distinct description, in the order first seen.
     features: Vec<Features>,
+    /// Each record's description in `features`.
+    slot: Vec<u32>,
     actor: Vec<u32>,
     actor_ids: Vec<String>,
     used_ids: FxHashSet<String>,
@@ -65,17 +69,35 @@ impl Resolver {
         clusters: Vec<u32>,
         actor_ids: Vec<String>,
     ) -> Resolver {
-        let used_ids = actor_ids.iter().cloned().collect();
-        let scorer = Scorer::new(
+        let stats = ValueStats::build(&Distinct::of(&features).features, hubs);
+        Resolver::with_stats(
             model,
-            ValueStats::build(&Distinct::of(&features).features, hubs),
-        );
+            stats,
+            cfg,
+            keys.into_iter().zip(features).zip(clusters),
+            actor_ids,
+        )
+    }
+
+    /// [`Resolver::new`] with the value statistics worked out by the caller (over the distinct
+    /// descriptions of the records), taking the records one at a time: records described alike
+    /// need never be held as separate copies.
+    pub fn with_stats(
+        model: Model,
+        stats: ValueStats,
+        cfg: Config,
+        records: impl IntoIterator<Item = ((RecordKey, Features), u32)>,
+        actor_ids: Vec<String>,
+    ) -> Resolver {
+        let used_ids = actor_ids.iter().cloned().collect();
+        let scorer = Scorer::new(model, stats);
         let mut r = Resolver {
             scorer,
             cfg,
-            keys: Vec::with_capacity(features.len()),
-            features: Vec::with_capacity(features.len()),
-            actor: Vec::with_capacity(features.len()),
+            keys: Vec::new(),
+            features: Vec::new(),
+            slot: Vec::new(),
+            actor: Vec::new(),
             actor_ids,
             used_ids,
             index: FxHashMap::default(),
@@ -83,18 +105,23 @@ impl Resolver {
             by_name: FxHashMap::default(),
             descriptions: FxHashMap::default(),
         };
-        for ((k, f), c) in keys.into_iter().zip(features).zip(clusters) {
+        for ((k, f), c) in records {
             r.insert(k, f, c);
         }
         r
     }
 
     pub fn len(&self) -> usize {
-        self.features.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.features.is_empty()
+        self.keys.is_empty()
+    }
+
+    /// The features of record `i`.
+    fn features_of(&self, i: u32) -> &Features {
+        &self.features[self.slot[i as usize] as usize]
     }
 
     /// The actor id of record `i`.
@@ -112,15 +139,16 @@ impl Resolver {
             .get(&description_hash(f))?
             .iter()
             .copied()
-            .find(|&i| self.features[i as usize] == *f)
+            .find(|&i| self.features_of(i) == f)
     }
 
     fn insert(&mut self, key: RecordKey, f: Features, actor: u32) {
-        let i = self.features.len() as u32;
-        if self.copy_of(&f).is_some() {
-            // A copy blocks and scores like its original: index the original only.
+        let i = self.keys.len() as u32;
+        if let Some(original) = self.copy_of(&f) {
+            // A copy blocks and scores like its original: index the original only, and keep
+            // its features once.
             self.keys.push(key);
-            self.features.push(f);
+            self.slot.push(self.slot[original as usize]);
             self.actor.push(actor);
             return;
         }
@@ -145,16 +173,13 @@ impl Resolver {
                 let members = self.index.remove(&ik).unwrap_or_default();
                 self.oversized.insert(ik);
                 for m in members {
-                    let n = name_of(if m == i {
-                        &f
-                    } else {
-                        &self.features[m as usize]
-                    });
+                    let n = name_of(if m == i { &f } else { self.features_of(m) });
                     self.remember_by_name(ik, n, m);
                 }
             }
         }
         self.keys.push(key);
+        self.slot.push(self.features.len() as u32);
         self.features.push(f);
         self.actor.push(actor);
     }
@@ -199,7 +224,7 @@ impl Resolver {
         for &c in &candidates {
             let p = self
                 .scorer
-                .weight(&crate::compare::compare(f, &self.features[c as usize]));
+                .weight(&crate::compare::compare(f, self.features_of(c)));
             let e = per_actor
                 .entry(self.actor[c as usize])
                 .or_insert((0.0, 0, 0.0));
@@ -301,5 +326,60 @@ impl Resolver {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::{Feed, Party};
+
+    fn party(name: &str, email: &str) -> Features {
+        Features::of(&Party {
+            name: Some(name.into()),
+            emails: vec![email.into()],
+            ..Party::default()
+        })
+    }
+
+    #[test]
+    fn records_described_alike_keep_one_description_and_their_own_actors() {
+        let sun = party("Sun Export Co", "sales@sunexport.cn");
+        let pat = party("Pat Doe", "pat@example.org");
+        let keys: Vec<RecordKey> = (0..5)
+            .map(|i| RecordKey::new("carrier", Feed::Shipments, format!("S{i}#shipper")))
+            .collect();
+        let features = vec![
+            sun.clone(),
+            pat.clone(),
+            sun.clone(),
+            sun.clone(),
+            pat.clone(),
+        ];
+        let model = Model::train(&features, &[], &crate::TrainConfig::default());
+        let r = Resolver::new(
+            model,
+            FxHashSet::default(),
+            Config::default(),
+            keys.clone(),
+            features,
+            vec![0, 1, 0, 0, 1],
+            vec!["ACT-SUN".into(), "ACT-PAT".into()],
+        );
+        assert_eq!(r.len(), 5);
+        assert_eq!(r.features.len(), 2, "each description held once");
+        let actors: Vec<&str> = (0..r.len()).map(|i| r.actor_of(i)).collect();
+        assert_eq!(
+            actors,
+            ["ACT-SUN", "ACT-PAT", "ACT-SUN", "ACT-SUN", "ACT-PAT"]
+        );
+        assert_eq!(r.key(3), &keys[3]);
+        // A copy of a held description joins its actor, whichever record it was read from.
+        let probe = r.probe(&pat).unwrap();
+        assert_eq!(
+            (probe.actor_id.as_str(), probe.new_actor),
+            ("ACT-PAT", false)
+        );
+        assert_eq!(r.features_of(4), &pat);
     }
 }

@@ -192,6 +192,50 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Runs a scan with a small page cache: a scan reads the table from end to end, each page
+    /// about once, and the large cache that bulk writes want would only fill memory with pages
+    /// never read again.
+    fn with_scan_cache(
+        &self,
+        scan: impl FnOnce() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .pragma_update(None, "cache_size", SCAN_CACHE_KIB)
+            .map_err(|e| self.err(e))?;
+        let scanned = scan();
+        self.conn
+            .pragma_update(None, "cache_size", cache)
+            .map_err(|e| self.err(e))?;
+        scanned
+    }
+
+    fn scan_in_key_order(
+        &self,
+        feed: Option<Feed>,
+        f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let sql = match feed {
+            Some(_) => format!(
+                "SELECT {COLUMNS} FROM records WHERE feed = ?1 ORDER BY org, feed, source_id"
+            ),
+            None => format!("SELECT {COLUMNS} FROM records ORDER BY org, feed, source_id"),
+        };
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = match feed {
+            Some(feed) => stmt.query(params![feed.as_str()]),
+            None => stmt.query([]),
+        }
+        .map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            f(self.row_to_stored(r)?)?;
+        }
+        Ok(())
+    }
+
     fn scan_payloads_in_order(
         &self,
         feed: Feed,
@@ -557,22 +601,7 @@ impl Store for SqliteStore {
         feed: Option<Feed>,
         f: &mut dyn FnMut(StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let sql = match feed {
-            Some(_) => format!(
-                "SELECT {COLUMNS} FROM records WHERE feed = ?1 ORDER BY org, feed, source_id"
-            ),
-            None => format!("SELECT {COLUMNS} FROM records ORDER BY org, feed, source_id"),
-        };
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = match feed {
-            Some(feed) => stmt.query(params![feed.as_str()]),
-            None => stmt.query([]),
-        }
-        .map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            f(self.row_to_stored(r)?)?;
-        }
-        Ok(())
+        self.with_scan_cache(|| self.scan_in_key_order(feed, f))
     }
 
     fn scan_payloads(
@@ -580,20 +609,7 @@ impl Store for SqliteStore {
         feed: Feed,
         f: &mut dyn FnMut(Payload) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        // The scan reads the table from end to end, each page once: the large cache that bulk
-        // writes want would only fill memory with pages never read again.
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        self.conn
-            .pragma_update(None, "cache_size", SCAN_CACHE_KIB)
-            .map_err(|e| self.err(e))?;
-        let scanned = self.scan_payloads_in_order(feed, f);
-        self.conn
-            .pragma_update(None, "cache_size", cache)
-            .map_err(|e| self.err(e))?;
-        scanned
+        self.with_scan_cache(|| self.scan_payloads_in_order(feed, f))
     }
 
     fn stats(&self) -> Result<Vec<FeedStats>, StoreError> {

@@ -88,23 +88,31 @@ impl OnRequest {
     /// Builds the scorer from what the store holds now. Needs a resolution.
     pub fn load(store: &dyn crate::PlatformStore) -> Result<OnRequest> {
         let stamps = stamps(store)?;
-        let mut world = load_world(store, &crate::sharing::Scope::everything(store)?)?;
-        let knowledge = world.knowledge();
+        // Only what a score reads is kept: the records' observations, labels and actors by
+        // record go before the resolver is built.
+        let (catalogue, knowledge, last_day, actor_numbers, sellers) = {
+            let world = load_world(store, &crate::sharing::Scope::everything(store)?)?;
+            let knowledge = world.knowledge();
+            (
+                world.catalogue,
+                knowledge,
+                world.last_day,
+                world.actors.index,
+                world.sellers,
+            )
+        };
         let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
         let rules = saved::rules(store)?;
         let resolver = resolution::live_resolver(store)?;
-        // Only what a score reads is kept: the records' observations go.
-        world.observed = Vec::new();
-        world.keys = Vec::new();
         Ok(OnRequest {
-            catalogue: world.catalogue,
+            catalogue,
             knowledge,
             models,
             rules,
-            last_day: world.last_day,
+            last_day,
             resolver,
-            actor_numbers: world.actors.index,
-            sellers: world.sellers,
+            actor_numbers,
+            sellers,
             rates: RateTable::default_table(),
             stamps,
         })

@@ -308,14 +308,19 @@ fn resolve_incremental(
     report: &dyn Report,
     at: &str,
 ) -> Result<Outcome> {
-    let (mut resolver, new) = resolver_over(&parties, previous, model, &state, opts.config);
+    let (mut resolver, new) = resolver_over(&parties, previous, model, &state, opts.config, false);
     report.doing(&format!("resolving {} new records", new.len()));
     let added = new.len();
     for (k, f) in new {
         resolver.add(k, f);
     }
     let keys: Vec<RecordKey> = (0..resolver.len())
-        .map(|i| resolver.key(i).clone())
+        .map(|i| {
+            resolver
+                .key(i)
+                .expect("a resolver that adds keeps its keys")
+                .clone()
+        })
         .collect();
     let ids: Vec<&str> = (0..resolver.len()).map(|i| resolver.actor_of(i)).collect();
     saved::save_actor_table(
@@ -360,6 +365,7 @@ fn resolver_over(
     model: Model,
     state: &ResolutionState,
     mut config: Config,
+    probe_only: bool,
 ) -> (Resolver, Vec<(RecordKey, Features)>) {
     config.blocking.block_limit = state.block_limit;
     config.blocking.hub_names = state.hub_names;
@@ -398,12 +404,18 @@ fn resolver_over(
     let records = old
         .into_iter()
         .map(|(i, a)| ((parties.keys[i].clone(), d.record(i).clone()), a));
-    let resolver = Resolver::with_stats(model, stats, config, records, actor_index.ids);
+    let mut resolver =
+        Resolver::with_stats(model, stats, config, std::iter::empty(), actor_index.ids);
+    if probe_only {
+        resolver.only_probe();
+    }
+    resolver.extend(records);
     (resolver, new)
 }
 
 /// A resolver over every party record resolved so far, as the last run left them: what a
-/// record scored on request is matched against without being kept.
+/// record scored on request is matched against without being kept. It only probes
+/// ([`Resolver::only_probe`]).
 pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
     let model = saved::require_resolution_model(store)?;
     let Some(state) = saved::resolution_state(store)? else {
@@ -411,7 +423,7 @@ pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
     };
     let previous = saved::require_actor_table(store)?.to_previous()?;
     let parties = load_parties(store, &crate::Quiet)?;
-    Ok(resolver_over(&parties, &previous, model, &state, Config::default()).0)
+    Ok(resolver_over(&parties, &previous, model, &state, Config::default(), true).0)
 }
 
 /// Gives each actor id a dense number.

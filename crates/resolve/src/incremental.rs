@@ -45,6 +45,8 @@ pub struct Resolver {
     features: Vec<Features>,
     /// Each record's description in `features`.
     slot: Vec<u32>,
+    /// Whether keys are let go of ([`Resolver::only_probe`]).
+    probe_only: bool,
     actor: Vec<u32>,
     actor_ids: Vec<String>,
     used_ids: FxHashSet<String>,
@@ -97,6 +99,7 @@ impl Resolver {
             keys: Vec::new(),
             features: Vec::new(),
             slot: Vec::new(),
+            probe_only: false,
             actor: Vec::new(),
             actor_ids,
             used_ids,
@@ -105,18 +108,31 @@ impl Resolver {
             by_name: FxHashMap::default(),
             descriptions: FxHashMap::default(),
         };
-        for ((k, f), c) in records {
-            r.insert(k, f, c);
-        }
+        r.extend(records);
         r
     }
 
+    /// Adds records already resolved, each with its actor's number in the actor ids.
+    pub fn extend(&mut self, records: impl IntoIterator<Item = ((RecordKey, Features), u32)>) {
+        for ((k, f), c) in records {
+            self.insert(k, f, c);
+        }
+    }
+
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.slot.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.slot.is_empty()
+    }
+
+    /// Lets go of the records' keys, for a resolver that will only [`probe`](Resolver::probe)
+    /// (a million party records' keys are a few hundred megabytes): [`Resolver::key`] then
+    /// answers `None` and records added later have none.
+    pub fn only_probe(&mut self) {
+        self.keys = Vec::new();
+        self.probe_only = true;
     }
 
     /// The features of record `i`.
@@ -129,8 +145,15 @@ impl Resolver {
         &self.actor_ids[self.actor[i] as usize]
     }
 
-    pub fn key(&self, i: usize) -> &RecordKey {
-        &self.keys[i]
+    /// The key of record `i`, unless the resolver only probes.
+    pub fn key(&self, i: usize) -> Option<&RecordKey> {
+        self.keys.get(i)
+    }
+
+    fn keep_key(&mut self, key: RecordKey) {
+        if !self.probe_only {
+            self.keys.push(key);
+        }
     }
 
     /// The earlier record with exactly these comparison values, if any.
@@ -147,7 +170,7 @@ impl Resolver {
         if let Some(original) = self.copy_of(&f) {
             // A copy blocks and scores like its original: index the original only, and keep
             // its features once.
-            self.keys.push(key);
+            self.keep_key(key);
             self.slot.push(self.slot[original as usize]);
             self.actor.push(actor);
             return;
@@ -178,7 +201,7 @@ impl Resolver {
                 }
             }
         }
-        self.keys.push(key);
+        self.keep_key(key);
         self.slot.push(self.features.len() as u32);
         self.features.push(f);
         self.actor.push(actor);
@@ -373,7 +396,7 @@ mod tests {
             actors,
             ["ACT-SUN", "ACT-PAT", "ACT-SUN", "ACT-SUN", "ACT-PAT"]
         );
-        assert_eq!(r.key(3), &keys[3]);
+        assert_eq!(r.key(3), Some(&keys[3]));
         // A copy of a held description joins its actor, whichever record it was read from.
         let probe = r.probe(&pat).unwrap();
         assert_eq!(
@@ -381,5 +404,10 @@ mod tests {
             ("ACT-PAT", false)
         );
         assert_eq!(r.features_of(4), &pat);
+        // A resolver that only probes lets the keys go and still finds actors.
+        let mut probing = r;
+        probing.only_probe();
+        assert_eq!((probing.len(), probing.key(0)), (5, None));
+        assert_eq!(probing.probe(&sun).unwrap().actor_id, "ACT-SUN");
     }
 }

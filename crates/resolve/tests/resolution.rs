@@ -208,7 +208,7 @@ fn incremental_resolution_with_the_model_frozen_matches_batch() {
     assert!(probed > 0, "no later record matched an actor");
     let incremental_groups = groups(
         &(0..resolver.len())
-            .map(|i| resolver.key(i).clone())
+            .map(|i| resolver.key(i).unwrap().clone())
             .collect::<Vec<_>>(),
         |i| resolver.actor_of(i).to_owned(),
     );

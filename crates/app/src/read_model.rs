@@ -47,6 +47,10 @@ pub struct RecordView {
     ingested_at: Text,
     /// The day the record is about ([`View::record_date`]).
     date: Option<Text>,
+    /// Its parties, `first_party..first_party + parties` ([`View::parties_of`]): a record's
+    /// parties are added together, right after it.
+    first_party: u32,
+    parties: u32,
     payload: Box<[u8]>,
 }
 
@@ -222,8 +226,6 @@ pub struct View {
     pub quarantine: Vec<QuarantinedRow>,
     /// Outcome records concerning each shipment or listing record.
     outcomes_of: FxHashMap<u32, Vec<u32>>,
-    /// The parties of each record.
-    parties_of: FxHashMap<u32, Vec<u32>>,
     by_key: FxHashMap<RecordKey, u32>,
     actor_by_id: FxHashMap<String, u32>,
     links: Vec<Vec<Link>>,
@@ -359,7 +361,16 @@ impl ViewBuilder {
                 self.view.tokens.entry(t).or_default().push(id);
             }
         }
-        self.view.parties_of.entry(record).or_default().push(id);
+        let rec = &mut self.view.records[record as usize];
+        if rec.parties == 0 {
+            rec.first_party = id;
+        }
+        assert_eq!(
+            rec.first_party + rec.parties,
+            id,
+            "a record's parties are added together, right after it"
+        );
+        rec.parties += 1;
         self.view.parties.push(PartyView {
             record,
             role,
@@ -617,12 +628,20 @@ impl View {
             source_file: self.texts.intern(source_file),
             ingested_at: self.texts.intern(ingested_at),
             date: stored.date.as_deref().map(|d| self.texts.intern(d)),
+            first_party: 0,
+            parties: 0,
             payload: stored.payload,
             key,
         };
         let id = match self.by_key.get(&view.key) {
             Some(&id) => {
-                self.records[id as usize] = view;
+                // Replaced in place, a record keeps the parties it was read with.
+                let old = &mut self.records[id as usize];
+                *old = RecordView {
+                    first_party: old.first_party,
+                    parties: old.parties,
+                    ..view
+                };
                 id
             }
             None => {
@@ -732,7 +751,7 @@ impl View {
             .filter(|&&r| self.records[r as usize].key.feed == Feed::Shipments)
             .chain(&accounts)
             .flat_map(|&r| self.parties_of(r))
-            .filter_map(|&p| self.parties[p as usize].actor)
+            .filter_map(|p| self.parties[p as usize].actor)
             .collect();
         actors.sort_unstable();
         actors.dedup();
@@ -859,8 +878,9 @@ impl View {
     }
 
     /// The parties of a record, in the order added.
-    pub fn parties_of(&self, record: u32) -> &[u32] {
-        self.parties_of.get(&record).map_or(&[], Vec::as_slice)
+    pub fn parties_of(&self, record: u32) -> std::ops::Range<u32> {
+        let r = &self.records[record as usize];
+        r.first_party..r.first_party + r.parties
     }
 
     /// The day a record is about: a shipment's arrival (or shipping), a listing's or an

@@ -515,8 +515,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
                 && k.feed == Feed::Shipments
                 && view
                     .parties_of(r)
-                    .iter()
-                    .any(|&p| view.parties[p as usize].actor.is_some())
+                    .any(|p| view.parties[p as usize].actor.is_some())
         })
         .expect("a customs shipment with actors");
     let shipment_id = view.records[shipment as usize].key.source_id.clone();
@@ -558,13 +557,9 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         .record(&live)
         .expect("the outcome is in the read model");
     assert!(view.outcomes_of(shipment).contains(&id));
-    let actor = view.parties[view.parties_of(shipment)[0] as usize]
-        .actor
-        .or_else(|| {
-            view.parties_of(shipment)
-                .iter()
-                .find_map(|&p| view.parties[p as usize].actor)
-        })
+    let actor = view
+        .parties_of(shipment)
+        .find_map(|p| view.parties[p as usize].actor)
         .unwrap();
     assert!(
         view.actors[actor as usize].history.contains(&id),

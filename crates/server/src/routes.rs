@@ -593,8 +593,7 @@ async fn scored(state: Arc<AppState>, v: Viewer, key: RecordKey) -> Result<Json<
     d.shown(r);
     let parties = view
         .parties_of(r)
-        .iter()
-        .map(|&p| {
+        .map(|p| {
             let pv = &view.parties[p as usize];
             PartyLinkOut {
                 role: view.role(p).to_string(),

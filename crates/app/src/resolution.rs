@@ -308,7 +308,7 @@ fn resolve_incremental(
     report: &dyn Report,
     at: &str,
 ) -> Result<Outcome> {
-    let (mut resolver, new) = resolver_over(&parties, previous, model, &state, opts.config, false);
+    let (mut resolver, new) = resolver_over(parties, previous, model, &state, opts.config, false);
     report.doing(&format!("resolving {} new records", new.len()));
     let added = new.len();
     for (k, f) in new {
@@ -360,7 +360,7 @@ fn resolve_incremental(
 /// A resolver over the records resolved before (`previous`), with the frozen model and the
 /// blocking settings and hubs of the last run; and the records not resolved yet.
 fn resolver_over(
-    parties: &Parties,
+    parties: Parties,
     previous: &Previous,
     model: Model,
     state: &ResolutionState,
@@ -369,13 +369,16 @@ fn resolver_over(
 ) -> (Resolver, Vec<(RecordKey, Features)>) {
     config.blocking.block_limit = state.block_limit;
     config.blocking.hub_names = state.hub_names;
-    let d = &parties.distinct;
+    let Parties {
+        keys,
+        distinct: mut d,
+    } = parties;
     // Records resolved before, with their actors; the descriptions they have.
     let mut old: Vec<(usize, u32)> = Vec::new();
     let mut described = vec![false; d.features.len()];
     let mut new = Vec::new();
     let mut actor_index = DenseIds::default();
-    for (i, k) in parties.keys.iter().enumerate() {
+    for (i, k) in keys.iter().enumerate() {
         match previous.get(k) {
             Some(id) => {
                 described[d.node_of[i] as usize] = true;
@@ -400,16 +403,30 @@ fn resolver_over(
             ValueStats::build(&some, hubs)
         }
     };
-    // Records are handed over one at a time: the resolver keeps each description once.
-    let records = old
-        .into_iter()
-        .map(|(i, a)| ((parties.keys[i].clone(), d.record(i).clone()), a));
     let mut resolver =
         Resolver::with_stats(model, stats, config, std::iter::empty(), actor_index.ids);
     if probe_only {
         resolver.only_probe();
     }
-    resolver.extend(records);
+    // Each description moves into the resolver with its first record; the records after it
+    // are copies of that one. Nothing is held twice.
+    let mut first_of: Vec<u32> = vec![u32::MAX; d.features.len()];
+    let mut old = old.into_iter().peekable();
+    for (i, key) in keys.into_iter().enumerate() {
+        // `old` is in record order.
+        let Some((_, a)) = old.next_if(|&(j, _)| j == i) else {
+            continue;
+        };
+        let node = d.node_of[i] as usize;
+        match first_of[node] {
+            u32::MAX => {
+                first_of[node] = resolver.len() as u32;
+                let f = std::mem::take(&mut d.features[node]);
+                resolver.extend([((key, f), a)]);
+            }
+            original => resolver.extend_copy(key, original, a),
+        }
+    }
     (resolver, new)
 }
 
@@ -423,7 +440,7 @@ pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
     };
     let previous = saved::require_actor_table(store)?.to_previous()?;
     let parties = load_parties(store, &crate::Quiet)?;
-    Ok(resolver_over(&parties, &previous, model, &state, Config::default(), true).0)
+    Ok(resolver_over(parties, &previous, model, &state, Config::default(), true).0)
 }
 
 /// Gives each actor id a dense number.

@@ -112,6 +112,15 @@ impl Resolver {
         r
     }
 
+    /// Adds a record already resolved, described exactly as record `original` (already held),
+    /// with its actor's number: what [`Resolver::extend`] does for a copy, without its features
+    /// being built again to find the original.
+    pub fn extend_copy(&mut self, key: RecordKey, original: u32, actor: u32) {
+        self.keep_key(key);
+        self.slot.push(self.slot[original as usize]);
+        self.actor.push(actor);
+    }
+
     /// Adds records already resolved, each with its actor's number in the actor ids.
     pub fn extend(&mut self, records: impl IntoIterator<Item = ((RecordKey, Features), u32)>) {
         for ((k, f), c) in records {
@@ -404,6 +413,24 @@ mod tests {
             ("ACT-PAT", false)
         );
         assert_eq!(r.features_of(4), &pat);
+        // A copy added by its original's place is the same as one found by its features.
+        let mut by_place = Resolver::new(
+            Model::train(
+                std::slice::from_ref(&sun),
+                &[],
+                &crate::TrainConfig::default(),
+            ),
+            FxHashSet::default(),
+            Config::default(),
+            vec![keys[0].clone()],
+            vec![sun.clone()],
+            vec![0],
+            vec!["ACT-SUN".into()],
+        );
+        by_place.extend_copy(keys[2].clone(), 0, 0);
+        assert_eq!((by_place.len(), by_place.features.len()), (2, 1));
+        assert_eq!(by_place.actor_of(1), "ACT-SUN");
+        assert_eq!(by_place.features_of(1), &sun);
         // A resolver that only probes lets the keys go and still finds actors.
         let mut probing = r;
         probing.only_probe();

@@ -44,8 +44,12 @@ fn ordinary_pages() {
 
 fn main() -> ExitCode {
     ordinary_pages();
-    keep_freed_pages();
     let cli = args::Cli::parse();
+    // A server keeps what it built for as long as it runs: the pages its building freed go
+    // back to the kernel rather than being held for reuse.
+    if !matches!(cli.command, args::Command::Serve(_)) {
+        keep_freed_pages();
+    }
     match cli::run(cli) {
         Ok(code) => code,
         // A reader that stopped early (`| head`) is not an error.

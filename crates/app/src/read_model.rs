@@ -169,12 +169,14 @@ struct Stored {
     outcome: Option<(String, f64)>,
 }
 
+/// An amount in US dollars, when known.
+fn usd(m: &Option<interdict_model::Money>) -> Option<f64> {
+    m.as_ref()?.usd.as_ref()?.to_string().parse().ok()
+}
+
 /// Encodes a record as the view holds it, through `scratch`, a buffer kept between records.
 fn stored(record: &Record, scratch: &mut Vec<u8>) -> Stored {
     let payload = record.payload(scratch);
-    let usd = |m: &Option<interdict_model::Money>| -> Option<f64> {
-        m.as_ref()?.usd.as_ref()?.to_string().parse().ok()
-    };
     let date = match record {
         Record::Shipments(s) => s.arrival.as_ref().or(s.shipped.as_ref()),
         Record::Listings(l) => l.created.as_ref(),
@@ -200,9 +202,6 @@ fn stored(record: &Record, scratch: &mut Vec<u8>) -> Stored {
 /// A scored record's declared value in US dollars (a shipment's lines, a listing's price)
 /// and its origin (a shipment's, or where a listing ships from).
 fn value_and_origin(record: &Record) -> (Option<f64>, Option<String>) {
-    let usd = |m: &Option<interdict_model::Money>| -> Option<f64> {
-        m.as_ref()?.usd.as_ref()?.to_string().parse().ok()
-    };
     match record {
         Record::Listings(l) => (usd(&l.price), l.ships_from.clone()),
         Record::Shipments(s) => {

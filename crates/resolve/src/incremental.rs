@@ -175,7 +175,7 @@ impl Resolver {
     }
 
     fn insert(&mut self, key: RecordKey, f: Features, actor: u32) {
-        let i = self.keys.len() as u32;
+        let i = self.slot.len() as u32;
         if let Some(original) = self.copy_of(&f) {
             // A copy blocks and scores like its original: index the original only, and keep
             // its features once.
@@ -431,10 +431,27 @@ mod tests {
         assert_eq!((by_place.len(), by_place.features.len()), (2, 1));
         assert_eq!(by_place.actor_of(1), "ACT-SUN");
         assert_eq!(by_place.features_of(1), &sun);
-        // A resolver that only probes lets the keys go and still finds actors.
-        let mut probing = r;
+        // A resolver that only probes lets the keys go and still finds actors, of the records
+        // it held before and of those added after.
+        let mut probing = Resolver::with_stats(
+            Model::train(
+                std::slice::from_ref(&sun),
+                &[],
+                &crate::TrainConfig::default(),
+            ),
+            ValueStats::build(&[sun.clone(), pat.clone()], FxHashSet::default()),
+            Config::default(),
+            std::iter::empty(),
+            vec!["ACT-SUN".into(), "ACT-PAT".into()],
+        );
         probing.only_probe();
-        assert_eq!((probing.len(), probing.key(0)), (5, None));
+        probing.extend([
+            ((keys[0].clone(), sun.clone()), 0),
+            ((keys[1].clone(), pat.clone()), 1),
+        ]);
+        probing.extend_copy(keys[2].clone(), 0, 0);
+        assert_eq!((probing.len(), probing.key(0)), (3, None));
         assert_eq!(probing.probe(&sun).unwrap().actor_id, "ACT-SUN");
+        assert_eq!(probing.probe(&pat).unwrap().actor_id, "ACT-PAT");
     }
 }

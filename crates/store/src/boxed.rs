@@ -5,7 +5,7 @@ use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 
 use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{
-    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
     StoreError, StoredRecord,
 };
 
@@ -72,6 +72,17 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         (**self).get_derived(name)
+    }
+    fn append_derived(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        updated_at: &str,
+    ) -> Result<i64, StoreError> {
+        (**self).append_derived(name, data, updated_at)
+    }
+    fn derived_pieces(&self, name: &str, after: i64) -> Result<Vec<DerivedPiece>, StoreError> {
+        (**self).derived_pieces(name, after)
     }
     fn last_change(&self) -> Result<i64, StoreError> {
         (**self).last_change()

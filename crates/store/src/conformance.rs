@@ -10,7 +10,7 @@ use interdict_model::{
 };
 
 use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
-use crate::{NewRecord, RowCounts, RunCounts, RunInfo, Store};
+use crate::{NewRecord, RowCounts, RunCounts, RunInfo, Store, StoreError};
 
 fn shipment(id: &str, descs: &[&str]) -> Record {
     Record::Shipments(Shipment {
@@ -825,6 +825,53 @@ pub fn the_change_sequence_names_what_each_batch_changed(store: &mut dyn Store) 
     assert_ne!(after[1].1, before[1].1);
 }
 
+/// Parts appended to a derived output come after it, in order; a reader holding some asks
+/// for just the new ones; replacing the output drops its parts, and a reader learns it.
+pub fn derived_parts_follow_their_output(store: &mut dyn Store) {
+    assert!(matches!(
+        store.append_derived("scores", b"x", "t"),
+        Err(StoreError::NoDerived { .. })
+    ));
+    store.put_derived("scores", b"base", "t").unwrap();
+    store.put_derived("actors", b"other", "t").unwrap();
+    let stamps = store.derived_stamps().unwrap();
+    let p1 = store.append_derived("scores", b"one", "t").unwrap();
+    let p2 = store.append_derived("scores", b"two", "t").unwrap();
+    assert!(p2 > p1);
+    assert_eq!(
+        store.derived_stamps().unwrap(),
+        stamps,
+        "an appended part replaces nothing"
+    );
+    assert_eq!(
+        store.get_derived("scores").unwrap().as_deref(),
+        Some(&b"base"[..])
+    );
+    let whole = store.derived_pieces("scores", 0).unwrap();
+    let shape: Vec<(bool, &[u8])> = whole.iter().map(|p| (p.base, &p.data[..])).collect();
+    assert_eq!(
+        shape,
+        [(true, &b"base"[..]), (false, &b"one"[..]), (false, &b"two"[..])]
+    );
+    assert!(whole.windows(2).all(|w| w[0].stamp < w[1].stamp));
+    assert_eq!(whole[1].stamp, p1);
+    let new = store.derived_pieces("scores", p1).unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!((new[0].stamp, &new[0].data[..]), (p2, &b"two"[..]));
+    assert!(store.derived_pieces("scores", p2).unwrap().is_empty());
+    assert_eq!(store.derived_pieces("actors", 0).unwrap().len(), 1);
+    assert!(store.derived_pieces("nothing", 0).unwrap().is_empty());
+
+    store.put_derived("scores", b"again", "t").unwrap();
+    let after = store.derived_pieces("scores", p2).unwrap();
+    assert_eq!(after.len(), 1, "the parts went with the output they were appended to");
+    assert!(after[0].base);
+    assert_eq!(&after[0].data[..], b"again");
+    let p3 = store.append_derived("scores", b"three", "t").unwrap();
+    assert!(p3 > after[0].stamp);
+    assert_eq!(store.derived_pieces("scores", 0).unwrap().len(), 2);
+}
+
 /// Two writers write batches at once while a third connection follows the change sequence:
 /// the follower, asking only for what came after the last stamp it saw, ends with every
 /// record, each at the version the store holds.
@@ -1244,6 +1291,10 @@ macro_rules! store_conformance_suite {
             #[test]
             fn derived_outputs_are_replaced_and_kept_out_of_the_digest() {
                 c::derived_outputs_are_replaced_and_kept_out_of_the_digest(&mut $make);
+            }
+            #[test]
+            fn derived_parts_follow_their_output() {
+                c::derived_parts_follow_their_output(&mut $make);
             }
             #[test]
             fn keys_are_ordered_by_their_bytes() {

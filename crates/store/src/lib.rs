@@ -54,6 +54,9 @@ pub enum StoreError {
         key: String,
         message: String,
     },
+    /// A part appended to a derived output that was never kept.
+    #[error("database {path}: no derived output {name:?} to append to")]
+    NoDerived { path: String, name: String },
     #[error(
         "database {path}: schema version {found} is newer than this interdict understands ({known})"
     )]
@@ -217,10 +220,26 @@ pub trait Store {
     /// leaving out what differs between equivalent runs (times, run ids).
     fn digest(&self) -> Result<String, StoreError>;
     /// Keeps an output derived from the records (a resolution, a trained model) under a name,
-    /// replacing what was there; recomputable, so not part of the digest.
+    /// replacing what was there, parts appended to it included; recomputable, so not part of
+    /// the digest.
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError>;
-    /// The derived output kept under a name.
+    /// The derived output kept under a name, as `put_derived` kept it (without the parts
+    /// appended since: see [`Store::derived_pieces`]).
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Appends a part to a derived output (the actors and scores of records that just arrived),
+    /// without rewriting what was kept before; gives the part's stamp, above every earlier
+    /// stamp of a derived output. The output must exist.
+    fn append_derived(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        updated_at: &str,
+    ) -> Result<i64, StoreError>;
+    /// What of a derived output was kept after stamp `after`, in stamp order, read at one
+    /// moment: its whole data (`base` true) when it was replaced after `after`, then every part
+    /// appended after both. With `after` 0, the whole output and all its parts; with the stamp
+    /// of the last piece a reader holds, just what is new to it.
+    fn derived_pieces(&self, name: &str, after: i64) -> Result<Vec<DerivedPiece>, StoreError>;
     /// Where the change sequence stands: every batch that lands or changes records stamps them
     /// with one number above every earlier stamp, and batches commit in stamp order, so a
     /// reader that has seen everything up to a stamp misses nothing by asking for what came
@@ -235,8 +254,18 @@ pub trait Store {
         f: &mut dyn FnMut(i64, StoredRecord) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
     /// Every derived output's name with its stamp, which is new after every `put_derived` of
-    /// it: what a reader compares to learn which outputs were replaced.
+    /// it (not after an `append_derived`): what a reader compares to learn which outputs were
+    /// replaced.
     fn derived_stamps(&self) -> Result<Vec<(String, i64)>, StoreError>;
+}
+
+/// A piece of a derived output read by [`Store::derived_pieces`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedPiece {
+    pub stamp: i64,
+    /// Whether this is the output as `put_derived` kept it, rather than a part appended to it.
+    pub base: bool,
+    pub data: Vec<u8>,
 }
 
 /// The quarantine's part of [`Store::digest`], the same on every backend.

@@ -24,7 +24,7 @@ use ::postgres::{Client, NoTls, Row, Statement};
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 
 use crate::{
-    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
     StoreError, StoredRecord,
 };
 
@@ -160,6 +160,16 @@ ALTER TABLE records ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX records_by_seq ON records (seq);
 CREATE SEQUENCE derived_change;
 ALTER TABLE derived ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+"#,
+    // Parts appended to a derived output (SQLite's seventh migration).
+    r#"
+CREATE TABLE derived_parts (
+    name TEXT COLLATE "C" NOT NULL,
+    seq BIGINT NOT NULL,
+    data BYTEA NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (name, seq)
+);
 "#,
 ];
 
@@ -1259,13 +1269,78 @@ impl Store for PostgresStore {
 
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError> {
         self.storable(|| format!("derived output {name:?}"), &[name, updated_at])?;
-        self.execute(
-            &format!("keeping derived output {name:?}"),
+        let db = self.name.clone();
+        let doing = format!("keeping derived output {name:?}");
+        let e = |e| pg_err(&db, &doing, e);
+        let mut tx = self.conn.get_mut().client.transaction().map_err(e)?;
+        tx.execute(
             "INSERT INTO derived (name, data, updated_at, seq) VALUES ($1, $2, $3, nextval('derived_change'))
              ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, seq = excluded.seq",
             &[&name, &data, &updated_at],
+        )
+        .map_err(e)?;
+        tx.execute("DELETE FROM derived_parts WHERE name = $1", &[&name])
+            .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    fn append_derived(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        updated_at: &str,
+    ) -> Result<i64, StoreError> {
+        self.storable(|| format!("derived output {name:?}"), &[name, updated_at])?;
+        let db = self.name.clone();
+        let doing = format!("appending to derived output {name:?}");
+        let e = |e| pg_err(&db, &doing, e);
+        let mut tx = self.conn.get_mut().client.transaction().map_err(e)?;
+        // The output's row is locked: a replacement waits for the part, or the part for it.
+        let base = tx
+            .query("SELECT seq FROM derived WHERE name = $1 FOR UPDATE", &[&name])
+            .map_err(e)?;
+        if base.is_empty() {
+            return Err(StoreError::NoDerived {
+                path: db.clone(),
+                name: name.to_owned(),
+            });
+        }
+        let seq: i64 = tx
+            .query_one(
+                "INSERT INTO derived_parts (name, seq, data, updated_at)
+                 VALUES ($1, nextval('derived_change'), $2, $3) RETURNING seq",
+                &[&name, &data, &updated_at],
+            )
+            .map_err(e)?
+            .get(0);
+        tx.commit().map_err(e)?;
+        Ok(seq)
+    }
+
+    fn derived_pieces(&self, name: &str, after: i64) -> Result<Vec<DerivedPiece>, StoreError> {
+        if name.contains('\0') {
+            return Ok(Vec::new());
+        }
+        let doing = format!("reading derived output {name:?}");
+        // One statement: one snapshot of the output and its parts.
+        let rows = self.query(
+            &doing,
+            "SELECT seq, TRUE, data FROM derived WHERE name = $1 AND seq > $2
+             UNION ALL
+             SELECT p.seq, FALSE, p.data FROM derived_parts p JOIN derived d ON d.name = p.name
+             WHERE p.name = $1 AND p.seq > $2 AND p.seq > d.seq
+             ORDER BY 1",
+            &[&name, &after],
         )?;
-        Ok(())
+        rows.iter()
+            .map(|r| {
+                Ok(DerivedPiece {
+                    stamp: r.try_get(0).map_err(self.err(doing.as_str()))?,
+                    base: r.try_get(1).map_err(self.err(doing.as_str()))?,
+                    data: r.try_get(2).map_err(self.err(doing.as_str()))?,
+                })
+            })
+            .collect()
     }
 
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {

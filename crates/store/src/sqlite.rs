@@ -6,7 +6,7 @@ use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
-    FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
     StoreError, StoredRecord,
 };
 
@@ -142,7 +142,21 @@ ALTER TABLE records ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX records_by_seq ON records (seq);
 ALTER TABLE derived ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 "#,
+    // Parts appended to a derived output: the actors and scores of records as they arrive,
+    // without rewriting the whole output each time.
+    r#"
+CREATE TABLE derived_parts (
+    name TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (name, seq)
+) WITHOUT ROWID;
+"#,
 ];
+
+/// The next stamp of a derived output or part: above every stamp of either.
+const NEXT_DERIVED: &str = "(SELECT MAX(IFNULL((SELECT MAX(seq) FROM derived), 0), IFNULL((SELECT MAX(seq) FROM derived_parts), 0)) + 1)";
 
 pub struct SqliteStore {
     pub(crate) conn: Connection,
@@ -820,15 +834,82 @@ impl Store for SqliteStore {
     }
 
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO derived (name, data, updated_at, seq)
-                 VALUES (?1, ?2, ?3, (SELECT IFNULL(MAX(seq), 0) + 1 FROM derived))
-                 ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, seq = excluded.seq",
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(&self.path, e))?;
+        tx.execute(
+            &format!(
+                "INSERT INTO derived (name, data, updated_at, seq) VALUES (?1, ?2, ?3, {NEXT_DERIVED})
+                 ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, seq = excluded.seq"
+            ),
+            params![name, data, updated_at],
+        )
+        .map_err(|e| sql_err(&self.path, e))?;
+        tx.execute("DELETE FROM derived_parts WHERE name = ?1", params![name])
+            .map_err(|e| sql_err(&self.path, e))?;
+        tx.commit().map_err(|e| sql_err(&self.path, e))?;
+        Ok(())
+    }
+
+    fn append_derived(
+        &mut self,
+        name: &str,
+        data: &[u8],
+        updated_at: &str,
+    ) -> Result<i64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(&self.path, e))?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM derived WHERE name = ?1)",
+                params![name],
+                |r| r.get(0),
+            )
+            .map_err(|e| sql_err(&self.path, e))?;
+        if !exists {
+            return Err(StoreError::NoDerived {
+                path: self.path.clone(),
+                name: name.to_owned(),
+            });
+        }
+        let seq: i64 = tx
+            .query_row(
+                &format!(
+                    "INSERT INTO derived_parts (name, seq, data, updated_at) VALUES (?1, {NEXT_DERIVED}, ?2, ?3) RETURNING seq"
+                ),
                 params![name, data, updated_at],
+                |r| r.get(0),
+            )
+            .map_err(|e| sql_err(&self.path, e))?;
+        tx.commit().map_err(|e| sql_err(&self.path, e))?;
+        Ok(seq)
+    }
+
+    fn derived_pieces(&self, name: &str, after: i64) -> Result<Vec<DerivedPiece>, StoreError> {
+        // One statement: one snapshot of the output and its parts.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, 1, data FROM derived WHERE name = ?1 AND seq > ?2
+                 UNION ALL
+                 SELECT p.seq, 0, p.data FROM derived_parts p JOIN derived d ON d.name = p.name
+                 WHERE p.name = ?1 AND p.seq > ?2 AND p.seq > d.seq
+                 ORDER BY 1",
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        let rows = stmt
+            .query_map(params![name, after], |r| {
+                Ok(DerivedPiece {
+                    stamp: r.get(0)?,
+                    base: r.get::<_, i64>(1)? == 1,
+                    data: r.get(2)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     fn get_derived(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {

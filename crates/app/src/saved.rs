@@ -260,12 +260,54 @@ impl ActorTable {
     }
 }
 
-/// The saved actor table, `None` before the first resolution.
+/// The saved actor table with the rows appended to it since, `None` before the first
+/// resolution.
 pub fn actor_table(store: &dyn Store) -> Result<Option<ActorTable>> {
-    store
-        .get_derived(ACTORS)?
-        .map(|b| ActorTable::decode(&b))
-        .transpose()
+    let pieces = store.derived_pieces(ACTORS, 0)?;
+    if pieces.is_empty() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    for p in pieces {
+        text.push_str(&ActorTable::decode(&p.data)?.text);
+    }
+    Ok(Some(ActorTable { text }))
+}
+
+/// Appends rows to the saved actor table (the party records of an arrival); gives the stamp
+/// of the part.
+pub fn append_actors(store: &mut dyn Store, table: &ActorTable, at: &str) -> Result<i64> {
+    Ok(store.append_derived(ACTORS, &table.encode(), at)?)
+}
+
+/// What a reader holding an output up to stamp `after` lacks of it.
+#[derive(Debug)]
+pub enum Since {
+    /// The output was replaced (or removed): read it whole again.
+    Replaced,
+    /// Parts were appended (none, maybe): their data, and the stamp of the last one.
+    Appended { parts: Vec<Vec<u8>>, upto: i64 },
+}
+
+/// What was kept of the derived output `name` after stamp `after`.
+pub fn since(store: &dyn Store, name: &str, after: i64) -> Result<Since> {
+    let pieces = store.derived_pieces(name, after)?;
+    if pieces.iter().any(|p| p.base) {
+        return Ok(Since::Replaced);
+    }
+    let upto = pieces.last().map_or(after, |p| p.stamp);
+    Ok(Since::Appended {
+        parts: pieces.into_iter().map(|p| p.data).collect(),
+        upto,
+    })
+}
+
+/// The stamp of the last piece of the derived output `name` (replaced or appended).
+pub fn last_piece(store: &dyn Store, name: &str) -> Result<i64> {
+    Ok(store
+        .derived_pieces(name, 0)?
+        .last()
+        .map_or(0, |p| p.stamp))
 }
 
 /// The saved actor table, or an error telling the user to resolve first.
@@ -578,20 +620,45 @@ impl ScoreTable {
     }
 }
 
-/// Every saved score, in the order saved.
+/// Every saved score, in the order saved; a record scored again (an arrival changed) has its
+/// latest score only.
 pub fn scores(store: &dyn Store) -> Result<Vec<SavedScore>> {
-    match store.get_derived(SCORES)? {
-        Some(blob) => ScoreTable::decode(&blob),
-        None => Ok(Vec::new()),
+    let mut out: Vec<SavedScore> = Vec::new();
+    let mut appended = false;
+    for p in store.derived_pieces(SCORES, 0)? {
+        appended |= !p.base;
+        ScoreTable::each(&p.data, &mut |s| {
+            out.push(s);
+            Ok(())
+        })?;
     }
+    if appended {
+        let mut last: rustc_hash::FxHashMap<RecordKey, usize> = Default::default();
+        for (i, s) in out.iter().enumerate() {
+            last.insert(s.key(), i);
+        }
+        let mut i = 0;
+        out.retain(|s| {
+            i += 1;
+            last.get(&s.key()) == Some(&(i - 1))
+        });
+    }
+    Ok(out)
 }
 
-/// Calls `f` with every saved score in turn, in the order saved, without holding them all.
+/// Calls `f` with every saved score in turn, in the order saved, without holding them all:
+/// a record scored again comes again, its latest score last.
 pub fn each_score(store: &dyn Store, f: &mut dyn FnMut(SavedScore) -> Result<()>) -> Result<()> {
-    match store.get_derived(SCORES)? {
-        Some(blob) => ScoreTable::each(&blob, f),
-        None => Ok(()),
+    for p in store.derived_pieces(SCORES, 0)? {
+        ScoreTable::each(&p.data, f)?;
     }
+    Ok(())
+}
+
+/// Appends scores to the saved ones (the shipments and listings of an arrival); gives the
+/// stamp of the part.
+pub fn append_scores(store: &mut dyn Store, scores: &[SavedScore], at: &str) -> Result<i64> {
+    Ok(store.append_derived(SCORES, &ScoreTable::encode(scores), at)?)
 }
 
 /// Every saved score, or an error telling the user to score first.

@@ -49,7 +49,8 @@ pub struct Resolver {
     probe_only: bool,
     actor: Vec<u32>,
     actor_ids: Vec<String>,
-    used_ids: FxHashSet<String>,
+    /// Each actor id's number in `actor_ids`.
+    numbers: FxHashMap<String, u32>,
     /// Members of every blocking key's group while it is within the block limit.
     index: FxHashMap<u64, Vec<u32>>,
     /// Groups over the block limit: members by (key, name), the most recent few.
@@ -91,7 +92,11 @@ impl Resolver {
         records: impl IntoIterator<Item = ((RecordKey, Features), u32)>,
         actor_ids: Vec<String>,
     ) -> Resolver {
-        let used_ids = actor_ids.iter().cloned().collect();
+        let numbers = actor_ids
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.clone(), i as u32))
+            .collect();
         let scorer = Scorer::new(model, stats);
         let mut r = Resolver {
             scorer,
@@ -102,7 +107,7 @@ impl Resolver {
             probe_only: false,
             actor: Vec::new(),
             actor_ids,
-            used_ids,
+            numbers,
             index: FxHashMap::default(),
             oversized: FxHashSet::default(),
             by_name: FxHashMap::default(),
@@ -130,6 +135,27 @@ impl Resolver {
 
     pub fn len(&self) -> usize {
         self.slot.len()
+    }
+
+    /// The number of an actor id, given one when new.
+    fn number(&mut self, id: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(id) {
+            return n;
+        }
+        let n = self.actor_ids.len() as u32;
+        self.actor_ids.push(id.to_owned());
+        self.numbers.insert(id.to_owned(), n);
+        n
+    }
+
+    /// Takes in a record another resolver already resolved into actor `actor_id` (a new id
+    /// or a known one), as [`Resolver::add`] would have added it there.
+    pub fn adopt(&mut self, key: RecordKey, f: Features, actor_id: &str) {
+        let actor = self.number(actor_id);
+        if self.copy_of(&f).is_none() {
+            self.scorer.stats.add(&f);
+        }
+        self.insert(key, f, actor);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -332,12 +358,12 @@ impl Resolver {
                     ids::assign_ids(std::slice::from_ref(&key), &[0], &[None], &self.cfg.id_key)
                         .pop()
                         .expect("one id");
-                let id = if self.used_ids.contains(&id) {
+                let id = if self.numbers.contains_key(&id) {
                     // Same smallest key as an earlier actor: salt until free.
                     let mut n = 1;
                     loop {
                         let salted = format!("{id}-{n}");
-                        if !self.used_ids.contains(&salted) {
+                        if !self.numbers.contains_key(&salted) {
                             break salted;
                         }
                         n += 1;
@@ -345,9 +371,7 @@ impl Resolver {
                 } else {
                     id
                 };
-                self.used_ids.insert(id.clone());
-                self.actor_ids.push(id.clone());
-                let actor = (self.actor_ids.len() - 1) as u32;
+                let actor = self.number(&id);
                 let best_seen = crate::model::probability(best_seen);
                 self.insert(key, f, actor);
                 Assignment {
@@ -453,5 +477,43 @@ mod tests {
         assert_eq!((probing.len(), probing.key(0)), (3, None));
         assert_eq!(probing.probe(&sun).unwrap().actor_id, "ACT-SUN");
         assert_eq!(probing.probe(&pat).unwrap().actor_id, "ACT-PAT");
+    }
+
+    #[test]
+    fn a_record_adopted_from_another_resolver_is_matched_as_if_added_here() {
+        let sun = party("Sun Export Co", "sales@sunexport.cn");
+        let pat = party("Pat Doe", "pat@example.org");
+        let key = |s: &str| RecordKey::new("carrier", Feed::Shipments, s);
+        let make = || {
+            Resolver::new(
+                Model::train(
+                    &[sun.clone(), pat.clone()],
+                    &[],
+                    &crate::TrainConfig::default(),
+                ),
+                FxHashSet::default(),
+                Config::default(),
+                vec![key("S0#shipper"), key("S1#shipper")],
+                vec![sun.clone(), pat.clone()],
+                vec![0, 1],
+                vec!["ACT-SUN".into(), "ACT-PAT".into()],
+            )
+        };
+        let (mut here, mut there) = (make(), make());
+        let kim = party("Kim Lee Trading", "kim@leetrading.hk");
+        let first = there.add(key("S2#shipper"), kim.clone());
+        assert!(first.new_actor);
+        assert_eq!(here.probe(&kim), None, "not known here yet");
+        here.adopt(key("S2#shipper"), kim.clone(), &first.actor_id);
+        let again = here.add(key("S3#shipper"), kim.clone());
+        assert_eq!(
+            (again.actor_id.as_str(), again.new_actor),
+            (first.actor_id.as_str(), false)
+        );
+        assert_eq!(here.len(), 4);
+        // An adopted record of a known actor joins that actor.
+        here.adopt(key("S4#shipper"), pat.clone(), "ACT-PAT");
+        assert_eq!(here.actor_of(4), "ACT-PAT");
+        assert_eq!(here.actor_ids.len(), 3);
     }
 }

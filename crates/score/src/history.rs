@@ -110,6 +110,9 @@ pub struct Knowledge {
     /// Days of every shipment, and of every shipment of actors busy enough to become hubs.
     shipment_days: Vec<i32>,
     busy: FxHashMap<u32, Vec<i32>>,
+    /// Days of the shipments of every other actor: one that becomes busy as shipments arrive
+    /// moves to `busy`.
+    quiet: FxHashMap<u32, Vec<i32>>,
     hub_share: f64,
     /// The day each actor first had a shipment it sent seized.
     first_sent_seizure: FxHashMap<u32, i32>,
@@ -178,14 +181,13 @@ impl Knowledge {
             }
         }
         k.shipment_days.sort_unstable();
-        k.busy = per_actor
-            .into_iter()
-            .filter(|(_, d)| d.len() > HUB_MIN_SHIPMENTS)
-            .map(|(a, mut d)| {
-                d.sort_unstable();
-                (a, d)
-            })
-            .collect();
+        for (a, mut d) in per_actor {
+            d.sort_unstable();
+            match d.len() > HUB_MIN_SHIPMENTS {
+                true => k.busy.insert(a, d),
+                false => k.quiet.insert(a, d),
+            };
+        }
 
         for o in observed {
             let Some(day) = o.day else { continue };
@@ -319,6 +321,64 @@ impl Knowledge {
         }
         k.all_lanes.finish();
         k
+    }
+
+    /// Takes in a shipment or listing that arrived after the knowledge was built, as
+    /// [`Knowledge::build`] would have with it among the observations: its day, who traded
+    /// with whom, listing velocity. (Outcomes still need a rebuild.)
+    pub fn add_observed(&mut self, o: &Observed) {
+        let Some(day) = o.day else { return };
+        fn insert_sorted<T: Ord + Copy>(v: &mut Vec<T>, x: T) {
+            let at = v.partition_point(|y| *y <= x);
+            v.insert(at, x);
+        }
+        match o.kind {
+            Kind::Shipment => {
+                insert_sorted(&mut self.shipment_days, day);
+                let mut distinct: Vec<u32> = o.actors.iter().flatten().copied().collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                for a in distinct {
+                    if let Some(d) = self.busy.get_mut(&a) {
+                        insert_sorted(d, day);
+                        continue;
+                    }
+                    let d = self.quiet.entry(a).or_default();
+                    insert_sorted(d, day);
+                    if d.len() > HUB_MIN_SHIPMENTS
+                        && let Some(d) = self.quiet.remove(&a)
+                    {
+                        self.busy.insert(a, d);
+                    }
+                }
+                for s in SENDERS {
+                    for r in RECEIVERS {
+                        let (Some(a), Some(b)) = (o.actors[s as usize], o.actors[r as usize])
+                        else {
+                            continue;
+                        };
+                        if a == b {
+                            continue;
+                        }
+                        for (x, y) in [(a, b), (b, a)] {
+                            let c = self.contacts.entry(x).or_default();
+                            if let Err(at) = c.binary_search(&(day, y)) {
+                                c.insert(at, (day, y));
+                            }
+                            if let Some(&d) = self.first_sent_seizure.get(&y) {
+                                let from = self.seized_contact_from.entry(x).or_insert(d);
+                                *from = (*from).min(d);
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Listing => {
+                if let Some(a) = o.actors[PartyRole::Seller as usize] {
+                    insert_sorted(self.listing_days.entry(a).or_default(), day);
+                }
+            }
+        }
     }
 
     fn push(
@@ -529,6 +589,57 @@ mod tests {
         }
         assert!(more.is_hub(64, 51));
         assert_eq!(more.tally(64, 51, EventKind::Seizure, None).count, 0);
+    }
+
+    #[test]
+    fn arrivals_taken_in_give_what_a_build_with_them_gives() {
+        // A busy consignee, contacts with a seized shipper, listings: half built, half added.
+        let mut obs: Vec<Observed> = (0..120)
+            .map(|i| shipment(i % 40, 1 + (i as u32 % 7), 60 + (i as u32 % 3)))
+            .collect();
+        obs.extend((0..60).map(|i| shipment(30 + i % 9, 200 + i as u32, 7)));
+        for i in 0..20 {
+            let mut l = shipment(i % 11, 300 + (i as u32 % 4), 0);
+            l.kind = Kind::Listing;
+            obs.push(l);
+        }
+        let labels = vec![
+            label(5, OutcomeResult::SeizedCounterfeit, 0),
+            label(8, OutcomeResult::Released, 3),
+        ];
+        let whole = Knowledge::build(&obs, &labels, &[(2, Some(4))], 0.05);
+        let half = obs.len() / 2;
+        let mut grown = Knowledge::build(&obs[..half], &labels, &[(2, Some(4))], 0.05);
+        for o in &obs[half..] {
+            grown.add_observed(o);
+        }
+        for actor in (0..320).filter(|a| *a < 70 || (200..310).contains(a)) {
+            for day in [0, 6, 12, 25, 31, 35, 39, 45, 60] {
+                assert_eq!(
+                    grown.is_hub(actor, day),
+                    whole.is_hub(actor, day),
+                    "{actor} {day}"
+                );
+                assert_eq!(
+                    grown.seized_contacts(actor, day),
+                    whole.seized_contacts(actor, day),
+                    "{actor} {day}"
+                );
+                assert_eq!(
+                    grown.tally(actor, day, EventKind::Seizure, None),
+                    whole.tally(actor, day, EventKind::Seizure, None)
+                );
+                assert_eq!(
+                    grown.listings_last_week(actor, day),
+                    whole.listings_last_week(actor, day)
+                );
+            }
+        }
+        assert!(whole.is_hub(7, 45), "the test has a hub");
+        assert!(
+            (0..70).any(|a| whole.seized_contacts(a, 39) > 0),
+            "the test has a seized contact"
+        );
     }
 
     #[test]

@@ -11,8 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use interdict_model::{Feed, Listing, PartyRole, Record};
+use interdict_model::{Feed, Listing, PartyRole, Record, RecordKey};
 use interdict_normalize::money::RateTable;
+use interdict_resolve::features::Span;
 use interdict_resolve::{Features, Resolver};
 use interdict_score::{Catalogue, Knowledge, Models, Observed, RulePack, Scorer, observe};
 use interdict_store::Store;
@@ -73,6 +74,24 @@ pub struct OnRequest {
     rates: RateTable,
     /// The stamps of [`BUILT_FROM`] when it was built.
     stamps: BTreeMap<String, i64>,
+    /// The stamp of the last part of the actor table taken in.
+    actors_seen: i64,
+    /// The stamps of the parts it appended itself (taken in as they were made).
+    own_parts: rustc_hash::FxHashSet<i64>,
+}
+
+/// The feeds whose arrivals [`OnRequest::arrive`] takes in; records of other feeds change the
+/// brand catalogue or the watch lists, which a batch run takes in.
+pub const LIVE_FEEDS: [Feed; 3] = [Feed::Shipments, Feed::Listings, Feed::Sellers];
+
+/// Why an arrival could not be taken in live.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotLive {
+    /// The actor table it rests on was replaced (a batch resolution ran): it must be built
+    /// again.
+    Replaced,
+    /// A feed it does not take in.
+    Feed(Feed),
 }
 
 /// The stamps of the derived outputs a scorer on request rests on.
@@ -88,6 +107,9 @@ impl OnRequest {
     /// Builds the scorer from what the store holds now. Needs a resolution.
     pub fn load(store: &dyn crate::PlatformStore) -> Result<OnRequest> {
         let stamps = stamps(store)?;
+        // Parts appended while it is built are taken in again on the first arrival: a record
+        // adopted twice only weighs twice in blocking.
+        let actors_seen = saved::last_piece(store, saved::ACTORS)?;
         // Only what a score reads is kept: the records' observations, labels and actors by
         // record go before the resolver is built.
         let (catalogue, knowledge, last_day, actor_numbers, sellers) = {
@@ -115,7 +137,158 @@ impl OnRequest {
             sellers,
             rates: RateTable::default_table(),
             stamps,
+            actors_seen,
+            own_parts: Default::default(),
         })
+    }
+
+    /// Takes in what run `run` landed after change stamp `since` (records of
+    /// [`LIVE_FEEDS`]): new party records join the actors against the frozen model, shipments
+    /// and listings are scored as `score` would score them, and both are appended to the saved
+    /// actor table and scores. Parts other processes appended since it was built are taken in
+    /// first. `Err(NotLive)` says nothing was done and a batch arrival is needed.
+    pub fn arrive(
+        &mut self,
+        store: &mut dyn crate::PlatformStore,
+        run: i64,
+        since: i64,
+    ) -> Result<std::result::Result<crate::arrival::Arrival, NotLive>> {
+        if self.stamps != stamps(store)? {
+            return Ok(Err(NotLive::Replaced));
+        }
+        let mut landed = Vec::new();
+        let mut other = None;
+        store.changes_since(since, &mut |_, r| {
+            if r.run_id == run {
+                match LIVE_FEEDS.contains(&r.key.feed) {
+                    true => landed.push(r),
+                    false => other = Some(r.key.feed),
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(feed) = other {
+            return Ok(Err(NotLive::Feed(feed)));
+        }
+        if !self.take_in_parts(store)? {
+            return Ok(Err(NotLive::Replaced));
+        }
+        let mut rows: Vec<(RecordKey, String)> = Vec::new();
+        let mut scored = Vec::new();
+        let at = crate::now();
+        let versions = (self.models.version(), self.rules.version_tag());
+        for r in &landed {
+            let span = Span::of_date(r.record.date());
+            // Each party's actor number: a new party record joins the actors; a changed
+            // record's parties keep the actors they had, found as a probe finds them.
+            let mut actor_of = |source: &str, party: &interdict_model::Party| -> Option<u32> {
+                let f = Features::of(party).seen(span);
+                let key = RecordKey::new(r.key.org.clone(), r.key.feed, source);
+                let id = match r.version {
+                    1 => {
+                        let a = self.resolver.add(key.clone(), f);
+                        rows.push((key, a.actor_id.clone()));
+                        a.actor_id
+                    }
+                    _ => self.resolver.probe(&f)?.actor_id,
+                };
+                Some(self.number_of(&id))
+            };
+            let observed = match &r.record {
+                Record::Shipments(s) => {
+                    let mut found = [None; 6];
+                    for (role, p) in s.parties() {
+                        let source = format!("{}#{}", r.key.source_id, role.as_str());
+                        found[role as usize] = actor_of(&source, p);
+                    }
+                    Some(observe::shipment(&self.catalogue, s, found))
+                }
+                Record::Sellers(s) => {
+                    let a = actor_of(&s.account_id, &s.party);
+                    self.sellers.insert(
+                        (r.key.org.clone(), s.account_id.clone()),
+                        (a, s.created.clone()),
+                    );
+                    None
+                }
+                Record::Listings(l) => {
+                    let (seller, created) = self.seller(&r.key.org, &l.seller_account_id);
+                    Some(observe::listing(
+                        &self.catalogue,
+                        l,
+                        seller,
+                        created.as_deref(),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(o) = observed {
+                let score = self.scorer().score(&o, &r.key.org);
+                scored.push(crate::scoring::saved_score(
+                    &r.key,
+                    &o,
+                    score,
+                    &self.catalogue,
+                    (&versions.0, &versions.1),
+                    &at,
+                ));
+                self.knowledge.add_observed(&o);
+            }
+        }
+        if !rows.is_empty() {
+            let table = saved::ActorTable::new(rows.iter().map(|(k, a)| (k, a.as_str())));
+            self.own_parts
+                .insert(saved::append_actors(store, &table, &at)?);
+        }
+        if !scored.is_empty() {
+            saved::append_scores(store, &scored, &at)?;
+        }
+        Ok(Ok(crate::arrival::Arrival {
+            resolved: rows.len(),
+            scored: scored.len(),
+        }))
+    }
+
+    /// Takes in the rows other processes appended to the actor table since it last looked;
+    /// `false` when the table was replaced instead.
+    fn take_in_parts(&mut self, store: &dyn crate::PlatformStore) -> Result<bool> {
+        for piece in store.derived_pieces(saved::ACTORS, self.actors_seen)? {
+            if piece.base {
+                return Ok(false);
+            }
+            self.actors_seen = piece.stamp;
+            if self.own_parts.remove(&piece.stamp) {
+                continue;
+            }
+            let table = saved::ActorTable::decode(&piece.data)?;
+            for row in table.rows() {
+                let row = row?;
+                let key = row.key();
+                let Some((party, span)) = resolution::dated_party_of(store, &key)? else {
+                    continue;
+                };
+                self.number_of(row.actor);
+                self.resolver
+                    .adopt(key, Features::of(&party).seen(span), row.actor);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The number histories use for an actor id, given one when new.
+    fn number_of(&mut self, id: &str) -> u32 {
+        let next = self.actor_numbers.len() as u32;
+        *self.actor_numbers.entry(id.to_owned()).or_insert(next)
+    }
+
+    fn scorer(&self) -> Scorer<'_> {
+        Scorer {
+            catalogue: &self.catalogue,
+            knowledge: &self.knowledge,
+            models: &self.models,
+            rules: &self.rules,
+            fallback_day: self.last_day,
+        }
     }
 
     /// The stamps of the outputs it was built from, to compare with [`stamps`].
@@ -180,14 +353,7 @@ impl OnRequest {
     }
 
     fn scored(&self, org: &str, o: &Observed, actors: Vec<MatchedActor>) -> RequestScore {
-        let scorer = Scorer {
-            catalogue: &self.catalogue,
-            knowledge: &self.knowledge,
-            models: &self.models,
-            rules: &self.rules,
-            fallback_day: self.last_day,
-        };
-        let s = scorer.score(o, org);
+        let s = self.scorer().score(o, org);
         RequestScore {
             score: s.score,
             reasons: s.reasons,

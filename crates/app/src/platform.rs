@@ -80,15 +80,29 @@ impl Platform {
     }
 
     /// Ingests an upload through the same mapping, validation and quarantine as a file, then
-    /// resolves and scores what it brought (see [`crate::arrival`]).
-    pub fn ingest(&self, upload: &Export) -> Result<(ExportSummary, Arrival)> {
+    /// resolves and scores what it brought (see [`crate::arrival`]): in milliseconds through
+    /// `live`, the state a scorer on request keeps, when it is given and current and the
+    /// feed is one it takes in; else by a batch run over the store.
+    pub fn ingest(
+        &self,
+        upload: &Export,
+        live: Option<&std::sync::RwLock<crate::on_request::OnRequest>>,
+    ) -> Result<(ExportSummary, Arrival)> {
         let mut store = open_store(&self.db)?;
+        let before = store.last_change()?;
         let summary = ingest_export(&mut store, upload, &self.rates, None, &Progress::default())?;
-        let arrival = if summary.landed + summary.updated > 0 {
-            arrival::arrive(&mut store, summary.feed, &crate::Quiet)?
-        } else {
-            Arrival::default()
-        };
+        if summary.landed + summary.updated == 0 {
+            return Ok((summary, Arrival::default()));
+        }
+        if let Some(live) = live
+            && crate::on_request::LIVE_FEEDS.contains(&summary.feed)
+        {
+            let mut live = live.write().unwrap_or_else(|p| p.into_inner());
+            if let Ok(arrival) = live.arrive(&mut store, summary.run, before)? {
+                return Ok((summary, arrival));
+            }
+        }
+        let arrival = arrival::arrive(&mut store, summary.feed, &crate::Quiet)?;
         Ok((summary, arrival))
     }
 

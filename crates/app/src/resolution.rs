@@ -431,8 +431,8 @@ fn resolver_over(
 }
 
 /// A resolver over every party record resolved so far, as the last run left them: what a
-/// record scored on request is matched against without being kept. It only probes
-/// ([`Resolver::only_probe`]).
+/// record scored on request is matched against without being kept, and what arrivals join.
+/// It keeps no keys ([`Resolver::only_probe`]).
 pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
     let model = saved::require_resolution_model(store)?;
     let Some(state) = saved::resolution_state(store)? else {
@@ -440,7 +440,12 @@ pub fn live_resolver(store: &dyn Store) -> Result<Resolver> {
     };
     let previous = saved::require_actor_table(store)?.to_previous()?;
     let parties = load_parties(store, &crate::Quiet)?;
-    Ok(resolver_over(parties, &previous, model, &state, Config::default(), true).0)
+    // New actors it makes are named with the installation's secret, as batch runs name them.
+    let config = Config {
+        id_key: saved::known_actor_id_key(store)?.unwrap_or_default(),
+        ..Config::default()
+    };
+    Ok(resolver_over(parties, &previous, model, &state, config, true).0)
 }
 
 /// Gives each actor id a dense number.

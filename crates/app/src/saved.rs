@@ -463,16 +463,26 @@ pub fn save_brand_owners(store: &mut dyn Store, owners: &BrandOwners, at: &str) 
 /// The installation's secret that new actor ids are keyed with: made at random the first time
 /// resolution needs it, then kept. Nobody without it computes an actor's id from a record key.
 pub fn actor_id_key(store: &mut dyn Store) -> Result<[u8; 32]> {
-    if let Some(bytes) = store.get_derived(ACTOR_ID_KEY)? {
-        return bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| corrupt("actor id key", format!("{} bytes, not 32", bytes.len())));
+    if let Some(key) = known_actor_id_key(store)? {
+        return Ok(key);
     }
     let mut key = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
     store.put_derived(ACTOR_ID_KEY, &key, &crate::now())?;
     Ok(key)
+}
+
+/// The installation's actor id key, when one was made.
+pub fn known_actor_id_key(store: &dyn Store) -> Result<Option<[u8; 32]>> {
+    store
+        .get_derived(ACTOR_ID_KEY)?
+        .map(|bytes| {
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| corrupt("actor id key", format!("{} bytes, not 32", bytes.len())))
+        })
+        .transpose()
 }
 
 pub fn withdrawn(store: &dyn Store) -> Result<Withdrawn> {

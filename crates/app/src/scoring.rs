@@ -89,24 +89,9 @@ pub fn score_store(
     let fresh: Vec<SavedScore> = todo
         .par_iter()
         .map(|&i| {
-            let o = &world.observed[i];
-            let k = &world.keys[i];
+            let (o, k) = (&world.observed[i], &world.keys[i]);
             let s = scorer.score(o, &k.org);
-            SavedScore {
-                org: k.org.clone(),
-                feed: k.feed,
-                source_id: k.source_id.clone(),
-                score: s.score,
-                day: o.day.map(day::to_iso),
-                port: o.port.clone(),
-                model: model_v.clone(),
-                rules: rules_v.clone(),
-                scored_at: at.clone(),
-                reasons: s.reasons,
-                fired: s.rules,
-                reason_sources: s.reason_sources,
-                brands: brand_names(&world.catalogue, o),
-            }
+            saved_score(k, o, s, &world.catalogue, (&model_v, &rules_v), &at)
         })
         .collect();
     let shipments = fresh.iter().filter(|s| s.feed == Feed::Shipments).count();
@@ -422,6 +407,33 @@ pub fn eval_targeting(
         model: models.version(),
         rules: rules.version_tag(),
     })
+}
+
+/// A record's score as it is kept, stamped with the model and rule pack (`versions`) and the
+/// time.
+pub(crate) fn saved_score(
+    k: &RecordKey,
+    o: &observe::Observed,
+    s: Score,
+    catalogue: &observe::Catalogue,
+    versions: (&str, &str),
+    at: &str,
+) -> SavedScore {
+    SavedScore {
+        org: k.org.clone(),
+        feed: k.feed,
+        source_id: k.source_id.clone(),
+        score: s.score,
+        day: o.day.map(day::to_iso),
+        port: o.port.clone(),
+        model: versions.0.to_owned(),
+        rules: versions.1.to_owned(),
+        scored_at: at.to_owned(),
+        reasons: s.reasons,
+        fired: s.rules,
+        reason_sources: s.reason_sources,
+        brands: brand_names(catalogue, o),
+    }
 }
 
 /// The distinct names of the brands a record names, in the order first named.

@@ -349,7 +349,7 @@ fn rule_packs_and_labels_through_the_platform() {
             &file,
             Some("api:analyst.bazaar/sellers.csv"),
             Some(Marking::Green),
-        ))
+        ), None)
         .unwrap();
     assert_eq!(
         (s.landed, s.file.as_str()),
@@ -411,7 +411,7 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
             &file,
             Some("api:officer.uk/shipments.csv"),
             Some(Marking::Amber),
-        ))
+        ), None)
         .unwrap();
     assert_eq!(s.landed, 1);
     assert_eq!(
@@ -469,7 +469,7 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
             &file,
             None,
             Some(Marking::Amber),
-        ))
+        ), None)
         .unwrap();
     assert_eq!((again.unchanged, arrival.scored), (1, 0));
 }
@@ -543,7 +543,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         Some(label.marking),
     );
     export.sharing_group = label.group.clone();
-    let (s, arrival) = platform.ingest(&export).unwrap();
+    let (s, arrival) = platform.ingest(&export, None).unwrap();
     assert_eq!((s.landed, arrival.scored), (1, 0));
 
     let live = RecordKey::new("customs-uk", Feed::Outcomes, "LIVE-1");
@@ -617,7 +617,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
             &manifest,
             None,
             None,
-        ))
+        ), None)
         .unwrap();
     std::fs::write(
         &file,
@@ -626,7 +626,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         ),
     )
     .unwrap();
-    platform.ingest(&export).unwrap();
+    platform.ingest(&export, None).unwrap();
     let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
         panic!("changes were made");
     };

@@ -111,7 +111,9 @@ pub struct AppState {
     refreshing: std::sync::Mutex<()>,
     /// Scores records that are not stored; loaded in the background after start, and again
     /// when the actors, models or rules it rests on are replaced.
-    pub(crate) on_request: arc_swap::ArcSwapOption<interdict_app::on_request::OnRequest>,
+    /// It also takes in arrivals uploaded to this process (under its write lock).
+    pub(crate) on_request:
+        arc_swap::ArcSwapOption<std::sync::RwLock<interdict_app::on_request::OnRequest>>,
     /// Whether the scorer on request is being built.
     building_scorer: std::sync::atomic::AtomicBool,
     /// Whether the read model is being rebuilt in the background, and whether another rebuild
@@ -192,7 +194,7 @@ impl AppState {
                 .platform
                 .on_request_stamps()
                 .map_err(|e| e.to_string())?;
-            if &stamps == current.built_from() {
+            if &stamps == current.read().unwrap_or_else(|p| p.into_inner()).built_from() {
                 return Ok(());
             }
         }
@@ -203,7 +205,8 @@ impl AppState {
         self.building_scorer.store(false, Ordering::SeqCst);
         match built {
             Ok(s) => {
-                self.on_request.store(Some(Arc::new(s)));
+                self.on_request
+                    .store(Some(Arc::new(std::sync::RwLock::new(s))));
                 Ok(())
             }
             Err(e) if matches!(e.root(), interdict_app::Error::Missing(_)) => Ok(()),

@@ -1369,7 +1369,8 @@ async fn ingest_body(
         upload.name.clone().unwrap_or_default(),
     );
     let result = tokio::task::spawn_blocking(move || -> Result<IngestSummary, ApiError> {
-        let (s, arrival) = platform.ingest(&upload).map_err(|e| {
+        let live = s2.on_request.load_full();
+        let (s, arrival) = platform.ingest(&upload, live.as_deref()).map_err(|e| {
             let text = e.to_string().replace(&temp_path, &upload_name);
             match e.root() {
                 interdict_app::Error::Ingest(_)
@@ -1379,10 +1380,10 @@ async fn ingest_body(
             }
         })?;
         if s.landed + s.updated > 0 {
-            if feed == Feed::Outcomes {
-                s2.refresh().map_err(ApiError::Internal)?;
-            } else {
-                // What was resolved and scored is in the queues when the upload returns.
+            // What was resolved and scored is in the queues when the upload returns: taken
+            // in place when it arrived live, by a rebuild when a batch run took it in.
+            s2.refresh().map_err(ApiError::Internal)?;
+            if s2.view().is_stale() {
                 s2.rebuild().map_err(ApiError::Internal)?;
             }
         }
@@ -1641,6 +1642,8 @@ async fn score_on_request(
     };
     let json = serde_json::to_vec(&body.record).expect("JSON values serialise");
     let scored = scorer
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
         .score(&v.org, feed, &json)
         .map_err(|e| match e.root() {
             interdict_app::Error::Invalid(m) => match m.split_once(": ") {

@@ -267,6 +267,8 @@ pub struct View {
 pub struct Cursor {
     pub records: i64,
     pub derived: BTreeMap<String, i64>,
+    /// The stamp of the last piece of each of [`BUILT_FROM`] taken in (appended parts too).
+    pub parts: BTreeMap<String, i64>,
 }
 
 /// Folds a name or identifier into search tokens: lowercase alphanumeric words.
@@ -346,38 +348,8 @@ impl ViewBuilder {
         actor: Option<&str>,
     ) -> u32 {
         let actor = actor.map(|a| self.actor(a));
-        let role = self.view.texts.intern(role);
-        let id = self.view.parties.len() as u32;
-        if let Some(a) = actor {
-            self.view.actors[a as usize].parties.push(id);
-        }
-        let mut seen = BTreeSet::new();
-        for t in tokens(&name)
-            .into_iter()
-            .chain(search_terms.iter().flat_map(|s| tokens(s)))
-        {
-            if seen.insert(t.clone()) {
-                self.view.tokens.entry(t).or_default().push(id);
-            }
-        }
-        let rec = &mut self.view.records[record as usize];
-        if rec.parties == 0 {
-            rec.first_party = id;
-        }
-        assert_eq!(
-            rec.first_party + rec.parties,
-            id,
-            "a record's parties are added together, right after it"
-        );
-        rec.parties += 1;
-        self.view.parties.push(PartyView {
-            record,
-            role,
-            actor,
-            name,
-            index,
-        });
-        id
+        self.view
+            .push_party(record, role, name, search_terms, index, actor)
     }
 
     /// The labels of everything known about some actors: the records they were resolved from
@@ -419,11 +391,13 @@ impl ViewBuilder {
         self.view.links[b as usize].push(Link { other: a, via });
     }
 
+    /// A record's score; a record scored again keeps its last score.
     pub fn add_score(&mut self, n: NewScore) {
-        let id = self.view.scores.len() as u32;
-        self.view.score_of.insert(n.record, id);
-        let (value_usd, origin) = self.view.values.remove(&n.record).unwrap_or_default();
-        self.view.scores.push(ScoreView {
+        let (value_usd, origin) = match self.view.values.get(&n.record) {
+            Some(v) => v.clone(),
+            None => Default::default(),
+        };
+        let score = ScoreView {
             record: n.record,
             score: n.score,
             day: n.day,
@@ -434,7 +408,16 @@ impl ViewBuilder {
             brands: n.brands,
             value_usd,
             origin,
-        });
+        };
+        match self.view.score_of.get(&n.record) {
+            Some(&id) => self.view.scores[id as usize] = score,
+            None => {
+                self.view
+                    .score_of
+                    .insert(n.record, self.view.scores.len() as u32);
+                self.view.scores.push(score);
+            }
+        }
     }
 
     /// Notes that an outcome record concerns a shipment or listing record.
@@ -473,11 +456,15 @@ pub enum Catchup {
     Apply(Changes),
 }
 
-/// Changed outcomes, newly withdrawn labels and ingest health, to apply to a view in place;
-/// and whether anything else changed that only a rebuild takes in (resolution or scoring ran,
-/// records other than outcomes landed, an outcome came under a label no outcome had).
+/// Changed outcomes, arrivals (shipments, listings and seller accounts, with the actors and
+/// scores appended for them), newly withdrawn labels and ingest health, to apply to a view in
+/// place; and whether anything else changed that only a rebuild takes in (a batch resolution or
+/// scoring replaced the actors or scores, records of other feeds landed, a record came under a
+/// label its feed had not had).
 pub struct Changes {
     records: Vec<StoredRecord>,
+    actor_rows: Vec<(RecordKey, String)>,
+    scores: Vec<saved::SavedScore>,
     withdrawn: Option<saved::Withdrawn>,
     ingest: Option<(Vec<IngestFile>, Vec<QuarantinedRow>)>,
     cursor: Cursor,
@@ -485,9 +472,14 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// Outcomes changed.
+    /// Records changed.
     pub fn records(&self) -> usize {
         self.records.len()
+    }
+
+    /// Scores appended.
+    pub fn scores(&self) -> usize {
+        self.scores.len()
     }
 
     /// Whether the view is due a rebuild: until one replaces it, it answers with what it can
@@ -505,22 +497,62 @@ fn followed_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
         .collect())
 }
 
-/// Reads what changed in the store since `view` was built or last caught up. Outcomes come
-/// to be applied in place; anything else only marks the view as due a rebuild (the rebuild
-/// reads the whole store, so what is passed over here is not lost).
+/// The stamps of the last pieces of [`BUILT_FROM`], appended parts included.
+fn part_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
+    BUILT_FROM
+        .iter()
+        .map(|n| Ok(((*n).to_owned(), saved::last_piece(store, n)?)))
+        .collect()
+}
+
+/// Reads what changed in the store since `view` was built or last caught up. Outcomes and
+/// arrivals come to be applied in place; anything else only marks the view as due a rebuild
+/// (the rebuild reads the whole store, so what is passed over here is not lost).
 pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
     let derived = followed_stamps(store)?;
     let last = store.last_change()?;
     // Changed sharing groups change which records outcomes attach to.
     let regrouped = sharing(store)? != view.groups;
-    if derived == view.cursor.derived && last == view.cursor.records && !regrouped {
-        return Ok(Catchup::Current);
-    }
     let mut rebuild = regrouped
         || view.stale
         || BUILT_FROM
             .iter()
             .any(|n| derived.get(*n) != view.cursor.derived.get(*n));
+    // The parts appended to the actors and scores are read before the records: every part
+    // names records already landed, so each of its rows finds its record.
+    let mut parts = view.cursor.parts.clone();
+    let (mut actor_rows, mut scores) = (Vec::new(), Vec::new());
+    if !rebuild {
+        for name in BUILT_FROM {
+            let after = view.cursor.parts.get(name).copied().unwrap_or(0);
+            match saved::since(store, name, after)? {
+                saved::Since::Replaced => rebuild = true,
+                saved::Since::Appended { parts: data, upto } => {
+                    parts.insert(name.to_owned(), upto);
+                    for d in data {
+                        if name == saved::ACTORS {
+                            for row in saved::ActorTable::decode(&d)?.rows() {
+                                let row = row?;
+                                actor_rows.push((row.key(), row.actor.to_owned()));
+                            }
+                        } else {
+                            saved::ScoreTable::each(&d, &mut |s| {
+                                scores.push(s);
+                                Ok(())
+                            })?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if derived == view.cursor.derived
+        && last == view.cursor.records
+        && parts == view.cursor.parts
+        && !rebuild
+    {
+        return Ok(Catchup::Current);
+    }
     let withdrawn = match derived.get(saved::WITHDRAWN) != view.cursor.derived.get(saved::WITHDRAWN)
     {
         true => {
@@ -535,13 +567,13 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
         }
         false => None,
     };
-    let outcome_labels = view.feed_labels.get(&Feed::Outcomes);
     let mut records = Vec::new();
     let mut seen = last;
     store.changes_since(view.cursor.records, &mut |seq, r| {
         seen = seen.max(seq);
-        // An outcome is taken in place; one under a label no outcome had also changes what
-        // the reasons resting on outcomes rest on, which a rebuild then takes in.
+        // A record under a label its feed had is taken in place; one under a label new to
+        // its feed also changes what the reasons resting on that feed rest on, which a
+        // rebuild then takes in.
         let known_label = view
             .label_ids
             .get(&label_row(
@@ -549,8 +581,14 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
                 r.marking,
                 r.sharing_group.as_deref(),
             ))
-            .is_some_and(|l| outcome_labels.is_some_and(|o| o.contains(l)));
-        if r.key.feed == Feed::Outcomes && records.len() < MOST_APPLIED {
+            .is_some_and(|l| {
+                view.feed_labels
+                    .get(&r.key.feed)
+                    .is_some_and(|o| o.contains(l))
+            });
+        let in_place =
+            r.key.feed == Feed::Outcomes || crate::on_request::LIVE_FEEDS.contains(&r.key.feed);
+        if in_place && records.len() < MOST_APPLIED {
             rebuild |= !known_label;
             records.push(r);
         } else {
@@ -564,11 +602,14 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
     };
     Ok(Catchup::Apply(Changes {
         records,
+        actor_rows,
+        scores,
         withdrawn,
         ingest,
         cursor: Cursor {
             records: seen,
             derived,
+            parts,
         },
         rebuild,
     }))
@@ -661,6 +702,206 @@ impl View {
             }
         }
         id
+    }
+
+    /// Adds a party of `record` (its parties come together, right after it).
+    fn push_party(
+        &mut self,
+        record: u32,
+        role: &str,
+        name: String,
+        search_terms: &[String],
+        index: u16,
+        actor: Option<u32>,
+    ) -> u32 {
+        let role = self.texts.intern(role);
+        let id = self.parties.len() as u32;
+        if let Some(a) = actor {
+            self.actors[a as usize].parties.push(id);
+        }
+        let mut seen = BTreeSet::new();
+        for t in tokens(&name)
+            .into_iter()
+            .chain(search_terms.iter().flat_map(|s| tokens(s)))
+        {
+            if seen.insert(t.clone()) {
+                self.tokens.entry(t).or_default().push(id);
+            }
+        }
+        let rec = &mut self.records[record as usize];
+        if rec.parties == 0 {
+            rec.first_party = id;
+        }
+        assert_eq!(
+            rec.first_party + rec.parties,
+            id,
+            "a record's parties are added together, right after it"
+        );
+        rec.parties += 1;
+        self.parties.push(PartyView {
+            record,
+            role,
+            actor,
+            name,
+            index,
+        });
+        id
+    }
+
+    /// The parties of a record just read, without their actors, which come with the actor
+    /// table; and the indexes outcomes find it by.
+    fn index_record(&mut self, id: u32, record: &Record) {
+        for (index, (source, party)) in record.parties().into_iter().enumerate() {
+            let role = source
+                .rsplit_once('#')
+                .map_or(record.feed().as_str(), |x| x.1);
+            let name = party_name(party);
+            let index = u16::try_from(index).unwrap_or(u16::MAX);
+            self.push_party(id, role, name, &party_terms(party), index, None);
+        }
+        match record {
+            Record::Shipments(sh) => self
+                .shipment_records
+                .entry(sh.shipment_id.clone())
+                .or_default()
+                .push(id),
+            Record::Sellers(se) => self
+                .seller_records
+                .entry(se.account_id.clone())
+                .or_default()
+                .push(id),
+            Record::Listings(l) => self
+                .listing_records
+                .entry(l.listing_id.clone())
+                .or_default()
+                .push(id),
+            _ => {}
+        }
+    }
+
+    /// Gives the party record `key` (`<shipment>#consignee`, an account) its actor: the party
+    /// joins the actor's records, is linked with the other actors of its shipment, and the
+    /// outcomes on its record join the actor's history.
+    fn set_actor(&mut self, key: &RecordKey, actor: &str) {
+        let base = match key.feed {
+            Feed::Shipments | Feed::Brands => key.source_id.split('#').next().unwrap_or(""),
+            _ => key.source_id.as_str(),
+        };
+        let Some(r) = self.record(&RecordKey::new(key.org.clone(), key.feed, base)) else {
+            return;
+        };
+        let Some(place) = self
+            .record_body(r)
+            .and_then(|b| b.parties().iter().position(|(id, _)| *id == key.source_id))
+        else {
+            return;
+        };
+        let range = self.parties_of(r);
+        let p = range.start + place as u32;
+        if !range.contains(&p) {
+            return;
+        }
+        let a = self.actor_or_new(actor);
+        match self.parties[p as usize].actor {
+            Some(had) if had == a => return,
+            Some(had) => self.actors[had as usize].parties.retain(|&x| x != p),
+            None => {}
+        }
+        self.parties[p as usize].actor = Some(a);
+        self.actors[a as usize].parties.push(p);
+        if key.feed == Feed::Shipments {
+            let others: Vec<u32> = range
+                .filter(|&q| q != p)
+                .filter_map(|q| self.parties[q as usize].actor)
+                .filter(|&b| b != a)
+                .collect();
+            for b in others {
+                if !self.links[a as usize]
+                    .iter()
+                    .any(|l| l.other == b && l.via == r)
+                {
+                    self.links[a as usize].push(Link { other: b, via: r });
+                    self.links[b as usize].push(Link { other: a, via: r });
+                }
+            }
+        }
+        for o in self.outcomes_of(r).to_vec() {
+            self.add_history(a, o);
+        }
+    }
+
+    /// A score's reasons, each with the labels of everything it rests on: the reason's
+    /// sources (worked out once per kind of reason in `behind`) and the record itself.
+    fn reasons_of(
+        &self,
+        own: u32,
+        s: &mut saved::SavedScore,
+        behind: &mut FxHashMap<(Option<String>, Vec<String>), Vec<u32>>,
+    ) -> Vec<ReasonView> {
+        std::mem::take(&mut s.reasons)
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let source = s.reason_sources.get(i).cloned();
+                let names = match feeds_behind(source.as_deref()) {
+                    [Feed::Brands] => s.brands.clone(),
+                    _ => Vec::new(),
+                };
+                let mut sources = behind
+                    .entry((source, names))
+                    .or_insert_with_key(|(k, n)| self.labels_behind_brands(k.as_deref(), n))
+                    .clone();
+                sources.push(own);
+                ReasonView { text, sources }
+            })
+            .collect()
+    }
+
+    /// Puts a score of a record it holds in the ranking, replacing the record's earlier one.
+    fn put_score(
+        &mut self,
+        mut s: saved::SavedScore,
+        behind: &mut FxHashMap<(Option<String>, Vec<String>), Vec<u32>>,
+    ) {
+        let Some(r) = self.record(&s.key()) else {
+            return;
+        };
+        let reasons = self.reasons_of(self.records[r as usize].label, &mut s, behind);
+        let (value_usd, origin) = self
+            .record_body(r)
+            .map(|b| value_and_origin(&b))
+            .unwrap_or_default();
+        let score = ScoreView {
+            record: r,
+            score: s.score,
+            day: s.day,
+            port: s.port,
+            model: s.model,
+            rules: s.rules,
+            reasons,
+            brands: s.brands,
+            value_usd,
+            origin,
+        };
+        let id = match self.score_of.get(&r) {
+            Some(&id) => {
+                if let Some(at) = self.ranked.iter().position(|&x| x == id) {
+                    self.ranked.remove(at);
+                }
+                self.scores[id as usize] = score;
+                id
+            }
+            None => {
+                let id = self.scores.len() as u32;
+                self.scores.push(score);
+                self.score_of.insert(r, id);
+                id
+            }
+        };
+        let at = self
+            .ranked
+            .partition_point(|&x| self.rank_order(x, id) == std::cmp::Ordering::Less);
+        self.ranked.insert(at, id);
     }
 
     fn intern_label(&mut self, row: LabelRow) -> u32 {
@@ -785,7 +1026,8 @@ impl View {
     }
 
     /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
-    /// and histories they concern, withdrawn ones leave them, ingest health is replaced.
+    /// and histories they concern, withdrawn ones leave them; arrivals join with their parties,
+    /// the actors appended for them and their scores, in rank; ingest health is replaced.
     pub fn apply(&mut self, changes: Changes) {
         let mut scratch = Vec::new();
         if let Some(w) = changes.withdrawn {
@@ -804,11 +1046,28 @@ impl View {
             let label =
                 self.intern_label(label_row(&s.key.org, s.marking, s.sharing_group.as_deref()));
             let stored = stored(&s.record, &mut scratch);
-            if let Some(id) = self.record(&s.key) {
-                self.detach_outcome(id);
+            let before = self.record(&s.key);
+            if s.key.feed == Feed::Outcomes {
+                if let Some(id) = before {
+                    self.detach_outcome(id);
+                }
+                let id = self.put_record(s.key, label, &s.source_file, &s.ingested_at, stored);
+                self.attach_outcome(id);
+                continue;
             }
+            // An arrival: a record new to the view gets its parties; a changed one keeps
+            // them, with their actors.
             let id = self.put_record(s.key, label, &s.source_file, &s.ingested_at, stored);
-            self.attach_outcome(id);
+            if before.is_none() {
+                self.index_record(id, &s.record);
+            }
+        }
+        for (key, actor) in &changes.actor_rows {
+            self.set_actor(key, actor);
+        }
+        let mut behind = FxHashMap::default();
+        for s in changes.scores {
+            self.put_score(s, &mut behind);
         }
         if let Some((files, quarantine)) = changes.ingest {
             self.ingest = files;
@@ -1029,6 +1288,16 @@ fn parse_key(text: &str) -> Option<RecordKey> {
     Some(RecordKey::new(org, feed.parse().ok()?, source_id))
 }
 
+/// The name a party is shown and found by.
+fn party_name(party: &interdict_model::Party) -> String {
+    party
+        .name
+        .clone()
+        .or(party.display_name.clone())
+        .or(party.account_id.clone())
+        .unwrap_or_default()
+}
+
 fn party_terms(p: &interdict_model::Party) -> Vec<String> {
     let mut t: Vec<String> = Vec::new();
     t.extend(p.display_name.iter().cloned());
@@ -1048,6 +1317,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let cursor = Cursor {
         records: store.last_change()?,
         derived: followed_stamps(store)?,
+        parts: part_stamps(store)?,
     };
     let mut b = ViewBuilder::default();
     b.view.groups = sharing(store)?;
@@ -1087,12 +1357,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
                 .get(&(s.key.org.as_str(), s.key.feed, source.as_str()))
                 .copied();
             let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
-            let name = party
-                .name
-                .clone()
-                .or(party.display_name.clone())
-                .or(party.account_id.clone())
-                .unwrap_or_default();
+            let name = party_name(party);
             let index = u16::try_from(index).unwrap_or(u16::MAX);
             b.add_party(id, role, name, &party_terms(party), index, actor);
             if let Some(a) = actor {
@@ -1150,29 +1415,11 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut behind: FxHashMap<(Option<String>, Vec<String>), Vec<u32>> = FxHashMap::default();
     drop(actor_of);
     drop(table);
-    saved::each_score(store, &mut |s| {
+    saved::each_score(store, &mut |mut s| {
         let Some(r) = b.record_id(&s.key()) else {
             return Ok(());
         };
-        let own = b.record_label(r);
-        let reasons = s
-            .reasons
-            .into_iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let source = s.reason_sources.get(i).cloned();
-                let names = match feeds_behind(source.as_deref()) {
-                    [Feed::Brands] => s.brands.clone(),
-                    _ => Vec::new(),
-                };
-                let mut sources = behind
-                    .entry((source, names))
-                    .or_insert_with_key(|(k, n)| b.view.labels_behind_brands(k.as_deref(), n))
-                    .clone();
-                sources.push(own);
-                ReasonView { text, sources }
-            })
-            .collect();
+        let reasons = b.view.reasons_of(b.record_label(r), &mut s, &mut behind);
         b.add_score(NewScore {
             record: r,
             score: s.score,

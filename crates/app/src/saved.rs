@@ -304,10 +304,7 @@ pub fn since(store: &dyn Store, name: &str, after: i64) -> Result<Since> {
 
 /// The stamp of the last piece of the derived output `name` (replaced or appended).
 pub fn last_piece(store: &dyn Store, name: &str) -> Result<i64> {
-    Ok(store
-        .derived_pieces(name, 0)?
-        .last()
-        .map_or(0, |p| p.stamp))
+    Ok(store.derived_pieces(name, 0)?.last().map_or(0, |p| p.stamp))
 }
 
 /// The saved actor table, or an error telling the user to resolve first.

@@ -343,13 +343,16 @@ fn rule_packs_and_labels_through_the_platform() {
     )
     .unwrap();
     let (s, arrival) = platform
-        .ingest(&upload(
-            "mkt-bazaar",
-            Feed::Sellers,
-            &file,
-            Some("api:analyst.bazaar/sellers.csv"),
-            Some(Marking::Green),
-        ), None)
+        .ingest(
+            &upload(
+                "mkt-bazaar",
+                Feed::Sellers,
+                &file,
+                Some("api:analyst.bazaar/sellers.csv"),
+                Some(Marking::Green),
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(
         (s.landed, s.file.as_str()),
@@ -405,13 +408,16 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
     )
     .unwrap();
     let (s, arrival) = platform
-        .ingest(&upload(
-            "customs-uk",
-            Feed::Shipments,
-            &file,
-            Some("api:officer.uk/shipments.csv"),
-            Some(Marking::Amber),
-        ), None)
+        .ingest(
+            &upload(
+                "customs-uk",
+                Feed::Shipments,
+                &file,
+                Some("api:officer.uk/shipments.csv"),
+                Some(Marking::Amber),
+            ),
+            None,
+        )
         .unwrap();
     assert_eq!(s.landed, 1);
     assert_eq!(
@@ -463,13 +469,16 @@ fn an_uploaded_shipment_is_resolved_and_scored_as_it_lands() {
 
     // The same file again lands nothing, so nothing is resolved or scored again.
     let (again, arrival) = platform
-        .ingest(&upload(
-            "customs-uk",
-            Feed::Shipments,
-            &file,
+        .ingest(
+            &upload(
+                "customs-uk",
+                Feed::Shipments,
+                &file,
+                None,
+                Some(Marking::Amber),
+            ),
             None,
-            Some(Marking::Amber),
-        ), None)
+        )
         .unwrap();
     assert_eq!((again.unchanged, arrival.scored), (1, 0));
 }
@@ -601,8 +610,8 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         outcome_summary(&platform.view().unwrap())
     );
 
-    // A shipment arrives: it is resolved and scored, so the model is due a rebuild; an
-    // outcome recorded beside it is still taken in place meanwhile.
+    // A shipment arrives and a batch run resolves and scores it, so the model is due a
+    // rebuild; an outcome recorded beside it is still taken in place meanwhile.
     let manifest = dir.path().join("manifest.csv");
     std::fs::write(
         &manifest,
@@ -611,13 +620,10 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     )
     .unwrap();
     platform
-        .ingest(&upload(
-            "customs-uk",
-            Feed::Shipments,
-            &manifest,
+        .ingest(
+            &upload("customs-uk", Feed::Shipments, &manifest, None, None),
             None,
-            None,
-        ), None)
+        )
         .unwrap();
     std::fs::write(
         &file,
@@ -630,18 +636,23 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     let read_model::Catchup::Apply(changes) = platform.catch_up(&view).unwrap() else {
         panic!("changes were made");
     };
-    assert!(changes.needs_rebuild());
-    assert_eq!(changes.records(), 1, "only the outcome is taken in place");
+    assert!(
+        changes.needs_rebuild(),
+        "a batch run replaced the actors and scores"
+    );
+    assert_eq!(changes.records(), 2, "the shipment and the outcome");
     view.apply(changes);
     assert!(view.is_stale());
     let live2 = view
         .record(&RecordKey::new("customs-uk", Feed::Outcomes, "LIVE-2"))
         .unwrap();
     assert!(view.outcomes_of(shipment).contains(&live2));
+    let waiting = view
+        .record(&RecordKey::new("customs-uk", Feed::Shipments, "LIVE-S1"))
+        .unwrap();
     assert!(
-        view.record(&RecordKey::new("customs-uk", Feed::Shipments, "LIVE-S1"))
-            .is_none(),
-        "the new shipment waits for the rebuild"
+        view.score_of(waiting).is_none(),
+        "its score waits for the rebuild"
     );
     let rebuilt = platform.view().unwrap();
     assert!(!rebuilt.is_stale());
@@ -653,4 +664,183 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         platform.catch_up(&rebuilt).unwrap(),
         read_model::Catchup::Current
     ));
+}
+
+/// What a read model ranks, by key and score, and the actor of every party of `keys`.
+fn ranking(
+    v: &read_model::View,
+    keys: &[RecordKey],
+) -> (Vec<(String, String)>, Vec<Option<String>>) {
+    let ranked = v
+        .ranked_ids()
+        .iter()
+        .map(|&i| {
+            let s = &v.scores[i as usize];
+            (
+                v.records[s.record as usize].key.to_string(),
+                format!("{:.6}", s.score),
+            )
+        })
+        .collect();
+    let actors = keys
+        .iter()
+        .flat_map(|k| {
+            let r = v.record(k).expect("the arrival is in the read model");
+            v.parties_of(r).map(|p| {
+                v.parties[p as usize]
+                    .actor
+                    .map(|a| v.actors[a as usize].id.clone())
+            })
+        })
+        .collect();
+    (ranked, actors)
+}
+
+#[test]
+fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
+    let (dir, db) = resolved_operation(true);
+    let batch_db = dir.path().join("batch.db");
+    std::fs::copy(&db, &batch_db).unwrap();
+    let (live_platform, batch_platform) = (
+        Platform::open(&db).unwrap(),
+        Platform::open(&batch_db).unwrap(),
+    );
+    let mut view = live_platform.view().unwrap();
+    let live = std::sync::RwLock::new(live_platform.on_request().unwrap());
+
+    // Two uploads under the marking customs' entries carry: the second names a shipper the first brought in for the first time.
+    let first = dir.path().join("first.csv");
+    std::fs::write(
+        &first,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.emails,consignee.name,consignee.address.text,items.description,items.value\n\
+         ARR-1,2026-04-29,CN,LHR,Qinghe Lucky Star Export,sales@luckystar-export.cn,Jo Bloggs,1 High St London,NIKE AIR trainers,80 USD\n\
+         ARR-2,2026-04-30,CN,LHR,Shenzhen Bright Trading Co,,Ann Other,2 Low Rd Leeds,ROLEX watch,35 USD\n",
+    )
+    .unwrap();
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.emails,consignee.name,consignee.address.text,items.description,items.value\n\
+         ARR-3,2026-05-01,CN,LHR,Qinghe Lucky Star Export Co,sales@luckystar-export.cn,Sam Smith,3 Mid Way York,handbags,20 USD\n",
+    )
+    .unwrap();
+    for (file, scored) in [(&first, 2), (&second, 1)] {
+        let up = upload(
+            "customs-uk",
+            Feed::Shipments,
+            file,
+            None,
+            Some(Marking::AmberStrict),
+        );
+        let (s, arrival) = live_platform.ingest(&up, Some(&live)).unwrap();
+        assert_eq!((s.landed, arrival.scored), (scored as u64, scored));
+        assert_eq!(
+            arrival.resolved,
+            2 * scored,
+            "a shipper and a consignee each"
+        );
+        let (_, batch) = batch_platform.ingest(&up, None).unwrap();
+        assert_eq!(batch.scored, scored);
+    }
+    let keys: Vec<RecordKey> = ["ARR-1", "ARR-2", "ARR-3"]
+        .iter()
+        .map(|id| RecordKey::new("customs-uk", Feed::Shipments, *id))
+        .collect();
+
+    // Live and batch agree: the same actors, the same scores and reasons.
+    let (live_store, batch_store) = (open_store(&db).unwrap(), open_store(&batch_db).unwrap());
+    let actors = |store: &dyn Store| {
+        let table = saved::require_actor_table(store).unwrap();
+        let party_keys: Vec<RecordKey> = keys
+            .iter()
+            .flat_map(|k| {
+                ["shipper", "consignee"].map(|role| {
+                    RecordKey::new(k.org.clone(), k.feed, format!("{}#{role}", k.source_id))
+                })
+            })
+            .collect();
+        table
+            .actors_of(&party_keys)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.expect("every party has an actor").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let live_actors = actors(&live_store);
+    assert_eq!(live_actors, actors(&batch_store));
+    assert_eq!(
+        live_actors[0], live_actors[4],
+        "the second upload's shipper joined the actor the first made"
+    );
+    let scores = |store: &dyn Store| {
+        let mut s: Vec<(String, String, Vec<String>)> = saved::scores(store)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.source_id.starts_with("ARR-"))
+            .map(|s| (s.source_id, format!("{:.6}", s.score), s.reasons))
+            .collect();
+        s.sort();
+        s
+    };
+    let live_scores = scores(&live_store);
+    assert_eq!(live_scores.len(), 3);
+    assert_eq!(live_scores, scores(&batch_store));
+    assert_eq!(
+        saved::scores(&live_store).unwrap().len(),
+        saved::scores(&batch_store).unwrap().len()
+    );
+
+    // The read model takes them in place, as a rebuild would have them.
+    let read_model::Catchup::Apply(changes) = live_platform.catch_up(&view).unwrap() else {
+        panic!("arrivals were made");
+    };
+    assert!(!changes.needs_rebuild(), "nothing was replaced");
+    assert_eq!((changes.records(), changes.scores()), (3, 3));
+    view.apply(changes);
+    assert!(!view.is_stale());
+    let rebuilt = live_platform.view().unwrap();
+    assert_eq!(ranking(&view, &keys), ranking(&rebuilt, &keys));
+    assert!(matches!(
+        live_platform.catch_up(&view).unwrap(),
+        read_model::Catchup::Current
+    ));
+    let shipper = view.actor(&live_actors[0]).unwrap();
+    assert_eq!(
+        view.actors[shipper as usize].parties.len(),
+        2,
+        "both shipments on the new shipper's page"
+    );
+
+    // A batch resolution replaces the actors: the live state says so and does nothing.
+    let mut store = open_store(&db).unwrap();
+    resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();
+    let third = dir.path().join("third.csv");
+    std::fs::write(
+        &third,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,consignee.name,items.description,items.value\n\
+         ARR-4,2026-05-02,CN,LHR,Somebody New Ltd,Pat Doe,socks,5 USD\n",
+    )
+    .unwrap();
+    let before = store.last_change().unwrap();
+    let up = upload(
+        "customs-uk",
+        Feed::Shipments,
+        &third,
+        None,
+        Some(Marking::AmberStrict),
+    );
+    let s = interdict_app::ingest::ingest_export(
+        &mut store,
+        &up,
+        &RateTable::default_table(),
+        None,
+        &Progress::default(),
+    )
+    .unwrap();
+    let not = live
+        .write()
+        .unwrap()
+        .arrive(&mut store, s.run, before)
+        .unwrap();
+    assert_eq!(not, Err(interdict_app::on_request::NotLive::Replaced));
 }

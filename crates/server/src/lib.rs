@@ -194,7 +194,12 @@ impl AppState {
                 .platform
                 .on_request_stamps()
                 .map_err(|e| e.to_string())?;
-            if &stamps == current.read().unwrap_or_else(|p| p.into_inner()).built_from() {
+            if &stamps
+                == current
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .built_from()
+            {
                 return Ok(());
             }
         }

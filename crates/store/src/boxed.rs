@@ -5,8 +5,8 @@ use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 
 use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{
-    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
-    StoreError, StoredRecord,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord,
+    Store, StoreError, StoredRecord,
 };
 
 impl<S: Store + ?Sized> Store for Box<S> {

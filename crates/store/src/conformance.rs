@@ -851,7 +851,11 @@ pub fn derived_parts_follow_their_output(store: &mut dyn Store) {
     let shape: Vec<(bool, &[u8])> = whole.iter().map(|p| (p.base, &p.data[..])).collect();
     assert_eq!(
         shape,
-        [(true, &b"base"[..]), (false, &b"one"[..]), (false, &b"two"[..])]
+        [
+            (true, &b"base"[..]),
+            (false, &b"one"[..]),
+            (false, &b"two"[..])
+        ]
     );
     assert!(whole.windows(2).all(|w| w[0].stamp < w[1].stamp));
     assert_eq!(whole[1].stamp, p1);
@@ -864,7 +868,11 @@ pub fn derived_parts_follow_their_output(store: &mut dyn Store) {
 
     store.put_derived("scores", b"again", "t").unwrap();
     let after = store.derived_pieces("scores", p2).unwrap();
-    assert_eq!(after.len(), 1, "the parts went with the output they were appended to");
+    assert_eq!(
+        after.len(),
+        1,
+        "the parts went with the output they were appended to"
+    );
     assert!(after[0].base);
     assert_eq!(&after[0].data[..], b"again");
     let p3 = store.append_derived("scores", b"three", "t").unwrap();

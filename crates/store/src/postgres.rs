@@ -24,8 +24,8 @@ use ::postgres::{Client, NoTls, Row, Statement};
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 
 use crate::{
-    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
-    StoreError, StoredRecord,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord,
+    Store, StoreError, StoredRecord,
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one. Applied
@@ -1297,7 +1297,10 @@ impl Store for PostgresStore {
         let mut tx = self.conn.get_mut().client.transaction().map_err(e)?;
         // The output's row is locked: a replacement waits for the part, or the part for it.
         let base = tx
-            .query("SELECT seq FROM derived WHERE name = $1 FOR UPDATE", &[&name])
+            .query(
+                "SELECT seq FROM derived WHERE name = $1 FOR UPDATE",
+                &[&name],
+            )
             .map_err(e)?;
         if base.is_empty() {
             return Err(StoreError::NoDerived {

@@ -6,8 +6,8 @@ use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
-    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord, Store,
-    StoreError, StoredRecord,
+    DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord,
+    Store, StoreError, StoredRecord,
 };
 
 /// Each entry upgrades the schema by one version; never edit a shipped entry, add one.

@@ -453,7 +453,7 @@ pub enum Catchup {
     /// Nothing.
     Current,
     /// Changes to apply ([`View::apply`]); they may also say the view is due a rebuild.
-    Apply(Changes),
+    Apply(Box<Changes>),
 }
 
 /// Changed outcomes, arrivals (shipments, listings and seller accounts, with the actors and
@@ -600,7 +600,7 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
         true => Some((ingest_files(store)?, store.quarantined()?)),
         false => None,
     };
-    Ok(Catchup::Apply(Changes {
+    Ok(Catchup::Apply(Box::new(Changes {
         records,
         actor_rows,
         scores,
@@ -612,7 +612,7 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
             parts,
         },
         rebuild,
-    }))
+    })))
 }
 
 impl View {
@@ -1028,7 +1028,8 @@ impl View {
     /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
     /// and histories they concern, withdrawn ones leave them; arrivals join with their parties,
     /// the actors appended for them and their scores, in rank; ingest health is replaced.
-    pub fn apply(&mut self, changes: Changes) {
+    pub fn apply(&mut self, changes: Box<Changes>) {
+        let changes = *changes;
         let mut scratch = Vec::new();
         if let Some(w) = changes.withdrawn {
             for key in w.labels.keys() {

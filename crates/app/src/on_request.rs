@@ -87,11 +87,9 @@ pub const LIVE_FEEDS: [Feed; 3] = [Feed::Shipments, Feed::Listings, Feed::Seller
 /// Why an arrival could not be taken in live.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotLive {
-    /// The actor table it rests on was replaced (a batch resolution ran): it must be built
+    /// What it rests on (the actor table, a model, the rules) was replaced: it must be built
     /// again.
     Replaced,
-    /// A feed it does not take in.
-    Feed(Feed),
 }
 
 /// The stamps of the derived outputs a scorer on request rests on.
@@ -142,42 +140,24 @@ impl OnRequest {
         })
     }
 
-    /// Takes in what run `run` landed after change stamp `since` (records of
-    /// [`LIVE_FEEDS`]): new party records join the actors against the frozen model, shipments
-    /// and listings are scored as `score` would score them, and both are appended to the saved
+    /// Takes in records that just landed (those of [`LIVE_FEEDS`]; others are passed
+    /// over): new party records join the actors against the frozen model, shipments and
+    /// listings are scored as `score` would score them, and both are appended to the saved
     /// actor table and scores. Parts other processes appended since it was built are taken in
     /// first. `Err(NotLive)` says nothing was done and a batch arrival is needed.
-    pub fn arrive(
+    pub fn take_in(
         &mut self,
         store: &mut dyn crate::PlatformStore,
-        run: i64,
-        since: i64,
+        landed: &[interdict_store::StoredRecord],
     ) -> Result<std::result::Result<crate::arrival::Arrival, NotLive>> {
-        if self.stamps != stamps(store)? {
-            return Ok(Err(NotLive::Replaced));
-        }
-        let mut landed = Vec::new();
-        let mut other = None;
-        store.changes_since(since, &mut |_, r| {
-            if r.run_id == run {
-                match LIVE_FEEDS.contains(&r.key.feed) {
-                    true => landed.push(r),
-                    false => other = Some(r.key.feed),
-                }
-            }
-            Ok(())
-        })?;
-        if let Some(feed) = other {
-            return Ok(Err(NotLive::Feed(feed)));
-        }
-        if !self.take_in_parts(store)? {
+        if self.stamps != stamps(store)? || !self.take_in_parts(store)? {
             return Ok(Err(NotLive::Replaced));
         }
         let mut rows: Vec<(RecordKey, String)> = Vec::new();
         let mut scored = Vec::new();
         let at = crate::now();
         let versions = (self.models.version(), self.rules.version_tag());
-        for r in &landed {
+        for r in landed.iter().filter(|r| LIVE_FEEDS.contains(&r.key.feed)) {
             let span = Span::of_date(r.record.date());
             // Each party's actor number: a new party record joins the actors; a changed
             // record's parties keep the actors they had, found as a probe finds them.

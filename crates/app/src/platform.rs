@@ -96,14 +96,55 @@ impl Platform {
         }
         if let Some(live) = live
             && crate::on_request::LIVE_FEEDS.contains(&summary.feed)
+            && let Some(arrival) = self.arrive_live(&mut store, live, summary.run, before)?
         {
-            let mut live = live.write().unwrap_or_else(|p| p.into_inner());
-            if let Ok(arrival) = live.arrive(&mut store, summary.run, before)? {
-                return Ok((summary, arrival));
-            }
+            return Ok((summary, arrival));
         }
         let arrival = arrival::arrive(&mut store, summary.feed, &crate::Quiet)?;
         Ok((summary, arrival))
+    }
+
+    /// Takes in through `live` what run `run` landed after change stamp `since`, a chunk at
+    /// a time, so a large upload neither holds every record at once nor keeps scoring on
+    /// request waiting for long. `None` when `live` could not take it all in (what it did
+    /// take in stays; a batch arrival does the rest).
+    fn arrive_live(
+        &self,
+        store: &mut dyn crate::PlatformStore,
+        live: &std::sync::RwLock<crate::on_request::OnRequest>,
+        run: i64,
+        since: i64,
+    ) -> Result<Option<Arrival>> {
+        const CHUNK: usize = 2_000;
+        let reader = open_store(&self.db)?;
+        let mut total = Arrival::default();
+        let mut chunk = Vec::new();
+        let mut outcome: Result<bool> = Ok(true);
+        let mut flush = |chunk: &mut Vec<interdict_store::StoredRecord>| {
+            if matches!(outcome, Ok(true)) && !chunk.is_empty() {
+                let mut live = live.write().unwrap_or_else(|p| p.into_inner());
+                outcome = live.take_in(store, chunk).map(|taken| match taken {
+                    Ok(a) => {
+                        total.resolved += a.resolved;
+                        total.scored += a.scored;
+                        true
+                    }
+                    Err(_) => false,
+                });
+            }
+            chunk.clear();
+        };
+        reader.changes_since(since, &mut |_, r| {
+            if r.run_id == run {
+                chunk.push(r);
+                if chunk.len() >= CHUNK {
+                    flush(&mut chunk);
+                }
+            }
+            Ok(())
+        })?;
+        flush(&mut chunk);
+        Ok(outcome?.then_some(total))
     }
 
     /// The read model of everything stored.

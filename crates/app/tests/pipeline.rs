@@ -821,7 +821,6 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
          ARR-4,2026-05-02,CN,LHR,Somebody New Ltd,Pat Doe,socks,5 USD\n",
     )
     .unwrap();
-    let before = store.last_change().unwrap();
     let up = upload(
         "customs-uk",
         Feed::Shipments,
@@ -829,7 +828,7 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
         None,
         Some(Marking::AmberStrict),
     );
-    let s = interdict_app::ingest::ingest_export(
+    interdict_app::ingest::ingest_export(
         &mut store,
         &up,
         &RateTable::default_table(),
@@ -837,10 +836,14 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
         &Progress::default(),
     )
     .unwrap();
+    let landed = store
+        .get(&RecordKey::new("customs-uk", Feed::Shipments, "ARR-4"))
+        .unwrap()
+        .unwrap();
     let not = live
         .write()
         .unwrap()
-        .arrive(&mut store, s.run, before)
+        .take_in(&mut store, &[landed])
         .unwrap();
     assert_eq!(not, Err(interdict_app::on_request::NotLive::Replaced));
 }

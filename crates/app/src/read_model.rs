@@ -102,16 +102,28 @@ pub struct ScoreView {
     pub origin: Option<String>,
 }
 
-/// A score as the store hands it over.
-pub struct NewScore {
-    pub record: u32,
-    pub score: f64,
-    pub day: Option<String>,
-    pub port: String,
-    pub model: String,
-    pub rules: String,
-    pub reasons: Vec<ReasonView>,
-    pub brands: Vec<String>,
+impl ScoreView {
+    /// The view of a saved score of `record`, with its reasons and the record's declared value
+    /// and origin.
+    fn of(
+        record: u32,
+        s: saved::SavedScore,
+        reasons: Vec<ReasonView>,
+        (value_usd, origin): (Option<f64>, Option<String>),
+    ) -> ScoreView {
+        ScoreView {
+            record,
+            score: s.score,
+            day: s.day,
+            port: s.port,
+            model: s.model,
+            rules: s.rules,
+            reasons,
+            brands: s.brands,
+            value_usd,
+            origin,
+        }
+    }
 }
 
 /// The ingest runs of one file: what was read, what landed, what was kept out.
@@ -271,6 +283,10 @@ pub struct Cursor {
     pub parts: BTreeMap<String, i64>,
 }
 
+/// The labels behind each kind of reason (its source and the brands it names), worked out once
+/// per kind.
+type Behind = FxHashMap<(Option<String>, Vec<String>), Vec<u32>>;
+
 /// Folds a name or identifier into search tokens: lowercase alphanumeric words.
 pub fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '+' && c != '.')
@@ -392,29 +408,18 @@ impl ViewBuilder {
     }
 
     /// A record's score; a record scored again keeps its last score.
-    pub fn add_score(&mut self, n: NewScore) {
-        let (value_usd, origin) = match self.view.values.get(&n.record) {
-            Some(v) => v.clone(),
-            None => Default::default(),
-        };
-        let score = ScoreView {
-            record: n.record,
-            score: n.score,
-            day: n.day,
-            port: n.port,
-            model: n.model,
-            rules: n.rules,
-            reasons: n.reasons,
-            brands: n.brands,
-            value_usd,
-            origin,
-        };
-        match self.view.score_of.get(&n.record) {
+    fn add_score(&mut self, record: u32, mut s: saved::SavedScore, behind: &mut Behind) {
+        let reasons = self
+            .view
+            .reasons_of(self.record_label(record), &mut s, behind);
+        let values = self.view.values.get(&record).cloned().unwrap_or_default();
+        let score = ScoreView::of(record, s, reasons, values);
+        match self.view.score_of.get(&record) {
             Some(&id) => self.view.scores[id as usize] = score,
             None => {
                 self.view
                     .score_of
-                    .insert(n.record, self.view.scores.len() as u32);
+                    .insert(record, self.view.scores.len() as u32);
                 self.view.scores.push(score);
             }
         }
@@ -836,7 +841,7 @@ impl View {
         &self,
         own: u32,
         s: &mut saved::SavedScore,
-        behind: &mut FxHashMap<(Option<String>, Vec<String>), Vec<u32>>,
+        behind: &mut Behind,
     ) -> Vec<ReasonView> {
         std::mem::take(&mut s.reasons)
             .into_iter()
@@ -858,31 +863,16 @@ impl View {
     }
 
     /// Puts a score of a record it holds in the ranking, replacing the record's earlier one.
-    fn put_score(
-        &mut self,
-        mut s: saved::SavedScore,
-        behind: &mut FxHashMap<(Option<String>, Vec<String>), Vec<u32>>,
-    ) {
+    fn put_score(&mut self, mut s: saved::SavedScore, behind: &mut Behind) {
         let Some(r) = self.record(&s.key()) else {
             return;
         };
         let reasons = self.reasons_of(self.records[r as usize].label, &mut s, behind);
-        let (value_usd, origin) = self
+        let values = self
             .record_body(r)
             .map(|b| value_and_origin(&b))
             .unwrap_or_default();
-        let score = ScoreView {
-            record: r,
-            score: s.score,
-            day: s.day,
-            port: s.port,
-            model: s.model,
-            rules: s.rules,
-            reasons,
-            brands: s.brands,
-            value_usd,
-            origin,
-        };
+        let score = ScoreView::of(r, s, reasons, values);
         let id = match self.score_of.get(&r) {
             Some(&id) => {
                 if let Some(at) = self.ranked.iter().position(|&x| x == id) {
@@ -1413,24 +1403,13 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
         }
     }
     // The labels behind each kind of reason (and named brands), worked out once per kind.
-    let mut behind: FxHashMap<(Option<String>, Vec<String>), Vec<u32>> = FxHashMap::default();
+    let mut behind = Behind::default();
     drop(actor_of);
     drop(table);
-    saved::each_score(store, &mut |mut s| {
-        let Some(r) = b.record_id(&s.key()) else {
-            return Ok(());
-        };
-        let reasons = b.view.reasons_of(b.record_label(r), &mut s, &mut behind);
-        b.add_score(NewScore {
-            record: r,
-            score: s.score,
-            day: s.day,
-            port: s.port,
-            model: s.model,
-            rules: s.rules,
-            reasons,
-            brands: s.brands,
-        });
+    saved::each_score(store, &mut |s| {
+        if let Some(r) = b.record_id(&s.key()) {
+            b.add_score(r, s, &mut behind);
+        }
         Ok(())
     })?;
     b.set_ingest(ingest_files(store)?, store.quarantined()?);

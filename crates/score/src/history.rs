@@ -131,6 +131,16 @@ const RECEIVERS: [PartyRole; 3] = [
     PartyRole::FinalRecipient,
 ];
 
+/// Who traded with whom in a shipment: each sender with each receiver, when they differ.
+fn trades(o: &Observed) -> impl Iterator<Item = (u32, u32)> + '_ {
+    SENDERS.into_iter().flat_map(move |s| {
+        RECEIVERS.into_iter().filter_map(move |r| {
+            let (a, b) = (o.actors[s as usize]?, o.actors[r as usize]?);
+            (a != b).then_some((a, b))
+        })
+    })
+}
+
 impl LaneStats {
     fn finish(&mut self) {
         self.inspections.sort_by_key(|(d, s)| (*d, *s));
@@ -193,18 +203,9 @@ impl Knowledge {
             let Some(day) = o.day else { continue };
             match o.kind {
                 Kind::Shipment => {
-                    for s in SENDERS {
-                        for r in RECEIVERS {
-                            let (Some(a), Some(b)) = (o.actors[s as usize], o.actors[r as usize])
-                            else {
-                                continue;
-                            };
-                            if a == b {
-                                continue;
-                            }
-                            k.contacts.entry(a).or_default().push((day, b));
-                            k.contacts.entry(b).or_default().push((day, a));
-                        }
+                    for (a, b) in trades(o) {
+                        k.contacts.entry(a).or_default().push((day, b));
+                        k.contacts.entry(b).or_default().push((day, a));
                     }
                 }
                 Kind::Listing => {
@@ -351,24 +352,15 @@ impl Knowledge {
                         self.busy.insert(a, d);
                     }
                 }
-                for s in SENDERS {
-                    for r in RECEIVERS {
-                        let (Some(a), Some(b)) = (o.actors[s as usize], o.actors[r as usize])
-                        else {
-                            continue;
-                        };
-                        if a == b {
-                            continue;
+                for (a, b) in trades(o) {
+                    for (x, y) in [(a, b), (b, a)] {
+                        let c = self.contacts.entry(x).or_default();
+                        if let Err(at) = c.binary_search(&(day, y)) {
+                            c.insert(at, (day, y));
                         }
-                        for (x, y) in [(a, b), (b, a)] {
-                            let c = self.contacts.entry(x).or_default();
-                            if let Err(at) = c.binary_search(&(day, y)) {
-                                c.insert(at, (day, y));
-                            }
-                            if let Some(&d) = self.first_sent_seizure.get(&y) {
-                                let from = self.seized_contact_from.entry(x).or_insert(d);
-                                *from = (*from).min(d);
-                            }
+                        if let Some(&d) = self.first_sent_seizure.get(&y) {
+                            let from = self.seized_contact_from.entry(x).or_insert(d);
+                            *from = (*from).min(d);
                         }
                     }
                 }

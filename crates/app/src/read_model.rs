@@ -353,21 +353,6 @@ impl ViewBuilder {
         self.view.actor_or_new(id)
     }
 
-    /// A party of a record, with the words and identifiers it can be found by.
-    pub fn add_party(
-        &mut self,
-        record: u32,
-        role: &str,
-        name: String,
-        search_terms: &[String],
-        index: u16,
-        actor: Option<&str>,
-    ) -> u32 {
-        let actor = actor.map(|a| self.actor(a));
-        self.view
-            .push_party(record, role, name, search_terms, index, actor)
-    }
-
     /// The labels of everything known about some actors: the records they were resolved from
     /// and their history.
     pub fn labels_about(&self, actors: &[String]) -> Vec<u32> {
@@ -709,7 +694,8 @@ impl View {
         id
     }
 
-    /// Adds a party of `record` (its parties come together, right after it).
+    /// Adds a party of `record`, with the words and identifiers it can be found by (a
+    /// record's parties come together, right after it).
     fn push_party(
         &mut self,
         record: u32,
@@ -1342,22 +1328,20 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             .entry(s.key.feed)
             .or_default()
             .insert(label);
+        b.view.index_record(id, &s.record);
         let mut actors = Vec::new();
-        for (index, (source, party)) in s.record.parties().into_iter().enumerate() {
-            let actor = actor_of
-                .get(&(s.key.org.as_str(), s.key.feed, source.as_str()))
-                .copied();
-            let role = source.rsplit_once('#').map_or(s.key.feed.as_str(), |x| x.1);
-            let name = party_name(party);
-            let index = u16::try_from(index).unwrap_or(u16::MAX);
-            b.add_party(id, role, name, &party_terms(party), index, actor);
-            if let Some(a) = actor {
-                actors.push(b.actor(a));
+        let parties = s.record.parties();
+        for (p, (source, _)) in b.view.parties_of(id).zip(&parties) {
+            if let Some(a) = actor_of.get(&(s.key.org.as_str(), s.key.feed, source.as_str())) {
+                let a = b.actor(a);
+                b.view.parties[p as usize].actor = Some(a);
+                b.view.actors[a as usize].parties.push(p);
+                actors.push(a);
             }
         }
         let v = &mut b.view;
         match &s.record {
-            Record::Shipments(sh) => {
+            Record::Shipments(_) => {
                 shipments += 1;
                 actors.sort();
                 actors.dedup();
@@ -1368,22 +1352,6 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
                         v.links[c as usize].push(Link { other: a, via: id });
                     }
                 }
-                v.shipment_records
-                    .entry(sh.shipment_id.clone())
-                    .or_default()
-                    .push(id);
-            }
-            Record::Sellers(se) => {
-                v.seller_records
-                    .entry(se.account_id.clone())
-                    .or_default()
-                    .push(id);
-            }
-            Record::Listings(l) => {
-                v.listing_records
-                    .entry(l.listing_id.clone())
-                    .or_default()
-                    .push(id);
             }
             Record::Outcomes(_) => outcomes.push(id),
             Record::Brands(br) => b.brand(&br.name, label),
@@ -1487,16 +1455,7 @@ mod tests {
             "2026-03-08T10:00:00Z",
             &seizure,
         );
-        b.add_score(NewScore {
-            record: s,
-            score: 0.5,
-            day: None,
-            port: String::new(),
-            model: "m".into(),
-            rules: "r".into(),
-            reasons: Vec::new(),
-            brands: Vec::new(),
-        });
+        score_with(&mut b, s, 0.5, Vec::new());
         let v = b.build();
         // Whole, exactly as the record serialises, and typed.
         assert_eq!(v.record_json(s), serde_json::to_value(&shipment).unwrap());
@@ -1522,6 +1481,28 @@ mod tests {
         );
     }
 
+    /// Scores `record` with these reasons, resting on exactly the labels they name.
+    fn score_with(b: &mut ViewBuilder, record: u32, score: f64, reasons: Vec<ReasonView>) {
+        let s = saved::SavedScore {
+            org: String::new(),
+            feed: Feed::Shipments,
+            source_id: String::new(),
+            score,
+            day: None,
+            port: String::new(),
+            model: "m".into(),
+            rules: "r".into(),
+            scored_at: String::new(),
+            reasons: Vec::new(),
+            fired: Vec::new(),
+            reason_sources: Vec::new(),
+            brands: Vec::new(),
+        };
+        b.add_score(record, s, &mut Behind::default());
+        let id = b.view.score_of[&record];
+        b.view.scores[id as usize].reasons = reasons;
+    }
+
     #[test]
     fn a_reason_shows_only_to_viewers_who_see_everything_it_rests_on() {
         let mut b = ViewBuilder::default();
@@ -1544,16 +1525,7 @@ mod tests {
                 sources: vec![green, amber],
             },
         ];
-        b.add_score(NewScore {
-            record: r,
-            score: 0.9,
-            day: None,
-            port: "LHR".into(),
-            model: "m".into(),
-            rules: "r".into(),
-            reasons,
-            brands: Vec::new(),
-        });
+        score_with(&mut b, r, 0.9, reasons);
         let view = b.build();
         let mut groups = std::collections::BTreeMap::<String, BTreeSet<Member>>::new();
         groups.insert("ops".into(), [Member::Org("carrier".into())].into());
@@ -1600,10 +1572,10 @@ mod tests {
         let mut parties = Vec::new();
         for (index, (_, party)) in record.parties().into_iter().enumerate() {
             let name = party.name.clone().unwrap_or_default();
-            let p = b.add_party(r, "party", name, &[], index as u16, None);
+            let p = b.view.push_party(r, "party", name, &[], index as u16, None);
             parties.push(p);
         }
-        let stray = b.add_party(r, "party", "nobody".into(), &[], 9, None);
+        let stray = b.view.push_party(r, "party", "nobody".into(), &[], 9, None);
         let v = b.build();
         assert_eq!(parties.len(), 2);
         let names: Vec<String> = parties
@@ -1628,7 +1600,7 @@ mod tests {
                 0 => "Trading Co Even",
                 _ => "Trading Co Odd",
             };
-            b.add_party(r, "shipper", name.into(), &[], 0, None);
+            b.view.push_party(r, "shipper", name.into(), &[], 0, None);
         }
         let v = b.build();
         // A query repeating a common word thousands of times costs what one word costs.

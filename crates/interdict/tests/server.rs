@@ -13,7 +13,7 @@ use std::process::Stdio;
 
 use common::server::{Server, serve};
 use common::{bin, run, run_ok, s, session_cookie, set_password};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const HEADER: &str = "source_id,carrier,arrival,origin_country,export_country,port_of_arrival,shipper.name,shipper.emails,shipper.address.country,consignee.name,consignee.address.text,consignee.address.country,items.description,items.hs_code,items.quantity,items.value";
 
@@ -334,6 +334,7 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
+    an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
     credentials_and_sign_ins_hold(&w);
     tampering_is_found(&w);
@@ -354,6 +355,7 @@ fn the_access_matrix_holds_on_postgresql() {
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
+    an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
     credentials_and_sign_ins_hold(&w);
     drop(scratch);
@@ -464,6 +466,98 @@ LATE-1,seized_counterfeit,2026-03-07,S-GRN
             |k| k.contains(&late),
         );
     }
+}
+
+/// Waits until the server's live state (scoring on request) is loaded.
+fn until_live(addr: &str, key: &str) {
+    let t = std::time::Instant::now();
+    let body = br#"{"feed":"shipments","record":{"source_id":"P"}}"#;
+    while request(
+        addr,
+        "POST",
+        "/api/v1/score",
+        Some(key),
+        Some(("application/json", body.as_slice())),
+    )
+    .status
+        != 200
+    {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the live state never loaded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A shipment uploaded to one server is resolved and scored as it lands: the upload's answer
+/// says so, the shipment is in that server's read model with its score and actors when the
+/// answer comes, and in the other server's within seconds, with the same actors. A shipment
+/// uploaded to the second, naming the same shipper, joins the actor the first one made.
+fn an_upload_to_one_server_is_scored_in_both(w: &World) {
+    let first = start(&w.db, &w.anchor);
+    let second = start(&w.db, &w.anchor);
+    let carl = &w.keys["carl"];
+    until_live(&first.addr, carl);
+    until_live(&second.addr, carl);
+    let upload = |addr: &str, id: &str| {
+        let csv = format!(
+            "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.emails,consignee.name,items.description,items.value\n\
+             {id},2026-03-09,CN,LHR,Harbour Lantern Export Ltd,orders@harbourlantern.cn,Ann {id},NIKE AIR trainers,9 USD\n"
+        );
+        let r = request(
+            addr,
+            "POST",
+            "/api/v1/feeds/shipments?marking=GREEN",
+            Some(carl),
+            Some(("text/csv", csv.as_bytes())),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            (&r.body["landed"], &r.body["resolved"], &r.body["scored"]),
+            (&json!(1), &json!(2), &json!(1)),
+            "{}",
+            r.body
+        );
+    };
+    let shipper = |addr: &str, id: &str| -> Option<String> {
+        let r = get(addr, &format!("/api/v1/shipments/carrier/{id}"), carl);
+        if r.status != 200 || r.body["score"].is_null() {
+            return None;
+        }
+        r.body["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["role"] == "shipper")
+            .and_then(|p| p["actor"].as_str())
+            .map(str::to_owned)
+    };
+    upload(&first.addr, "ARR-A");
+    let made = shipper(&first.addr, "ARR-A")
+        .expect("scored, with its shipper's actor, when the upload answers");
+    let t = std::time::Instant::now();
+    loop {
+        if let Some(a) = shipper(&second.addr, "ARR-A") {
+            assert_eq!(a, made, "the same actor in the other server");
+            break;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "the other server never showed the arrival"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    eprintln!(
+        "an upload to one server was scored in the other after {:?}",
+        t.elapsed()
+    );
+    upload(&second.addr, "ARR-B");
+    assert_eq!(
+        shipper(&second.addr, "ARR-B").as_deref(),
+        Some(made.as_str()),
+        "the second server's live state took in the actor the first made"
+    );
 }
 
 /// A browser session lives in the store: a second server process knows it, a restarted one

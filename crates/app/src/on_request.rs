@@ -15,7 +15,9 @@ use interdict_model::{Feed, Listing, PartyRole, Record, RecordKey};
 use interdict_normalize::money::RateTable;
 use interdict_resolve::features::Span;
 use interdict_resolve::{Features, Resolver};
-use interdict_score::{Catalogue, Knowledge, Models, Observed, RulePack, Scorer, observe};
+use interdict_score::{
+    Catalogue, Knowledge, LabelTarget, Models, Observed, RulePack, Scorer, observe,
+};
 use interdict_store::Store;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -78,6 +80,12 @@ pub struct OnRequest {
     actors_seen: i64,
     /// The stamps of the parts it appended itself (taken in as they were made).
     own_parts: rustc_hash::FxHashSet<i64>,
+    /// The change stamp up to which outcomes were taken in.
+    records_seen: i64,
+    /// The organisations holding records, and the sharing groups: which records an outcome
+    /// attaches to.
+    orgs: Vec<String>,
+    groups: crate::sharing::Sharing,
 }
 
 /// The feeds whose arrivals [`OnRequest::arrive`] takes in; records of other feeds change the
@@ -108,6 +116,15 @@ impl OnRequest {
         // Parts appended while it is built are taken in again on the first arrival: a record
         // adopted twice only weighs twice in blocking.
         let actors_seen = saved::last_piece(store, saved::ACTORS)?;
+        let records_seen = store.last_change()?;
+        let groups = crate::sharing::sharing(store)?;
+        let orgs: Vec<String> = store
+            .stats()?
+            .into_iter()
+            .map(|s| s.org)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         // Only what a score reads is kept: the records' observations, labels and actors by
         // record go before the resolver is built.
         let (catalogue, knowledge, last_day, actor_numbers, sellers) = {
@@ -137,6 +154,9 @@ impl OnRequest {
             stamps,
             actors_seen,
             own_parts: Default::default(),
+            records_seen,
+            orgs,
+            groups,
         })
     }
 
@@ -153,55 +173,16 @@ impl OnRequest {
         if self.stamps != stamps(store)? || !self.take_in_parts(store)? {
             return Ok(Err(NotLive::Replaced));
         }
+        self.take_in_outcomes(store)?;
         let mut rows: Vec<(RecordKey, String)> = Vec::new();
         let mut scored = Vec::new();
         let at = crate::now();
         let versions = (self.models.version(), self.rules.version_tag());
         for r in landed.iter().filter(|r| LIVE_FEEDS.contains(&r.key.feed)) {
-            let span = Span::of_date(r.record.date());
-            // Each party's actor number: a new party record joins the actors; a changed
-            // record's parties keep the actors they had, found as a probe finds them.
-            let mut actor_of = |source: &str, party: &interdict_model::Party| -> Option<u32> {
-                let f = Features::of(party).seen(span);
-                let key = RecordKey::new(r.key.org.clone(), r.key.feed, source);
-                let id = match r.version {
-                    1 => {
-                        let a = self.resolver.add(key.clone(), f);
-                        rows.push((key, a.actor_id.clone()));
-                        a.actor_id
-                    }
-                    _ => self.resolver.probe(&f)?.actor_id,
-                };
-                Some(self.number_of(&id))
-            };
-            let observed = match &r.record {
-                Record::Shipments(s) => {
-                    let mut found = [None; 6];
-                    for (role, p) in s.parties() {
-                        let source = format!("{}#{}", r.key.source_id, role.as_str());
-                        found[role as usize] = actor_of(&source, p);
-                    }
-                    Some(observe::shipment(&self.catalogue, s, found))
-                }
-                Record::Sellers(s) => {
-                    let a = actor_of(&s.account_id, &s.party);
-                    self.sellers.insert(
-                        (r.key.org.clone(), s.account_id.clone()),
-                        (a, s.created.clone()),
-                    );
-                    None
-                }
-                Record::Listings(l) => {
-                    let (seller, created) = self.seller(&r.key.org, &l.seller_account_id);
-                    Some(observe::listing(
-                        &self.catalogue,
-                        l,
-                        seller,
-                        created.as_deref(),
-                    ))
-                }
-                _ => None,
-            };
+            if !self.orgs.contains(&r.key.org) {
+                self.orgs.push(r.key.org.clone());
+            }
+            let observed = self.observe_record(r, Some(&mut rows));
             if let Some(o) = observed {
                 let score = self.scorer().score(&o, &r.key.org);
                 scored.push(crate::scoring::saved_score(
@@ -227,6 +208,139 @@ impl OnRequest {
             resolved: rows.len(),
             scored: scored.len(),
         }))
+    }
+
+    /// What scoring sees of a stored shipment or listing, its parties matched to actors. With
+    /// `rows`, a record that is new (its first version) joins its parties to the actors, noting
+    /// each party record's actor in `rows`, and a seller account's actor is kept for its
+    /// listings; otherwise (a changed record, a record an outcome names) each party finds the
+    /// actor a probe finds, which for a party already resolved is its own.
+    fn observe_record(
+        &mut self,
+        r: &interdict_store::StoredRecord,
+        mut rows: Option<&mut Vec<(RecordKey, String)>>,
+    ) -> Option<Observed> {
+        let span = Span::of_date(r.record.date());
+        let mut actor_of = |source: &str, party: &interdict_model::Party| -> Option<u32> {
+            let f = Features::of(party).seen(span);
+            let id = match (r.version, rows.as_deref_mut()) {
+                (1, Some(rows)) => {
+                    let key = RecordKey::new(r.key.org.clone(), r.key.feed, source);
+                    let a = self.resolver.add(key.clone(), f);
+                    rows.push((key, a.actor_id.clone()));
+                    a.actor_id
+                }
+                _ => self.resolver.probe(&f)?.actor_id,
+            };
+            Some(self.number_of(&id))
+        };
+        match &r.record {
+            Record::Shipments(s) => {
+                let mut found = [None; 6];
+                for (role, p) in s.parties() {
+                    let source = format!("{}#{}", r.key.source_id, role.as_str());
+                    found[role as usize] = actor_of(&source, p);
+                }
+                Some(observe::shipment(&self.catalogue, s, found))
+            }
+            Record::Sellers(s) => {
+                let a = actor_of(&s.account_id, &s.party);
+                if rows.is_some() {
+                    self.sellers.insert(
+                        (r.key.org.clone(), s.account_id.clone()),
+                        (a, s.created.clone()),
+                    );
+                }
+                None
+            }
+            Record::Listings(l) => {
+                let (seller, created) = self.seller(&r.key.org, &l.seller_account_id);
+                Some(observe::listing(
+                    &self.catalogue,
+                    l,
+                    seller,
+                    created.as_deref(),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// Takes in the outcomes recorded since it last looked, so that what they say about the
+    /// actors behind the records they name (a seizure, a suspension) weighs in the scores of
+    /// what arrives next, as a batch run would weigh it. An outcome attaches only to the
+    /// records its organisation sees in full, as in the batch run.
+    fn take_in_outcomes(&mut self, store: &dyn crate::PlatformStore) -> Result<()> {
+        let mut outcomes = Vec::new();
+        let mut seen = self.records_seen;
+        store.changes_since(self.records_seen, &mut |seq, r| {
+            seen = seen.max(seq);
+            if let Record::Outcomes(o) = r.record
+                && r.version == 1
+            {
+                outcomes.push((r.key, o));
+            }
+            Ok(())
+        })?;
+        self.records_seen = seen;
+        for (key, o) in outcomes {
+            let mut observed = Vec::new();
+            let mut targets = Vec::new();
+            let named = [
+                (Feed::Shipments, o.shipment_id.as_deref()),
+                (Feed::Listings, o.listing_id.as_deref()),
+            ];
+            for (feed, id) in named {
+                let Some(id) = id else { continue };
+                for org in self.orgs.clone() {
+                    let Some(rec) = store.get(&RecordKey::new(org.as_str(), feed, id))? else {
+                        continue;
+                    };
+                    if !self.attaches(&key.org, &rec) {
+                        continue;
+                    }
+                    if let Some(ob) = self.observe_record(&rec, None) {
+                        targets.push(LabelTarget::Record(observed.len()));
+                        observed.push(ob);
+                    }
+                }
+            }
+            let about_account = o.result == interdict_model::OutcomeResult::AccountSuspended
+                || o.listing_id.is_none();
+            if about_account && let Some(acc) = o.seller_account_id.as_deref() {
+                for org in self.orgs.clone() {
+                    let Some(rec) = store.get(&RecordKey::new(org.as_str(), Feed::Sellers, acc))?
+                    else {
+                        continue;
+                    };
+                    if let Some((Some(a), _)) = self.sellers.get(&(org.clone(), acc.to_owned()))
+                        && self.attaches(&key.org, &rec)
+                    {
+                        targets.push(LabelTarget::Actor(*a));
+                        break;
+                    }
+                }
+            }
+            let label = interdict_score::Label {
+                day: interdict_score::day::of(&o.date),
+                result: o.result,
+                targets,
+                key,
+            };
+            self.knowledge.add_label(&label, &observed);
+        }
+        Ok(())
+    }
+
+    /// Whether an outcome of `org` attaches to a stored record: only when the organisation
+    /// sees it in full.
+    fn attaches(&self, org: &str, r: &interdict_store::StoredRecord) -> bool {
+        let label = interdict_access::Label {
+            owner: &r.key.org,
+            marking: r.marking,
+            group: r.sharing_group.as_deref(),
+        };
+        interdict_access::org_sight(org, label, &self.groups) == interdict_access::Sight::Full
     }
 
     /// Takes in the rows other processes appended to the actor table since it last looked;

@@ -811,6 +811,54 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
         "both shipments on the new shipper's page"
     );
 
+    // A seizure of the first arrival is recorded; the next parcel of its shipper weighs it,
+    // live as in a batch run.
+    let seizure = dir.path().join("seizure.csv");
+    std::fs::write(
+        &seizure,
+        "source_id,result,date,shipment_id\nSZ-1,seized_counterfeit,2026-05-01,ARR-1\n",
+    )
+    .unwrap();
+    let fourth = dir.path().join("fourth.csv");
+    std::fs::write(
+        &fourth,
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,shipper.emails,consignee.name,consignee.address.text,items.description,items.value\n\
+         ARR-5,2026-05-03,CN,LHR,Qinghe Lucky Star Export,sales@luckystar-export.cn,Lee Park,9 Far Lane Hull,NIKE AIR trainers,70 USD\n",
+    )
+    .unwrap();
+    for (platform, live) in [(&live_platform, Some(&live)), (&batch_platform, None)] {
+        let up = upload(
+            "customs-uk",
+            Feed::Outcomes,
+            &seizure,
+            None,
+            Some(Marking::AmberStrict),
+        );
+        platform.ingest(&up, live).unwrap();
+        let up = upload(
+            "customs-uk",
+            Feed::Shipments,
+            &fourth,
+            None,
+            Some(Marking::AmberStrict),
+        );
+        assert_eq!(platform.ingest(&up, live).unwrap().1.scored, 1);
+    }
+    let fifth = |store: &dyn Store| {
+        saved::scores(store)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.source_id == "ARR-5")
+            .map(|s| (format!("{:.6}", s.score), s.reasons))
+            .unwrap()
+    };
+    let (live_fifth, batch_fifth) = (fifth(&live_store), fifth(&batch_store));
+    assert_eq!(live_fifth, batch_fifth);
+    assert!(
+        live_fifth.1.iter().any(|r| r.contains("seiz")),
+        "the shipper's seizure is a reason: {live_fifth:?}"
+    );
+
     // A batch resolution replaces the actors: the live state says so and does nothing.
     let mut store = open_store(&db).unwrap();
     resolution::resolve_store(&mut store, &opts(), &Quiet).unwrap();

@@ -116,6 +116,8 @@ pub struct Knowledge {
     hub_share: f64,
     /// The day each actor first had a shipment it sent seized.
     first_sent_seizure: FxHashMap<u32, i32>,
+    /// The source number the next label added takes.
+    next_source: u32,
     /// For each actor with such a contact, the first day any of its contacts (at any time)
     /// had a sent seizure: before it, the actor cannot have a seized contact.
     seized_contact_from: FxHashMap<u32, i32>,
@@ -217,69 +219,9 @@ impl Knowledge {
         }
 
         for (source, l) in labels.iter().enumerate() {
-            let source = source as u32;
-            let day = l.day.unwrap_or(i32::MIN);
-            for t in &l.targets {
-                match *t {
-                    LabelTarget::Record(i) => {
-                        let o = &observed[i];
-                        match (o.kind, l.result) {
-                            (Kind::Shipment, r) => {
-                                if matches!(
-                                    r,
-                                    OutcomeResult::SeizedCounterfeit
-                                        | OutcomeResult::SeizedOther
-                                        | OutcomeResult::Released
-                                ) {
-                                    let seized = r == OutcomeResult::SeizedCounterfeit;
-                                    k.lanes
-                                        .entry(o.export_country.clone())
-                                        .or_default()
-                                        .inspections
-                                        .push((day, seized));
-                                    k.all_lanes.inspections.push((day, seized));
-                                }
-                                if r == OutcomeResult::SeizedCounterfeit {
-                                    // One event per actor, in its most telling role: an
-                                    // actor that both sold and shipped counts once, as sender.
-                                    let mut done: Vec<u32> = Vec::new();
-                                    for role in SENDERS.into_iter().chain(RECEIVERS) {
-                                        if let Some(a) = o.actors[role as usize]
-                                            && !done.contains(&a)
-                                        {
-                                            done.push(a);
-                                            k.push(a, day, EventKind::Seizure, Some(role), source);
-                                        }
-                                    }
-                                }
-                            }
-                            (Kind::Listing, r) => {
-                                let kind = match r {
-                                    OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
-                                        EventKind::FakeListing
-                                    }
-                                    OutcomeResult::AccountSuspended => EventKind::Suspension,
-                                    _ => continue,
-                                };
-                                if let Some(a) = o.actors[PartyRole::Seller as usize] {
-                                    k.push(a, day, kind, None, source);
-                                }
-                            }
-                        }
-                    }
-                    LabelTarget::Actor(a) => {
-                        let kind = match l.result {
-                            OutcomeResult::AccountSuspended => EventKind::Suspension,
-                            OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
-                                EventKind::FakeListing
-                            }
-                            _ => continue,
-                        };
-                        k.push(a, day, kind, None, source);
-                    }
-                }
-            }
+            k.push_label(source as u32, l, observed);
         }
+        k.next_source = labels.len() as u32;
         for (i, (a, day)) in watch.iter().enumerate() {
             let source = u32::MAX - i as u32;
             k.push(
@@ -370,6 +312,115 @@ impl Knowledge {
                     insert_sorted(self.listing_days.entry(a).or_default(), day);
                 }
             }
+        }
+    }
+
+    /// Puts a label's events on the actors and the lanes it concerns, unsorted; gives the
+    /// actors it put events on.
+    fn push_label(&mut self, source: u32, l: &Label, observed: &[Observed]) -> Vec<u32> {
+        let day = l.day.unwrap_or(i32::MIN);
+        let mut touched = Vec::new();
+        for t in &l.targets {
+            match *t {
+                LabelTarget::Record(i) => {
+                    let o = &observed[i];
+                    match (o.kind, l.result) {
+                        (Kind::Shipment, r) => {
+                            if matches!(
+                                r,
+                                OutcomeResult::SeizedCounterfeit
+                                    | OutcomeResult::SeizedOther
+                                    | OutcomeResult::Released
+                            ) {
+                                let seized = r == OutcomeResult::SeizedCounterfeit;
+                                self.lanes
+                                    .entry(o.export_country.clone())
+                                    .or_default()
+                                    .inspections
+                                    .push((day, seized));
+                                self.all_lanes.inspections.push((day, seized));
+                            }
+                            if r == OutcomeResult::SeizedCounterfeit {
+                                // One event per actor, in its most telling role: an
+                                // actor that both sold and shipped counts once, as sender.
+                                let mut done: Vec<u32> = Vec::new();
+                                for role in SENDERS.into_iter().chain(RECEIVERS) {
+                                    if let Some(a) = o.actors[role as usize]
+                                        && !done.contains(&a)
+                                    {
+                                        done.push(a);
+                                        touched.push(a);
+                                        self.push(a, day, EventKind::Seizure, Some(role), source);
+                                    }
+                                }
+                            }
+                        }
+                        (Kind::Listing, r) => {
+                            let kind = match r {
+                                OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
+                                    EventKind::FakeListing
+                                }
+                                OutcomeResult::AccountSuspended => EventKind::Suspension,
+                                _ => continue,
+                            };
+                            if let Some(a) = o.actors[PartyRole::Seller as usize] {
+                                touched.push(a);
+                                self.push(a, day, kind, None, source);
+                            }
+                        }
+                    }
+                }
+                LabelTarget::Actor(a) => {
+                    let kind = match l.result {
+                        OutcomeResult::AccountSuspended => EventKind::Suspension,
+                        OutcomeResult::TestBuyFake | OutcomeResult::ListingRemoved => {
+                            EventKind::FakeListing
+                        }
+                        _ => continue,
+                    };
+                    touched.push(a);
+                    self.push(a, day, kind, None, source);
+                }
+            }
+        }
+        touched
+    }
+
+    /// Takes in an outcome recorded after the knowledge was built, as [`Knowledge::build`]
+    /// would have with it among the labels: `l`'s record targets index `observed` (the
+    /// records it concerns).
+    pub fn add_label(&mut self, l: &Label, observed: &[Observed]) {
+        let source = self.next_source;
+        self.next_source += 1;
+        let mut touched = self.push_label(source, l, observed);
+        touched.sort_unstable();
+        touched.dedup();
+        for a in touched {
+            let v = self.events.get_mut(&a).expect("touched");
+            v.sort_by_key(|e| (e.day, e.source));
+            v.dedup();
+            let first = v
+                .iter()
+                .find(|e| {
+                    e.kind == EventKind::Seizure && e.role.is_some_and(|r| SENDERS.contains(&r))
+                })
+                .map(|e| e.day);
+            if let Some(d) = first
+                && self.first_sent_seizure.insert(a, d) != Some(d)
+            {
+                for (_, x) in self.contacts.get(&a).cloned().unwrap_or_default() {
+                    let from = self.seized_contact_from.entry(x).or_insert(d);
+                    *from = (*from).min(d);
+                }
+            }
+        }
+        for lane in self.lanes.values_mut() {
+            if lane.seized_prefix.len() != lane.inspections.len() {
+                lane.finish();
+            }
+        }
+        if self.all_lanes.seized_prefix.len() != self.all_lanes.inspections.len() {
+            self.all_lanes.finish();
         }
     }
 
@@ -632,6 +683,49 @@ mod tests {
             (0..70).any(|a| whole.seized_contacts(a, 39) > 0),
             "the test has a seized contact"
         );
+    }
+
+    #[test]
+    fn outcomes_taken_in_give_what_a_build_with_them_gives() {
+        let obs: Vec<Observed> = (0..90)
+            .map(|i| shipment(i % 30, 1 + (i as u32 % 9), 40 + (i as u32 % 5)))
+            .collect();
+        let labels = vec![
+            label(4, OutcomeResult::SeizedCounterfeit, 2),
+            label(9, OutcomeResult::Released, 5),
+            label(12, OutcomeResult::SeizedCounterfeit, 7),
+            label(3, OutcomeResult::SeizedCounterfeit, 11),
+            label(20, OutcomeResult::SeizedOther, 13),
+        ];
+        let whole = Knowledge::build(&obs, &labels, &[], 1.0);
+        let mut grown = Knowledge::build(&obs, &labels[..1], &[], 1.0);
+        for l in &labels[1..] {
+            grown.add_label(l, &obs);
+        }
+        for actor in 0..50 {
+            for day in [0, 4, 5, 10, 13, 21, 29, 40] {
+                for senders in [None, Some(true), Some(false)] {
+                    assert_eq!(
+                        grown.tally(actor, day, EventKind::Seizure, senders),
+                        whole.tally(actor, day, EventKind::Seizure, senders),
+                        "{actor} {day}"
+                    );
+                }
+                assert_eq!(
+                    grown.seized_contacts(actor, day),
+                    whole.seized_contacts(actor, day),
+                    "{actor} {day}"
+                );
+            }
+        }
+        for day in [0, 4, 10, 13, 21, 40] {
+            assert_eq!(grown.lane_rate("CN", day), whole.lane_rate("CN", day));
+        }
+        assert!(
+            whole.lane_rate("CN", 40).0 == (5, 3),
+            "the test has seizures and releases"
+        );
+        assert!((0..50).any(|a| whole.seized_contacts(a, 29) > 0));
     }
 
     #[test]

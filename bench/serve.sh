@@ -6,6 +6,11 @@
 # officers record decisions at 5 a second each and 100,000 shipments are uploaded beside them.
 #
 #   bench/serve.sh [SHIPMENTS] [--postgres URL] [--seconds S] [--officers C] [--upload N]
+#                  [--latency-only]
+#
+# --latency-only stops after the latency phases (ready, decisions, scoring on request,
+# arrivals), before the reads under write load. INTERDICT_BIN runs another build of `interdict`
+# (an earlier commit's, say) on the same store, for a side-by-side figure.
 #
 # With --postgres the store is that PostgreSQL database (loaded with the same simulated
 # operation when it holds no records yet) instead of a SQLite file. Everything shares the
@@ -18,8 +23,10 @@ seconds=30
 officers=50
 upload=100000
 postgres=
+latency_only=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --latency-only) latency_only=1; shift ;;
     --postgres) postgres="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --officers) officers="$2"; shift 2 ;;
@@ -30,6 +37,7 @@ done
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 . bench/store.sh
 bench_store serve "$shipments" "$postgres"
+bin=${INTERDICT_BIN:-$bin}
 for u in loader:analyst bencher:officer; do
   "$bin" admin user --db "$db" "${u%%:*}" --org customs-uk --role "${u##*:}" >/dev/null 2>&1 || true
 done
@@ -59,6 +67,10 @@ load="python3 bench/serve_load.py $addr $officer $loader"
 $load decisions 200
 $load score 2000
 $load arrivals 20
+if [ -n "$latency_only" ]; then
+  echo "RESULT peak_resident_mib=$(($(awk '/VmHWM/ {print $2}' "/proc/$server/status") / 1024))"
+  exit 0
+fi
 
 # Reads under write load: wrk on queue pages and actor profiles, 50 officers deciding, and an
 # upload of $upload shipments, all at once.

@@ -10,7 +10,8 @@
 #
 # --latency-only stops after the latency phases (ready, decisions, scoring on request,
 # arrivals), before the reads under write load. INTERDICT_BIN runs another build of `interdict`
-# (an earlier commit's, say) on the same store, for a side-by-side figure.
+# (an earlier commit's, say) for a side-by-side figure; a store is taken to the newest schema by
+# the first build that opens it, so an earlier build needs a copy made before that.
 #
 # With --postgres the store is that PostgreSQL database (loaded with the same simulated
 # operation when it holds no records yet) instead of a SQLite file. Everything shares the

@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     *) shipments="$1"; shift ;;
   esac
 done
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+[ -n "$latency_only" ] || command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 . bench/store.sh
 bench_store serve "$shipments" "$postgres"
 bin=${INTERDICT_BIN:-$bin}

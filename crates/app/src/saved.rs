@@ -304,7 +304,17 @@ pub fn since(store: &dyn Store, name: &str, after: i64) -> Result<Since> {
 
 /// The stamp of the last piece of the derived output `name` (replaced or appended).
 pub fn last_piece(store: &dyn Store, name: &str) -> Result<i64> {
-    Ok(store.derived_pieces(name, 0)?.last().map_or(0, |p| p.stamp))
+    // Asked from the output's own stamp on, only the parts after it are read, not the output
+    // (a million scores are megabytes); a replacement meanwhile comes whole, with its stamp.
+    let base = store
+        .derived_stamps()?
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map_or(0, |(_, s)| s);
+    Ok(store
+        .derived_pieces(name, base)?
+        .last()
+        .map_or(base, |p| p.stamp))
 }
 
 /// The saved actor table, or an error telling the user to resolve first.

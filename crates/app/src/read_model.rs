@@ -1283,6 +1283,7 @@ fn party_terms(p: &interdict_model::Party) -> Vec<String> {
     t.extend(p.phones.iter().cloned());
     t.extend(p.bank_accounts.iter().cloned());
     t.extend(p.tax_ids.iter().cloned());
+    t.extend(p.id_documents.iter().map(|d| d.number.clone()));
     t
 }
 

@@ -504,6 +504,13 @@ pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
         "account_id",
         "country",
         "date",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "place_of_birth",
+        "nationality",
+        "gender",
+        "id_document",
     ])?;
     let mut n = 0u64;
     for feed in PARTY_FEEDS {
@@ -537,6 +544,13 @@ pub fn export_parties(store: &dyn Store, mut w: impl Write) -> Result<()> {
                     first(v.accounts.first()),
                     v.country.unwrap_or_default(),
                     date.clone(),
+                    v.given_name.unwrap_or_default(),
+                    v.family_name.unwrap_or_default(),
+                    v.date_of_birth.unwrap_or_default(),
+                    v.place_of_birth.unwrap_or_default(),
+                    first(v.nationality.first()),
+                    v.gender.unwrap_or_default(),
+                    first(v.documents.first()),
                 ];
                 if let Err(e) = out.write_record(&row) {
                     err = Some(e);
@@ -632,7 +646,28 @@ pub fn describe(p: &Party) -> String {
     if let Some(a) = &p.account_id {
         parts.push(format!("account {a}"));
     }
+    if let Some(d) = &p.date_of_birth {
+        parts.push(format!("born {d}"));
+    }
+    if let Some(b) = &p.place_of_birth {
+        parts.push(format!("born in {b}"));
+    }
+    if !p.nationality.is_empty() {
+        parts.push(format!("nationality {}", p.nationality.join(", ")));
+    }
+    if let Some(g) = p.gender {
+        parts.push(g.as_str().to_owned());
+    }
+    parts.extend(p.id_documents.iter().map(document_line));
     parts.join(" | ")
+}
+
+/// An identity document on one line: `passport 123456789 (GB)`.
+pub fn document_line(d: &interdict_model::IdDocument) -> String {
+    match &d.country {
+        Some(c) => format!("{} {} ({c})", d.kind.as_str(), d.number),
+        None => format!("{} {}", d.kind.as_str(), d.number),
+    }
 }
 
 /// Reads a CSV of `org,feed,source_id,<value>` (a truth file, or another tool's actors).
@@ -875,6 +910,11 @@ pub struct ActorProfile {
     pub bank_accounts: BTreeSet<String>,
     pub tax_ids: BTreeSet<String>,
     pub account_ids: BTreeSet<String>,
+    pub dates_of_birth: BTreeSet<String>,
+    pub places_of_birth: BTreeSet<String>,
+    pub nationalities: BTreeSet<String>,
+    pub genders: BTreeSet<String>,
+    pub id_documents: BTreeSet<String>,
 }
 
 /// One actor's records, organisations and identifiers.
@@ -904,6 +944,11 @@ pub fn actor_profile(store: &dyn Store, actor_id: &str) -> Result<ActorProfile> 
         bank_accounts: BTreeSet::new(),
         tax_ids: BTreeSet::new(),
         account_ids: BTreeSet::new(),
+        dates_of_birth: BTreeSet::new(),
+        places_of_birth: BTreeSet::new(),
+        nationalities: BTreeSet::new(),
+        genders: BTreeSet::new(),
+        id_documents: BTreeSet::new(),
     };
     for k in keys {
         p.records.push(k.to_string());
@@ -919,6 +964,14 @@ pub fn actor_profile(store: &dyn Store, actor_id: &str) -> Result<ActorProfile> 
         p.bank_accounts.extend(party.bank_accounts.iter().cloned());
         p.tax_ids.extend(party.tax_ids.iter().cloned());
         p.account_ids.extend(party.account_id.iter().cloned());
+        p.dates_of_birth.extend(party.date_of_birth.iter().cloned());
+        p.places_of_birth
+            .extend(party.place_of_birth.iter().cloned());
+        p.nationalities.extend(party.nationality.iter().cloned());
+        p.genders
+            .extend(party.gender.map(|g| g.as_str().to_owned()));
+        p.id_documents
+            .extend(party.id_documents.iter().map(document_line));
     }
     Ok(p)
 }

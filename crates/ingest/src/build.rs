@@ -3,8 +3,9 @@
 use std::borrow::Cow;
 
 use interdict_model::{
-    Address, Brand, Decimal, Feed, Item, Listing, Money, Outcome, OutcomeResult, Party, PartyKind,
-    PartyListEntry, PartyRole, PriceFloor, Record, Seller, SellerStatus, Shipment,
+    Address, Brand, Decimal, DocumentKind, Feed, Gender, IdDocument, Item, Listing, Money, Outcome,
+    OutcomeResult, Party, PartyKind, PartyListEntry, PartyRole, PriceFloor, Record, Seller,
+    SellerStatus, Shipment,
 };
 use interdict_normalize::{self as norm, money::RateTable, phone::PhoneCache};
 
@@ -153,12 +154,16 @@ impl<'b> Builder<'_, '_, '_, 'b> {
         self.scalar_raw(s).and_then(|(_, v)| norm::text::clean(&v))
     }
 
-    fn date_of(&self, fi: usize, raw: &str) -> Res<Option<String>> {
-        let fmt = self.m.fields[fi].date_format.as_deref().or(self
-            .m
-            .defaults
+    /// The date format a field names, or the mapping's default.
+    fn date_format(&self, fi: usize) -> Option<&str> {
+        self.m.fields[fi]
             .date_format
-            .as_deref());
+            .as_deref()
+            .or(self.m.defaults.date_format.as_deref())
+    }
+
+    fn date_of(&self, fi: usize, raw: &str) -> Res<Option<String>> {
+        let fmt = self.date_format(fi);
         self.check(fi, norm::date::date(raw, fmt).map_err(|e| e.to_string()))
     }
 
@@ -329,6 +334,8 @@ impl<'b> Builder<'_, '_, '_, 'b> {
         let mut addr = Address::default();
         let mut phones_raw: Vec<(usize, &str)> = Vec::new();
         let mut free_addresses: Vec<String> = Vec::new();
+        // The one identity document a row may give in columns: kind, number, issuing country.
+        let mut doc: (Option<DocumentKind>, Option<String>, Option<String>) = (None, None, None);
         for &(fi, f, raw) in vals {
             match f {
                 PartyField::Kind => {
@@ -378,7 +385,70 @@ impl<'b> Builder<'_, '_, '_, 'b> {
                     }
                 }
                 PartyField::Country => p.country = self.country_of(fi, &raw.text())?,
+                PartyField::GivenName => p.given_name = norm::text::clean(&raw.text()),
+                PartyField::FamilyName => p.family_name = norm::text::clean(&raw.text()),
+                PartyField::DateOfBirth => {
+                    let v = raw.text();
+                    if !v.trim().is_empty() {
+                        p.date_of_birth = self.check(
+                            fi,
+                            norm::person::birth_date(&v, self.date_format(fi))
+                                .map_err(|e| e.to_string()),
+                        )?;
+                    }
+                }
+                PartyField::PlaceOfBirth => p.place_of_birth = norm::text::clean(&raw.text()),
+                PartyField::Nationality => {
+                    for v in raw.values() {
+                        if let Some(c) = self.country_of(fi, v)?
+                            && !p.nationality.contains(&c)
+                        {
+                            p.nationality.push(c);
+                        }
+                    }
+                }
+                PartyField::Gender => {
+                    let v = raw.text();
+                    p.gender = self
+                        .check(fi, norm::person::gender(&v).map_err(|e| e.to_string()))?
+                        .flatten()
+                        .map(gender_of);
+                }
+                PartyField::IdDocumentKind => {
+                    let v = raw.text();
+                    doc.0 = self
+                        .check(
+                            fi,
+                            norm::person::document_kind(&v).map_err(|e| e.to_string()),
+                        )?
+                        .map(document_kind_of);
+                }
+                PartyField::IdDocumentNumber => doc.1 = norm::ids::identifier(&raw.text()),
+                PartyField::IdDocumentCountry => doc.2 = self.country_of(fi, &raw.text())?,
+                PartyField::Passports | PartyField::NationalIds => {
+                    let kind = if f == PartyField::Passports {
+                        DocumentKind::Passport
+                    } else {
+                        DocumentKind::NationalId
+                    };
+                    for v in raw.values() {
+                        if let Some(number) = norm::ids::identifier(v) {
+                            push_document(&mut p, kind, number, None);
+                        }
+                    }
+                }
             }
+        }
+        if let (kind, Some(number), country) = doc {
+            push_document(&mut p, kind.unwrap_or(DocumentKind::Other), number, country);
+        }
+        if p.name.is_none() && (p.given_name.is_some() || p.family_name.is_some()) {
+            let whole = [p.given_name.as_deref(), p.family_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            p.name = Some(whole);
         }
         let m = self.m;
         let default_country = m.defaults.country.as_deref();
@@ -493,6 +563,32 @@ impl<'b> Builder<'_, '_, '_, 'b> {
             (Some(category), Some(price)) => Some(PriceFloor { category, price }),
             _ => None,
         })
+    }
+}
+
+fn gender_of(v: &str) -> Gender {
+    match v {
+        "female" => Gender::Female,
+        "male" => Gender::Male,
+        _ => Gender::Other,
+    }
+}
+
+fn document_kind_of(v: &str) -> DocumentKind {
+    DocumentKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == v)
+        .unwrap_or(DocumentKind::Other)
+}
+
+/// Adds a document unless the party already has that number.
+fn push_document(p: &mut Party, kind: DocumentKind, number: String, country: Option<String>) {
+    if !p.id_documents.iter().any(|d| d.number == number) {
+        p.id_documents.push(IdDocument {
+            kind,
+            number,
+            country,
+        });
     }
 }
 

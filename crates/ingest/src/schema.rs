@@ -20,9 +20,20 @@ pub enum PartyField {
     BankAccounts,
     TaxIds,
     Country,
+    GivenName,
+    FamilyName,
+    DateOfBirth,
+    PlaceOfBirth,
+    Nationality,
+    Gender,
+    IdDocumentKind,
+    IdDocumentNumber,
+    IdDocumentCountry,
+    Passports,
+    NationalIds,
 }
 
-const PARTY_FIELDS: [(&str, PartyField); 15] = [
+const PARTY_FIELDS: [(&str, PartyField); 26] = [
     ("kind", PartyField::Kind),
     ("name", PartyField::Name),
     ("display_name", PartyField::DisplayName),
@@ -38,6 +49,17 @@ const PARTY_FIELDS: [(&str, PartyField); 15] = [
     ("bank_accounts", PartyField::BankAccounts),
     ("tax_ids", PartyField::TaxIds),
     ("country", PartyField::Country),
+    ("given_name", PartyField::GivenName),
+    ("family_name", PartyField::FamilyName),
+    ("date_of_birth", PartyField::DateOfBirth),
+    ("place_of_birth", PartyField::PlaceOfBirth),
+    ("nationality", PartyField::Nationality),
+    ("gender", PartyField::Gender),
+    ("id_document.kind", PartyField::IdDocumentKind),
+    ("id_document.number", PartyField::IdDocumentNumber),
+    ("id_document.country", PartyField::IdDocumentCountry),
+    ("passports", PartyField::Passports),
+    ("national_ids", PartyField::NationalIds),
 ];
 
 impl PartyField {
@@ -49,6 +71,9 @@ impl PartyField {
                 | PartyField::Addresses
                 | PartyField::BankAccounts
                 | PartyField::TaxIds
+                | PartyField::Nationality
+                | PartyField::Passports
+                | PartyField::NationalIds
         )
     }
 }

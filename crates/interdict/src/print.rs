@@ -294,6 +294,11 @@ pub fn actor(p: &ActorProfile, json: bool) -> Result<()> {
         ("bank accounts", &p.bank_accounts),
         ("tax ids", &p.tax_ids),
         ("account ids", &p.account_ids),
+        ("dates of birth", &p.dates_of_birth),
+        ("places of birth", &p.places_of_birth),
+        ("nationalities", &p.nationalities),
+        ("genders", &p.genders),
+        ("identity documents", &p.id_documents),
     ] {
         if set.is_empty() {
             continue;

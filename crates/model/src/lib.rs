@@ -10,7 +10,7 @@ mod records;
 
 pub use feed::{Feed, ParseFeedError};
 pub use marking::{Marking, ParseMarkingError};
-pub use party::{Address, Party, PartyKind, PartyRole};
+pub use party::{Address, DocumentKind, Gender, IdDocument, Party, PartyKind, PartyRole};
 pub use records::{
     Brand, Item, Listing, Money, Outcome, OutcomeResult, PartyListEntry, PartySpans, PriceFloor,
     Record, RecordKey, Seller, SellerStatus, Shipment,

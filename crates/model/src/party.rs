@@ -75,6 +75,71 @@ impl Address {
     }
 }
 
+/// A person's recorded sex or gender, as identity documents give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Female,
+    Male,
+    /// `X` on a passport, or any other stated value.
+    Other,
+}
+
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Female => "female",
+            Gender::Male => "male",
+            Gender::Other => "other",
+        }
+    }
+}
+
+/// What kind of document an identity number comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Passport,
+    NationalId,
+    DrivingLicence,
+    ResidencePermit,
+    CompanyRegistration,
+    Other,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 6] = [
+        DocumentKind::Passport,
+        DocumentKind::NationalId,
+        DocumentKind::DrivingLicence,
+        DocumentKind::ResidencePermit,
+        DocumentKind::CompanyRegistration,
+        DocumentKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Passport => "passport",
+            DocumentKind::NationalId => "national_id",
+            DocumentKind::DrivingLicence => "driving_licence",
+            DocumentKind::ResidencePermit => "residence_permit",
+            DocumentKind::CompanyRegistration => "company_registration",
+            DocumentKind::Other => "other",
+        }
+    }
+}
+
+/// An identity document: a passport, a national id card, a company's registration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IdDocument {
+    pub kind: DocumentKind,
+    /// Upper-case letters and digits only.
+    pub number: String,
+    /// The issuing country, ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
 /// A person or company, with one shape wherever it appears: a seller account, a shipment's
 /// consignee, a brand's authorised distributor or a name on a watch list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,6 +171,25 @@ pub struct Party {
     /// Country of registration or residence, ISO 3166-1 alpha-2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// A person's given names, when the partner keeps them apart from the family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// A person's family name (surname), when the partner keeps it apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// `YYYY-MM-DD`, or as much of it as is known: `YYYY-MM`, `YYYY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    /// As given (whitespace tidied).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_birth: Option<String>,
+    /// Countries of nationality, ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nationality: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub id_documents: Vec<IdDocument>,
 }
 
 impl Party {
@@ -119,5 +203,9 @@ impl Party {
             && self.addresses.iter().all(Address::is_empty)
             && self.bank_accounts.is_empty()
             && self.tax_ids.is_empty()
+            && self.given_name.is_none()
+            && self.family_name.is_none()
+            && self.date_of_birth.is_none()
+            && self.id_documents.is_empty()
     }
 }

@@ -618,6 +618,13 @@ fn absorb_party(into: &mut Party, from: Party) {
     union(&mut into.addresses, from.addresses);
     union(&mut into.bank_accounts, from.bank_accounts);
     union(&mut into.tax_ids, from.tax_ids);
+    fill(&mut into.given_name, from.given_name);
+    fill(&mut into.family_name, from.family_name);
+    fill(&mut into.date_of_birth, from.date_of_birth);
+    fill(&mut into.place_of_birth, from.place_of_birth);
+    fill(&mut into.gender, from.gender);
+    union(&mut into.nationality, from.nationality);
+    union(&mut into.id_documents, from.id_documents);
 }
 
 fn absorb_opt_party(into: &mut Option<Party>, from: Option<Party>) {

@@ -31,6 +31,17 @@ pub enum NormalizeError {
     /// A value that fits neither the format the mapping gave nor any unambiguous form.
     #[error("not a date in the format {1}: {0:?}")]
     DateFormat(String, String),
+    /// Not a date of birth (a year, a year and month, or a date, between 1850 and 2100).
+    #[error("not a date of birth: {0:?}")]
+    BirthDate(String),
+    /// Not a gender this crate knows.
+    #[error("not a gender (female, male, other or unknown): {0:?}")]
+    Gender(String),
+    /// Not a kind of identity document this crate knows.
+    #[error(
+        "not an identity document kind (passport, national_id, driving_licence, residence_permit, company_registration, other): {0:?}"
+    )]
+    DocumentKind(String),
     /// A rate table that does not parse or holds an invalid entry.
     #[error("invalid rate table: {0}")]
     RateTable(String),

@@ -17,6 +17,7 @@
 //! | [`date`] | ISO 8601 dates and date-times |
 //! | [`day`] | ISO dates as day numbers, for date arithmetic |
 //! | [`ids`] | identifiers: bank accounts, tax ids, product ids |
+//! | [`person`] | dates of birth, gender, identity document kinds, how a name sounds |
 
 #![warn(missing_docs)]
 
@@ -31,6 +32,7 @@ pub mod hs;
 pub mod ids;
 pub mod money;
 pub mod name;
+pub mod person;
 pub mod phone;
 pub mod text;
 

@@ -57,6 +57,15 @@ pub enum KeyKind {
     Building,
     Name,
     NameBand,
+    Document,
+    /// Date of birth and how the family name sounds.
+    BirthFamily,
+    /// Date of birth and how the given name sounds.
+    BirthGiven,
+    /// Date of birth and the address's postcode (or city).
+    BirthPlace,
+    /// How the given and the family name sound.
+    Sounds,
 }
 
 impl KeyKind {
@@ -71,13 +80,26 @@ impl KeyKind {
             KeyKind::Building => "building",
             KeyKind::Name => "name",
             KeyKind::NameBand => "name_band",
+            KeyKind::Document => "id_document",
+            KeyKind::BirthFamily => "birth_family",
+            KeyKind::BirthGiven => "birth_given",
+            KeyKind::BirthPlace => "birth_place",
+            KeyKind::Sounds => "sounds",
         }
     }
 
     /// Whether a shared value of this kind can be a hub (names and name bands are not values
     /// an unrelated party would share on purpose).
     pub fn can_be_hub(self) -> bool {
-        !matches!(self, KeyKind::Name | KeyKind::NameBand)
+        !matches!(
+            self,
+            KeyKind::Name
+                | KeyKind::NameBand
+                | KeyKind::BirthFamily
+                | KeyKind::BirthGiven
+                | KeyKind::BirthPlace
+                | KeyKind::Sounds
+        )
     }
 }
 
@@ -169,8 +191,40 @@ pub fn keys_into(f: &Features, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
     for n in &f.names {
         name_bands(&n.key, cfg, out);
     }
+    if let Some(p) = f.person.as_deref() {
+        person_keys(p, f, out);
+    }
     out.sort_unstable();
     out.dedup();
+}
+
+/// A person's keys: the document numbers, and pairs of values so that a typo in any one of a
+/// date of birth, a given name, a family name or a postcode still leaves a key in common.
+fn person_keys(p: &crate::features::Person, f: &Features, out: &mut Vec<BlockKey>) {
+    let mut add = |value: u64, kind: KeyKind| {
+        if value != 0 {
+            out.push(BlockKey { value, kind });
+        }
+    };
+    p.documents.iter().for_each(|&v| add(v, KeyKind::Document));
+    let sound = |w: &Option<crate::features::Word>| w.as_ref().map_or(0, |w| w.sound);
+    let (given, family) = (sound(&p.given), sound(&p.family));
+    if let Some(b) = &p.birth {
+        if family != 0 {
+            add(mix(b.hash, family), KeyKind::BirthFamily);
+        }
+        if given != 0 {
+            add(mix(b.hash, given), KeyKind::BirthGiven);
+        }
+        for a in &f.addresses {
+            if a.place != 0 {
+                add(mix(b.hash, a.place), KeyKind::BirthPlace);
+            }
+        }
+    }
+    if given != 0 && family != 0 {
+        add(mix(family, given), KeyKind::Sounds);
+    }
 }
 
 /// A value shared by records of many different names.

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{Features, NameFeature};
+use crate::features::{Birth, Features, NameFeature, Person, Word};
 
 /// The fields a party is compared on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -23,10 +23,25 @@ pub enum Field {
     Country,
     /// When the records were seen: how far apart their days are.
     Date,
+    /// A person's given names, when both records keep them apart.
+    #[serde(rename = "given_name")]
+    Given,
+    /// A person's family name, when both records keep it apart (the whole name is then not
+    /// compared, so the same evidence does not count twice).
+    #[serde(rename = "family_name")]
+    Family,
+    #[serde(rename = "date_of_birth")]
+    Birth,
+    #[serde(rename = "place_of_birth")]
+    BirthPlace,
+    Nationality,
+    Gender,
+    #[serde(rename = "id_document")]
+    Document,
 }
 
 /// How many fields there are.
-pub const FIELDS: usize = 9;
+pub const FIELDS: usize = 16;
 
 impl Field {
     pub const ALL: [Field; FIELDS] = [
@@ -39,6 +54,13 @@ impl Field {
         Field::Account,
         Field::Country,
         Field::Date,
+        Field::Given,
+        Field::Family,
+        Field::Birth,
+        Field::BirthPlace,
+        Field::Nationality,
+        Field::Gender,
+        Field::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +74,13 @@ impl Field {
             Field::Account => "account_id",
             Field::Country => "country",
             Field::Date => "date",
+            Field::Given => "given_name",
+            Field::Family => "family_name",
+            Field::Birth => "date_of_birth",
+            Field::BirthPlace => "place_of_birth",
+            Field::Nationality => "nationality",
+            Field::Gender => "gender",
+            Field::Document => "id_document",
         }
     }
 
@@ -80,6 +109,26 @@ impl Field {
                 "within 30 days",
                 "same days",
             ],
+            Field::Given | Field::Family => &[
+                "different",
+                "similar (Jaro-Winkler >= 0.80, sounds alike, or an initial)",
+                "close (Jaro-Winkler >= 0.92, or one holds the other)",
+                "exact",
+            ],
+            Field::Birth => &[
+                "different",
+                "same year, or agree as far as the less precise goes",
+                "one digit apart, or day and month swapped",
+                "exact",
+            ],
+            Field::BirthPlace => &["different", "close (Jaro-Winkler >= 0.92)", "same"],
+            Field::Nationality => &["different", "share one"],
+            Field::Gender => &["different", "same"],
+            Field::Document => &[
+                "different",
+                "one character apart (a typo or two swapped)",
+                "same number",
+            ],
         }
     }
 
@@ -93,7 +142,10 @@ impl Field {
 
     /// Whether exact agreement is weighted by how common the agreeing value is.
     pub fn term_frequency(self) -> bool {
-        !matches!(self, Field::Country | Field::Date)
+        !matches!(
+            self,
+            Field::Country | Field::Date | Field::Nationality | Field::Gender
+        )
     }
 }
 
@@ -126,16 +178,16 @@ pub struct Comparison {
 
 impl Comparison {
     /// A compact code of the levels: 3 bits a field, 0 for missing.
-    pub fn pattern(&self) -> u32 {
-        let mut p = 0u32;
+    pub fn pattern(&self) -> u64 {
+        let mut p = 0u64;
         for (i, l) in self.levels.iter().enumerate() {
-            let code = l.map_or(0, |l| u32::from(l) + 1);
+            let code = l.map_or(0, |l| u64::from(l) + 1);
             p |= code << (3 * i);
         }
         p
     }
 
-    pub fn from_pattern(p: u32) -> [Option<u8>; FIELDS] {
+    pub fn from_pattern(p: u64) -> [Option<u8>; FIELDS] {
         let mut levels = [None; FIELDS];
         for (i, l) in levels.iter_mut().enumerate() {
             let code = (p >> (3 * i)) & 7;
@@ -283,6 +335,78 @@ pub fn compare_names(a: &[NameFeature], b: &[NameFeature]) -> Option<(u8, u64)> 
     Some((best, 0))
 }
 
+/// The level of two parts of a person's name, and the hash when they agree exactly.
+fn compare_words(a: &Word, b: &Word) -> (u8, u64) {
+    if a.hash == b.hash {
+        return (3, a.hash);
+    }
+    let jw = jaro_winkler(&a.text, &b.text);
+    // A double or hyphenated name holds the single one ("garcia lopez", "garcia").
+    let holds = |x: &Word, y: &Word| {
+        x.words.len() > y.words.len() && y.words.iter().all(|w| x.words.contains(w))
+    };
+    if jw >= NAME_CLOSE || holds(a, b) || holds(b, a) {
+        return (2, 0);
+    }
+    // An initial ("j" for "john") agrees with the names it could stand for.
+    let initial = |x: &Word, y: &Word| {
+        x.text.len() == 1 && y.text.as_bytes().first() == x.text.as_bytes().first()
+    };
+    let sounds = a.sound != 0 && a.sound == b.sound;
+    if jw >= NAME_SIMILAR || sounds || initial(a, b) || initial(b, a) {
+        return (1, 0);
+    }
+    (0, 0)
+}
+
+/// Given and family names compared part by part, straight or swapped (a partner that put the
+/// family name first), whichever agrees more.
+fn compare_name_parts(a: &Person, b: &Person) -> (Option<(u8, u64)>, Option<(u8, u64)>) {
+    let level = |x: &Option<Word>, y: &Option<Word>| match (x, y) {
+        (Some(x), Some(y)) => Some(compare_words(x, y)),
+        _ => None,
+    };
+    let straight = (level(&a.given, &b.given), level(&a.family, &b.family));
+    if a.given.is_none() || b.given.is_none() {
+        return straight;
+    }
+    let crossed = (level(&a.given, &b.family), level(&a.family, &b.given));
+    let sum = |p: &(Option<(u8, u64)>, Option<(u8, u64)>)| {
+        p.0.map_or(0, |l| l.0) + p.1.map_or(0, |l| l.0)
+    };
+    if sum(&crossed) > sum(&straight) {
+        // Swapped parts agree as they do, but never exactly: a value's rarity is its own field's.
+        let cap = |l: Option<(u8, u64)>| l.map(|(l, _)| (l.min(2), 0));
+        (cap(crossed.0), cap(crossed.1))
+    } else {
+        straight
+    }
+}
+
+/// The level of two dates of birth, and the hash when they agree exactly.
+fn compare_births(a: &Birth, b: &Birth) -> (u8, u64) {
+    if a.hash == b.hash {
+        return (3, a.hash);
+    }
+    if a.is_whole() && b.is_whole() {
+        let digits = |x: &Birth| format!("{:04}{:02}{:02}", x.year, x.month, x.day);
+        let (x, y) = (digits(a), digits(b));
+        let differ = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
+        let swapped = a.year == b.year && a.month == b.day && a.day == b.month;
+        if differ == 1 || swapped {
+            return (2, 0);
+        }
+    }
+    // A year alone, or a year and month, agrees with every date it could be.
+    let partial_agrees = (!a.is_whole() || !b.is_whole())
+        && a.year == b.year
+        && (a.month == 0 || b.month == 0 || a.month == b.month);
+    if partial_agrees || a.year == b.year {
+        return (1, 0);
+    }
+    (0, 0)
+}
+
 /// Exact agreement of two identifier lists: `(1, value)` when they share one.
 fn compare_ids(a: &[u64], b: &[u64]) -> Option<(u8, u64)> {
     if a.is_empty() || b.is_empty() {
@@ -377,7 +501,76 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
         (a.country != 0 && b.country != 0).then_some((u8::from(a.country == b.country), 0)),
     );
     set(Field::Date, a.span.gap(&b.span).map(|g| (date_level(g), 0)));
+    if let (Some(p), Some(q)) = (a.person.as_deref(), b.person.as_deref()) {
+        compare_people(p, q, &mut c);
+    }
     c
+}
+
+/// The fields of two people's identifiers.
+fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
+    let (given, family) = compare_name_parts(p, q);
+    if family.is_some() {
+        // Both keep the family name apart: the parts say what the whole name would.
+        c.levels[Field::Name.index()] = None;
+        c.agreed[Field::Name.index()] = 0;
+    }
+    let mut set = |f: Field, r: Option<(u8, u64)>| {
+        if let Some((level, value)) = r {
+            c.levels[f.index()] = Some(level);
+            c.agreed[f.index()] = value;
+        }
+    };
+    set(Field::Given, given);
+    set(Field::Family, family);
+    if let (Some(x), Some(y)) = (&p.birth, &q.birth) {
+        set(Field::Birth, Some(compare_births(x, y)));
+    }
+    if let (Some(x), Some(y)) = (&p.birth_place, &q.birth_place) {
+        set(
+            Field::BirthPlace,
+            Some(if x.hash == y.hash {
+                (2, x.hash)
+            } else {
+                (u8::from(jaro_winkler(&x.text, &y.text) >= NAME_CLOSE), 0)
+            }),
+        );
+    }
+    if !p.nationality.is_empty() && !q.nationality.is_empty() {
+        let shared = p.nationality.iter().any(|n| q.nationality.contains(n));
+        set(Field::Nationality, Some((u8::from(shared), 0)));
+    }
+    if p.gender != 0 && q.gender != 0 {
+        set(Field::Gender, Some((u8::from(p.gender == q.gender), 0)));
+    }
+    if !p.documents.is_empty() && !q.documents.is_empty() {
+        let level = match p.documents.iter().find(|x| q.documents.contains(x)) {
+            Some(&v) => (2, v),
+            None => {
+                let typo = p
+                    .document_numbers
+                    .iter()
+                    .any(|x| q.document_numbers.iter().any(|y| one_apart(x, y)));
+                (u8::from(typo), 0)
+            }
+        };
+        set(Field::Document, Some(level));
+    }
+}
+
+/// Whether two identifiers of the same length differ in one character, or in two adjacent
+/// characters swapped.
+fn one_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.len() < 4 {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match diffs.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -575,6 +768,132 @@ mod tests {
         fn jaro_winkler_agrees_with_strsim_on_long_names(a in "[a-c ]{30,64}", b in "[a-c ]{1,64}") {
             proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
             proptest::prop_assert_eq!(jaro_winkler(&b, &a), strsim::jaro_winkler(&b, &a));
+        }
+    }
+
+    fn person(given: &str, family: &str, born: Option<&str>) -> Features {
+        with(|p| {
+            p.given_name = Some(given.into());
+            p.family_name = Some(family.into());
+            p.name = Some(format!("{given} {family}"));
+            p.date_of_birth = born.map(Into::into);
+        })
+    }
+
+    #[test]
+    fn name_parts_replace_the_whole_name_when_both_have_them() {
+        let a = person("Mary", "Smith", None);
+        let c = compare(&a, &person("Mary", "Smyth", None));
+        assert_eq!(c.levels[Field::Name.index()], None);
+        assert_eq!(c.levels[Field::Given.index()], Some(3));
+        assert_ne!(
+            c.agreed[Field::Given.index()],
+            0,
+            "an exact given name is weighed by rarity"
+        );
+        assert_eq!(c.levels[Field::Family.index()], Some(1), "sounds alike");
+        // Against a record with only a whole name, the whole names compare.
+        let c = compare(&a, &named("Mary Smith"));
+        assert_eq!(c.levels[Field::Name.index()], Some(3));
+        assert_eq!(c.levels[Field::Family.index()], None);
+    }
+
+    #[test]
+    fn every_name_part_level() {
+        let a = person("Jonathan", "Garcia Lopez", None);
+        let lv = |b: &Features| {
+            let c = compare(&a, b);
+            (
+                c.levels[Field::Given.index()],
+                c.levels[Field::Family.index()],
+            )
+        };
+        assert_eq!(lv(&person("Jonathan", "Garcia", None)), (Some(3), Some(2)));
+        assert_eq!(lv(&person("J", "Garcia-Lopez", None)), (Some(1), Some(3)));
+        assert_eq!(
+            lv(&person("Jonathon", "Garsia Lopes", None)),
+            (Some(2), Some(2))
+        );
+        assert_eq!(lv(&person("Peter", "Khan", None)), (Some(0), Some(0)));
+        // Swapped parts agree, but never at the exact level.
+        let b = person("Smith", "John", None);
+        let c = compare(&person("John", "Smith", None), &b);
+        assert_eq!(c.levels[Field::Given.index()], Some(2));
+        assert_eq!(c.levels[Field::Family.index()], Some(2));
+        // Names that sound alike are similar.
+        let c = compare(
+            &person("Ann", "Ashcraft", None),
+            &person("Ann", "Ashcroft", None),
+        );
+        assert!(c.levels[Field::Family.index()] >= Some(1));
+    }
+
+    #[test]
+    fn every_birth_date_level() {
+        let a = person("A", "B", Some("1985-03-14"));
+        let lv = |d: &str| compare(&a, &person("A", "B", Some(d))).levels[Field::Birth.index()];
+        assert_eq!(lv("1985-03-14"), Some(3));
+        assert_eq!(lv("1985-03-15"), Some(2), "one digit");
+        assert_eq!(lv("1986-03-14"), Some(2), "one digit of the year");
+        let swapped = person("A", "B", Some("1985-04-03"));
+        let b = person("A", "B", Some("1985-03-04"));
+        assert_eq!(compare(&swapped, &b).levels[Field::Birth.index()], Some(2));
+        assert_eq!(lv("1985"), Some(1), "a year alone agrees as far as it goes");
+        assert_eq!(lv("1985-03"), Some(1));
+        assert_eq!(lv("1985-07-30"), Some(1), "same year");
+        assert_eq!(lv("1991-08-02"), Some(0));
+        assert_eq!(
+            compare(&a, &person("A", "B", None)).levels[Field::Birth.index()],
+            None
+        );
+    }
+
+    #[test]
+    fn documents_gender_nationality_and_birthplace() {
+        let p = |doc: &str, g: interdict_model::Gender, nat: &str, place: &str| {
+            with(|p| {
+                p.name = Some("Li Wei".into());
+                p.id_documents = vec![interdict_model::IdDocument {
+                    kind: interdict_model::DocumentKind::Passport,
+                    number: doc.into(),
+                    country: None,
+                }];
+                p.gender = Some(g);
+                p.nationality = vec![nat.into()];
+                p.place_of_birth = Some(place.into());
+            })
+        };
+        use interdict_model::Gender::*;
+        let a = p("E12345678", Male, "CN", "Shenzhen");
+        let c = compare(&a, &p("E12345678", Male, "CN", "Shenzen"));
+        assert_eq!(c.levels[Field::Document.index()], Some(2));
+        assert_ne!(c.agreed[Field::Document.index()], 0);
+        assert_eq!(c.levels[Field::Gender.index()], Some(1));
+        assert_eq!(c.levels[Field::Nationality.index()], Some(1));
+        assert_eq!(c.levels[Field::BirthPlace.index()], Some(1));
+        for typo in ["E12345673", "E12354678"] {
+            let c = compare(&a, &p(typo, Male, "CN", "Shenzhen"));
+            assert_eq!(c.levels[Field::Document.index()], Some(1), "{typo}");
+        }
+        let c = compare(&a, &p("E12345687", Male, "CN", "Shenzhen"));
+        assert_eq!(c.levels[Field::Document.index()], Some(1), "two swapped");
+        let c = compare(&a, &p("E99345678", Male, "CN", "Shenzhen"));
+        assert_eq!(c.levels[Field::Document.index()], Some(0));
+        let c = compare(&a, &p("G0000000", Female, "HK", "Lyon"));
+        assert_eq!(c.levels[Field::Document.index()], Some(0));
+        assert_eq!(c.levels[Field::Gender.index()], Some(0));
+        assert_eq!(c.levels[Field::Nationality.index()], Some(0));
+        assert_eq!(c.levels[Field::BirthPlace.index()], Some(0));
+        // Records without them compare as before: the fields are missing, not different.
+        let c = compare(&named("Li Wei"), &a);
+        for f in [
+            Field::Document,
+            Field::Gender,
+            Field::Nationality,
+            Field::BirthPlace,
+            Field::Birth,
+        ] {
+            assert_eq!(c.levels[f.index()], None, "{f:?}");
         }
     }
 

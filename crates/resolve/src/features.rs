@@ -53,6 +53,84 @@ pub struct PhoneFeature {
     pub tail: u64,
 }
 
+/// A part of a person's name (given names, family name) in comparison form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Word {
+    /// The folded tokens in their order, joined by spaces (`"garcia lopez"`).
+    pub text: String,
+    pub hash: u64,
+    /// The folded tokens.
+    pub words: Vec<String>,
+    /// How the first token sounds ([`interdict_normalize::person::sound`]), hashed; 0 when
+    /// it has no letter.
+    pub sound: u64,
+}
+
+impl Word {
+    fn of(text: &str, tag: Tag) -> Option<Word> {
+        let words = interdict_normalize::name::name_tokens(text);
+        if words.is_empty() {
+            return None;
+        }
+        let joined = words.join(" ");
+        let sound = interdict_normalize::person::sound(&words[0]);
+        Some(Word {
+            hash: value_hash(tag, &joined),
+            sound: hash_or_zero(Tag::Sound, &sound),
+            text: joined,
+            words,
+        })
+    }
+}
+
+/// A date of birth: year, month and day, 0 where unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Birth {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    /// The hash of the date as written (`1985-03`), for term frequencies.
+    pub hash: u64,
+}
+
+impl Birth {
+    /// A normalised date of birth (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub fn parse(s: &str) -> Option<Birth> {
+        let mut parts = s.split('-');
+        let year: u16 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+        let day: u8 = parts.next().map_or(Some(0), |d| d.parse().ok())?;
+        (year > 0).then(|| Birth {
+            year,
+            month,
+            day,
+            hash: value_hash(Tag::Birth, s),
+        })
+    }
+
+    /// Whether the day is known, so the date is whole.
+    pub fn is_whole(&self) -> bool {
+        self.month != 0 && self.day != 0
+    }
+}
+
+/// What identifies a person, when the partner gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Person {
+    pub given: Option<Word>,
+    pub family: Option<Word>,
+    pub birth: Option<Birth>,
+    pub birth_place: Option<Word>,
+    /// ISO 3166-1 alpha-2 codes as two bytes each.
+    pub nationality: Vec<u16>,
+    /// 1 female, 2 male, 3 other; 0 unknown.
+    pub gender: u8,
+    /// Identity document numbers, hashed.
+    pub documents: Vec<u64>,
+    /// The same numbers as text, for typos.
+    pub document_numbers: Vec<String>,
+}
+
 /// Everything a party record is compared on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Features {
@@ -69,6 +147,8 @@ pub struct Features {
     pub country: u16,
     /// The days the description was seen on (see [`Span`]).
     pub span: Span,
+    /// A person's identifiers; `None` for most records, which carry none.
+    pub person: Option<Box<Person>>,
 }
 
 /// The first and last day (days since 1970-01-01) of the records a description was seen on.
@@ -155,6 +235,12 @@ pub enum Tag {
     TaxId,
     Account,
     NameBand,
+    Given,
+    Family,
+    Sound,
+    Birth,
+    BirthPlace,
+    Document,
 }
 
 /// The hash of a tagged value; never 0, so 0 can mean "absent".
@@ -187,6 +273,14 @@ pub struct Values {
     pub tax_ids: Vec<String>,
     pub accounts: Vec<String>,
     pub country: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub place_of_birth: Option<String>,
+    pub nationality: Vec<String>,
+    pub gender: Option<String>,
+    /// Identity document numbers.
+    pub documents: Vec<String>,
 }
 
 /// An address's comparison parts as text; empty when unknown.
@@ -277,7 +371,27 @@ impl Values {
         if let Some(a) = &party.account_id {
             push_unique(&mut v.accounts, a.clone());
         }
+        v.given_name = party.given_name.clone();
+        v.family_name = party.family_name.clone();
+        v.date_of_birth = party.date_of_birth.clone();
+        v.place_of_birth = party.place_of_birth.clone();
+        v.nationality = party.nationality.clone();
+        v.gender = party.gender.map(|g| g.as_str().to_owned());
+        for d in &party.id_documents {
+            push_unique(&mut v.documents, d.number.clone());
+        }
         v
+    }
+
+    /// Whether any of a person's identifiers is known.
+    fn has_person(&self) -> bool {
+        self.given_name.is_some()
+            || self.family_name.is_some()
+            || self.date_of_birth.is_some()
+            || self.place_of_birth.is_some()
+            || !self.nationality.is_empty()
+            || self.gender.is_some()
+            || !self.documents.is_empty()
     }
 
     /// The text of a hashed value of this party, for showing a hub or an agreement.
@@ -304,7 +418,15 @@ impl Values {
             .or_else(|| self.banks.iter().find_map(|b| h(Tag::Bank, b)))
             .or_else(|| self.tax_ids.iter().find_map(|t| h(Tag::TaxId, t)))
             .or_else(|| self.accounts.iter().find_map(|a| h(Tag::Account, a)))
+            .or_else(|| self.documents.iter().find_map(|d| h(Tag::Document, d)))
+            .or_else(|| self.date_of_birth.as_deref().and_then(|d| h(Tag::Birth, d)))
     }
+}
+
+/// A two-letter country code as two bytes.
+fn country_code(c: &str) -> u16 {
+    let b = c.as_bytes();
+    u16::from_le_bytes([b[0], b[1]])
 }
 
 fn hash_or_zero(tag: Tag, s: &str) -> u64 {
@@ -376,9 +498,45 @@ impl Features {
             .iter()
             .map(|a| value_hash(Tag::Account, a))
             .collect();
-        f.country = v.country.as_deref().map_or(0, |c| {
-            u16::from_le_bytes([c.as_bytes()[0], c.as_bytes()[1]])
-        });
+        f.country = v.country.as_deref().map_or(0, country_code);
+        if v.has_person() {
+            let mut nationality: Vec<u16> = v
+                .nationality
+                .iter()
+                .filter(|c| c.len() == 2)
+                .map(|c| country_code(c))
+                .collect();
+            nationality.sort_unstable();
+            nationality.dedup();
+            f.person = Some(Box::new(Person {
+                given: v
+                    .given_name
+                    .as_deref()
+                    .and_then(|t| Word::of(t, Tag::Given)),
+                family: v
+                    .family_name
+                    .as_deref()
+                    .and_then(|t| Word::of(t, Tag::Family)),
+                birth: v.date_of_birth.as_deref().and_then(Birth::parse),
+                birth_place: v
+                    .place_of_birth
+                    .as_deref()
+                    .and_then(|t| Word::of(t, Tag::BirthPlace)),
+                nationality,
+                gender: match v.gender.as_deref() {
+                    Some("female") => 1,
+                    Some("male") => 2,
+                    Some(_) => 3,
+                    None => 0,
+                },
+                documents: v
+                    .documents
+                    .iter()
+                    .map(|d| value_hash(Tag::Document, d))
+                    .collect(),
+                document_numbers: v.documents.clone(),
+            }));
+        }
         f
     }
 
@@ -397,6 +555,10 @@ impl Features {
             && self.banks.is_empty()
             && self.tax_ids.is_empty()
             && self.accounts.is_empty()
+            && self
+                .person
+                .as_ref()
+                .is_none_or(|p| p.documents.is_empty() && p.birth.is_none())
     }
 
     /// The name key blocking and windows sort by ("" when nameless).

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparison, FIELDS, Field, compare};
 use crate::features::Features;
 
-/// Format version of a saved model: 2 added the date field.
-pub const MODEL_VERSION: u32 = 2;
+/// Format version of a saved model: 2 added the date field, 3 a person's identifiers.
+pub const MODEL_VERSION: u32 = 3;
 
 /// One level of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +88,7 @@ impl Default for TrainConfig {
 }
 
 /// Counts of each comparison pattern.
-pub type PatternCounts = FxHashMap<u32, u64>;
+pub type PatternCounts = FxHashMap<u64, u64>;
 
 /// Counts the comparison patterns of the given pairs.
 pub fn pattern_counts(features: &[Features], pairs: &[(u32, u32)]) -> PatternCounts {
@@ -235,10 +235,78 @@ pub fn em(
     (m, lambda, iterations, converged)
 }
 
+/// Expectation-maximisation of m, u and lambda together over the candidate pairs' pattern
+/// counts, u starting from `u0`. Returns (m, u, lambda, iterations, converged).
+pub fn em_both(
+    counts: &PatternCounts,
+    u0: &[Vec<f64>],
+    cfg: &TrainConfig,
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64, usize, bool) {
+    let mut patterns: Vec<([Option<u8>; FIELDS], f64)> = counts
+        .iter()
+        .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
+        .collect();
+    patterns.sort_by_key(|p| p.0);
+    let mut m: Vec<Vec<f64>> = u0.iter().map(|l| initial_m(l.len())).collect();
+    let mut u: Vec<Vec<f64>> = u0.to_vec();
+    let mut lambda = 0.3;
+    let (mut iterations, mut converged) = (0, false);
+    while iterations < cfg.max_iterations {
+        iterations += 1;
+        let mut m_acc: Vec<Vec<f64>> = u.iter().map(|l| vec![0.0; l.len()]).collect();
+        let mut u_acc = m_acc.clone();
+        let (mut matched, mut all) = (0.0, 0.0);
+        for (levels, count) in &patterns {
+            let (mut pm, mut pu) = (lambda, 1.0 - lambda);
+            for (fi, l) in levels.iter().enumerate() {
+                if let Some(l) = l {
+                    pm *= m[fi][*l as usize];
+                    pu *= u[fi][*l as usize];
+                }
+            }
+            let w = pm / (pm + pu);
+            matched += w * count;
+            all += count;
+            for (fi, l) in levels.iter().enumerate() {
+                if let Some(l) = l {
+                    m_acc[fi][*l as usize] += w * count;
+                    u_acc[fi][*l as usize] += (1.0 - w) * count;
+                }
+            }
+        }
+        let mut delta: f64 = 0.0;
+        for (params, acc) in [(&mut m, &m_acc), (&mut u, &u_acc)] {
+            for (fi, acc) in acc.iter().enumerate() {
+                let s: f64 = acc.iter().sum();
+                if s <= 0.0 {
+                    continue;
+                }
+                for (l, a) in acc.iter().enumerate() {
+                    let new = (a / s).max(1e-6);
+                    delta = delta.max((new - params[fi][l]).abs());
+                    params[fi][l] = new;
+                }
+            }
+        }
+        let new_lambda = if all > 0.0 {
+            (matched / all).clamp(1e-6, 1.0 - 1e-6)
+        } else {
+            lambda
+        };
+        delta = delta.max((new_lambda - lambda).abs());
+        lambda = new_lambda;
+        if delta < cfg.tolerance {
+            converged = true;
+            break;
+        }
+    }
+    (m, u, lambda, iterations, converged)
+}
+
 impl Model {
-    /// Trains a model on the records and their candidate pairs: u from random pairs, m and
-    /// the share of matches by EM over the candidates; then u again, from random pairs weighed
-    /// by how unlikely each is to be a match under that model, and EM once more.
+    /// Trains a model on the records and their candidate pairs: m and the share of matches by
+    /// EM over the candidates (their non-match distribution estimated alongside); u from
+    /// random pairs, each weighed by how unlikely it is to be a match under that model.
     pub fn train(features: &[Features], pairs: &[(u32, u32)], cfg: &TrainConfig) -> Model {
         Model::train_on_counts(features, &pattern_counts(features, pairs), cfg)
     }
@@ -253,28 +321,25 @@ impl Model {
         let n = features.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
         let (random, random_pairs) = random_patterns(features, cfg);
-        let counts = counts.clone();
-        let mut u = u_from(&random, |_| 1.0);
-        let mut fit = em(&counts, &u, cfg);
-        let mut iterations = fit.2;
-        for _ in 0..2 {
-            let (m, lambda) = (&fit.0, fit.1);
-            let prior = (lambda * candidates as f64 / all_pairs).clamp(1e-12, 0.5);
-            u = u_from(&random, |levels| {
-                let (mut pm, mut pu) = (prior, 1.0 - prior);
-                for (fi, l) in levels.iter().enumerate() {
-                    if let Some(l) = l {
-                        pm *= m[fi][*l as usize];
-                        pu *= u[fi][*l as usize];
-                    }
-                }
-                pu / (pm + pu)
-            });
-            fit = em(&counts, &u, cfg);
-            iterations += fit.2;
-        }
-        let (m, lambda, _, converged) = fit;
+        let u_random = u_from(&random, |_| 1.0);
+        // m and the share of matches from the candidate pairs alone, with the candidates'
+        // own non-match distribution free: candidate non-matches were chosen for agreeing on
+        // something (a name's sound, a date of birth), so they do not look like random pairs,
+        // and a model that held them to random pairs' u would call every candidate a match.
+        let (m, _, lambda, iterations, converged) = em_both(counts, &u_random, cfg);
         let prior = (lambda * candidates as f64 / all_pairs).clamp(1e-12, 0.5);
+        // u for scoring comes from random pairs, each weighed by how unlikely it is to be a
+        // match: random pairs include true matches, many when one actor holds a large share.
+        let u = u_from(&random, |levels| {
+            let (mut pm, mut pu) = (prior, 1.0 - prior);
+            for (fi, l) in levels.iter().enumerate() {
+                if let Some(l) = l {
+                    pm *= m[fi][*l as usize];
+                    pu *= u_random[fi][*l as usize];
+                }
+            }
+            pu / (pm + pu)
+        });
         Model::from_parts(
             &m,
             &u,
@@ -419,7 +484,7 @@ impl ValueStats {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Evidence {
     /// [`Comparison::pattern`].
-    pub pattern: u32,
+    pub pattern: u64,
     /// Fields whose exact agreement is weighed by how rare the agreeing value is, a bit each.
     pub rare: u16,
     /// Fields agreeing on a hub value between records of different names, which says nothing.
@@ -466,6 +531,13 @@ fn for_each_value(f: &Features, mut add: impl FnMut(u64)) {
     f.banks.iter().for_each(|&v| add(v));
     f.tax_ids.iter().for_each(|&v| add(v));
     f.accounts.iter().for_each(|&v| add(v));
+    if let Some(p) = f.person.as_deref() {
+        p.given.iter().for_each(|w| add(w.hash));
+        p.family.iter().for_each(|w| add(w.hash));
+        p.birth.iter().for_each(|b| add(b.hash));
+        p.birth_place.iter().for_each(|w| add(w.hash));
+        p.documents.iter().for_each(|&v| add(v));
+    }
 }
 
 /// What one field contributed to a pair's weight.
@@ -610,7 +682,13 @@ impl Scorer {
                 field,
                 level: c.levels[fi],
                 label: c.levels[fi].map_or_else(
-                    || "missing on one side".to_owned(),
+                    || {
+                        if field == Field::Name && c.levels[Field::Family.index()].is_some() {
+                            "compared by its parts (given and family name)".to_owned()
+                        } else {
+                            "missing on one side".to_owned()
+                        }
+                    },
                     |l| field.levels()[l as usize].to_owned(),
                 ),
                 weight: w,
@@ -661,9 +739,9 @@ mod tests {
         let (lambda, m1, u1, m2, u2) = (0.2, 0.9, 0.1, 0.8, 0.05);
         let mut counts = PatternCounts::default();
         let n = 1_000_000.0;
-        for a in 0..2u32 {
-            for b in 0..2u32 {
-                let p = |agree: u32, m: f64| if agree == 1 { m } else { 1.0 - m };
+        for a in 0..2u64 {
+            for b in 0..2u64 {
+                let p = |agree: u64, m: f64| if agree == 1 { m } else { 1.0 - m };
                 let share = lambda * p(a, m1) * p(b, m2) + (1.0 - lambda) * p(a, u1) * p(b, u2);
                 let code = (a + 1) | ((b + 1) << 3);
                 counts.insert(code, (share * n).round() as u64);
@@ -675,10 +753,10 @@ mod tests {
         for (&code, &c) in &counts {
             let a = (code & 7) - 1;
             let b = ((code >> 3) & 7) - 1;
-            let p = |agree: u32, m: f64| if agree == 1 { m } else { 1.0 - m };
+            let p = |agree: u64, m: f64| if agree == 1 { m } else { 1.0 - m };
             let pm = lambda * p(a, m1) * p(b, m2);
             let pu = (1.0 - lambda) * p(a, u1) * p(b, u2);
-            for t in 0..2u32 {
+            for t in 0..2u64 {
                 let share = (pm * p(t, m3) + pu * p(t, u3)) / (pm + pu);
                 with_third.insert(code | ((t + 1) << 6), (c as f64 * share).round() as u64);
             }

@@ -315,11 +315,18 @@ export function partyRoles() {
 // Whether a value looks like a Party.
 export function isParty(v) {
   if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-  return ["name", "display_name", "account_id", "emails", "phones", "addresses", "bank_accounts", "tax_ids"].some((k) => k in v);
+  return ["name", "display_name", "account_id", "emails", "phones", "addresses", "bank_accounts", "tax_ids", "given_name", "family_name", "date_of_birth", "id_documents"].some((k) => k in v);
 }
 
 function listNode(values, render) {
   return h("ul", { class: "plain" }, values.map((v) => h("li", null, render ? render(v) : String(v))));
+}
+
+// An identity document on one line: "Passport 123456789 (United Kingdom)".
+export function documentText(d) {
+  if (!d) return "";
+  const issuer = d.country ? ` (${country(d.country)})` : "";
+  return `${label(d.kind)} ${d.number}${issuer}`;
 }
 
 // A party as a card: name, account, e-mails, phones, addresses, bank accounts, tax ids, country.
@@ -342,6 +349,13 @@ export function partyCard(party, opts) {
   if (p.bank_accounts && p.bank_accounts.length) add("Bank accounts", listNode(p.bank_accounts));
   if (p.tax_ids && p.tax_ids.length) add("Tax IDs", listNode(p.tax_ids));
   if (p.country) add("Country", country(p.country));
+  if (p.given_name) add("Given name", p.given_name);
+  if (p.family_name) add("Family name", p.family_name);
+  add("Date of birth", p.date_of_birth);
+  add("Place of birth", p.place_of_birth);
+  if (p.nationality && p.nationality.length) add("Nationality", p.nationality.map(country).join(", "));
+  if (p.gender) add("Gender", label(p.gender));
+  if (p.id_documents && p.id_documents.length) add("Identity documents", listNode(p.id_documents, documentText));
   const heading = [];
   if (o.title) heading.push(h("div", { class: "card-kicker" }, o.title));
   heading.push(h("div", { class: "card-title" }, name));

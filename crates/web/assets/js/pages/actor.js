@@ -4,7 +4,7 @@
 
 import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
-import { date, label, result, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number, sentence, heldElsewhere } from "../format.js";
+import { date, label, result, documentText, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number, sentence, heldElsewhere } from "../format.js";
 
 
 function partyOrg(p) {
@@ -25,6 +25,10 @@ function identifiers(parties) {
     { key: "bank_accounts", label: "Bank accounts", norm: (v) => v.toUpperCase().replace(/[\s-]/g, "") },
     { key: "tax_ids", label: "Tax IDs", norm: (v) => v.toUpperCase().replace(/[\s-]/g, "") },
     { key: "countries", label: "Countries", norm: (v) => v.toUpperCase() },
+    { key: "births", label: "Dates of birth", norm: (v) => v },
+    { key: "birthplaces", label: "Places of birth", norm: (v) => v.toLowerCase().replace(/\s+/g, " ") },
+    { key: "nationalities", label: "Nationalities", norm: (v) => v.toUpperCase() },
+    { key: "documents", label: "Identity documents", norm: (v) => v.toUpperCase() },
   ];
   const found = new Map(groups.map((g) => [g.key, new Map()]));
   const add = (key, value, org, shown) => {
@@ -52,6 +56,10 @@ function identifiers(parties) {
     for (const v of party.tax_ids || []) add("tax_ids", v, org);
     if (party.country) add("countries", party.country, org, country(party.country));
     for (const a of party.addresses || []) if (a && a.country) add("countries", a.country, org, country(a.country));
+    if (party.date_of_birth) add("births", party.date_of_birth, org);
+    if (party.place_of_birth) add("birthplaces", party.place_of_birth, org);
+    for (const v of party.nationality || []) add("nationalities", v, org, country(v));
+    for (const d of party.id_documents || []) add("documents", `${d.kind}:${d.number}`, org, documentText(d));
   }
   return groups.map((g) => ({ label: g.label, key: g.key, values: [...found.get(g.key).values()] })).filter((g) => g.values.length);
 }

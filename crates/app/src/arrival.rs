@@ -53,6 +53,7 @@ pub fn arrive_feeds(
             config: interdict_resolve::Config::default(),
             incremental: is_resolved(store)?,
             retrain: !is_resolved(store)?,
+            truth: None,
         };
         match resolution::resolve_store(store, &opts, report) {
             Ok(out) => arrival.resolved = out.incremental_added.unwrap_or(out.keys.len()),

@@ -121,6 +121,8 @@ pub struct Options {
     pub config: Config,
     pub retrain: bool,
     pub incremental: bool,
+    /// A truth file (org,feed,source_id,true_id) to measure blocking recall against.
+    pub truth: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -145,6 +147,7 @@ impl Options {
             config,
             retrain,
             incremental,
+            truth: None,
         })
     }
 }
@@ -260,12 +263,17 @@ pub fn resolve_store(
     report.done("reading party records", load_seconds);
     report.doing("blocking");
     let previous = saved_actors.actors_of(&parties.keys)?;
-    let res: Resolution = interdict_resolve::resolve_distinct(
+    let truth = match &opts.truth {
+        Some(path) => Some(truth_ids(path, &parties.keys)?),
+        None => None,
+    };
+    let res: Resolution = interdict_resolve::resolve_measured(
         &parties.keys,
         parties.distinct,
         saved_model,
         &previous,
         &opts.config,
+        truth.as_deref(),
         &mut progress,
     );
     let mut summary = res.summary.clone();
@@ -668,6 +676,20 @@ pub fn document_line(d: &interdict_model::IdDocument) -> String {
         Some(c) => format!("{} {} ({c})", d.kind.as_str(), d.number),
         None => format!("{} {}", d.kind.as_str(), d.number),
     }
+}
+
+/// Each record's true entity from a truth file, numbered (`u32::MAX` where it names none).
+fn truth_ids(path: &Path, keys: &[RecordKey]) -> Result<Vec<u32>> {
+    let mut number: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut of: std::collections::HashMap<RecordKey, u32> = std::collections::HashMap::new();
+    for (k, t) in read_keyed_csv(path, "true_id")? {
+        let next = number.len() as u32;
+        of.insert(k, *number.entry(t).or_insert(next));
+    }
+    Ok(keys
+        .iter()
+        .map(|k| of.get(k).copied().unwrap_or(u32::MAX))
+        .collect())
 }
 
 /// Reads a CSV of `org,feed,source_id,<value>` (a truth file, or another tool's actors).

@@ -110,6 +110,10 @@ pub struct ResolveArgs {
     /// Print the saved model's parameters and stop.
     #[arg(long)]
     pub show_model: bool,
+    /// CSV of org,feed,source_id,true_id: also report blocking recall, the share of true
+    /// pairs blocking compares.
+    #[arg(long, conflicts_with = "incremental")]
+    pub truth: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -337,6 +341,11 @@ pub struct SimulateArgs {
     /// A TOML file of simulator knobs (see docs/simulator.md).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Write a world of person records instead (about this many party records): identity
+    /// checks, importers of record and a watch list, with typos, nicknames, partial dates of
+    /// birth and namesakes at one address.
+    #[arg(long, conflicts_with_all = ["shipments", "config"])]
+    pub people: Option<usize>,
     #[arg(long)]
     pub json: bool,
 }

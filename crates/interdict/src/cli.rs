@@ -135,6 +135,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Simulate(a) if a.people.is_some() => {
+            let records = a.people.unwrap_or_default();
+            let summary = interdict_sim::simulate_people(records, a.seed.unwrap_or(42), &a.out)
+                .with_context(|| format!("simulating people into {}", a.out.display()))?;
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+            if !a.json {
+                println!("person world written to {}; ingest and resolve it with:", a.out.display());
+                println!(
+                    "  interdict ingest --db people.db --manifest {}",
+                    a.out.join("manifest.toml").display()
+                );
+                println!(
+                    "  interdict resolve --db people.db --truth {}",
+                    a.out.join("truth").join("actors.csv").display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Simulate(a) => {
             let config = demo::sim_config(a.config.as_deref(), a.seed, a.shipments)?;
             let summary = interdict_sim::simulate(&config, &a.out)
@@ -158,13 +176,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 print::resolution_model(&model, a.json)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let opts = resolution::Options::new(
+            let mut opts = resolution::Options::new(
                 a.threshold,
                 a.hub_limit,
                 a.hub_names,
                 a.retrain,
                 a.incremental,
             )?;
+            opts.truth = a.truth;
             let out = resolution::resolve_store(&mut store, &opts, &Spinner::new(a.json, true))?;
             audit_cli(
                 &mut store,

@@ -152,17 +152,18 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     );
 
     println!("\n== resolving every party record into actors across partners");
+    let truth = world.join("truth").join("actors.csv");
     let out = resolution::resolve_store(
         &mut store,
         &resolution::Options {
             config: interdict_resolve::Config::default(),
             retrain: true,
             incremental: false,
+            truth: truth.exists().then(|| truth.clone()),
         },
         &Quiet,
     )?;
     print::resolution(&out, false)?;
-    let truth = world.join("truth").join("actors.csv");
     if truth.exists() {
         let (e, _) = resolution::eval_resolution(&store, &truth, None)?;
         println!(

@@ -166,6 +166,12 @@ pub fn resolution(out: &Outcome, json: bool) -> Result<()> {
             "loaded (frozen)"
         }
     );
+    if let Some(b) = &s.blocking_recall {
+        println!(
+            "blocking compares {} of {} true pairs (blocking recall {:.4})",
+            b.compared, b.true_pairs, b.recall
+        );
+    }
     let times: Vec<String> = s
         .seconds
         .iter()

@@ -117,7 +117,14 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
             "tax_id",
             "account_id",
             "country",
-            "date"
+            "date",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "place_of_birth",
+            "nationality",
+            "gender",
+            "id_document"
         ]
     );
     // Both records are dated shipments, so their days are compared.

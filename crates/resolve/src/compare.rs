@@ -543,19 +543,25 @@ fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
     if p.gender != 0 && q.gender != 0 {
         set(Field::Gender, Some((u8::from(p.gender == q.gender), 0)));
     }
-    if !p.documents.is_empty() && !q.documents.is_empty() {
-        let level = match p.documents.iter().find(|x| q.documents.contains(x)) {
-            Some(&v) => (2, v),
-            None => {
-                let typo = p
-                    .document_numbers
-                    .iter()
-                    .any(|x| q.document_numbers.iter().any(|y| one_apart(x, y)));
-                (u8::from(typo), 0)
+    // Documents compare only with documents of their kind (or of no stated kind).
+    let mut level: Option<(u8, u64)> = None;
+    for (i, &x) in p.documents.iter().enumerate() {
+        for (j, &y) in q.documents.iter().enumerate() {
+            let (kx, ky) = (p.document_kinds[i], q.document_kinds[j]);
+            if kx != 0 && ky != 0 && kx != ky {
+                continue;
             }
-        };
-        set(Field::Document, Some(level));
+            let l = if x == y {
+                (2, x)
+            } else {
+                (u8::from(one_apart(&p.document_numbers[i], &q.document_numbers[j])), 0)
+            };
+            if level.is_none_or(|best| l.0 > best.0) {
+                level = Some(l);
+            }
+        }
     }
+    set(Field::Document, level);
 }
 
 /// Whether two identifiers of the same length differ in one character, or in two adjacent
@@ -879,6 +885,12 @@ mod tests {
         assert_eq!(c.levels[Field::Document.index()], Some(1), "two swapped");
         let c = compare(&a, &p("E99345678", Male, "CN", "Shenzhen"));
         assert_eq!(c.levels[Field::Document.index()], Some(0));
+        // A passport never compares with a national id.
+        let mut id_card = p("E12345678", Male, "CN", "Shenzhen");
+        id_card.person.as_mut().unwrap().document_kinds = vec![
+            interdict_model::DocumentKind::NationalId as u8 + 1,
+        ];
+        assert_eq!(compare(&a, &id_card).levels[Field::Document.index()], None);
         let c = compare(&a, &p("G0000000", Female, "HK", "Lyon"));
         assert_eq!(c.levels[Field::Document.index()], Some(0));
         assert_eq!(c.levels[Field::Gender.index()], Some(0));

@@ -129,6 +129,9 @@ pub struct Person {
     pub documents: Vec<u64>,
     /// The same numbers as text, for typos.
     pub document_numbers: Vec<String>,
+    /// The kind of each document (see [`interdict_model::DocumentKind`]; `other` is 0): a
+    /// passport number is never compared with a national id.
+    pub document_kinds: Vec<u8>,
 }
 
 /// Everything a party record is compared on.
@@ -281,6 +284,8 @@ pub struct Values {
     pub gender: Option<String>,
     /// Identity document numbers.
     pub documents: Vec<String>,
+    /// The kind of each document, `None` for `other`.
+    pub document_kinds: Vec<Option<interdict_model::DocumentKind>>,
 }
 
 /// An address's comparison parts as text; empty when unknown.
@@ -378,7 +383,11 @@ impl Values {
         v.nationality = party.nationality.clone();
         v.gender = party.gender.map(|g| g.as_str().to_owned());
         for d in &party.id_documents {
-            push_unique(&mut v.documents, d.number.clone());
+            if !v.documents.contains(&d.number) {
+                v.documents.push(d.number.clone());
+                v.document_kinds
+                    .push((d.kind != interdict_model::DocumentKind::Other).then_some(d.kind));
+            }
         }
         v
     }
@@ -535,6 +544,11 @@ impl Features {
                     .map(|d| value_hash(Tag::Document, d))
                     .collect(),
                 document_numbers: v.documents.clone(),
+                document_kinds: v
+                    .document_kinds
+                    .iter()
+                    .map(|k| k.map_or(0, |k| k as u8 + 1))
+                    .collect(),
             }));
         }
         f

@@ -115,6 +115,58 @@ pub struct Summary {
     pub threshold: f64,
     /// Seconds per stage.
     pub seconds: BTreeMap<String, f64>,
+    /// How many true pairs blocking compared, when the truth was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking_recall: Option<BlockingRecall>,
+}
+
+/// The share of truly matching record pairs that blocking lets the model compare: records of
+/// one description, or of two descriptions that are a candidate pair. A true pair blocking
+/// misses can never be linked directly, whatever the model says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockingRecall {
+    pub true_pairs: u64,
+    pub compared: u64,
+    pub recall: f64,
+}
+
+/// [`BlockingRecall`] of candidate pairs over distinct descriptions, with each record's true
+/// entity (`u32::MAX` for a record the truth does not name).
+pub fn blocking_recall(distinct: &Distinct, pairs: &[(u32, u32)], truth: &[u32]) -> BlockingRecall {
+    // Each description's records by true entity.
+    let mut of_node: Vec<Vec<(u32, u64)>> = vec![Vec::new(); distinct.features.len()];
+    let mut per_entity: rustc_hash::FxHashMap<u32, u64> = Default::default();
+    for (r, &n) in distinct.node_of.iter().enumerate() {
+        let t = truth.get(r).copied().unwrap_or(u32::MAX);
+        if t == u32::MAX {
+            continue;
+        }
+        *per_entity.entry(t).or_default() += 1;
+        let counts = &mut of_node[n as usize];
+        match counts.iter_mut().find(|(e, _)| *e == t) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((t, 1)),
+        }
+    }
+    let pairs_of = |n: u64| n * n.saturating_sub(1) / 2;
+    let true_pairs: u64 = per_entity.values().map(|&n| pairs_of(n)).sum();
+    let mut compared: u64 = of_node.iter().flatten().map(|&(_, c)| pairs_of(c)).sum();
+    for &(a, b) in pairs {
+        for &(t, c) in &of_node[a as usize] {
+            if let Some(&(_, d)) = of_node[b as usize].iter().find(|(e, _)| *e == t) {
+                compared += c * d;
+            }
+        }
+    }
+    BlockingRecall {
+        true_pairs,
+        compared,
+        recall: if true_pairs == 0 {
+            1.0
+        } else {
+            compared as f64 / true_pairs as f64
+        },
+    }
 }
 
 /// The result of a batch resolution.
@@ -296,6 +348,20 @@ pub fn resolve_distinct(
     cfg: &Config,
     progress: &mut dyn FnMut(Stage, Duration),
 ) -> Resolution {
+    resolve_measured(keys, distinct, model, previous, cfg, None, progress)
+}
+
+/// [`resolve_distinct`], measuring blocking recall against each record's true entity when
+/// `truth` is given (see [`blocking_recall`]).
+pub fn resolve_measured(
+    keys: &[RecordKey],
+    distinct: Distinct,
+    model: Option<Model>,
+    previous: &[Option<&str>],
+    cfg: &Config,
+    truth: Option<&[u32]>,
+    progress: &mut dyn FnMut(Stage, Duration),
+) -> Resolution {
     assert_eq!(keys.len(), distinct.records(), "one key per record");
     let mut seconds = BTreeMap::new();
     let mut timed =
@@ -316,6 +382,7 @@ pub fn resolve_distinct(
         h.example = first_record[h.example as usize];
     }
     timed(Stage::Blocking, t, progress);
+    let recall = truth.map(|t| blocking_recall(&distinct, &blocks.pairs, t));
 
     let t = std::time::Instant::now();
     let hub_values: FxHashSet<u64> = blocks.hub_values.clone();
@@ -370,6 +437,7 @@ pub fn resolve_distinct(
             model_trained,
             threshold: cfg.threshold,
             seconds,
+            blocking_recall: recall,
             ..Summary::default()
         },
     );

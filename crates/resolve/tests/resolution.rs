@@ -413,3 +413,31 @@ fn people_resolve_by_birth_and_documents_through_typos_and_namesakes() {
         "identifiers add nothing: {bare_precision:.3} without, {precision:.3} with"
     );
 }
+
+#[test]
+fn blocking_recall_counts_the_true_pairs_blocking_compares() {
+    use interdict_resolve::{Distinct, blocking, blocking_recall};
+    let (_, parties, truth) = people(200, 5);
+    let truth: Vec<u32> = truth.into_iter().map(|t| t as u32).collect();
+    let recall_of = |features: Vec<Features>| {
+        let distinct = Distinct::of(&features);
+        let blocks = blocking::block(
+            &distinct.features,
+            Some(&distinct.weights),
+            &Default::default(),
+        );
+        blocking_recall(&distinct, &blocks.pairs, &truth)
+    };
+    let with = recall_of(parties.iter().map(Features::of).collect());
+    // Every pair of one person's records, counted by hand.
+    let mut per: std::collections::HashMap<u32, u64> = Default::default();
+    truth.iter().for_each(|&t| *per.entry(t).or_default() += 1);
+    let expected: u64 = per.values().map(|&n| n * (n - 1) / 2).sum();
+    assert_eq!(with.true_pairs, expected);
+    assert!(with.recall > 0.97, "{with:?}");
+    // Nothing compared: only identical descriptions count.
+    let distinct = Distinct::of(&parties.iter().map(Features::of).collect::<Vec<_>>());
+    let none = blocking_recall(&distinct, &[], &truth);
+    assert!(none.compared < with.compared);
+    assert_eq!(none.true_pairs, with.true_pairs);
+}

@@ -23,10 +23,12 @@ mod data;
 mod mappings;
 mod out;
 mod partners;
+mod people;
 mod shipments;
 mod world;
 
 pub use config::SimConfig;
+pub use people::{PeopleSummary, simulate_people};
 
 /// What can go wrong while simulating.
 #[derive(Debug, thiserror::Error)]

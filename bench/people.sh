@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Resolution of person records: interdict's resolver against Splink 5 (DuckDB) on a simulated
-# world of people (`interdict simulate --people N`: names, dates of birth, places of birth,
-# nationalities, identity documents, addresses, e-mails and phones, with typos, swaps, partial
-# and missing values), both timed as whole processes and scored by `interdict eval resolve`.
+# world of people (`interdict simulate --people N`: identity checks, importers of record and a
+# watch list, with typos, nicknames, partial dates of birth and namesakes at one address), both
+# timed as whole processes and scored by `interdict eval resolve`.
 #
 #   bench/people.sh [PARTY_RECORDS...]    default: 100000 1000000
-#   bench/people.sh --smoke               2,000 party records: about a minute once the Splink
+#   bench/people.sh --smoke               2,000 party records: well under a minute once the Splink
 #                                         environment exists (creating it takes ~1 min)
 #
 # Per size: simulate the world (once), ingest it into a fresh SQLite store (once, unless

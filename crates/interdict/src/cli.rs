@@ -141,7 +141,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("simulating people into {}", a.out.display()))?;
             println!("{}", serde_json::to_string_pretty(&summary)?);
             if !a.json {
-                println!("person world written to {}; ingest and resolve it with:", a.out.display());
+                println!(
+                    "person world written to {}; ingest and resolve it with:",
+                    a.out.display()
+                );
                 println!(
                     "  interdict ingest --db people.db --manifest {}",
                     a.out.join("manifest.toml").display()

@@ -554,7 +554,10 @@ fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
             let l = if x == y {
                 (2, x)
             } else {
-                (u8::from(one_apart(&p.document_numbers[i], &q.document_numbers[j])), 0)
+                (
+                    u8::from(one_apart(&p.document_numbers[i], &q.document_numbers[j])),
+                    0,
+                )
             };
             if level.is_none_or(|best| l.0 > best.0) {
                 level = Some(l);
@@ -887,9 +890,8 @@ mod tests {
         assert_eq!(c.levels[Field::Document.index()], Some(0));
         // A passport never compares with a national id.
         let mut id_card = p("E12345678", Male, "CN", "Shenzhen");
-        id_card.person.as_mut().unwrap().document_kinds = vec![
-            interdict_model::DocumentKind::NationalId as u8 + 1,
-        ];
+        id_card.person.as_mut().unwrap().document_kinds =
+            vec![interdict_model::DocumentKind::NationalId as u8 + 1];
         assert_eq!(compare(&a, &id_card).levels[Field::Document.index()], None);
         let c = compare(&a, &p("G0000000", Female, "HK", "Lyon"));
         assert_eq!(c.levels[Field::Document.index()], Some(0));

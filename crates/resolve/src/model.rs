@@ -303,6 +303,136 @@ pub fn em_both(
     (m, u, lambda, iterations, converged)
 }
 
+/// Largest share of random pairs agreeing exactly on a field that sessions may stand on.
+const ANCHOR_U: f64 = 1e-3;
+
+/// Least candidate pairs a conditioned session needs.
+const SESSION_PAIRS: u64 = 1_000;
+
+/// m-probabilities estimated field by field from sessions of candidates that agree exactly on
+/// another field, so that what makes candidates alike (households sharing an address and a
+/// family name, say) is not taken for what makes records one actor. A field's m is the
+/// average, weighed by session size, over the sessions conditioned on other fields; a field no
+/// session estimates keeps `fallback`.
+fn conditioned_m(
+    counts: &PatternCounts,
+    u0: &[Vec<f64>],
+    cfg: &TrainConfig,
+    fallback: Vec<Vec<f64>>,
+) -> Vec<Vec<f64>> {
+    let mut sum: Vec<Vec<f64>> = fallback.iter().map(|l| vec![0.0; l.len()]).collect();
+    let mut weight = vec![0.0f64; FIELDS];
+    for anchor in Field::ALL {
+        let top = anchor.level_count() as u8 - 1;
+        // Sessions stand on identifiers strangers rarely share; an address is shared by a
+        // household, a name by namesakes.
+        let rare = u0[anchor.index()][usize::from(top)] < ANCHOR_U;
+        if !anchor.term_frequency() || anchor == Field::Address || !rare {
+            continue;
+        }
+        let session: PatternCounts = counts
+            .iter()
+            .filter(|(p, _)| Comparison::from_pattern(**p)[anchor.index()] == Some(top))
+            .map(|(&p, &c)| (p, c))
+            .collect();
+        let pairs: u64 = session.values().sum();
+        if pairs < SESSION_PAIRS {
+            continue;
+        }
+        let (m, _, _, _, _) = em_both(&session, u0, cfg);
+        // How many of the session's pairs each field was seen in.
+        let mut seen = vec![0u64; FIELDS];
+        for (&p, &c) in &session {
+            for (fi, l) in Comparison::from_pattern(p).iter().enumerate() {
+                if l.is_some() {
+                    seen[fi] += c;
+                }
+            }
+        }
+        for fi in 0..FIELDS {
+            if fi == anchor.index() || seen[fi] < SESSION_PAIRS {
+                continue;
+            }
+            let w = seen[fi] as f64;
+            for (l, v) in m[fi].iter().enumerate() {
+                sum[fi][l] += w * v;
+            }
+            weight[fi] += w;
+        }
+    }
+    fallback
+        .into_iter()
+        .enumerate()
+        .map(|(fi, m)| {
+            if weight[fi] > 0.0 {
+                sum[fi].iter().map(|v| v / weight[fi]).collect()
+            } else {
+                m
+            }
+        })
+        .collect()
+}
+
+/// The share of matches among the candidates with m held fixed (u estimated alongside).
+fn em_lambda(
+    counts: &PatternCounts,
+    m: &[Vec<f64>],
+    u0: &[Vec<f64>],
+    cfg: &TrainConfig,
+    start: f64,
+) -> f64 {
+    let patterns: Vec<([Option<u8>; FIELDS], f64)> = counts
+        .iter()
+        .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
+        .collect();
+    let mut u: Vec<Vec<f64>> = u0.to_vec();
+    let mut lambda = start;
+    for _ in 0..cfg.max_iterations {
+        let mut u_acc: Vec<Vec<f64>> = u.iter().map(|l| vec![0.0; l.len()]).collect();
+        let (mut matched, mut all) = (0.0, 0.0);
+        for (levels, count) in &patterns {
+            let (mut pm, mut pu) = (lambda, 1.0 - lambda);
+            for (fi, l) in levels.iter().enumerate() {
+                if let Some(l) = l {
+                    pm *= m[fi][*l as usize];
+                    pu *= u[fi][*l as usize];
+                }
+            }
+            let w = pm / (pm + pu);
+            matched += w * count;
+            all += count;
+            for (fi, l) in levels.iter().enumerate() {
+                if let Some(l) = l {
+                    u_acc[fi][*l as usize] += (1.0 - w) * count;
+                }
+            }
+        }
+        let mut delta: f64 = 0.0;
+        for (fi, acc) in u_acc.iter().enumerate() {
+            let s: f64 = acc.iter().sum();
+            if s <= 0.0 {
+                continue;
+            }
+            for (l, a) in acc.iter().enumerate() {
+                let new = (a / s).max(1e-6);
+                delta = delta.max((new - u[fi][l]).abs());
+                u[fi][l] = new;
+            }
+        }
+        let new_lambda = if all > 0.0 {
+            (matched / all).clamp(1e-6, 1.0 - 1e-6)
+        } else {
+            lambda
+        };
+        delta = delta.max((new_lambda - lambda).abs());
+        lambda = new_lambda;
+        if delta < cfg.tolerance {
+            break;
+        }
+    }
+    lambda
+}
+
 impl Model {
     /// Trains a model on the records and their candidate pairs: m and the share of matches by
     /// EM over the candidates (their non-match distribution estimated alongside); u from
@@ -327,6 +457,8 @@ impl Model {
         // something (a name's sound, a date of birth), so they do not look like random pairs,
         // and a model that held them to random pairs' u would call every candidate a match.
         let (m, _, lambda, iterations, converged) = em_both(counts, &u_random, cfg);
+        let m = conditioned_m(counts, &u_random, cfg, m);
+        let lambda = em_lambda(counts, &m, &u_random, cfg, lambda);
         let prior = (lambda * candidates as f64 / all_pairs).clamp(1e-12, 0.5);
         // u for scoring comes from random pairs, each weighed by how unlikely it is to be a
         // match: random pairs include true matches, many when one actor holds a large share.

@@ -50,6 +50,31 @@ const NICKNAMES: [(&str, &str); 16] = [
     ("Elizabeth", "Liz"),
 ];
 
+/// Beginnings and endings of family names beyond each culture's common ones: most people do
+/// not share their family name with many others.
+const ONSETS: [&str; 30] = [
+    "Ash", "Bar", "Bel", "Bran", "Car", "Dal", "Dun", "Fair", "Gar", "Hal", "Hart", "Kel", "Lan",
+    "Mar", "Mor", "Nor", "Pem", "Ran", "Ros", "Sal", "Stan", "Thorn", "Wal", "Wes", "Win", "Ber",
+    "Cor", "Fer", "Gol", "Len",
+];
+const ENDINGS: [&str; 25] = [
+    "ley", "ton", "field", "wood", "by", "ford", "well", "more", "ridge", "son", "stone", "worth",
+    "ham", "ini", "etti", "mann", "berg", "ard", "ez", "oglu", "ani", "ova", "ski", "ant", "ier",
+];
+
+/// A family name: one of the culture's common ones half the time, else a rarer one.
+fn family_name(rng: &mut impl Rng, culture: &Culture) -> String {
+    if rng.random_bool(0.5) {
+        skewed(rng, culture.family).to_string()
+    } else {
+        format!(
+            "{}{}",
+            ONSETS[rng.random_range(0..ONSETS.len())],
+            ENDINGS[rng.random_range(0..ENDINGS.len())]
+        )
+    }
+}
+
 /// What the person world holds and where it went.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeopleSummary {
@@ -90,9 +115,9 @@ fn people(persons: usize, rng: &mut ChaCha8Rng) -> Vec<Person> {
         let (country, culture) = PLACES[rng.random_range(0..PLACES.len())];
         let c = &COUNTRIES[country];
         let city = &c.cities[rng.random_range(0..c.cities.len())];
-        let mut family = skewed(rng, culture.family).to_string();
+        let mut family = family_name(rng, culture);
         if rng.random_bool(0.05) {
-            family = format!("{family}-{}", skewed(rng, culture.family));
+            family = format!("{family}-{}", family_name(rng, culture));
         }
         let postcode = format!(
             "{}{:03}",
@@ -113,7 +138,10 @@ fn people(persons: usize, rng: &mut ChaCha8Rng) -> Vec<Person> {
             passport: String::new(),
             national_id: String::new(),
             house: rng.random_range(1..300),
-            street: format!("{} Road", culture.streets[rng.random_range(0..culture.streets.len())]),
+            street: format!(
+                "{} Road",
+                culture.streets[rng.random_range(0..culture.streets.len())]
+            ),
             postcode,
             city: city.name,
             email: String::new(),
@@ -127,7 +155,11 @@ fn people(persons: usize, rng: &mut ChaCha8Rng) -> Vec<Person> {
                 for _ in 0..rng.random_range(1..4) {
                     let mut r = head.clone();
                     r.given = skewed(rng, culture.given).to_string();
-                    r.born.0 = rng.random_range(1940..2006);
+                    r.born = (
+                        rng.random_range(1940..2006),
+                        rng.random_range(1..13),
+                        rng.random_range(1..29),
+                    );
                     r.male = rng.random_bool(0.5);
                     household.push(r);
                 }
@@ -146,7 +178,8 @@ fn people(persons: usize, rng: &mut ChaCha8Rng) -> Vec<Person> {
             _ => {
                 let mut twin = head.clone();
                 while twin.given == head.given {
-                    twin.given = culture.given[rng.random_range(0..culture.given.len())].to_string();
+                    twin.given =
+                        culture.given[rng.random_range(0..culture.given.len())].to_string();
                 }
                 household.push(twin);
             }
@@ -346,9 +379,15 @@ mapping = "mappings/ipcc-watchlist.toml"
 
 /// Writes a person world of about `records` party records into `out_dir`: every partner's
 /// file, the mappings and manifest that onboard them, and the truth.
-pub fn simulate_people(records: usize, seed: u64, out_dir: &Path) -> Result<PeopleSummary, SimError> {
+pub fn simulate_people(
+    records: usize,
+    seed: u64,
+    out_dir: &Path,
+) -> Result<PeopleSummary, SimError> {
     if records == 0 {
-        return Err(SimError::Config("--people needs at least one record".into()));
+        return Err(SimError::Config(
+            "--people needs at least one record".into(),
+        ));
     }
     std::fs::create_dir_all(out_dir).map_err(|e| SimError::io(out_dir, e))?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
@@ -358,19 +397,55 @@ pub fn simulate_people(records: usize, seed: u64, out_dir: &Path) -> Result<Peop
     let mut kyc = Csv::create(
         out_dir,
         KYC,
-        &["ref", "first_name", "last_name", "dob", "nationality", "passport_no", "address", "postcode", "city", "country", "email"],
+        &[
+            "ref",
+            "first_name",
+            "last_name",
+            "dob",
+            "nationality",
+            "passport_no",
+            "address",
+            "postcode",
+            "city",
+            "country",
+            "email",
+        ],
     )?;
     let mut customs = Csv::create(
         out_dir,
         CUSTOMS,
-        &["importer_id", "full_name", "birth_date", "sex", "national_id", "address", "country"],
+        &[
+            "importer_id",
+            "full_name",
+            "birth_date",
+            "sex",
+            "national_id",
+            "address",
+            "country",
+        ],
     )?;
     let mut watch = Csv::create(
         out_dir,
         WATCH,
-        &["entry", "given", "surname", "birth", "birthplace", "citizenship", "passport", "street", "postcode", "city", "country"],
+        &[
+            "entry",
+            "given",
+            "surname",
+            "birth",
+            "birthplace",
+            "citizenship",
+            "passport",
+            "street",
+            "postcode",
+            "city",
+            "country",
+        ],
     )?;
-    let mut truth = Csv::create(out_dir, "truth/actors.csv", &["org", "feed", "source_id", "true_id"])?;
+    let mut truth = Csv::create(
+        out_dir,
+        "truth/actors.csv",
+        &["org", "feed", "source_id", "true_id"],
+    )?;
     let mut written = 0usize;
     let mut person = 0usize;
     while written < records {
@@ -390,29 +465,68 @@ pub fn simulate_people(records: usize, seed: u64, out_dir: &Path) -> Result<Peop
                 0..=3 => {
                     let id = format!("K{:08}", kyc.rows);
                     let (y, m, d) = born_as(&mut rng, p);
-                    let dob = if keep(&mut rng, 0.95) { format!("{d:02}/{m:02}/{y}") } else { String::new() };
+                    let dob = if keep(&mut rng, 0.95) {
+                        format!("{d:02}/{m:02}/{y}")
+                    } else {
+                        String::new()
+                    };
                     let (mut g, mut f) = (given_as(&mut rng, p), family_as(&mut rng, p));
                     if rng.random_bool(0.04) {
                         std::mem::swap(&mut g, &mut f);
                     }
-                    let passport = if keep(&mut rng, 0.7) { p.passport.clone() } else { String::new() };
+                    let passport = if keep(&mut rng, 0.7) {
+                        p.passport.clone()
+                    } else {
+                        String::new()
+                    };
                     let address = format!("{} {}", p.house, p.street);
-                    let email = if keep(&mut rng, 0.6) { p.email.clone() } else { String::new() };
-                    kyc.row(&[&id, &g, &f, &dob, code, &passport, &address, &p.postcode, p.city, code, &email], out_dir)?;
+                    let email = if keep(&mut rng, 0.6) {
+                        p.email.clone()
+                    } else {
+                        String::new()
+                    };
+                    kyc.row(
+                        &[
+                            &id,
+                            &g,
+                            &f,
+                            &dob,
+                            code,
+                            &passport,
+                            &address,
+                            &p.postcode,
+                            p.city,
+                            code,
+                            &email,
+                        ],
+                        out_dir,
+                    )?;
                     truth.row(&["kyc-bazaar", "parties", &id, &true_id], out_dir)?;
                 }
                 4..=6 => {
                     let id = format!("IMP{:07}", customs.rows);
                     let (y, m, d) = born_as(&mut rng, p);
-                    let dob = if keep(&mut rng, 0.9) { format!("{y}-{m:02}-{d:02}") } else { String::new() };
+                    let dob = if keep(&mut rng, 0.9) {
+                        format!("{y}-{m:02}-{d:02}")
+                    } else {
+                        String::new()
+                    };
                     let (g, f) = (given_as(&mut rng, p), family_as(&mut rng, p));
                     let name = if rng.random_bool(0.5) {
                         format!("{}, {g}", f.to_uppercase())
                     } else {
                         format!("{g} {f}")
                     };
-                    let sex = if keep(&mut rng, 0.8) { if p.male { "M" } else { "F" } } else { "" };
-                    let nid = if keep(&mut rng, 0.6) { p.national_id.clone() } else { String::new() };
+                    let sex = if keep(&mut rng, 0.8) {
+                        if p.male { "M" } else { "F" }
+                    } else {
+                        ""
+                    };
+                    let nid = if keep(&mut rng, 0.6) {
+                        p.national_id.clone()
+                    } else {
+                        String::new()
+                    };
                     let address = format!("{} {}, {} {}", p.house, p.street, p.city, p.postcode);
                     customs.row(&[&id, &name, &dob, sex, &nid, &address, code], out_dir)?;
                     truth.row(&["customs-importers", "parties", &id, &true_id], out_dir)?;
@@ -421,19 +535,41 @@ pub fn simulate_people(records: usize, seed: u64, out_dir: &Path) -> Result<Peop
                     let id = format!("W{:07}", watch.rows);
                     let (y, m, d) = born_as(&mut rng, p);
                     // A watch list often knows only the year.
-                    let birth = if keep(&mut rng, 0.5) { format!("{y}") } else { format!("{y}-{m:02}-{d:02}") };
+                    let birth = if keep(&mut rng, 0.5) {
+                        format!("{y}")
+                    } else {
+                        format!("{y}-{m:02}-{d:02}")
+                    };
                     let (mut g, mut f) = (given_as(&mut rng, p), family_as(&mut rng, p));
                     if rng.random_bool(0.08) {
                         std::mem::swap(&mut g, &mut f);
                     }
-                    let place = if keep(&mut rng, 0.7) { p.birthplace } else { "" };
-                    let passport = if keep(&mut rng, 0.5) { p.passport.clone() } else { String::new() };
+                    let place = if keep(&mut rng, 0.7) {
+                        p.birthplace
+                    } else {
+                        ""
+                    };
+                    let passport = if keep(&mut rng, 0.5) {
+                        p.passport.clone()
+                    } else {
+                        String::new()
+                    };
                     let (street, postcode, city) = if keep(&mut rng, 0.5) {
-                        (format!("{} {}", p.house, p.street), p.postcode.clone(), p.city)
+                        (
+                            format!("{} {}", p.house, p.street),
+                            p.postcode.clone(),
+                            p.city,
+                        )
                     } else {
                         (String::new(), String::new(), "")
                     };
-                    watch.row(&[&id, &g, &f, &birth, place, code, &passport, &street, &postcode, city, code], out_dir)?;
+                    watch.row(
+                        &[
+                            &id, &g, &f, &birth, place, code, &passport, &street, &postcode, city,
+                            code,
+                        ],
+                        out_dir,
+                    )?;
                     truth.row(&["ipcc-watchlist", "parties", &id, &true_id], out_dir)?;
                 }
             }
@@ -441,7 +577,12 @@ pub fn simulate_people(records: usize, seed: u64, out_dir: &Path) -> Result<Peop
         }
     }
     let mut files = std::collections::BTreeMap::new();
-    for (name, csv) in [(KYC, kyc), (CUSTOMS, customs), (WATCH, watch), ("truth/actors.csv", truth)] {
+    for (name, csv) in [
+        (KYC, kyc),
+        (CUSTOMS, customs),
+        (WATCH, watch),
+        ("truth/actors.csv", truth),
+    ] {
         files.insert(name.to_owned(), csv.rows);
         let mut f = csv.file;
         f.flush().map_err(|e| SimError::io(out_dir, e))?;
@@ -486,10 +627,18 @@ mod tests {
         let parts: usize = [KYC, CUSTOMS, WATCH].iter().map(|f| a.files[*f]).sum();
         assert_eq!(parts, 3_000);
         // People recur across partners.
-        let mut ids: Vec<&str> = truth.lines().skip(1).map(|l| l.rsplit(',').next().unwrap()).collect();
+        let mut ids: Vec<&str> = truth
+            .lines()
+            .skip(1)
+            .map(|l| l.rsplit(',').next().unwrap())
+            .collect();
         ids.sort_unstable();
         ids.dedup();
-        assert!(ids.len() < 2_000 && ids.len() > 800, "{} persons", ids.len());
+        assert!(
+            ids.len() < 2_000 && ids.len() > 800,
+            "{} persons",
+            ids.len()
+        );
         let other = simulate_people(3_000, 8, &dir.join("c")).unwrap();
         assert_ne!(
             std::fs::read(dir.join("a").join(KYC)).unwrap(),

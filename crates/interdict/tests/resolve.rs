@@ -184,9 +184,10 @@ fn resolution_on_a_simulated_operation_is_accurate_stable_and_explained() {
 
     // The model can be shown.
     let model = json(&["resolve", "--db", &w.db, "--show-model", "--json"]);
-    assert_eq!(model["fields"].as_array().unwrap().len(), 9);
+    assert_eq!(model["fields"].as_array().unwrap().len(), 16);
     assert_eq!(model["fields"][8]["field"], "date");
     assert_eq!(model["fields"][8]["levels"].as_array().unwrap().len(), 4);
+    assert_eq!(model["fields"][11]["field"], "date_of_birth");
     assert!(model["prior"].as_f64().unwrap() > 0.0);
 }
 

@@ -58,13 +58,11 @@ pub enum KeyKind {
     Name,
     NameBand,
     Document,
-    /// Date of birth and how the family name sounds.
-    BirthFamily,
-    /// Date of birth and how the given name sounds.
-    BirthGiven,
-    /// Date of birth and the address's postcode (or city).
+    /// A person's date of birth and how one word of the name sounds.
+    BirthName,
+    /// A person's date of birth and the address's postcode (or city).
     BirthPlace,
-    /// How the given and the family name sound.
+    /// How every word of a person's name sounds, in any order.
     Sounds,
 }
 
@@ -81,8 +79,7 @@ impl KeyKind {
             KeyKind::Name => "name",
             KeyKind::NameBand => "name_band",
             KeyKind::Document => "id_document",
-            KeyKind::BirthFamily => "birth_family",
-            KeyKind::BirthGiven => "birth_given",
+            KeyKind::BirthName => "birth_name",
             KeyKind::BirthPlace => "birth_place",
             KeyKind::Sounds => "sounds",
         }
@@ -95,8 +92,7 @@ impl KeyKind {
             self,
             KeyKind::Name
                 | KeyKind::NameBand
-                | KeyKind::BirthFamily
-                | KeyKind::BirthGiven
+                | KeyKind::BirthName
                 | KeyKind::BirthPlace
                 | KeyKind::Sounds
         )
@@ -191,39 +187,57 @@ pub fn keys_into(f: &Features, cfg: &BlockingConfig, out: &mut Vec<BlockKey>) {
     for n in &f.names {
         name_bands(&n.key, cfg, out);
     }
-    if let Some(p) = f.person.as_deref() {
-        person_keys(p, f, out);
-    }
+    person_keys(f, out);
     out.sort_unstable();
     out.dedup();
 }
 
 /// A person's keys: the document numbers, and pairs of values so that a typo in any one of a
-/// date of birth, a given name, a family name or a postcode still leaves a key in common.
-fn person_keys(p: &crate::features::Person, f: &Features, out: &mut Vec<BlockKey>) {
+/// date of birth, a name's words or a postcode still leaves a key in common. Names are taken
+/// whole, so a record that keeps given and family names apart meets one that writes
+/// `FAMILY, Given`.
+fn person_keys(f: &Features, out: &mut Vec<BlockKey>) {
+    let p = f.person.as_deref();
     let mut add = |value: u64, kind: KeyKind| {
         if value != 0 {
             out.push(BlockKey { value, kind });
         }
     };
-    p.documents.iter().for_each(|&v| add(v, KeyKind::Document));
-    let sound = |w: &Option<crate::features::Word>| w.as_ref().map_or(0, |w| w.sound);
-    let (given, family) = (sound(&p.given), sound(&p.family));
-    if let Some(b) = &p.birth {
-        if family != 0 {
-            add(mix(b.hash, family), KeyKind::BirthFamily);
+    if let Some(p) = p {
+        p.documents.iter().for_each(|&v| add(v, KeyKind::Document));
+    }
+    if p.is_none() && f.kind != Some(interdict_model::PartyKind::Person) {
+        return;
+    }
+    let birth = p.and_then(|p| p.birth);
+    if let Some(name) = f.names.first() {
+        let mut sounds: Vec<u64> = name
+            .words
+            .iter()
+            .map(|w| interdict_normalize::person::sound(w))
+            .filter(|s| !s.is_empty())
+            .map(|s| crate::features::value_hash(Tag::Sound, &s))
+            .collect();
+        if let Some(b) = &birth {
+            for &s in &sounds {
+                add(mix(b.hash, s), KeyKind::BirthName);
+            }
         }
-        if given != 0 {
-            add(mix(b.hash, given), KeyKind::BirthGiven);
+        sounds.sort_unstable();
+        sounds.dedup();
+        if (2..=4).contains(&sounds.len()) {
+            add(
+                sounds.iter().fold(Tag::Sound as u64, |h, &s| mix(h, s)),
+                KeyKind::Sounds,
+            );
         }
+    }
+    if let Some(b) = &birth {
         for a in &f.addresses {
             if a.place != 0 {
                 add(mix(b.hash, a.place), KeyKind::BirthPlace);
             }
         }
-    }
-    if given != 0 && family != 0 {
-        add(mix(family, given), KeyKind::Sounds);
     }
 }
 

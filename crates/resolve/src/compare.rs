@@ -361,7 +361,10 @@ fn compare_words(a: &Word, b: &Word) -> (u8, u64) {
 
 /// Given and family names compared part by part, straight or swapped (a partner that put the
 /// family name first), whichever agrees more.
-fn compare_name_parts(a: &Person, b: &Person) -> (Option<(u8, u64)>, Option<(u8, u64)>) {
+/// A field's level and agreeing value, `None` when missing.
+type Level = Option<(u8, u64)>;
+
+fn compare_name_parts(a: &Person, b: &Person) -> (Level, Level) {
     let level = |x: &Option<Word>, y: &Option<Word>| match (x, y) {
         (Some(x), Some(y)) => Some(compare_words(x, y)),
         _ => None,
@@ -371,12 +374,10 @@ fn compare_name_parts(a: &Person, b: &Person) -> (Option<(u8, u64)>, Option<(u8,
         return straight;
     }
     let crossed = (level(&a.given, &b.family), level(&a.family, &b.given));
-    let sum = |p: &(Option<(u8, u64)>, Option<(u8, u64)>)| {
-        p.0.map_or(0, |l| l.0) + p.1.map_or(0, |l| l.0)
-    };
+    let sum = |p: &(Level, Level)| p.0.map_or(0, |l| l.0) + p.1.map_or(0, |l| l.0);
     if sum(&crossed) > sum(&straight) {
         // Swapped parts agree as they do, but never exactly: a value's rarity is its own field's.
-        let cap = |l: Option<(u8, u64)>| l.map(|(l, _)| (l.min(2), 0));
+        let cap = |l: Level| l.map(|(l, _)| (l.min(2), 0));
         (cap(crossed.0), cap(crossed.1))
     } else {
         straight

@@ -321,7 +321,7 @@ fn conditioned_m(
     fallback: Vec<Vec<f64>>,
 ) -> Vec<Vec<f64>> {
     let mut sum: Vec<Vec<f64>> = fallback.iter().map(|l| vec![0.0; l.len()]).collect();
-    let mut weight = vec![0.0f64; FIELDS];
+    let mut weight = [0.0f64; FIELDS];
     for anchor in Field::ALL {
         let top = anchor.level_count() as u8 - 1;
         // Sessions stand on identifiers strangers rarely share; an address is shared by a
@@ -341,7 +341,7 @@ fn conditioned_m(
         }
         let (m, _, _, _, _) = em_both(&session, u0, cfg);
         // How many of the session's pairs each field was seen in.
-        let mut seen = vec![0u64; FIELDS];
+        let mut seen = [0u64; FIELDS];
         for (&p, &c) in &session {
             for (fi, l) in Comparison::from_pattern(p).iter().enumerate() {
                 if l.is_some() {

@@ -171,75 +171,21 @@ fn initial_m(levels: usize) -> Vec<f64> {
     m
 }
 
-/// Expectation-maximisation of m and lambda over pattern counts, u held fixed.
-/// Returns (m, lambda, iterations, converged).
-pub fn em(
-    counts: &PatternCounts,
-    u: &[Vec<f64>],
-    cfg: &TrainConfig,
-) -> (Vec<Vec<f64>>, f64, usize, bool) {
-    let mut patterns: Vec<([Option<u8>; FIELDS], f64)> = counts
-        .iter()
-        .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
-        .collect();
-    patterns.sort_by_key(|p| p.0);
-    let mut m: Vec<Vec<f64>> = u.iter().map(|l| initial_m(l.len())).collect();
-    let mut lambda = 0.3;
-    let mut iterations = 0;
-    let mut converged = false;
-    while iterations < cfg.max_iterations {
-        iterations += 1;
-        let mut m_acc: Vec<Vec<f64>> = u.iter().map(|l| vec![0.0; l.len()]).collect();
-        let (mut matched, mut all) = (0.0, 0.0);
-        for (levels, count) in &patterns {
-            let (mut pm, mut pu) = (lambda, 1.0 - lambda);
-            for (fi, l) in levels.iter().enumerate() {
-                if let Some(l) = l {
-                    pm *= m[fi][*l as usize];
-                    pu *= u[fi][*l as usize];
-                }
-            }
-            let w = pm / (pm + pu);
-            matched += w * count;
-            all += count;
-            for (fi, l) in levels.iter().enumerate() {
-                if let Some(l) = l {
-                    m_acc[fi][*l as usize] += w * count;
-                }
-            }
-        }
-        let mut delta: f64 = 0.0;
-        for (fi, acc) in m_acc.iter().enumerate() {
-            let s: f64 = acc.iter().sum();
-            if s <= 0.0 {
-                continue;
-            }
-            for (l, a) in acc.iter().enumerate() {
-                let new = (a / s).max(1e-6);
-                delta = delta.max((new - m[fi][l]).abs());
-                m[fi][l] = new;
-            }
-        }
-        let new_lambda = if all > 0.0 {
-            (matched / all).clamp(1e-6, 1.0 - 1e-6)
-        } else {
-            lambda
-        };
-        delta = delta.max((new_lambda - lambda).abs());
-        lambda = new_lambda;
-        if delta < cfg.tolerance {
-            converged = true;
-            break;
-        }
-    }
-    (m, lambda, iterations, converged)
+/// What [`em_fit`] estimates; the rest is held where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fit {
+    m: bool,
+    u: bool,
 }
 
-/// Expectation-maximisation of m, u and lambda together over the candidate pairs' pattern
-/// counts, u starting from `u0`. Returns (m, u, lambda, iterations, converged).
-pub fn em_both(
+/// Expectation-maximisation over pattern counts of lambda and, as `fit` says, m and u.
+/// Returns (m, u, lambda, iterations, converged).
+fn em_fit(
     counts: &PatternCounts,
-    u0: &[Vec<f64>],
+    mut m: Vec<Vec<f64>>,
+    mut u: Vec<Vec<f64>>,
+    mut lambda: f64,
+    fit: Fit,
     cfg: &TrainConfig,
 ) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64, usize, bool) {
     let mut patterns: Vec<([Option<u8>; FIELDS], f64)> = counts
@@ -247,9 +193,6 @@ pub fn em_both(
         .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
         .collect();
     patterns.sort_by_key(|p| p.0);
-    let mut m: Vec<Vec<f64>> = u0.iter().map(|l| initial_m(l.len())).collect();
-    let mut u: Vec<Vec<f64>> = u0.to_vec();
-    let mut lambda = 0.3;
     let (mut iterations, mut converged) = (0, false);
     while iterations < cfg.max_iterations {
         iterations += 1;
@@ -275,7 +218,10 @@ pub fn em_both(
             }
         }
         let mut delta: f64 = 0.0;
-        for (params, acc) in [(&mut m, &m_acc), (&mut u, &u_acc)] {
+        for (on, params, acc) in [(fit.m, &mut m, &m_acc), (fit.u, &mut u, &u_acc)] {
+            if !on {
+                continue;
+            }
             for (fi, acc) in acc.iter().enumerate() {
                 let s: f64 = acc.iter().sum();
                 if s <= 0.0 {
@@ -301,6 +247,30 @@ pub fn em_both(
         }
     }
     (m, u, lambda, iterations, converged)
+}
+
+/// Expectation-maximisation of m and lambda over pattern counts, u held fixed.
+/// Returns (m, lambda, iterations, converged).
+pub fn em(
+    counts: &PatternCounts,
+    u: &[Vec<f64>],
+    cfg: &TrainConfig,
+) -> (Vec<Vec<f64>>, f64, usize, bool) {
+    let m0 = u.iter().map(|l| initial_m(l.len())).collect();
+    let fit = Fit { m: true, u: false };
+    let (m, _, lambda, iterations, converged) = em_fit(counts, m0, u.to_vec(), 0.3, fit, cfg);
+    (m, lambda, iterations, converged)
+}
+
+/// Expectation-maximisation of m, u and lambda together over the candidate pairs' pattern
+/// counts, u starting from `u0`. Returns (m, u, lambda, iterations, converged).
+pub fn em_both(
+    counts: &PatternCounts,
+    u0: &[Vec<f64>],
+    cfg: &TrainConfig,
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>, f64, usize, bool) {
+    let m0 = u0.iter().map(|l| initial_m(l.len())).collect();
+    em_fit(counts, m0, u0.to_vec(), 0.3, Fit { m: true, u: true }, cfg)
 }
 
 /// Largest share of random pairs agreeing exactly on a field that sessions may stand on.
@@ -381,56 +351,8 @@ fn em_lambda(
     cfg: &TrainConfig,
     start: f64,
 ) -> f64 {
-    let patterns: Vec<([Option<u8>; FIELDS], f64)> = counts
-        .iter()
-        .map(|(&p, &c)| (Comparison::from_pattern(p), c as f64))
-        .collect();
-    let mut u: Vec<Vec<f64>> = u0.to_vec();
-    let mut lambda = start;
-    for _ in 0..cfg.max_iterations {
-        let mut u_acc: Vec<Vec<f64>> = u.iter().map(|l| vec![0.0; l.len()]).collect();
-        let (mut matched, mut all) = (0.0, 0.0);
-        for (levels, count) in &patterns {
-            let (mut pm, mut pu) = (lambda, 1.0 - lambda);
-            for (fi, l) in levels.iter().enumerate() {
-                if let Some(l) = l {
-                    pm *= m[fi][*l as usize];
-                    pu *= u[fi][*l as usize];
-                }
-            }
-            let w = pm / (pm + pu);
-            matched += w * count;
-            all += count;
-            for (fi, l) in levels.iter().enumerate() {
-                if let Some(l) = l {
-                    u_acc[fi][*l as usize] += (1.0 - w) * count;
-                }
-            }
-        }
-        let mut delta: f64 = 0.0;
-        for (fi, acc) in u_acc.iter().enumerate() {
-            let s: f64 = acc.iter().sum();
-            if s <= 0.0 {
-                continue;
-            }
-            for (l, a) in acc.iter().enumerate() {
-                let new = (a / s).max(1e-6);
-                delta = delta.max((new - u[fi][l]).abs());
-                u[fi][l] = new;
-            }
-        }
-        let new_lambda = if all > 0.0 {
-            (matched / all).clamp(1e-6, 1.0 - 1e-6)
-        } else {
-            lambda
-        };
-        delta = delta.max((new_lambda - lambda).abs());
-        lambda = new_lambda;
-        if delta < cfg.tolerance {
-            break;
-        }
-    }
-    lambda
+    let fit = Fit { m: false, u: true };
+    em_fit(counts, m.to_vec(), u0.to_vec(), start, fit, cfg).2
 }
 
 impl Model {

@@ -510,6 +510,9 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
 
 /// The fields of two people's identifiers.
 fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
+    // A nationality says what a shared country of residence already said, unless one record
+    // has no country: counted twice, it would make every two compatriots look alike.
+    let country_known = c.levels[Field::Country.index()].is_some();
     let (given, family) = compare_name_parts(p, q);
     if family.is_some() {
         // Both keep the family name apart: the parts say what the whole name would.
@@ -537,7 +540,7 @@ fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
             }),
         );
     }
-    if !p.nationality.is_empty() && !q.nationality.is_empty() {
+    if !country_known && !p.nationality.is_empty() && !q.nationality.is_empty() {
         let shared = p.nationality.iter().any(|n| q.nationality.contains(n));
         set(Field::Nationality, Some((u8::from(shared), 0)));
     }
@@ -899,6 +902,17 @@ mod tests {
         assert_eq!(c.levels[Field::Gender.index()], Some(0));
         assert_eq!(c.levels[Field::Nationality.index()], Some(0));
         assert_eq!(c.levels[Field::BirthPlace.index()], Some(0));
+        // With a country of residence on both sides, nationality adds nothing to it.
+        let resident = |nat: &str| {
+            with(|p| {
+                p.name = Some("Li Wei".into());
+                p.country = Some("CN".into());
+                p.nationality = vec![nat.into()];
+            })
+        };
+        let c = compare(&resident("CN"), &resident("CN"));
+        assert_eq!(c.levels[Field::Country.index()], Some(1));
+        assert_eq!(c.levels[Field::Nationality.index()], None);
         // Records without them compare as before: the fields are missing, not different.
         let c = compare(&named("Li Wei"), &a);
         for f in [

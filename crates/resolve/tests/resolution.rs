@@ -91,6 +91,18 @@ fn world(actors: usize, seed: u64, typos: f64) -> (Vec<RecordKey>, Vec<Party>, V
     (keys, parties, truth)
 }
 
+/// Resolves records with a model trained on them and the default settings.
+fn train_and_resolve(keys: &[RecordKey], features: &[Features]) -> interdict_resolve::Resolution {
+    resolve(
+        keys,
+        features,
+        None,
+        &Previous::default(),
+        &Config::default(),
+        &mut |_, _| {},
+    )
+}
+
 fn groups(keys: &[RecordKey], actor: impl Fn(usize) -> String) -> BTreeSet<BTreeSet<RecordKey>> {
     let mut by: std::collections::BTreeMap<String, BTreeSet<RecordKey>> = Default::default();
     for (i, k) in keys.iter().enumerate() {
@@ -119,14 +131,7 @@ fn same_partition(found: &BTreeSet<BTreeSet<RecordKey>>, expected: &BTreeSet<BTr
 fn a_small_world_resolves_exactly() {
     let (keys, parties, truth) = world(60, 1, 0.2);
     let features: Vec<Features> = parties.iter().map(Features::of).collect();
-    let res = resolve(
-        &keys,
-        &features,
-        None,
-        &Previous::default(),
-        &Config::default(),
-        &mut |_, _| {},
-    );
+    let res = train_and_resolve(&keys, &features);
     let found = groups(&keys, |i| res.actor_of(i).to_owned());
     let expected = groups(&keys, |i| truth[i].to_string());
     same_partition(&found, &expected);
@@ -249,14 +254,7 @@ fn a_forwarders_warehouse_does_not_glue_its_customers_together() {
     features.extend(bp.iter().map(Features::of));
     truth.extend(bt.into_iter().map(|a| 100 + a));
 
-    let res = resolve(
-        &keys,
-        &features,
-        None,
-        &Previous::default(),
-        &Config::default(),
-        &mut |_, _| {},
-    );
+    let res = train_and_resolve(&keys, &features);
     let warehouse_hubs: Vec<_> = res.hubs.iter().filter(|h| h.records == 16).collect();
     assert!(
         !warehouse_hubs.is_empty(),
@@ -342,6 +340,11 @@ fn people(persons: usize, seed: u64) -> (Vec<RecordKey>, Vec<Party>, Vec<usize>)
     (keys, parties, truth)
 }
 
+/// The actor id of every record.
+fn actors_of(res: &interdict_resolve::Resolution, records: usize) -> Vec<String> {
+    (0..records).map(|i| res.actor_of(i).to_owned()).collect()
+}
+
 /// Pairwise precision and recall of a partition against the truth.
 fn pairwise(actor: &[String], truth: &[usize]) -> (f64, f64) {
     let (mut tp, mut found, mut real) = (0usize, 0usize, 0usize);
@@ -364,17 +367,8 @@ fn pairwise(actor: &[String], truth: &[usize]) -> (f64, f64) {
 fn people_resolve_by_birth_and_documents_through_typos_and_namesakes() {
     let (keys, parties, truth) = people(200, 4);
     let features: Vec<Features> = parties.iter().map(Features::of).collect();
-    let res = resolve(
-        &keys,
-        &features,
-        None,
-        &Previous::default(),
-        &Config::default(),
-        &mut |_, _| {},
-    );
-    let actors: Vec<String> = (0..keys.len())
-        .map(|i| res.actor_of(i).to_owned())
-        .collect();
+    let res = train_and_resolve(&keys, &features);
+    let actors = actors_of(&res, keys.len());
     let (precision, recall) = pairwise(&actors, &truth);
     assert!(
         precision >= 0.99,
@@ -396,17 +390,8 @@ fn people_resolve_by_birth_and_documents_through_typos_and_namesakes() {
             })
         })
         .collect();
-    let res = resolve(
-        &keys,
-        &bare,
-        None,
-        &Previous::default(),
-        &Config::default(),
-        &mut |_, _| {},
-    );
-    let actors: Vec<String> = (0..keys.len())
-        .map(|i| res.actor_of(i).to_owned())
-        .collect();
+    let res = train_and_resolve(&keys, &bare);
+    let actors = actors_of(&res, keys.len());
     let (bare_precision, _) = pairwise(&actors, &truth);
     assert!(
         bare_precision < precision,

@@ -25,12 +25,14 @@ mod error;
 pub mod ingest;
 pub mod on_request;
 pub mod open;
+pub mod paths;
 pub mod platform;
 pub mod read_model;
 pub mod resolution;
 pub mod rule_governance;
 pub mod saved;
 pub mod scoring;
+pub mod search;
 pub mod sharing;
 pub mod world;
 

@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::PlatformStore;
 use crate::error::Result;
 use crate::saved;
+use crate::search::{Found, SearchIndex};
 use crate::sharing::{Sharing, sharing};
 
 use interdict_access::Groups;
@@ -241,8 +242,8 @@ pub struct View {
     actor_by_id: FxHashMap<String, u32>,
     links: Vec<Vec<Link>>,
     score_of: FxHashMap<u32, u32>,
-    /// Search tokens (folded name words and identifiers) to parties.
-    tokens: FxHashMap<String, Vec<u32>>,
+    /// People search over the parties.
+    search: SearchIndex,
     /// Scores in descending order.
     ranked: Vec<u32>,
     label_ids: FxHashMap<LabelRow, u32>,
@@ -286,14 +287,6 @@ pub struct Cursor {
 /// The labels behind each kind of reason (its source and the brands it names), worked out once
 /// per kind.
 type Behind = FxHashMap<(Option<String>, Vec<String>), Vec<u32>>;
-
-/// Folds a name or identifier into search tokens: lowercase alphanumeric words.
-pub fn tokens(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '@' && c != '+' && c != '.')
-        .map(|w| w.trim_matches('.').to_lowercase())
-        .filter(|w| w.chars().count() >= 2)
-        .collect()
-}
 
 #[derive(Default)]
 pub struct ViewBuilder {
@@ -694,14 +687,14 @@ impl View {
         id
     }
 
-    /// Adds a party of `record`, with the words and identifiers it can be found by (a
-    /// record's parties come together, right after it).
+    /// Adds a party of `record`, found by its name and, when given, its fields (a record's
+    /// parties come together, right after it).
     fn push_party(
         &mut self,
         record: u32,
         role: &str,
         name: String,
-        search_terms: &[String],
+        party: Option<&interdict_model::Party>,
         index: u16,
         actor: Option<u32>,
     ) -> u32 {
@@ -710,15 +703,7 @@ impl View {
         if let Some(a) = actor {
             self.actors[a as usize].parties.push(id);
         }
-        let mut seen = BTreeSet::new();
-        for t in tokens(&name)
-            .into_iter()
-            .chain(search_terms.iter().flat_map(|s| tokens(s)))
-        {
-            if seen.insert(t.clone()) {
-                self.tokens.entry(t).or_default().push(id);
-            }
-        }
+        self.search.add(id, &name, party);
         let rec = &mut self.records[record as usize];
         if rec.parties == 0 {
             rec.first_party = id;
@@ -748,7 +733,7 @@ impl View {
                 .map_or(record.feed().as_str(), |x| x.1);
             let name = party_name(party);
             let index = u16::try_from(index).unwrap_or(u16::MAX);
-            self.push_party(id, role, name, &party_terms(party), index, None);
+            self.push_party(id, role, name, Some(party), index, None);
         }
         match record {
             Record::Shipments(sh) => self
@@ -1177,56 +1162,15 @@ impl View {
         &self.ranked
     }
 
-    /// Parties matching every token of a query.
-    /// The parties matching every word of `query` (its first [`SEARCH_TERMS`] distinct
-    /// words), lowest first. The work is capped whatever the query: at most
-    /// [`SEARCH_CANDIDATES`] parties of the rarest word are checked against the others, each
-    /// by a binary search; a query that would need more is answered from the first of them
-    /// and marked truncated.
+    /// The parties matching every unit of `query`, best first (see [`crate::search`]).
     pub fn search(&self, query: &str) -> Found {
-        let mut words = tokens(query);
-        words.sort_unstable();
-        words.dedup();
-        words.truncate(SEARCH_TERMS);
-        let mut lists: Vec<&Vec<u32>> = Vec::with_capacity(words.len());
-        for w in &words {
-            match self.tokens.get(w) {
-                Some(l) => lists.push(l),
-                None => return Found::default(),
-            }
-        }
-        lists.sort_by_key(|l| l.len());
-        let Some((first, rest)) = lists.split_first() else {
-            return Found::default();
-        };
-        let examined = first.len().min(SEARCH_CANDIDATES);
-        // Posting lists hold parties in the order they were added, so they are sorted.
-        let parties = first[..examined]
-            .iter()
-            .copied()
-            .filter(|p| rest.iter().all(|l| l.binary_search(p).is_ok()))
-            .collect();
-        Found {
-            parties,
-            examined,
-            truncated: first.len() > examined,
-        }
+        self.search.search(query)
     }
-}
 
-/// At most this many distinct words of a search query are used.
-pub const SEARCH_TERMS: usize = 8;
-/// At most this many candidate parties are checked per search.
-pub const SEARCH_CANDIDATES: usize = 50_000;
-
-/// What a search found.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Found {
-    pub parties: Vec<u32>,
-    /// Candidates checked: never more than [`SEARCH_CANDIDATES`].
-    pub examined: usize,
-    /// Whether more candidates than that matched the rarest word: the answer is partial.
-    pub truncated: bool,
+    /// The search index, to parse a query before running it.
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.search
+    }
 }
 
 /// The feeds a reason rests on besides the record it is about, by what it comes from (a
@@ -1273,18 +1217,6 @@ fn party_name(party: &interdict_model::Party) -> String {
         .or(party.display_name.clone())
         .or(party.account_id.clone())
         .unwrap_or_default()
-}
-
-fn party_terms(p: &interdict_model::Party) -> Vec<String> {
-    let mut t: Vec<String> = Vec::new();
-    t.extend(p.display_name.iter().cloned());
-    t.extend(p.account_id.iter().cloned());
-    t.extend(p.emails.iter().cloned());
-    t.extend(p.phones.iter().cloned());
-    t.extend(p.bank_accounts.iter().cloned());
-    t.extend(p.tax_ids.iter().cloned());
-    t.extend(p.id_documents.iter().map(|d| d.number.clone()));
-    t
 }
 
 /// The read model: every record with its label, parties with their actors, links between
@@ -1573,10 +1505,14 @@ mod tests {
         let mut parties = Vec::new();
         for (index, (_, party)) in record.parties().into_iter().enumerate() {
             let name = party.name.clone().unwrap_or_default();
-            let p = b.view.push_party(r, "party", name, &[], index as u16, None);
+            let p = b
+                .view
+                .push_party(r, "party", name, None, index as u16, None);
             parties.push(p);
         }
-        let stray = b.view.push_party(r, "party", "nobody".into(), &[], 9, None);
+        let stray = b
+            .view
+            .push_party(r, "party", "nobody".into(), None, 9, None);
         let v = b.build();
         assert_eq!(parties.len(), 2);
         let names: Vec<String> = parties
@@ -1586,35 +1522,6 @@ mod tests {
         assert_eq!(names, ["Sun Export Co", "Pat Doe"]);
         assert_eq!(v.party_json(parties[0])["emails"][0], "sun@export.cn");
         assert_eq!(v.party_json(stray), serde_json::Value::Null);
-    }
-
-    #[test]
-    fn a_search_checks_a_bounded_number_of_candidates_whatever_the_query() {
-        let mut b = ViewBuilder::default();
-        let label = b.label("carrier", Marking::Green, None);
-        let n = SEARCH_CANDIDATES + 10;
-        let body = record(Feed::Shipments, r#"{"source_id": "S"}"#);
-        for i in 0..n {
-            let key = RecordKey::new("carrier", Feed::Shipments, format!("S-{i}"));
-            let r = b.add_record(key, label, "f.csv", "t", &body);
-            let name = match i % 2 {
-                0 => "Trading Co Even",
-                _ => "Trading Co Odd",
-            };
-            b.view.push_party(r, "shipper", name.into(), &[], 0, None);
-        }
-        let v = b.build();
-        // A query repeating a common word thousands of times costs what one word costs.
-        let long = "trading ".repeat(8_000);
-        let found = v.search(&long);
-        assert_eq!(found.examined, SEARCH_CANDIDATES);
-        assert!(found.truncated);
-        assert_eq!(found.parties.len(), SEARCH_CANDIDATES);
-        let odd = v.search("co odd trading co odd");
-        assert!(!odd.truncated);
-        assert_eq!(odd.parties.len(), n / 2);
-        assert!(odd.parties.iter().all(|p| p % 2 == 1));
-        assert_eq!(v.search("trading nobody"), Found::default());
     }
 
     #[test]
@@ -1673,15 +1580,5 @@ mod tests {
             &reason(v.labels_behind_brands(Some("brand_lookalike"), &rolex)),
             &groups
         ));
-    }
-
-    #[test]
-    fn search_tokens_fold_names_and_keep_identifiers() {
-        assert_eq!(
-            tokens("ACME Trading Co., Ltd"),
-            vec!["acme", "trading", "co", "ltd"]
-        );
-        assert_eq!(tokens("j.doe+x@mail.com"), vec!["j.doe+x@mail.com"]);
-        assert_eq!(tokens("+86 138 0000"), vec!["+86", "138", "0000"]);
     }
 }

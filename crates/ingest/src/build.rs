@@ -466,6 +466,11 @@ impl<'b> Builder<'_, '_, '_, 'b> {
                 );
             }
             p.addresses.push(addr);
+        } else if p.country.is_none()
+            && let Some(c) = addr.country
+        {
+            // An address that says only its country still says where the party is.
+            p.country = Some(c);
         }
         for text in free_addresses {
             let a = Address {

@@ -96,4 +96,24 @@ mod record_from_json_tests {
         assert_eq!(bad.field.as_deref(), Some("arrival"), "{bad:?}");
         assert!(record_from_json(Feed::Shipments, b"[1]", &rates).is_err());
     }
+
+    #[test]
+    fn an_address_that_gives_only_a_country_keeps_it() {
+        let rates = interdict_normalize::money::RateTable::default_table();
+        let parcel = record_from_json(
+            Feed::Shipments,
+            br#"{"source_id": "S1", "shipper": {"name": "Acme", "address": {"country": "China"}},
+                "consignee": {"name": "Pat", "country": "GB", "address": {"country": "FR"}}}"#,
+            &rates,
+        )
+        .unwrap();
+        let Record::Shipments(s) = parcel else {
+            panic!("a shipment")
+        };
+        let shipper = s.shipper.as_ref().unwrap();
+        assert_eq!(shipper.country.as_deref(), Some("CN"));
+        assert!(shipper.addresses.is_empty());
+        // A country given for the party itself is not overwritten.
+        assert_eq!(s.consignee.as_ref().unwrap().country.as_deref(), Some("GB"));
+    }
 }

@@ -1241,6 +1241,7 @@ fn access_matrix(w: &World) {
         "/api/v1/listings/carrier/L-1".to_string(),
         format!("/api/v1/actors/{star}"),
         format!("/api/v1/actors/{star}/network"),
+        format!("/api/v1/actors/{star}/paths/{red}"),
         "/api/v1/search?q=star".to_string(),
     ] {
         for auditor in ["cora", "kay"] {
@@ -1333,6 +1334,102 @@ fn access_matrix(w: &World) {
         1
     );
     assert_eq!(get(a, "/api/v1/search?q=x", &k("ken")).status, 400);
+    // People search: a typo, an address, another form of an e-mail; each over what the
+    // caller sees, with facets, counts and the CSV export built from it alone.
+    let typo = get(a, "/api/v1/search?q=star%20tradnig", &k("cathy")).body;
+    assert_eq!(typo["hits"][0]["name"], "Star Trading Ltd");
+    assert_eq!(typo["hits"][0]["match"], "close");
+    assert_eq!(typo["facets"]["organisations"][0]["value"], "carrier");
+    let bob_typo = get(a, "/api/v1/search?q=star%20tradnig", &k("bob")).body;
+    assert_eq!(bob_typo["total"], 0);
+    assert_eq!(bob_typo["facets"]["organisations"], json!([]));
+    assert_eq!(bob_typo["held_elsewhere"][0]["org"], "carrier");
+    assert_eq!(
+        get(a, "/api/v1/search?q=red%20dragn", &k("bob")).body,
+        nothing,
+        "a RED near-match is indistinguishable from no match"
+    );
+    let oak = get(a, "/api/v1/search?q=oak%20rd", &k("cathy")).body;
+    assert_eq!(oak["hits"][0]["name"], "Sam Hill");
+    assert_eq!(
+        get(a, "/api/v1/search?q=oak%20rd", &k("bob")).body["total"],
+        0
+    );
+    let sun = |u: &str| get(a, "/api/v1/search?q=SUN%40Export.cn", &k(u)).body;
+    let (cathy_sun, bob_sun) = (sun("cathy"), sun("bob"));
+    assert_eq!(cathy_sun["hits"][0]["name"], "Sun Export Co");
+    assert_eq!(cathy_sun["hits"][0]["identifiers"][0], "sun@export.cn");
+    assert_eq!(cathy_sun["hits"][0]["country"], "CN", "{cathy_sun}");
+    // The actor's records: both shipments for customs, only the GREEN one for the brand.
+    assert_eq!(cathy_sun["hits"][0]["records"], 2);
+    assert_eq!(bob_sun["hits"][0]["records"], 1);
+    assert_eq!(bob_sun["hits"][0]["record"], "carrier/shipments/S-GR2");
+    let filtered = get(a, "/api/v1/search?q=trading&country=CN", &k("carl")).body;
+    assert!(filtered["total"].as_u64().unwrap() >= 2, "{filtered}");
+    let nowhere = get(a, "/api/v1/search?q=trading&country=FR", &k("carl")).body;
+    assert_eq!(nowhere["total"], 0);
+    let page2 = get(a, "/api/v1/search?q=trading&limit=1&offset=1", &k("carl")).body;
+    assert_eq!(page2["hits"].as_array().unwrap().len(), 1);
+    assert_ne!(
+        page2["hits"][0]["actor"],
+        get(a, "/api/v1/search?q=trading&limit=1", &k("carl")).body["hits"][0]["actor"]
+    );
+    let csv = |u: &str| {
+        request_raw(
+            a,
+            "GET",
+            "/api/v1/search?q=trading&format=csv",
+            &[("Authorization", &format!("Bearer {}", k(u)))],
+            b"",
+        )
+    };
+    let (status, head, carl_csv) = csv("carl");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/csv"),
+        "{head}"
+    );
+    assert!(carl_csv.contains("Star Trading Ltd") && carl_csv.contains("Moon Trading Ltd"));
+    let (_, _, bob_csv) = csv("bob");
+    assert!(
+        !bob_csv.contains("Star") && !bob_csv.contains("Moon"),
+        "{bob_csv}"
+    );
+    assert_eq!(
+        get(a, "/api/v1/search?q=trading&format=xml", &k("bob")).status,
+        400
+    );
+
+    // Paths between actors: through records the caller sees in full, or not at all.
+    cover("get", "/api/v1/actors/{id}/paths/{other}");
+    let sam = actor_of(&w.db, "S-AM2#consignee");
+    let gail = actor_of(&w.db, "S-GR2#consignee");
+    let sun_actor = actor_of(&w.db, "S-GR2#shipper");
+    let route = get(
+        a,
+        &format!("/api/v1/actors/{sam}/paths/{gail}"),
+        &k("cathy"),
+    )
+    .body;
+    assert_eq!(route["hops"], 2, "{route}");
+    assert_eq!(route["paths"][0][0]["to"]["id"], sun_actor.as_str());
+    assert_eq!(route["paths"][0][0]["via"][0], "carrier/shipments/S-AM2");
+    assert_eq!(route["paths"][0][1]["via"][0], "carrier/shipments/S-GR2");
+    assert_eq!(route["shared"][0]["actor"]["name"], "Sun Export Co");
+    // The brand sees nothing of Sam Hill: the actor answers as one that does not exist.
+    let hidden = get(a, &format!("/api/v1/actors/{sam}/paths/{gail}"), &k("bob"));
+    let missing = get(a, &format!("/api/v1/actors/nobody/paths/{gail}"), &k("bob"));
+    assert_eq!(
+        (hidden.status, &hidden.body),
+        (missing.status, &missing.body)
+    );
+    assert_eq!(hidden.status, 404);
+    let too_far = get(
+        a,
+        &format!("/api/v1/actors/{sam}/paths/{gail}?hops=9"),
+        &k("cathy"),
+    );
+    assert_eq!(too_far.body["error"]["field"], "hops");
 
     // Writes: outcomes by officers, analysts and brand representatives (own brands only).
     cover("post", "/api/v1/outcomes");

@@ -268,6 +268,27 @@ fn international(digits: &str) -> Option<String> {
     }
 }
 
+/// The national significant number of an E.164 number: its digits after the country calling
+/// code (`"+447440465317"` → `"7440465317"`), which is what a number written in national form
+/// shows once its trunk prefix is dropped. `None` when the input is not `+` and digits or no
+/// calling code begins it.
+pub fn national_number(e164: &str) -> Option<&str> {
+    let digits = e164.strip_prefix('+')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    PATTERNS
+        .with(|(codes, _)| {
+            let b = digits.as_bytes();
+            let mut code = 0u16;
+            (1..=3.min(b.len())).find_map(|n| {
+                code = code * 10 + u16::from(b[n - 1] - b'0');
+                codes.contains_key(&code).then_some(n)
+            })
+        })
+        .map(|n| &digits[n..])
+}
+
 enum Fast {
     Accept,
     Reject,
@@ -500,6 +521,17 @@ impl PhoneCache {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_national_number_follows_the_calling_code() {
+        assert_eq!(national_number("+447440465317"), Some("7440465317"));
+        assert_eq!(national_number("+14155550143"), Some("4155550143"));
+        assert_eq!(national_number("+8613800138000"), Some("13800138000"));
+        assert_eq!(national_number("+3531234567"), Some("1234567"));
+        assert_eq!(national_number("447440465317"), None);
+        assert_eq!(national_number("+44a"), None);
+        assert_eq!(national_number("+"), None);
+    }
 
     #[test]
     fn accepts_common_spellings() {

@@ -14,6 +14,7 @@
 pub mod audit_log;
 pub mod auth;
 pub mod error;
+mod investigate;
 mod limits;
 pub mod pages;
 mod routes;
@@ -387,6 +388,7 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
     let (api, mut spec) = OpenApiRouter::with_openapi(routes::ApiDoc::openapi_base())
         .merge(routes::api_routes())
         .merge(pages::page_routes())
+        .merge(investigate::investigate_routes())
         .split_for_parts();
     spec.merge(routes::upload_spec());
     let uploads = routes::upload_routes().layer(DefaultBodyLimit::max(max_upload));

@@ -68,7 +68,6 @@ pub(crate) fn api_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(queue))
         .routes(routes!(get_actor))
         .routes(routes!(network))
-        .routes(routes!(search))
         .routes(routes!(post_outcomes))
         .routes(routes!(withdraw_outcome))
         .routes(routes!(score_on_request))
@@ -1197,115 +1196,6 @@ async fn network(
         nodes,
         edges,
         truncated,
-    }))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct SearchParams {
-    /// Words of a name, an e-mail, a phone number or another identifier.
-    q: String,
-    /// At most this many actors (1 to 200, default 20).
-    #[param(minimum = 1, maximum = 200)]
-    limit: Option<usize>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct SearchHit {
-    actor: Option<String>,
-    name: String,
-    record: String,
-    role: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct SearchOut {
-    hits: Vec<SearchHit>,
-    /// Organisations holding matching records the caller may not see: whom to ask.
-    held_elsewhere: Vec<ExistenceOut>,
-    /// Whether the query matched more candidates than one search checks: add a word.
-    truncated: bool,
-}
-
-/// The longest search query, in characters.
-const SEARCH_CHARS: usize = 200;
-
-/// Finds parties by name or identifier among the records the caller may see.
-#[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
-    responses((status = 200, body = SearchOut), (status = 400, body = ErrorBody)))]
-async fn search(
-    State(state): St,
-    Caller(v): Caller,
-    Query(p): Query<SearchParams>,
-) -> Result<Json<SearchOut>, ApiError> {
-    need_reader(&v)?;
-    let q = p.q.trim();
-    if q.chars().count() > SEARCH_CHARS {
-        return Err(ApiError::field(
-            "q",
-            format!("a query has at most {SEARCH_CHARS} characters"),
-        ));
-    }
-    let words = crate::view::tokens(q);
-    if words.is_empty() {
-        return Err(ApiError::field(
-            "q",
-            "the query needs a word or identifier of two or more characters",
-        ));
-    }
-    if words.iter().collect::<BTreeSet<_>>().len() > crate::view::SEARCH_TERMS {
-        return Err(ApiError::field(
-            "q",
-            format!(
-                "a query has at most {} different words",
-                crate::view::SEARCH_TERMS
-            ),
-        ));
-    }
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::field("limit", "limit must be between 1 and 200"));
-    }
-    let view = state.view();
-    let dir = state.directory.load();
-    let found = view.search(q);
-    let (seen, hidden) = interdict_access::partition(
-        &v,
-        found
-            .parties
-            .iter()
-            .map(|&p| (view.label_of(view.parties[p as usize].record), p)),
-        &dir.groups,
-        "matches this search",
-    );
-    let mut d = Disclosures::new(&v, &view);
-    let mut hits = Vec::new();
-    let mut actors = BTreeSet::new();
-    for p in seen {
-        let pv = &view.parties[p as usize];
-        if let Some(a) = pv.actor
-            && !actors.insert(a)
-        {
-            continue;
-        }
-        if hits.len() >= limit {
-            break;
-        }
-        d.shown(pv.record);
-        hits.push(SearchHit {
-            actor: pv.actor.map(|a| view.actors[a as usize].id.clone()),
-            name: pv.name.clone(),
-            record: view.records[pv.record as usize].key.to_string(),
-            role: view.role(p).to_string(),
-        });
-    }
-    let detail = format!("q={q} hits={}", hits.len());
-    // Unlike a read, a search is audited even when it discloses nothing.
-    emit(&state, d.event("search", "search".into(), detail));
-    Ok(Json(SearchOut {
-        hits,
-        held_elsewhere: hidden.into_iter().map(Into::into).collect(),
-        truncated: found.truncated,
     }))
 }
 

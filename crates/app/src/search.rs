@@ -355,7 +355,7 @@ fn numeric_chunk(c: &str, out: &mut Vec<Raw>) {
     let digits = c.bytes().filter(u8::is_ascii_digit).count();
     if let Some(d) = date_of(c) {
         out.push(Raw::Date(d));
-    } else if digits >= 6 && digits <= 15 && !c.contains('.') {
+    } else if (6..=15).contains(&digits) && !c.contains('.') {
         out.push(Raw::Phone(c.to_string()));
     } else {
         words_into(c, out);

@@ -1801,6 +1801,70 @@ fn access_matrix(w: &World) {
         assert!(!own.is_empty());
         assert!(own.iter().all(|e| e["org"] == "customs"), "{reader}");
     }
+    // Filters narrow what a reader may read and never widen it.
+    let only = |q: &str, u: &str| {
+        let r = get(a, &format!("/api/v1/audit?limit=1000&{q}"), &k(u));
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        r.body["entries"].as_array().unwrap().clone()
+    };
+    let bobs = only("user=bob&action=search", "kay");
+    assert!(!bobs.is_empty());
+    assert!(
+        bobs.iter()
+            .all(|e| e["user"] == "bob" && e["action"] == "search")
+    );
+    let admin_family = only("action=admin", "kay");
+    assert!(!admin_family.is_empty());
+    assert!(
+        admin_family
+            .iter()
+            .all(|e| e["action"].as_str().unwrap().starts_with("admin."))
+    );
+    let about = only("record=carrier/shipments/S-AMB", "kay");
+    assert!(!about.is_empty());
+    assert!(
+        about
+            .iter()
+            .all(|e| e.to_string().contains("carrier/shipments/S-AMB"))
+    );
+    assert!(only("from=2999-01-01", "kay").is_empty());
+    assert!(only("to=2000-01-01", "kay").is_empty());
+    assert!(
+        only("org=brandco", "cora").is_empty(),
+        "a customs auditor filtering on another organisation reads nothing of it"
+    );
+    let newest = get(a, "/api/v1/audit?limit=2&order=desc", &k("kay")).body;
+    let second = newest["entries"][1]["seq"].as_u64().unwrap();
+    assert_eq!(newest["next"], second);
+    let older = get(
+        a,
+        &format!("/api/v1/audit?limit=2&order=desc&before={second}"),
+        &k("kay"),
+    )
+    .body;
+    assert!(older["entries"][0]["seq"].as_u64().unwrap() < second);
+    assert_eq!(
+        get(a, "/api/v1/audit?from=yesterday", &k("kay")).body["error"]["field"],
+        "from"
+    );
+    let (status, head, cora_csv) = request_raw(
+        a,
+        "GET",
+        "/api/v1/audit?limit=1000&format=csv",
+        &[("Authorization", &format!("Bearer {}", k("cora")))],
+        b"",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/csv"),
+        "{head}"
+    );
+    let mut rows = csv::Reader::from_reader(cora_csv.as_bytes());
+    let orgs: Vec<String> = rows.records().map(|r| r.unwrap()[2].to_string()).collect();
+    assert!(
+        !orgs.is_empty() && orgs.iter().all(|o| o == "customs"),
+        "{orgs:?}"
+    );
     // Outcomes come from those who decide, through either route: an admin's upload of them is
     // refused as its posted outcomes are; an analyst's lands.
     let upload_outcome = |u: &str| {

@@ -281,9 +281,9 @@ pub fn national_number(e164: &str) -> Option<&str> {
         .with(|(codes, _)| {
             let b = digits.as_bytes();
             let mut code = 0u16;
-            (1..=3.min(b.len())).find_map(|n| {
+            (1..=3.min(b.len())).find(|&n| {
                 code = code * 10 + u16::from(b[n - 1] - b'0');
-                codes.contains_key(&code).then_some(n)
+                codes.contains_key(&code)
             })
         })
         .map(|n| &digits[n..])

@@ -1662,28 +1662,133 @@ pub(crate) struct AuditParams {
     /// At most this many (1 to 1000, default 100).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
+    /// Only entries of this user.
+    user: Option<String>,
+    /// Only entries of this organisation (for those who read every organisation's).
+    org: Option<String>,
+    /// Only this action, or a family of actions (`admin` gives `admin.create_key`, ...).
+    action: Option<String>,
+    /// Only entries about this record or actor: its key (`org/feed/id`) or id in the target
+    /// or among the records disclosed.
+    record: Option<String>,
+    /// Only entries on or after this day (`YYYY-MM-DD`).
+    from: Option<String>,
+    /// Only entries on or before this day (`YYYY-MM-DD`).
+    to: Option<String>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct AuditOut {
     #[schema(value_type = Vec<Object>)]
     entries: Vec<interdict_audit::Entry>,
+    /// Where to go on from (`after` oldest first, `before` newest first) when more entries may
+    /// match: set when the page is full or the entries one request reads ran out first.
+    next: Option<u64>,
 }
 
-/// The audit log. A coordinator's auditors see every entry; every other auditor and admin, the
-/// entries of their own organisation's users.
+/// Entries one request reads at most, whatever the filters.
+const AUDIT_SCAN: usize = 200_000;
+
+/// What an audit reader asked for.
+struct AuditFilter {
+    own_org: Option<String>,
+    user: Option<String>,
+    org: Option<String>,
+    action: Option<String>,
+    record: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl AuditFilter {
+    fn keeps(&self, e: &interdict_audit::Event) -> bool {
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        let day = e.at.get(..10).unwrap_or(&e.at);
+        is(&self.own_org, &e.org)
+            && is(&self.org, &e.org)
+            && is(&self.user, &e.user)
+            && self.action.as_deref().is_none_or(|a| {
+                e.action == a
+                    || e.action
+                        .strip_prefix(a)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+            && self
+                .record
+                .as_deref()
+                .is_none_or(|r| e.target.contains(r) || e.disclosed.iter().any(|k| k.contains(r)))
+            && self.from.as_deref().is_none_or(|f| day >= f)
+            && self.to.as_deref().is_none_or(|t| day <= t)
+    }
+}
+
+fn audit_day(field: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(d) if chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").is_ok() && d.len() == 10 => {
+            Ok(Some(d))
+        }
+        Some(_) => Err(ApiError::field(field, "a day is written YYYY-MM-DD")),
+    }
+}
+
+fn audit_csv(entries: &[interdict_audit::Entry]) -> Result<Vec<u8>, ApiError> {
+    let fail = |e: csv::Error| ApiError::Internal(format!("writing the CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "seq",
+        "at",
+        "org",
+        "user",
+        "action",
+        "target",
+        "disclosed",
+        "detail",
+        "hash",
+    ])
+    .map_err(fail)?;
+    for e in entries {
+        w.write_record([
+            e.seq.to_string().as_str(),
+            &e.event.at,
+            &e.event.org,
+            &e.event.user,
+            &e.event.action,
+            &e.event.target,
+            &e.event.disclosed.join(" "),
+            &e.event.detail,
+            &e.hash.to_hex(),
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| ApiError::Internal(format!("writing the CSV: {e}")))
+}
+
+/// The audit log, filtered by user, organisation, action, record and day, as JSON or CSV. A
+/// coordinator's auditors see every entry; every other auditor and admin, the entries of their
+/// own organisation's users.
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
-    responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = AuditOut, content_type = "application/json"),
+              (status = 200, description = "`format=csv`", content_type = "text/csv"),
+              (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn audit_log(
     State(state): St,
     Caller(v): Caller,
     Query(p): Query<AuditParams>,
-) -> Result<Json<AuditOut>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     need_audit_reader(&v)?;
     let limit = p.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 1000"));
     }
+    let csv = match p.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
+    };
     // docs/api.md's role table: only a coordinator's auditor reads every organisation's
     // entries; its admin, like every other, reads its own organisation's.
     let all = v.role == Role::Auditor && state.sees_every_org(&v.org);
@@ -1692,47 +1797,85 @@ async fn audit_log(
         Some("desc") => true,
         Some(_) => return Err(ApiError::field("order", "order must be asc or desc")),
     };
+    let filter = AuditFilter {
+        own_org: (!all).then(|| v.org.clone()),
+        user: p.user.filter(|x| !x.is_empty()),
+        org: p.org.filter(|x| !x.is_empty()),
+        action: p.action.filter(|x| !x.is_empty()),
+        record: p.record.filter(|x| !x.is_empty()),
+        from: audit_day("from", p.from.filter(|x| !x.is_empty()))?,
+        to: audit_day("to", p.to.filter(|x| !x.is_empty()))?,
+    };
     let platform = state.platform.clone();
     let after = p.after.unwrap_or(0);
     let before = p.before;
-    let org = v.org.clone();
-    let entries = tokio::task::spawn_blocking(move || -> Result<Vec<_>, ApiError> {
+    let (entries, next) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let dir = platform
             .directory()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut out = Vec::new();
+        let mut scanned = 0usize;
         if newest_first {
             // Windows of sequence numbers read backwards from the end.
             let last = dir.last_audit()?.map_or(0, |r| r.seq);
             let mut end = before.unwrap_or(u64::MAX).min(last.saturating_add(1));
             while out.len() < limit && end > 1 {
+                if scanned >= AUDIT_SCAN {
+                    return Ok((out, Some(end)));
+                }
                 let start = end.saturating_sub(1000).max(1);
                 let page = dir.audit(start - 1, (end - start) as usize)?;
                 for row in page.iter().rev().filter(|r| r.seq < end) {
+                    scanned += 1;
                     let e = crate::audit_log::row_to_entry(row).map_err(ApiError::Internal)?;
-                    if (all || e.event.org == org) && out.len() < limit {
+                    if filter.keeps(&e.event) {
                         out.push(e);
+                        if out.len() == limit {
+                            let seq = out[limit - 1].seq;
+                            return Ok((out, (seq > 1).then_some(seq)));
+                        }
                     }
                 }
                 end = start;
             }
-            return Ok(out);
+            return Ok((out, None));
         }
         let mut cursor = after;
         while out.len() < limit {
+            if scanned >= AUDIT_SCAN {
+                return Ok((out, Some(cursor)));
+            }
             let page = dir.audit(cursor, 1000)?;
             let Some(last) = page.last() else { break };
-            cursor = last.seq;
             for row in &page {
+                scanned += 1;
                 let e = crate::audit_log::row_to_entry(row).map_err(ApiError::Internal)?;
-                if (all || e.event.org == org) && out.len() < limit {
+                if filter.keeps(&e.event) {
                     out.push(e);
+                    if out.len() == limit {
+                        let seq = out[limit - 1].seq;
+                        return Ok((out, Some(seq)));
+                    }
                 }
             }
+            cursor = last.seq;
         }
-        Ok(out)
+        Ok((out, None))
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))??;
-    Ok(Json(AuditOut { entries }))
+    if csv {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"audit.csv\"",
+                ),
+            ],
+            audit_csv(&entries)?,
+        )
+            .into_response());
+    }
+    Ok(Json(AuditOut { entries, next }).into_response())
 }

@@ -1000,7 +1000,7 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   assert.equal(officerPut.status, 403, `an officer's PUT /api/v1/rules answered ${officerPut.status}`);
 });
 
-test("audit: the entries include this run's sign-ins, the chain verifies; officers have no audit", async () => {
+test("audit: the entries include this run's sign-ins, the chain verifies, filters and the CSV hold the API's entries; officers have no audit", async () => {
   const { page } = await signIn(U.auditor);
   await ready(page, "audit");
   assert.equal(await page.locator("a[data-testid=nav-audit]").count(), 1, "an auditor has no audit link");
@@ -1043,6 +1043,28 @@ test("audit: the entries include this run's sign-ins, the chain verifies; office
   assert.doesNotMatch(verified, /broken|fail|could not/i, `the verification says ${verified}`);
   await shot(page, "audit");
 
+  // Filtered by user and action: the table holds the API's entries for that filter, and the
+  // CSV export the same ones.
+  const form = page.locator("form[data-testid=audit-filters]");
+  await form.locator("input[name=user]").fill(U.officer);
+  await form.locator("input[name=action]").fill("sign_in");
+  await andWait(page, "audit", () => form.locator("button[type=submit]").click());
+  const hash = decodeURIComponent(new URL(page.url()).hash);
+  assert.ok(hash.includes(`user=${U.officer}`) && hash.includes("action=sign_in"), hash);
+  const want = await apiJson(page, `/api/v1/audit?order=desc&limit=200&user=${encodeURIComponent(U.officer)}&action=sign_in`);
+  assert.ok(want.entries.length > 0, "the officer's sign-ins are not in the log");
+  const seqs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.seq)));
+  assert.deepEqual(seqs, want.entries.map((e) => e.seq));
+  const users = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[3].textContent));
+  assert.ok(users.every((u) => u === U.officer), `other users under the filter: ${users}`);
+  const href = await page.locator("[data-testid=audit-csv]").getAttribute("href");
+  const csv = await api(page, href);
+  assert.equal(csv.status, 200);
+  const lines = String(csv.body).trim().split("\n");
+  assert.equal(lines[0].split(",")[0], "seq");
+  assert.equal(lines.length - 1, want.entries.length, "one CSV row per entry");
+  await shot(page, "audit-filtered");
+
   const officer = (await signIn(U.officer)).page;
   assert.equal(await officer.locator("a[data-testid=nav-audit]").count(), 0, "an officer has an audit link");
   assert.equal((await api(officer, "/api/v1/audit")).status, 403, "an officer may read the audit log");
@@ -1076,4 +1098,104 @@ test("search: a name typed in the header lists hits that link to the actor", asy
   const link = page.locator(`[data-testid=search-results] li a[href="#/actors/${encodeURIComponent(party.actor)}"]`).first();
   await andWait(page, "actor", () => link.click());
   assert.equal(decodeURIComponent(new URL(page.url()).hash), `#/actors/${party.actor}`);
+});
+
+test("people search: a phone in another form, a name with a typo, a facet and the CSV find what the API finds", async () => {
+  const { page } = await signIn(U.officer);
+  const q = await apiJson(page, "/api/v1/queue?limit=50");
+  let phoned = null;
+  let named = null;
+  for (const item of q.items) {
+    const s = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(item.org)}/${encodeURIComponent(item.shipment_id)}`);
+    for (const p of s.parties.filter((p) => p.actor && !phoned)) {
+      const profile = await apiJson(page, `/api/v1/actors/${encodeURIComponent(p.actor)}`);
+      const withPhone = (profile.parties || []).find((x) => x.party && Array.isArray(x.party.phones) && x.party.phones.length);
+      if (withPhone) phoned = { actor: p.actor, phone: withPhone.party.phones[0] };
+    }
+    named = named || s.parties.find((p) => p.actor && p.name && p.name.split(/\s+/).some((w) => w.length >= 6 && /^[A-Za-z]+$/.test(w)));
+    if (phoned && named) break;
+  }
+  assert.ok(phoned, "no party with a phone among the queue's shipments");
+  assert.ok(named, "no party with a long word in its name among the queue's shipments");
+
+  // "+447440465317" typed as "0044 7440 465317".
+  const e164 = phoned.phone;
+  const digits = e164.slice(1);
+  const spaced = "00" + digits.slice(0, 2) + " " + digits.slice(2, 6) + " " + digits.slice(6);
+  await visit(page, "#/search?q=" + encodeURIComponent(spaced), "search");
+  const phoneHits = await page.locator("[data-testid=search-results] li").evaluateAll((lis) => lis.map((li) => li.dataset.actor));
+  assert.ok(phoneHits.includes(phoned.actor), `${spaced} does not find ${phoned.actor}: ${phoneHits}`);
+
+  // A typo: two letters of the longest word swapped.
+  const word = named.name.split(/\s+/).filter((w) => /^[A-Za-z]+$/.test(w)).sort((a, b) => b.length - a.length)[0];
+  const typo = word.slice(0, 2) + word[3] + word[2] + word.slice(4);
+  const typed = named.name.replace(word, typo);
+  await visit(page, "#/search?q=" + encodeURIComponent(typed), "search");
+  const close = page.locator(`[data-testid=search-results] li[data-actor="${named.actor}"]`);
+  assert.equal(await close.count(), 1, `${typed} does not find ${named.actor}`);
+  if (typo.toLowerCase() !== word.toLowerCase()) {
+    assert.equal(await close.getAttribute("data-match"), "close", "a typo is shown as a close match");
+  }
+  const api1 = await apiJson(page, `/api/v1/search?q=${encodeURIComponent(typed)}&limit=20`);
+  assert.equal(await page.locator("[data-testid=search-results] li").count(), api1.hits.length);
+
+  // A facet narrows the hits to what the API gives for that filter.
+  const facet = page.locator("[data-testid=search-facets] [data-facet=org] a").first();
+  const org = await facet.getAttribute("data-value");
+  await andWait(page, "search", () => facet.click());
+  assert.ok(decodeURIComponent(new URL(page.url()).hash).includes(`org=${org}`), "the facet is in the address");
+  const filtered = await apiJson(page, `/api/v1/search?q=${encodeURIComponent(typed)}&org=${encodeURIComponent(org)}&limit=20`);
+  assert.equal(await page.locator("[data-testid=search-results] li").count(), filtered.hits.length);
+  const orgs = await page.locator("[data-testid=search-results] li a.record-link, [data-testid=search-results] li .record-ref").evaluateAll((as) => as.map((a) => a.textContent));
+  assert.ok(orgs.every((t) => t.startsWith(org)), `hits of other organisations under ${org}: ${orgs}`);
+
+  // The CSV holds the same hits.
+  const href = await page.locator("[data-testid=search-csv]").getAttribute("href");
+  assert.ok(href.includes("format=csv"), href);
+  const csv = await api(page, href);
+  assert.equal(csv.status, 200);
+  const rows = String(csv.body).trim().split("\n");
+  assert.equal(rows[0].split(",")[0], "actor");
+  assert.equal(rows.length - 1, filtered.total, "one CSV row per hit");
+  await shot(page, "search-people");
+});
+
+test("paths: from an actor to one two links away, with the records of each link", async () => {
+  const { page } = await signIn(U.officer);
+  const q = await apiJson(page, "/api/v1/queue?limit=50");
+  let from = null;
+  let to = null;
+  for (const item of q.items) {
+    const s = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(item.org)}/${encodeURIComponent(item.shipment_id)}`);
+    for (const p of s.parties.filter((p) => p.actor)) {
+      const net = await apiJson(page, `/api/v1/actors/${encodeURIComponent(p.actor)}/network?hops=2`);
+      const far = net.nodes.find((n) => n.hops === 2 && !n.hub);
+      const hubFree = net.nodes.filter((n) => n.hops === 1 && !n.hub).length > 0;
+      if (far && hubFree && !net.nodes.find((n) => n.id === p.actor).hub) {
+        from = p.actor;
+        to = far.id;
+        break;
+      }
+    }
+    if (from) break;
+  }
+  assert.ok(from && to, "no actor with another two links away among the queue's shipments");
+  await visit(page, `#/actors/${encodeURIComponent(from)}`, "actor");
+  const panel = page.locator("[data-testid=paths-panel]");
+  await panel.locator("[data-testid=path-to]").fill(to);
+  await panel.locator("button[type=submit]").click();
+  await panel.locator("[data-testid=path]").first().waitFor();
+  const api1 = await apiJson(page, `/api/v1/actors/${encodeURIComponent(from)}/paths/${encodeURIComponent(to)}?hops=4`);
+  assert.ok(api1.hops >= 1 && api1.hops <= 2, `the API's path has ${api1.hops} links`);
+  assert.equal(await panel.locator("[data-testid=path]").count(), api1.paths.length);
+  const first = panel.locator("[data-testid=path]").first();
+  const actors = await first.locator("a.actor-link").evaluateAll((as) => as.map((a) => a.dataset.actor));
+  assert.equal(actors[0], from);
+  assert.equal(actors[actors.length - 1], to);
+  assert.equal(await first.locator(".via a.record-link, .via .record-ref").count() >= api1.hops, true, "each link names its records");
+  await shot(page, "paths");
+
+  await panel.locator("[data-testid=path-to]").fill("ACT-NOBODY");
+  await panel.locator("button[type=submit]").click();
+  await panel.locator("[data-testid=paths-error]").waitFor();
 });

@@ -1,9 +1,10 @@
 // An actor's profile: names, identifiers gathered from every party record, records by partner,
 // history of seizures, suspensions and test buys, a timeline, whom to ask about records the
-// caller may not see, and the network graph.
+// caller may not see, the network graph, and the paths to another actor.
 
 import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
+import { pathsPanel } from "../paths.js";
 import { date, label, result, documentText, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number, sentence, heldElsewhere } from "../format.js";
 
 
@@ -335,6 +336,7 @@ export async function render(ctx) {
       truncatedNote,
       h("div", { class: "network" }, graphBox, h("div", { class: "network-side" }, networkStatus, networkList)),
     ),
+    section("Paths to another actor", { class: "panel", "data-testid": "paths-panel" }, pathsPanel(actor.id || id, ctx.query.get("to"))),
     h(
       "div",
       { class: "two-col even" },

@@ -1,5 +1,6 @@
 // The audit log: who did what, which records of other organisations each action disclosed, and
-// whether the hash chain is intact.
+// whether the hash chain is intact; filtered by user, organisation, action, record and day, and
+// exported as CSV.
 
 import { api, query } from "../api.js";
 import { h, loading, section } from "../dom.js";
@@ -34,16 +35,38 @@ function entryRow(e) {
   );
 }
 
+const FILTERS = [
+  ["user", "User", "text", "e.g. ken"],
+  ["org", "Organisation", "text", "e.g. customs"],
+  ["action", "Action", "text", "e.g. view, search, admin"],
+  ["record", "Record or actor", "text", "org/feed/id or ACT-…"],
+  ["from", "From", "date", null],
+  ["to", "To", "date", null],
+];
+
 export async function render(ctx) {
+  const filters = {};
+  for (const [name] of FILTERS) filters[name] = (ctx.query.get(name) || "").trim() || null;
+  const filtered = Object.values(filters).some(Boolean);
   ctx.root.appendChild(loading());
-  const [page, verify] = await Promise.all([
-    api("/api/v1/audit" + query({ limit: PAGE, order: "desc" })),
-    api("/api/v1/audit/verify").catch((err) => ({ failed: err })),
-  ]);
+  let page;
+  let verify;
+  try {
+    [page, verify] = await Promise.all([
+      api("/api/v1/audit" + query(Object.assign({ limit: PAGE, order: "desc" }, filters))),
+      api("/api/v1/audit/verify").catch((err) => ({ failed: err })),
+    ]);
+  } catch (err) {
+    if (!ctx.alive()) return;
+    if (err.status !== 400) throw err;
+    ctx.showError(err);
+    page = { entries: [], next: null };
+    verify = { failed: err };
+  }
   if (!ctx.alive()) return;
 
   let entries = Array.isArray(page.entries) ? page.entries : [];
-  let lastSeq = entries.length ? entries[entries.length - 1].seq : 0;
+  let next = page.next || null;
   let shown = entries.length;
 
   let verified;
@@ -59,32 +82,46 @@ export async function render(ctx) {
     );
   }
 
+  const inputs = {};
+  const form = h(
+    "form",
+    { class: "filters", "data-testid": "audit-filters" },
+    FILTERS.map(([name, text, type, hint]) => {
+      inputs[name] = h("input", { type, name, value: filters[name] || "", placeholder: hint, "aria-label": text });
+      return h("label", null, h("span", { class: "small muted" }, text), inputs[name]);
+    }),
+    h("button", { type: "submit", class: "primary" }, "Filter"),
+    filtered ? h("a", { href: "#/audit", class: "button-link", "data-testid": "audit-clear" }, "Clear") : null,
+    h("a", { href: "/api/v1/audit" + query(Object.assign({ limit: 1000, order: "desc", format: "csv" }, filters)), download: "audit.csv", class: "button-link", "data-testid": "audit-csv" }, "Export CSV"),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const params = {};
+    for (const [name] of FILTERS) params[name] = inputs[name].value.trim() || null;
+    location.hash = "#/audit" + query(params);
+  });
+
   const tbody = h("tbody", null, entries.map(entryRow));
   const countEl = h("span", { class: "muted small" });
   const more = h("button", { type: "button", "data-testid": "more" }, "Load older entries");
-  const updateCount = (done) => {
-    countEl.textContent = `${number(shown)} ${shown === 1 ? "entry" : "entries"} shown${done ? "; that is all of them" : ""}.`;
+  const updateCount = () => {
+    countEl.textContent = `${number(shown)} ${shown === 1 ? "entry" : "entries"} shown${next ? "" : "; that is all of them"}${filtered ? " that match the filters" : ""}.`;
+    more.disabled = !next;
+    more.textContent = next ? "Load older entries" : "No older entries";
   };
-  updateCount(entries.length < PAGE);
-  if (entries.length < PAGE) {
-    more.disabled = true;
-    more.textContent = "No older entries";
-  }
+  updateCount();
 
   more.addEventListener("click", async () => {
     more.disabled = true;
     more.textContent = "Loading…";
     try {
-      const next = await api("/api/v1/audit" + query({ before: lastSeq, limit: PAGE, order: "desc" }));
+      const older = await api("/api/v1/audit" + query(Object.assign({ before: next, limit: PAGE, order: "desc" }, filters)));
       if (!ctx.alive()) return;
-      const list = Array.isArray(next.entries) ? next.entries : [];
+      const list = Array.isArray(older.entries) ? older.entries : [];
       for (const e of list) tbody.appendChild(entryRow(e));
-      if (list.length) lastSeq = list[list.length - 1].seq;
       shown += list.length;
-      const done = list.length < PAGE;
-      updateCount(done);
-      more.disabled = done;
-      more.textContent = done ? "No older entries" : "Load older entries";
+      next = older.next || null;
+      updateCount();
     } catch (err) {
       ctx.showError(err);
       more.disabled = false;
@@ -110,7 +147,7 @@ export async function render(ctx) {
   ctx.root.replaceChildren(
     h("div", { class: "page-head" }, h("h1", null, "Audit log")),
     verified,
-    section("Entries", { class: "panel" }, h("p", { class: "muted small" }, "Newest first. Disclosed records are those of other organisations an action showed.", " ", countEl), table, h("div", { class: "button-row" }, more)),
+    section("Entries", { class: "panel" }, form, h("p", { class: "muted small" }, "Newest first. Disclosed records are those of other organisations an action showed.", " ", countEl), table, h("div", { class: "button-row" }, more)),
   );
   ctx.ready("audit");
 }

@@ -117,14 +117,14 @@ impl SearchIndex {
         terms.sort_unstable();
         terms.dedup();
         for t in terms {
-            let t: Box<str> = t.into();
-            match self.postings.get_mut(&t) {
+            match self.postings.get_mut(t.as_str()) {
                 Some(list) => {
                     if list.last() != Some(&id) {
                         list.push(id);
                     }
                 }
                 None => {
+                    let t: Box<str> = t.into();
                     if t.len() >= 3 && t.bytes().all(|b| b.is_ascii_lowercase()) {
                         let s = person::sound(&t);
                         if !s.is_empty() {

@@ -1197,6 +1197,25 @@ test("paths: from an actor to one two links away, with the records of each link"
   assert.equal(await first.locator(".via a.record-link, .via .record-ref").count() >= api1.hops, true, "each link names its records");
   await shot(page, "paths");
 
+  // The other actor typed by name: the candidates are the search's actors; one picked.
+  const target = await apiJson(page, `/api/v1/actors/${encodeURIComponent(to)}`);
+  const name = target.names[0];
+  const found = await apiJson(page, `/api/v1/search?q=${encodeURIComponent(name)}&limit=8`);
+  const candidates = found.hits.filter((x) => x.actor && x.actor !== from).map((x) => x.actor);
+  assert.ok(candidates.length > 0, `searching ${name} finds no actor`);
+  await panel.locator("[data-testid=path-to]").fill(name);
+  await panel.locator("button[type=submit]").click();
+  await panel.locator("[data-testid=path-candidates]").waitFor();
+  const shown = await panel.locator("[data-testid=path-candidates] button[data-actor]").evaluateAll((bs) => bs.map((b) => b.dataset.actor));
+  assert.deepEqual(shown, candidates);
+  const chosen = candidates.includes(to) ? to : candidates[0];
+  const want = await apiJson(page, `/api/v1/actors/${encodeURIComponent(from)}/paths/${encodeURIComponent(chosen)}?hops=4`);
+  await panel.locator(`[data-testid=path-candidates] button[data-actor="${chosen}"]`).click();
+  await poll(
+    async () => (await panel.locator("[data-testid=path-to]").inputValue()) === chosen && (await panel.locator("[data-testid=paths] li[data-testid=path]").count()) === want.paths.length && !(await panel.locator("[data-testid=path-candidates]").count()),
+    "picking a candidate gives the API's paths",
+  );
+
   await panel.locator("[data-testid=path-to]").fill("ACT-NOBODY");
   await panel.locator("button[type=submit]").click();
   await panel.locator("[data-testid=paths-error]").waitFor();

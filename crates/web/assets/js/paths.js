@@ -32,7 +32,7 @@ function sharedItem(s) {
 
 // The panel's content: a form for the other actor and, once asked, what connects them.
 export function pathsPanel(fromId, initialTo) {
-  const input = h("input", { type: "text", name: "to", "data-testid": "path-to", placeholder: "Another actor's id (ACT-…)", "aria-label": "Other actor", value: initialTo || "" });
+  const input = h("input", { type: "text", name: "to", "data-testid": "path-to", placeholder: "Another actor: a name, an identifier or its id (ACT-…)", "aria-label": "Other actor", value: initialTo || "" });
   const hops = h(
     "select",
     { name: "hops", "aria-label": "Most links" },
@@ -48,9 +48,47 @@ export function pathsPanel(fromId, initialTo) {
     h("label", { for: "path-hubs", class: "small" }, hubs, " through hubs"),
     h("button", { type: "submit" }, "Find paths"),
   );
+  // A name or identifier instead of an actor id: the actors search finds, to pick from.
+  async function pick(text) {
+    replace(out, loading("Searching…"));
+    let found;
+    try {
+      found = await api("/api/v1/search" + query({ q: text, limit: 8 }));
+    } catch (err) {
+      replace(out, h("p", { class: "muted", "data-testid": "paths-error" }, err.message));
+      return;
+    }
+    const hits = (found.hits || []).filter((x) => x.actor && x.actor !== fromId);
+    if (!hits.length) {
+      replace(out, h("p", { class: "muted", "data-testid": "paths-error" }, `No actor that you may see matches “${text}”.`));
+      return;
+    }
+    replace(
+      out,
+      h("p", { class: "muted small" }, "Which one?"),
+      h(
+        "ul",
+        { class: "path-list", "data-testid": "path-candidates" },
+        hits.map((x) => {
+          const choose = h("button", { type: "button", "data-actor": x.actor }, "Paths to this actor");
+          choose.addEventListener("click", () => {
+            input.value = x.actor;
+            run();
+          });
+          const where = [x.city, x.postcode, x.country, x.date_of_birth ? `born ${x.date_of_birth}` : null].filter(Boolean).join(" · ");
+          return h("li", null, actorLink(x.actor, x.name), where ? h("span", { class: "muted small" }, ` · ${where}`) : null, " ", choose);
+        }),
+      ),
+    );
+  }
+
   async function run() {
     const to = input.value.trim();
     if (!to) return;
+    if (!/^ACT-/i.test(to)) {
+      await pick(to);
+      return;
+    }
     replace(out, loading("Looking for paths…"));
     let data;
     try {

@@ -1155,6 +1155,18 @@ fn access_matrix(w: &World) {
             want.len(),
             "{user}'s queue total"
         );
+        // The CSV export holds the same shipments, and nothing else.
+        let (status, _, text) = request_raw(
+            a,
+            "GET",
+            "/api/v1/queue?format=csv&limit=1",
+            &[("Authorization", &format!("Bearer {}", k(user)))],
+            b"",
+        );
+        assert_eq!(status, 200, "{user}: {text}");
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let in_csv: BTreeSet<String> = rows.records().map(|r| r.unwrap()[3].to_string()).collect();
+        assert_eq!(in_csv, want_s, "{user}'s queue as CSV");
     }
     // A reason shows only when the viewer may see what it rests on; the low declared value of
     // the RED shipment rests on that shipment alone, so its recipients see it.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use interdict_access::{Groups, Sight, Viewer};
 use interdict_app::paths::{self, PathOptions};
@@ -18,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::csv_out::{csv_response, wants_csv};
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::{Caller, Disclosures, ExistenceOut, emit, need_reader};
 use crate::view::View;
@@ -171,43 +171,37 @@ fn hit_of(view: &View, v: &Viewer, groups: &dyn Groups, party: u32, exact: bool)
     }
 }
 
-fn csv_of(hits: &[SearchHit]) -> Result<Vec<u8>, ApiError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "actor",
-        "name",
-        "record",
-        "organisation",
-        "role",
-        "country",
-        "city",
-        "postcode",
-        "date_of_birth",
-        "identifiers",
-        "records",
-        "match",
-    ];
-    let fail = |e: csv::Error| ApiError::Internal(format!("writing the CSV: {e}"));
-    w.write_record(header).map_err(fail)?;
-    for h in hits {
-        w.write_record([
-            h.actor.as_deref().unwrap_or(""),
-            &h.name,
-            &h.record,
-            &h.organisation,
-            &h.role,
-            h.country.as_deref().unwrap_or(""),
-            h.city.as_deref().unwrap_or(""),
-            h.postcode.as_deref().unwrap_or(""),
-            h.date_of_birth.as_deref().unwrap_or(""),
-            &h.identifiers.join(" "),
-            &h.records.to_string(),
-            h.match_,
-        ])
-        .map_err(fail)?;
-    }
-    w.into_inner()
-        .map_err(|e| ApiError::Internal(format!("writing the CSV: {e}")))
+/// The columns of a search's CSV, in the order of [`hit_row`].
+const HIT_COLUMNS: [&str; 12] = [
+    "actor",
+    "name",
+    "record",
+    "organisation",
+    "role",
+    "country",
+    "city",
+    "postcode",
+    "date_of_birth",
+    "identifiers",
+    "records",
+    "match",
+];
+
+fn hit_row(h: SearchHit) -> Vec<String> {
+    vec![
+        h.actor.unwrap_or_default(),
+        h.name,
+        h.record,
+        h.organisation,
+        h.role,
+        h.country.unwrap_or_default(),
+        h.city.unwrap_or_default(),
+        h.postcode.unwrap_or_default(),
+        h.date_of_birth.unwrap_or_default(),
+        h.identifiers.join(" "),
+        h.records.to_string(),
+        h.match_.to_string(),
+    ]
 }
 
 /// Finds people and companies among the records the caller may see: by name (typos and
@@ -235,11 +229,7 @@ async fn search(
         return Err(ApiError::field("limit", "limit must be between 1 and 200"));
     }
     let offset = p.offset.unwrap_or(0);
-    let csv = match p.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
-    };
+    let csv = wants_csv(p.format.as_deref())?;
     let view = state.view();
     let units = view
         .search_index()
@@ -310,18 +300,7 @@ async fn search(
     // Unlike a read, a search is audited even when it discloses nothing.
     emit(&state, d.event("search", "search".into(), detail));
     if csv {
-        let body = csv_of(&hits)?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"search.csv\"",
-                ),
-            ],
-            body,
-        )
-            .into_response());
+        return csv_response("search.csv", &HIT_COLUMNS, hits.into_iter().map(hit_row));
     }
     Ok(Json(SearchOut {
         hits,

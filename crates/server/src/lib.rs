@@ -13,6 +13,7 @@
 
 pub mod audit_log;
 pub mod auth;
+mod csv_out;
 pub mod error;
 mod investigate;
 mod limits;

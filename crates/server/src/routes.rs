@@ -675,7 +675,13 @@ pub(crate) struct QueueParams {
     limit: Option<usize>,
     #[param(minimum = 0)]
     offset: Option<usize>,
+    /// `json` (default) or `csv`: every matching shipment from `offset` on (up to 50,000) as
+    /// a CSV file, whatever `limit` says.
+    format: Option<String>,
 }
+
+/// The most rows one CSV export of the queue holds.
+const QUEUE_CSV_ROWS: usize = 50_000;
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct QueueItem {
@@ -728,13 +734,16 @@ fn is_iso_day(d: &str) -> bool {
 /// The inspection queue: scored shipments the caller may see, highest risk first, filtered and
 /// sorted as asked.
 #[utoipa::path(get, path = "/api/v1/queue", params(QueueParams),
-    responses((status = 200, body = QueuePage), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = QueuePage, content_type = "application/json"),
+              (status = 200, description = "`format=csv`", content_type = "text/csv"),
+              (status = 400, body = ErrorBody)))]
 async fn queue(
     State(state): St,
     Caller(v): Caller,
     Query(p): Query<QueueParams>,
-) -> Result<Json<QueuePage>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     need_reader(&v)?;
+    let csv = crate::csv_out::wants_csv(p.format.as_deref())?;
     let limit = p.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 500"));
@@ -821,11 +830,12 @@ async fn queue(
     let ids: &[u32] = if by_score { &visible.ids } else { &matched };
     let total = ids.len();
     let mut d = Disclosures::new(&v, &view);
-    let items = ids
+    let take = if csv { QUEUE_CSV_ROWS } else { limit };
+    let items: Vec<QueueItem> = ids
         .iter()
         .enumerate()
         .skip(offset)
-        .take(limit)
+        .take(take)
         .map(|(n, &i)| {
             let s = &view.scores[i as usize];
             let rec = &view.records[s.record as usize];
@@ -858,6 +868,43 @@ async fn queue(
             }
         })
         .collect();
+    if csv {
+        emit(
+            &state,
+            d.event("export", "queue".into(), format!("rows {}", items.len())),
+        );
+        let columns = [
+            "rank",
+            "key",
+            "org",
+            "shipment_id",
+            "score",
+            "day",
+            "port",
+            "brands",
+            "value_usd",
+            "origin",
+            "outcome",
+            "reasons",
+        ];
+        let rows = items.into_iter().map(|i| {
+            vec![
+                i.rank.to_string(),
+                i.key,
+                i.org,
+                i.shipment_id,
+                format!("{:.4}", i.score),
+                i.day.unwrap_or_default(),
+                i.port,
+                i.brands.join(" "),
+                i.value_usd.map(|x| format!("{x:.2}")).unwrap_or_default(),
+                i.origin.unwrap_or_default(),
+                i.outcome.and_then(|o| o.result).unwrap_or_default(),
+                i.reasons.join("; "),
+            ]
+        });
+        return crate::csv_out::csv_response("queue.csv", &columns, rows);
+    }
     emit(&state, d.event("read", "queue".into(), String::new()));
     Ok(Json(QueuePage {
         total,
@@ -865,7 +912,8 @@ async fn queue(
         items,
         ports: visible.ports.clone(),
         brands: visible.brands.clone(),
-    }))
+    })
+    .into_response())
 }
 
 /// After a descending sort that reversed ties, puts each run of equal keys back in score
@@ -1734,39 +1782,6 @@ fn audit_day(field: &str, value: Option<String>) -> Result<Option<String>, ApiEr
     }
 }
 
-fn audit_csv(entries: &[interdict_audit::Entry]) -> Result<Vec<u8>, ApiError> {
-    let fail = |e: csv::Error| ApiError::Internal(format!("writing the CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "seq",
-        "at",
-        "org",
-        "user",
-        "action",
-        "target",
-        "disclosed",
-        "detail",
-        "hash",
-    ])
-    .map_err(fail)?;
-    for e in entries {
-        w.write_record([
-            e.seq.to_string().as_str(),
-            &e.event.at,
-            &e.event.org,
-            &e.event.user,
-            &e.event.action,
-            &e.event.target,
-            &e.event.disclosed.join(" "),
-            &e.event.detail,
-            &e.hash.to_hex(),
-        ])
-        .map_err(fail)?;
-    }
-    w.into_inner()
-        .map_err(|e| ApiError::Internal(format!("writing the CSV: {e}")))
-}
-
 /// The audit log, filtered by user, organisation, action, record and day, as JSON or CSV. A
 /// coordinator's auditors see every entry; every other auditor and admin, the entries of their
 /// own organisation's users.
@@ -1784,11 +1799,7 @@ async fn audit_log(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::field("limit", "limit must be between 1 and 1000"));
     }
-    let csv = match p.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::field("format", "format is json or csv")),
-    };
+    let csv = crate::csv_out::wants_csv(p.format.as_deref())?;
     // docs/api.md's role table: only a coordinator's auditor reads every organisation's
     // entries; its admin, like every other, reads its own organisation's.
     let all = v.role == Role::Auditor && state.sees_every_org(&v.org);
@@ -1865,17 +1876,31 @@ async fn audit_log(
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))??;
     if csv {
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit.csv\"",
-                ),
-            ],
-            audit_csv(&entries)?,
-        )
-            .into_response());
+        let columns = [
+            "seq",
+            "at",
+            "org",
+            "user",
+            "action",
+            "target",
+            "disclosed",
+            "detail",
+            "hash",
+        ];
+        let rows = entries.into_iter().map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.event.at,
+                e.event.org,
+                e.event.user,
+                e.event.action,
+                e.event.target,
+                e.event.disclosed.join(" "),
+                e.event.detail,
+                e.hash.to_hex(),
+            ]
+        });
+        return crate::csv_out::csv_response("audit.csv", &columns, rows);
     }
     Ok(Json(AuditOut { entries, next }).into_response())
 }

@@ -306,7 +306,7 @@ test("sign-in: a wrong password is refused, signing in shows who, signing out en
   await visit(page, "#/queue", "sign-in");
 });
 
-test("queue: the first rows in under a second, scores and reasons, sorting, filters, keys, outcomes", async () => {
+test("queue: the first rows in under a second, scores and reasons, sorting, filters, the CSV export, keys, outcomes", async () => {
   const { page } = await signIn(U.officer);
   await ready(page, "queue");
   const top = await apiJson(page, "/api/v1/queue?limit=100");
@@ -376,6 +376,14 @@ test("queue: the first rows in under a second, scores and reasons, sorting, filt
   assert.equal(rows.length, Math.min(100, filtered.total));
   for (const r of rows) assert.equal(norm(r.byCol.port), port, `row ${r.key} is not at ${port}`);
   assert.ok((await totalShown(page)).includes(filtered.total), `the total shown for ${port} is not ${filtered.total}`);
+  // The CSV link exports every shipment under the same filter, in the same order.
+  const csvHref = await page.locator("a[data-testid=queue-csv]").getAttribute("href");
+  assert.ok(csvHref.includes(`port=${encodeURIComponent(port)}`) && csvHref.includes("format=csv"), csvHref);
+  const csv = await api(page, csvHref);
+  assert.equal(csv.status, 200);
+  const csvRows = String(csv.body).trim().split("\n").slice(1);
+  assert.equal(csvRows.length, filtered.total, "one CSV row per shipment of the filtered queue");
+  assert.deepEqual(csvRows.slice(0, rows.length).map((l) => l.split(",")[1]), rows.map((r) => r.key));
   await shot(page, "queue-filtered");
 
   // Keys: ArrowDown and j move the focused row, k moves it back, Enter opens the shipment.

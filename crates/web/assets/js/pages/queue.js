@@ -146,6 +146,12 @@ export async function render(ctx) {
     select("status", "Status", [{ value: "all", label: "All" }, { value: "open", label: "Open (no outcome)" }], state.status || "all"),
     h("div", { class: "field" }, h("span", { class: "label-spacer" }, " "), h("button", { type: "submit", class: "apply" }, "Apply")),
     anyFilter ? h("div", { class: "field" }, h("span", { class: "label-spacer" }, " "), h("a", { href: "#/queue", class: "button-link" }, "Clear filters")) : null,
+    h(
+      "div",
+      { class: "field" },
+      h("span", { class: "label-spacer" }, " "),
+      h("a", { href: "/api/v1/queue" + query(Object.assign({}, params, { limit: null, offset: null, format: "csv" })), download: "queue.csv", class: "button-link", "data-testid": "queue-csv", title: "Every shipment of this queue and its filters, as CSV" }, "Export CSV"),
+    ),
   );
 
   // Pager.

@@ -3,7 +3,7 @@
 
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
+use crate::directory::{AuditRow, CaseRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{
     DerivedPiece, FeedStats, NewRecord, Payload, RowCounts, Run, RunCounts, RunInfo, RunRecord,
     Store, StoreError, StoredRecord,
@@ -156,5 +156,11 @@ impl<D: Directory + ?Sized> Directory for Box<D> {
     }
     fn last_audit(&self) -> Result<Option<AuditRow>, StoreError> {
         (**self).last_audit()
+    }
+    fn put_case(&mut self, row: &CaseRow) -> Result<bool, StoreError> {
+        (**self).put_case(row)
+    }
+    fn cases(&self) -> Result<Vec<CaseRow>, StoreError> {
+        (**self).cases()
     }
 }

@@ -1172,6 +1172,37 @@ pub fn two_writers_cannot_take_the_same_audit_sequence_number(
 
 /// Sessions are kept by the hash of their token, used, ended one by one, and ended together
 /// for a user or when idle.
+pub fn a_case_moves_one_version_at_a_time<D: crate::Directory>(d: &mut D) {
+    use crate::CaseRow;
+    let row = |id: &str, version: u64, body: &str| CaseRow {
+        id: id.into(),
+        org: "customs".into(),
+        version,
+        body: body.into(),
+        updated_at: format!("2026-03-0{version}T00:00:00Z"),
+    };
+    assert!(d.cases().unwrap().is_empty());
+    assert!(d.put_case(&row("CASE-B", 1, "{\"title\":\"b\"}")).unwrap());
+    assert!(d.put_case(&row("CASE-A", 1, "{}")).unwrap());
+    // The same id opened twice: the second is refused and changes nothing.
+    assert!(!d.put_case(&row("CASE-A", 1, "{\"x\":1}")).unwrap());
+    assert!(d.put_case(&row("CASE-A", 2, "{\"v\":2}")).unwrap());
+    // A writer who read version 1 after another wrote version 2 is refused.
+    assert!(!d.put_case(&row("CASE-A", 2, "{\"v\":\"late\"}")).unwrap());
+    // Skipping a version is refused too.
+    assert!(!d.put_case(&row("CASE-A", 4, "{}")).unwrap());
+    assert!(d.put_case(&row("CASE-A", 3, "{\"v\":3}")).unwrap());
+    let all = d.cases().unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|c| (c.id.as_str(), c.version, c.body.as_str()))
+            .collect::<Vec<_>>(),
+        [("CASE-A", 3, "{\"v\":3}"), ("CASE-B", 1, "{\"title\":\"b\"}")]
+    );
+    assert_eq!(all[0].updated_at, "2026-03-03T00:00:00Z");
+    assert!(!d.put_case(&row("CASE-NONE", 2, "{}")).unwrap());
+}
+
 pub fn sessions_are_kept_touched_and_ended(s: &mut dyn Directory) {
     s.add_org(&org_row("uk")).unwrap();
     s.add_user(&user_row("ann", "uk")).unwrap();
@@ -1242,6 +1273,10 @@ macro_rules! directory_conformance_suite {
             #[test]
             fn sessions_are_kept_touched_and_ended() {
                 c::sessions_are_kept_touched_and_ended(&mut $make);
+            }
+            #[test]
+            fn a_case_moves_one_version_at_a_time() {
+                c::a_case_moves_one_version_at_a_time(&mut $make);
             }
         }
     };

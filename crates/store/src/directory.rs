@@ -57,6 +57,18 @@ pub struct SessionRow {
     pub last_seen: i64,
 }
 
+/// An investigation case as stored: its owner organisation and its body (JSON, read by the
+/// cases use-case), at a version that goes up by one with every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: String,
+    pub org: String,
+    /// 1 when opened; each change writes the next.
+    pub version: u64,
+    pub body: String,
+    pub updated_at: String,
+}
+
 /// The platform's directory and audit log.
 pub trait Directory {
     /// Adds an organisation; false when the name is taken.
@@ -94,4 +106,11 @@ pub trait Directory {
     /// Ends every session of `user`, or every session last used before `idle_before`; gives how
     /// many ended.
     fn end_sessions(&mut self, user: Option<&str>, idle_before: i64) -> Result<u64, StoreError>;
+
+    /// Writes a case at `row.version`: version 1 opens it (false when the id is taken); a later
+    /// version replaces the one before it (false when the stored version is not the one
+    /// before, because another writer changed it first).
+    fn put_case(&mut self, row: &CaseRow) -> Result<bool, StoreError>;
+    /// Every case at its latest version, by id.
+    fn cases(&self) -> Result<Vec<CaseRow>, StoreError>;
 }

@@ -18,7 +18,7 @@ mod sqlite_directory;
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use serde::Serialize;
 
-pub use directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
+pub use directory::{AuditRow, CaseRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 

@@ -171,6 +171,16 @@ CREATE TABLE derived_parts (
     PRIMARY KEY (name, seq)
 );
 "#,
+    // Investigation cases (SQLite's eighth migration).
+    r#"
+CREATE TABLE cases (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    org TEXT COLLATE "C" NOT NULL,
+    version BIGINT NOT NULL,
+    body TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL
+);
+"#,
 ];
 
 const KEEP_OLD: &str = "INSERT INTO record_versions (org, feed, source_id, version, marking, sharing_group, source_file, source_line, ingested_at, run_id, hash, data)

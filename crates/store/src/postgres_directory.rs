@@ -3,7 +3,7 @@
 
 use ::postgres::Row;
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
+use crate::directory::{AuditRow, CaseRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::postgres::pg_err;
 use crate::{PostgresStore, StoreError};
 
@@ -43,6 +43,50 @@ impl PostgresStore {
 }
 
 impl Directory for PostgresStore {
+    fn put_case(&mut self, row: &CaseRow) -> Result<bool, StoreError> {
+        self.storable(
+            || format!("case {:?}", row.id),
+            &[&row.id, &row.org, &row.body, &row.updated_at],
+        )?;
+        let version = i64::try_from(row.version).unwrap_or(i64::MAX);
+        let doing = format!("writing case {:?}", row.id);
+        let n = if row.version <= 1 {
+            self.execute(
+                &doing,
+                "INSERT INTO cases (id, org, version, body, updated_at) VALUES ($1, $2, 1, $3, $4) ON CONFLICT (id) DO NOTHING",
+                &[&row.id, &row.org, &row.body, &row.updated_at],
+            )?
+        } else {
+            self.execute(
+                &doing,
+                "UPDATE cases SET version = $2::bigint, body = $3, updated_at = $4 WHERE id = $1 AND version = $2::bigint - 1",
+                &[&row.id, &version, &row.body, &row.updated_at],
+            )?
+        };
+        Ok(n == 1)
+    }
+
+    fn cases(&self) -> Result<Vec<CaseRow>, StoreError> {
+        let doing = "reading cases";
+        let rows = self.query(
+            doing,
+            "SELECT id, org, version, body, updated_at FROM cases ORDER BY id",
+            &[],
+        )?;
+        let e = self.err(doing);
+        rows.iter()
+            .map(|r| {
+                Ok(CaseRow {
+                    id: r.try_get(0).map_err(&e)?,
+                    org: r.try_get(1).map_err(&e)?,
+                    version: u64::try_from(r.try_get::<_, i64>(2).map_err(&e)?).unwrap_or(0),
+                    body: r.try_get(3).map_err(&e)?,
+                    updated_at: r.try_get(4).map_err(&e)?,
+                })
+            })
+            .collect()
+    }
+
     fn add_org(&mut self, org: &OrgRow) -> Result<bool, StoreError> {
         self.storable(
             || format!("organisation {:?}", org.name),

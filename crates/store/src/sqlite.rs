@@ -153,6 +153,16 @@ CREATE TABLE derived_parts (
     PRIMARY KEY (name, seq)
 ) WITHOUT ROWID;
 "#,
+    // Investigation cases, each at its latest version.
+    r#"
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The next stamp of a derived output or part: above every stamp of either.

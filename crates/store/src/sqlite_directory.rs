@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::directory::{AuditRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
+use crate::directory::{AuditRow, CaseRow, Directory, KeyRow, OrgRow, SessionRow, UserRow};
 use crate::{SqliteStore, StoreError};
 
 fn hash32(v: Vec<u8>, store: &SqliteStore, what: &str) -> Result<[u8; 32], StoreError> {
@@ -14,6 +14,42 @@ fn hash32(v: Vec<u8>, store: &SqliteStore, what: &str) -> Result<[u8; 32], Store
 }
 
 impl Directory for SqliteStore {
+    fn put_case(&mut self, row: &CaseRow) -> Result<bool, StoreError> {
+        let version = i64::try_from(row.version).unwrap_or(i64::MAX);
+        let n = if row.version <= 1 {
+            self.conn.execute(
+                "INSERT INTO cases (id, org, version, body, updated_at) VALUES (?1, ?2, 1, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+                params![row.id, row.org, row.body, row.updated_at],
+            )
+        } else {
+            self.conn.execute(
+                "UPDATE cases SET version = ?2, body = ?3, updated_at = ?4 WHERE id = ?1 AND version = ?2 - 1",
+                params![row.id, version, row.body, row.updated_at],
+            )
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+
+    fn cases(&self) -> Result<Vec<CaseRow>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, org, version, body, updated_at FROM cases ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(CaseRow {
+                    id: r.get(0)?,
+                    org: r.get(1)?,
+                    version: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    body: r.get(3)?,
+                    updated_at: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     fn add_org(&mut self, org: &OrgRow) -> Result<bool, StoreError> {
         let n = self
             .conn

@@ -19,6 +19,8 @@
 pub mod admin;
 pub mod arrival;
 pub mod audit_trail;
+pub mod case_view;
+pub mod cases;
 pub mod credentials;
 pub mod demo;
 mod error;

@@ -196,6 +196,27 @@ impl Platform {
         Ok(open_store(&self.db)?)
     }
 
+    /// Keeps a file of a case by its SHA-256 (kept once however many cases cite it); gives the
+    /// hash.
+    pub fn put_case_file(&self, bytes: &[u8]) -> Result<String> {
+        let sha = crate::case_view::sha256_hex(bytes);
+        let mut store = open_store(&self.db)?;
+        let name = format!("case-file/{sha}");
+        if store.get_derived(&name)?.is_none() {
+            store.put_derived(&name, bytes, &crate::now())?;
+        }
+        Ok(sha)
+    }
+
+    /// A file of a case by its SHA-256.
+    pub fn case_file(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        Ok(open_store(&self.db)?
+            .get_derived(&format!("case-file/{}", sha256.to_ascii_lowercase()))?)
+    }
+
     /// The brands each organisation is an approved owner of (lowercase names).
     pub fn brand_owners(
         &self,

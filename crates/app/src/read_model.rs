@@ -1048,6 +1048,11 @@ impl View {
         self.by_key.get(key).copied()
     }
 
+    /// The record a key's display form (`org/feed/source id`) names.
+    pub fn record_named(&self, key: &str) -> Option<u32> {
+        self.record(&parse_key(key)?)
+    }
+
     pub fn actor(&self, id: &str) -> Option<u32> {
         self.actor_by_id.get(id).copied()
     }

@@ -1903,6 +1903,7 @@ fn access_matrix(w: &World) {
     assert_eq!(analyst_up.status, 200, "{}", analyst_up.body);
 
     pages(a, &k, &mut cover);
+    cases(a, w, &k, &mut cover);
 
     // Every route in the server's own document is covered above.
     let spec = request(a, "GET", "/api/v1/openapi.json", None, None).body;
@@ -2546,4 +2547,528 @@ fn two_ingests_and_an_upload_at_once_lose_nothing() {
     assert_eq!(count("cli-one"), Some(4000));
     assert_eq!(count("cli-two"), Some(4000));
     assert_eq!(count("api-org"), Some(4000));
+}
+
+/// A response's status, head and body as bytes (a PDF, a ZIP).
+fn fetch_bytes(addr: &str, path: &str, key: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {key}\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a whole response");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+fn header_of(head: &str, name: &str) -> Option<String> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
+}
+
+fn post_json(a: &str, path: &str, key: &str, body: Value) -> Reply {
+    request(
+        a,
+        "POST",
+        path,
+        Some(key),
+        Some(("application/json", body.to_string().as_bytes())),
+    )
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(bytes)?;
+            c.wait_with_output()
+        })
+        .expect("sha256sum runs");
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+/// Cases from every side: who reads and works one under each marking, what a reader is shown
+/// of evidence it may not see, deconfliction notices on actors and queue rows, conflicts, files,
+/// exports and the referral package with its hashes.
+fn cases(a: &str, w: &World, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str)) {
+    for (m, p) in [
+        ("get", "/api/v1/cases"),
+        ("post", "/api/v1/cases"),
+        ("get", "/api/v1/cases/{id}"),
+        ("post", "/api/v1/cases/{id}/changes"),
+        ("post", "/api/v1/cases/{id}/files"),
+        ("get", "/api/v1/cases/{id}/files/{sha256}"),
+        ("get", "/api/v1/cases/{id}/referral"),
+        ("get", "/api/v1/notices"),
+    ] {
+        cover(m, p);
+    }
+    let sun = actor_of(&w.db, "S-GR2#shipper");
+
+    // The centre opens an AMBER case on the sender, from the parcel everybody sees.
+    let open = post_json(
+        a,
+        "/api/v1/cases",
+        &k("ken"),
+        json!({"title": "Sun Export watches", "actors": [sun], "records": ["carrier/shipments/S-GR2"],
+               "note": "sender of fake watches; @cam to review"}),
+    );
+    assert_eq!(open.status, 201, "{}", open.body);
+    let ken_case = open.body["id"].as_str().unwrap().to_string();
+    assert_eq!(open.body["actors"][0]["name"], "Sun Export Co");
+    assert_eq!(open.body["marking"], "TLP:AMBER");
+    assert_eq!(
+        open.body["records"][0]["sha256"].as_str().unwrap().len(),
+        64
+    );
+    assert_eq!(open.body["notes"][0]["mentions"][0], "cam");
+    assert_eq!(open.body["version"], 1);
+    // A record the centre may not see is refused exactly as one that does not exist.
+    let change = |key: &str, id: &str, version: u64, changes: Value| {
+        post_json(
+            a,
+            &format!("/api/v1/cases/{id}/changes"),
+            &k(key),
+            json!({"version": version, "changes": changes}),
+        )
+    };
+    let hidden = change(
+        "ken",
+        &ken_case,
+        1,
+        json!([{"op": "add_record", "record": "carrier/shipments/S-AMB"}]),
+    );
+    let missing = change(
+        "ken",
+        &ken_case,
+        1,
+        json!([{"op": "add_record", "record": "carrier/shipments/S-NONE"}]),
+    );
+    assert_eq!(hidden.status, 400);
+    assert_eq!(hidden.body["error"]["field"], "record");
+    assert_eq!(
+        hidden.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("S-AMB", "X"),
+        missing.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("S-NONE", "X")
+    );
+    let hidden_actor = change("bob", &ken_case, 1, json!([{"op": "note", "text": "x"}]));
+    assert_eq!(
+        hidden_actor.status, 404,
+        "brandco cannot even learn the case exists"
+    );
+    // The workflow, and a change made against an old version.
+    let jump = change(
+        "ken",
+        &ken_case,
+        1,
+        json!([{"op": "status", "status": "referred"}]),
+    );
+    assert_eq!(jump.body["error"]["field"], "status", "{}", jump.body);
+    let active = change(
+        "ken",
+        &ken_case,
+        1,
+        json!([{"op": "status", "status": "active"},
+        {"op": "add_task", "text": "test buy from the shop", "assignee": "ken", "due": "2026-04-01"}]),
+    );
+    assert_eq!(active.status, 200, "{}", active.body);
+    assert_eq!(active.body["version"], 2);
+    let stale = change(
+        "cam",
+        &ken_case,
+        1,
+        json!([{"op": "title", "title": "Other"}]),
+    );
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert_eq!(stale.body["error"]["code"], "conflict");
+    // Every step of the case was audited with the case as its target.
+    assert_eq!(
+        get(a, &format!("/api/v1/cases/{ken_case}"), &k("kay")).status,
+        403
+    );
+
+    // Customs opens its own case on the same sender: both organisations are told, by
+    // existence only, and the officer sees it on the queue row of the sender's parcel.
+    let cathy_open = post_json(
+        a,
+        "/api/v1/cases",
+        &k("cathy"),
+        json!({"title": "Watches at LHR", "actors": [sun], "records": ["carrier/shipments/S-AM2"], "note": "@dan take this"}),
+    );
+    assert_eq!(cathy_open.status, 201, "{}", cathy_open.body);
+    let cathy_case = cathy_open.body["id"].as_str().unwrap().to_string();
+    let told =
+        |user: &str| get(a, &format!("/api/v1/actors/{sun}"), &k(user)).body["cases"].clone();
+    let ken_told = told("ken");
+    assert!(
+        ken_told
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "case" && n["case"] == ken_case.as_str()),
+        "{ken_told}"
+    );
+    let from_customs = ken_told
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["org"] == "customs")
+        .unwrap()
+        .clone();
+    assert_eq!(from_customs["kind"], "deconfliction");
+    assert!(
+        from_customs["case"].is_null(),
+        "an AMBER case is told by existence only: {from_customs}"
+    );
+    assert!(
+        from_customs["note"]
+            .as_str()
+            .unwrap()
+            .contains("contact customs")
+    );
+    assert!(!ken_told.to_string().contains("Watches at LHR"));
+    let cathy_told = told("cathy");
+    assert!(
+        cathy_told
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["org"] == "centre" && n["case"].is_null()),
+        "{cathy_told}"
+    );
+    assert!(!cathy_told.to_string().contains("Sun Export watches"));
+    let queue = get(a, "/api/v1/queue?limit=500", &k("cathy")).body;
+    let row = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["shipment_id"] == "S-GR2")
+        .unwrap()
+        .clone();
+    let notes: Vec<&str> = row["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["note"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("shipper: ") && n.contains(&cathy_case)),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("shipper: ")
+                && n.contains("organisation centre has an open case")),
+        "{notes:?}"
+    );
+    // The notices page: the other side's case, and a note that names the caller.
+    let dan = get(a, "/api/v1/notices", &k("dan")).body;
+    assert!(
+        dan["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "mention" && n["case"] == cathy_case.as_str()),
+        "{dan}"
+    );
+    assert!(
+        dan["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "deconfliction" && n["org"] == "centre"),
+        "{dan}"
+    );
+    // A RED case tells nobody outside its group; a closed one tells nobody.
+    let red = post_json(
+        a,
+        "/api/v1/cases",
+        &k("bob"),
+        json!({"title": "Brand probe", "marking": "RED", "actors": [sun]}),
+    );
+    assert_eq!(red.status, 201, "{}", red.body);
+    let bob_case = red.body["id"].as_str().unwrap().to_string();
+    assert!(!told("ken").to_string().contains("brandco"));
+    assert!(!told("cathy").to_string().contains("brandco"));
+    assert!(
+        told("bob")
+            .to_string()
+            .contains("organisation customs has an open case")
+    );
+    let close = change(
+        "bob",
+        &bob_case,
+        1,
+        json!([{"op": "status", "status": "closed"}]),
+    );
+    assert_eq!(close.status, 200, "{}", close.body);
+    assert!(!told("carl").to_string().contains("brandco"));
+
+    // Reading: a case answers as missing to organisations its marking keeps out.
+    let nope = get(a, "/api/v1/cases/CASE-0000000000", &k("cathy"));
+    let kept_out = get(a, &format!("/api/v1/cases/{ken_case}"), &k("cathy"));
+    assert_eq!((kept_out.status, &kept_out.body), (nope.status, &nope.body));
+    assert_eq!(
+        get(a, &format!("/api/v1/cases/{ken_case}"), &k("cam")).status,
+        200
+    );
+    let list = |user: &str| get(a, "/api/v1/cases", &k(user)).body.to_string();
+    assert!(list("ken").contains(&ken_case) && !list("ken").contains(&cathy_case));
+    assert!(!list("carl").contains(&cathy_case) && !list("bob").contains(&ken_case));
+    // Shared with the ops group, customs' case is read and worked by the carrier, not by others.
+    let shared = change(
+        "cathy",
+        &cathy_case,
+        1,
+        json!([{"op": "marking", "marking": "AMBER", "sharing_group": "ops"}]),
+    );
+    assert_eq!(shared.status, 200, "{}", shared.body);
+    let carl_reads = get(a, &format!("/api/v1/cases/{cathy_case}"), &k("carl"));
+    assert_eq!(carl_reads.status, 200);
+    assert_eq!(carl_reads.body["may_write"], true);
+    assert!(
+        carl_reads.body["sharing_group"].is_null(),
+        "who else is in the group is the owner's business"
+    );
+    let carl_note = change(
+        "carl",
+        &cathy_case,
+        2,
+        json!([{"op": "note", "text": "same sender ships weekly"}]),
+    );
+    assert_eq!(carl_note.status, 200, "{}", carl_note.body);
+    assert_eq!(
+        get(a, &format!("/api/v1/cases/{cathy_case}"), &k("bob")).status,
+        404
+    );
+    // Relabelling is the owner's alone.
+    let relabel = change(
+        "carl",
+        &cathy_case,
+        3,
+        json!([{"op": "marking", "marking": "GREEN"}]),
+    );
+    assert_eq!(
+        relabel.body["error"]["field"], "marking",
+        "{}",
+        relabel.body
+    );
+
+    // A GREEN case is read by everybody, worked only by its owner, and shows each reader only
+    // the evidence it may see: RED records not at all, AMBER+STRICT ones as held elsewhere.
+    let green = post_json(
+        a,
+        "/api/v1/cases",
+        &k("carl"),
+        json!({"title": "Open ring", "marking": "GREEN",
+               "records": ["carrier/shipments/S-RED", "carrier/shipments/S-STR", "carrier/shipments/S-GRN"]}),
+    );
+    assert_eq!(green.status, 201, "{}", green.body);
+    let green_case = green.body["id"].as_str().unwrap().to_string();
+    let cathy_green = get(a, &format!("/api/v1/cases/{green_case}"), &k("cathy")).body;
+    let keys: Vec<&str> = cathy_green["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["carrier/shipments/S-GRN"]);
+    assert_eq!(
+        cathy_green["held_elsewhere"][0]["org"], "carrier",
+        "{cathy_green}"
+    );
+    let text = cathy_green.to_string();
+    assert!(
+        !text.contains("S-RED")
+            && !text.contains("S-STR")
+            && !text.contains("Moon")
+            && !text.contains("Dragon"),
+        "{text}"
+    );
+    assert_eq!(cathy_green["may_write"], false);
+    let not_hers = change(
+        "cathy",
+        &green_case,
+        1,
+        json!([{"op": "note", "text": "x"}]),
+    );
+    assert_eq!(not_hers.status, 403, "{}", not_hers.body);
+    assert_eq!(
+        fetch_bytes(
+            a,
+            &format!("/api/v1/cases/{green_case}/referral"),
+            &k("cathy")
+        )
+        .0,
+        403
+    );
+
+    // Files are kept by their SHA-256 and given back only to readers of the case.
+    let photo = b"\x89PNG fake photo of a seized watch".to_vec();
+    let up = request(
+        a,
+        "POST",
+        &format!("/api/v1/cases/{ken_case}/files?name=watch.png"),
+        Some(&k("ken")),
+        Some(("image/png", &photo)),
+    );
+    assert_eq!(up.status, 200, "{}", up.body);
+    let file_sha = sha256_hex(&photo);
+    assert_eq!(up.body["files"][0]["sha256"], file_sha.as_str());
+    let (st, _, back) = fetch_bytes(
+        a,
+        &format!("/api/v1/cases/{ken_case}/files/{file_sha}"),
+        &k("ken"),
+    );
+    assert_eq!((st, back), (200, photo.clone()));
+    assert_eq!(
+        fetch_bytes(
+            a,
+            &format!("/api/v1/cases/{ken_case}/files/{file_sha}"),
+            &k("cathy")
+        )
+        .0,
+        404
+    );
+
+    // The referral package: a PDF whose text carries every evidence hash, a ZIP with a manifest,
+    // each hashed in a header and in the audit trail.
+    let record_sha = open.body["records"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (st, head, pdf) = fetch_bytes(
+        a,
+        &format!("/api/v1/cases/{ken_case}/referral?format=pdf"),
+        &k("ken"),
+    );
+    assert_eq!(st, 200, "{head}");
+    assert_eq!(
+        header_of(&head, "x-content-sha256").unwrap(),
+        sha256_hex(&pdf)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let pdf_path = dir.path().join("referral.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args([s(&pdf_path), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed to check referral PDFs");
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    for needle in [
+        record_sha.as_str(),
+        file_sha.as_str(),
+        ken_case.as_str(),
+        "Sun Export watches",
+        "Sun Export Co",
+        "case.open",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the referral PDF lacks {needle}:\n{text}"
+        );
+    }
+    let (st, head, zip) = fetch_bytes(a, &format!("/api/v1/cases/{ken_case}/referral"), &k("ken"));
+    assert_eq!(st, 200);
+    let zip_sha = header_of(&head, "x-content-sha256").unwrap();
+    assert_eq!(zip_sha, sha256_hex(&zip));
+    let zip_path = dir.path().join("referral.zip");
+    std::fs::write(&zip_path, &zip).unwrap();
+    let check = std::process::Command::new("unzip")
+        .args(["-t", s(&zip_path)])
+        .output()
+        .expect("unzip must be installed to check referral packages");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let manifest = std::process::Command::new("unzip")
+        .args(["-p", s(&zip_path), "MANIFEST.sha256"])
+        .output()
+        .unwrap();
+    let manifest = String::from_utf8_lossy(&manifest.stdout).to_string();
+    assert!(
+        manifest.contains(&format!(
+            "{}  report.pdf",
+            sha256_hex(&{
+                let out = std::process::Command::new("unzip")
+                    .args(["-p", s(&zip_path), "report.pdf"])
+                    .output()
+                    .unwrap();
+                out.stdout
+            })
+        )),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(&format!(
+            "{file_sha}  evidence/{}-watch.png",
+            &file_sha[..12]
+        )),
+        "{manifest}"
+    );
+    let audit = get(a, "/api/v1/audit?action=export&limit=1000", &k("kay")).body;
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["target"] == format!("case {ken_case}").as_str()
+                && e["detail"].as_str().unwrap().contains(&zip_sha)),
+        "{audit}"
+    );
+    // The carrier, working customs' shared case, exports only what it may see.
+    let (st, _, carl_json) = fetch_bytes(
+        a,
+        &format!("/api/v1/cases/{cathy_case}/referral?format=json"),
+        &k("carl"),
+    );
+    assert_eq!(st, 200);
+    let carl_json: Value = serde_json::from_slice(&carl_json).unwrap();
+    assert_eq!(
+        carl_json["evidence"][0]["reference"],
+        "carrier/shipments/S-AM2"
+    );
+    assert_eq!(
+        fetch_bytes(
+            a,
+            &format!("/api/v1/cases/{cathy_case}/referral?format=doc"),
+            &k("carl")
+        )
+        .0,
+        400
+    );
+
+    // The case list as CSV holds what the JSON list holds.
+    let (st, head, csv) = fetch_bytes(a, "/api/v1/cases?format=csv", &k("ken"));
+    assert_eq!(st, 200);
+    assert!(head.to_ascii_lowercase().contains("text/csv"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.starts_with("id,title,status"), "{csv}");
+    assert!(
+        csv.contains(&ken_case) && csv.contains("Open ring") && !csv.contains("Watches at LHR"),
+        "{csv}"
+    );
 }

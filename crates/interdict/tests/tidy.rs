@@ -18,6 +18,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("ingest", &["model", "normalize"]),
     ("sim", &["model"]),
     ("web", &[]),
+    ("report", &[]),
     // The use-cases.
     (
         "app",
@@ -30,12 +31,13 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
             "audit",
             "store",
             "ingest",
+            "report",
         ],
     ),
     // The edges.
     (
         "server",
-        &["app", "access", "audit", "model", "store", "web"],
+        &["app", "access", "audit", "model", "store", "web", "report"],
     ),
     (
         "interdict",

@@ -22,9 +22,19 @@ pub struct DirectoryView {
     /// The brands (lowercase) each organisation is an approved owner of (set by the server
     /// from the store beside the directory).
     pub brand_owners: BTreeMap<String, BTreeSet<String>>,
+    /// Every investigation case, and the cases on each actor (set by the server from the
+    /// directory's cases).
+    pub cases: BTreeMap<String, interdict_app::cases::Case>,
+    pub cases_by_actor: interdict_app::cases::ByActor,
 }
 
 impl DirectoryView {
+    /// Holds `cases`, indexed by the actors they are on.
+    pub fn set_cases(&mut self, cases: BTreeMap<String, interdict_app::cases::Case>) {
+        self.cases_by_actor = interdict_app::cases::ByActor::new(&cases);
+        self.cases = cases;
+    }
+
     pub fn load(dir: &dyn Directory) -> Result<DirectoryView, StoreError> {
         let mut groups = Groups::new();
         for (name, members) in dir.groups()? {
@@ -44,6 +54,8 @@ impl DirectoryView {
             keys: dir.keys()?.into_iter().map(|k| (k.id.clone(), k)).collect(),
             groups,
             brand_owners: BTreeMap::new(),
+            cases: BTreeMap::new(),
+            cases_by_actor: Default::default(),
         })
     }
 

@@ -15,7 +15,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine name: `unauthenticated`, `forbidden`, `not_found`, `bad_request`,
-    /// `invalid_field`, `too_large`, `rate_limited`, `unavailable`, `internal`.
+    /// `invalid_field`, `too_large`, `conflict`, `rate_limited`, `unavailable`, `internal`.
     pub code: &'static str,
     pub message: String,
     /// The request field, parameter or header at fault, when there is one.
@@ -35,6 +35,8 @@ pub enum ApiError {
         message: String,
     },
     TooLarge(String),
+    /// The write was made against a version another writer has replaced.
+    Conflict(String),
     RateLimited,
     /// Refused sign-ins hold further attempts back for this many seconds.
     SignInsHeldBack(u64),
@@ -57,6 +59,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::RateLimited | ApiError::SignInsHeldBack(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -71,6 +74,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::InvalidField { .. } => "invalid_field",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::Conflict(_) => "conflict",
             ApiError::RateLimited | ApiError::SignInsHeldBack(_) => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -83,6 +87,7 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::BadRequest(m)
             | ApiError::TooLarge(m)
+            | ApiError::Conflict(m)
             | ApiError::Unavailable(m) => (m.clone(), None),
             ApiError::Internal(m) => (format!("internal error: {m}"), None),
             ApiError::NotFound => ("no such resource".to_string(), None),

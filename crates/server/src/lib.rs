@@ -13,6 +13,7 @@
 
 pub mod audit_log;
 pub mod auth;
+mod cases;
 mod csv_out;
 pub mod error;
 mod investigate;
@@ -143,6 +144,7 @@ impl AppState {
         let dir = platform.directory().map_err(|e| e.to_string())?;
         let mut directory = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         directory.brand_owners = platform.brand_owners().map_err(|e| e.to_string())?;
+        directory.set_cases(interdict_app::cases::load(dir.as_ref()).map_err(|e| e.to_string())?);
         let audit = AuditSink::start(dir, options.anchor.clone())?;
         let view = platform.view().map_err(|e| e.to_string())?;
         let platform_sessions = platform.directory();
@@ -181,6 +183,7 @@ impl AppState {
         let dir = self.platform.directory().map_err(|e| e.to_string())?;
         let mut fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         fresh.brand_owners = self.platform.brand_owners().map_err(|e| e.to_string())?;
+        fresh.set_cases(interdict_app::cases::load(dir.as_ref()).map_err(|e| e.to_string())?);
         if **self.directory.load() != fresh {
             self.directory.store(Arc::new(fresh));
             self.forget_queues();
@@ -390,9 +393,13 @@ pub fn router_and_spec(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenAp
         .merge(routes::api_routes())
         .merge(pages::page_routes())
         .merge(investigate::investigate_routes())
+        .merge(cases::case_routes())
         .split_for_parts();
     spec.merge(routes::upload_spec());
-    let uploads = routes::upload_routes().layer(DefaultBodyLimit::max(max_upload));
+    spec.merge(cases::file_spec());
+    let uploads = routes::upload_routes()
+        .merge(cases::file_routes())
+        .layer(DefaultBodyLimit::max(max_upload));
     let spec_json = serde_json::to_string(&spec).expect("the OpenAPI document serialises");
     let router = Router::new()
         .merge(api.layer(DefaultBodyLimit::max(1 << 20)))

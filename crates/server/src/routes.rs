@@ -699,6 +699,9 @@ pub(crate) struct QueueItem {
     /// The latest outcome the caller may see, if any.
     outcome: Option<OutcomeBrief>,
     reasons: Vec<String>,
+    /// Cases on the shipment's parties: the caller's own, and other organisations' as much
+    /// as their markings allow.
+    cases: Vec<crate::cases::NoticeOut>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -865,6 +868,7 @@ async fn queue(
                     .filter(|x| view.reason_visible(&v, x, &dir.groups))
                     .map(|x| x.text.clone())
                     .collect(),
+                cases: party_cases(&view, &dir, &v, s.record),
             }
         })
         .collect();
@@ -914,6 +918,34 @@ async fn queue(
         brands: visible.brands.clone(),
     })
     .into_response())
+}
+
+/// The cases on a record's parties the caller may know of, each note saying which party.
+fn party_cases(
+    view: &View,
+    dir: &crate::DirectoryView,
+    v: &Viewer,
+    record: u32,
+) -> Vec<crate::cases::NoticeOut> {
+    if dir.cases.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for p in view.parties_of(record) {
+        let Some(a) = view.parties[p as usize].actor else {
+            continue;
+        };
+        let id = &view.actors[a as usize].id;
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        for mut n in crate::cases::on_actor(dir, v, id) {
+            n.prefix(view.role(p));
+            out.push(n);
+        }
+    }
+    out
 }
 
 /// After a descending sort that reversed ties, puts each run of equal keys back in score
@@ -1002,6 +1034,9 @@ pub(crate) struct ActorOut {
     links: Vec<LinkOut>,
     /// Records the caller may not see that concern this actor: whom to ask, nothing more.
     held_elsewhere: Vec<ExistenceOut>,
+    /// The caller's organisation's open cases on this actor, and other organisations' as much
+    /// as their markings allow (deconfliction).
+    cases: Vec<crate::cases::NoticeOut>,
 }
 
 fn actor_name(
@@ -1127,6 +1162,7 @@ async fn get_actor(
         history,
         links,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),
+        cases: crate::cases::on_actor(&dir, &v, &actor.id),
     };
     emit(
         &state,

@@ -1197,7 +1197,10 @@ pub fn a_case_moves_one_version_at_a_time<D: crate::Directory>(d: &mut D) {
         all.iter()
             .map(|c| (c.id.as_str(), c.version, c.body.as_str()))
             .collect::<Vec<_>>(),
-        [("CASE-A", 3, "{\"v\":3}"), ("CASE-B", 1, "{\"title\":\"b\"}")]
+        [
+            ("CASE-A", 3, "{\"v\":3}"),
+            ("CASE-B", 1, "{\"title\":\"b\"}")
+        ]
     );
     assert_eq!(all[0].updated_at, "2026-03-03T00:00:00Z");
     assert!(!d.put_case(&row("CASE-NONE", 2, "{}")).unwrap());

@@ -12,7 +12,9 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -1227,4 +1229,133 @@ test("paths: from an actor to one two links away, with the records of each link"
   await panel.locator("[data-testid=path-to]").fill("ACT-NOBODY");
   await panel.locator("button[type=submit]").click();
   await panel.locator("[data-testid=paths-error]").waitFor();
+});
+
+// Fetches a download as the signed-in page would: status, the package hash header, the bytes.
+async function download(page, path) {
+  const r = await page.evaluate(async (path) => {
+    const res = await fetch(path, { credentials: "same-origin" });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return { status: res.status, sha: res.headers.get("x-content-sha256"), type: res.headers.get("content-type"), b64: btoa(bin) };
+  }, path);
+  return { status: r.status, sha: r.sha, type: r.type, bytes: Buffer.from(r.b64, "base64") };
+}
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+test("cases: a case opened from a seized parcel, worked, told of another organisation's case on its actor, exported as a referral", async () => {
+  const { page } = await signIn(U.officer);
+  // A seized parcel whose sender the carrier also holds records on.
+  const q = await apiJson(page, "/api/v1/queue?limit=500");
+  let parcel = null;
+  let sender = null;
+  for (const item of q.items.filter((i) => i.outcome && /seized/.test(i.outcome.result || ""))) {
+    const s = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(item.org)}/${encodeURIComponent(item.shipment_id)}`);
+    const withActors = s.parties.filter((p) => p.actor && !p.hub);
+    const shipper = withActors.find((p) => p.role === "shipper");
+    if (!shipper || new Set(withActors.map((p) => p.actor)).size < 2) continue;
+    const a = await apiJson(page, `/api/v1/actors/${encodeURIComponent(shipper.actor)}`);
+    if ((a.held_elsewhere || []).some((e) => e.org === "carrier-swift")) {
+      parcel = item;
+      sender = shipper.actor;
+      break;
+    }
+  }
+  assert.ok(parcel, "no seized parcel among the queue's whose sender the carrier also holds records on");
+
+  // Opened from the parcel's page: the parcel is evidence, its parties are the actors.
+  await visit(page, shipmentHash(parcel.key), "shipment");
+  await page.locator("[data-testid=case-open] [data-testid=case-title]").fill("Seized parcel sender");
+  await andWait(page, "case", () => page.locator("[data-testid=case-open] button[type=submit]").click());
+  const caseId = decodeURIComponent((await page.evaluate(() => location.hash)).split("/").pop());
+  let c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  assert.equal(await page.locator("[data-testid=case-heading]").textContent(), "Seized parcel sender");
+  assert.deepEqual(c.records.map((r) => r.key), [parcel.key]);
+  const row = page.locator(`[data-testid=case-records] tr[data-key="${parcel.key}"]`);
+  assert.equal(await row.locator("[data-sha256]").getAttribute("data-sha256"), c.records[0].sha256);
+  assert.ok(c.actors.some((a) => a.actor === sender), "the sender is an actor of the case");
+
+  // Worked: a note that mentions a colleague, a task, and the workflow.
+  await page.locator("[data-testid=note-text]").fill("Sender of seized goods; @analyst.uk please check the lane.");
+  await page.locator("[data-testid=add-note] button[type=submit]").click();
+  await page.locator("[data-testid=case-notes] .mention").filter({ hasText: "@analyst.uk" }).waitFor();
+  await page.locator("[data-testid=task-text]").fill("Ask the carrier for the sender's other parcels");
+  await page.locator("[data-testid=add-task] button[type=submit]").click();
+  await page.locator("[data-testid=case-tasks] li").first().waitFor();
+  await page.locator("[data-testid=case-workflow] button[data-status=active]").click();
+  await poll(async () => (await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`)).status === "active", "the case became active", 10_000, page);
+  c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  assert.deepEqual(c.notes[0].mentions, ["analyst.uk"]);
+  assert.equal(c.tasks.length, 1);
+  assert.deepEqual(c.next_statuses, ["referred", "closed"]);
+
+  // The paths between the case's actors, with the records of each link.
+  const other = c.actors.find((a) => a.actor !== c.actors[0].actor && !a.hub);
+  const panel = page.locator("[data-testid=case-actors] [data-testid=paths-panel]");
+  await panel.locator("[data-testid=path-to]").fill(other.actor);
+  await panel.locator("button[type=submit]").click();
+  await panel.locator("[data-testid=path]").first().waitFor();
+  const viaParcel = await panel.locator("[data-testid=path] .via a.record-link, [data-testid=path] .via .record-ref").count();
+  assert.ok(viaParcel >= 1, "the path names the records that make its link");
+
+  // A file kept as evidence, by its SHA-256.
+  const photo = Buffer.from("a photograph of the seized goods " + caseId);
+  await page.locator("[data-testid=case-file-input]").setInputFiles({ name: "seizure.jpg", mimeType: "image/jpeg", buffer: photo });
+  await page.locator("[data-testid=case-upload] button[type=submit]").click();
+  await page.locator(`[data-testid=case-files] li[data-sha256="${sha256(photo)}"]`).waitFor();
+  await shot(page, "case");
+
+  // The carrier sees on the sender's page that customs has a case on it, by existence only,
+  // then opens its own case there.
+  const carrier = await signIn(U.swift);
+  await visit(carrier.page, `#/actors/${encodeURIComponent(sender)}`, "actor");
+  const told = carrier.page.locator("[data-testid=actor-cases] [data-testid=case-notices] li[data-org=customs-uk]");
+  await told.waitFor();
+  assert.equal(await told.getAttribute("data-kind"), "deconfliction");
+  assert.equal(await told.getAttribute("data-case"), null, "an AMBER case is told by existence only");
+  assert.match(norm(await told.textContent()), /customs-uk has an open case on this actor/);
+  assert.ok(!norm(await carrier.page.locator("[data-testid=actor-cases]").textContent()).includes("Seized parcel sender"));
+  await carrier.page.locator("[data-testid=actor-cases] [data-testid=case-title]").fill("Sender with many parcels");
+  await andWait(carrier.page, "case", () => carrier.page.locator("[data-testid=actor-cases] [data-testid=case-open] button[type=submit]").click());
+  await carrier.page.locator("[data-testid=case-deconfliction] li[data-org=customs-uk]").waitFor();
+
+  // Customs is told too: on its case, and on the parcel's row of the queue.
+  await visit(page, `#/cases/${encodeURIComponent(caseId)}`, "case");
+  const back = page.locator("[data-testid=case-deconfliction] li[data-org=carrier-swift]");
+  await back.waitFor();
+  assert.equal(await back.getAttribute("data-kind"), "deconfliction");
+  await visit(page, `#/queue?day=${parcel.day}&port=${encodeURIComponent(parcel.port)}&min_score=${parcel.score}`, "queue");
+  const qrow = page.locator(`${ROW}[data-key="${parcel.key}"]`);
+  await qrow.waitFor();
+  await qrow.locator("[data-testid=queue-case] [data-org=carrier-swift][data-kind=deconfliction]").waitFor();
+  await qrow.locator(`[data-testid=queue-case] [data-kind=case][data-case="${caseId}"]`).waitFor();
+
+  // The referral package: a PDF whose text carries every evidence hash, a ZIP hashed in its
+  // header and in the audit trail.
+  await visit(page, `#/cases/${encodeURIComponent(caseId)}`, "case");
+  c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  const pdfHref = await page.locator("[data-testid=referral-pdf]").getAttribute("href");
+  const pdf = await download(page, pdfHref);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.sha, sha256(pdf.bytes));
+  const pdfPath = join(SHOTS, "referral.pdf");
+  writeFileSync(pdfPath, pdf.bytes);
+  const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"]).toString();
+  for (const want of [c.records[0].sha256, sha256(photo), caseId, "Seized parcel sender"]) {
+    assert.ok(text.includes(want), `the referral PDF lacks ${want}`);
+  }
+  const zip = await download(page, await page.locator("[data-testid=referral-zip]").getAttribute("href"));
+  assert.equal(zip.status, 200);
+  assert.equal(zip.type, "application/zip");
+  assert.equal(zip.sha, sha256(zip.bytes));
+
+  // The case list holds it, and so does its CSV.
+  await andWait(page, "cases", () => page.locator("a[data-testid=nav-cases]").click());
+  await page.locator(`[data-testid=cases-table] tr[data-case="${caseId}"]`).waitFor();
+  const csv = await download(page, await page.locator("[data-testid=cases-csv]").getAttribute("href"));
+  assert.ok(csv.bytes.toString().includes(caseId));
+  assert.ok(!csv.bytes.toString().includes("Sender with many parcels"), "the carrier's case is not customs' to list");
+  await shot(page, "cases");
 });

@@ -13,20 +13,23 @@ import { render as renderDashboard } from "./pages/dashboard.js";
 import { render as renderRules } from "./pages/rules.js";
 import { render as renderAudit } from "./pages/audit.js";
 import { render as renderSearch } from "./pages/search.js";
+import { render as renderCases } from "./pages/cases.js";
+import { render as renderCase } from "./pages/case.js";
 
 const NAV = {
   queue: { label: "Queue", href: "#/queue" },
   dashboard: { label: "Dashboard", href: "#/dashboard" },
+  cases: { label: "Cases", href: "#/cases" },
   rules: { label: "Rules", href: "#/rules" },
   brands: { label: "Brand portal", href: "#/brands" },
   audit: { label: "Audit", href: "#/audit" },
 };
 
 const ROLE_NAV = {
-  officer: ["queue", "dashboard"],
-  analyst: ["queue", "dashboard", "rules"],
-  brand_rep: ["brands", "dashboard"],
-  admin: ["queue", "dashboard", "rules", "brands", "audit"],
+  officer: ["queue", "dashboard", "cases"],
+  analyst: ["queue", "dashboard", "cases", "rules"],
+  brand_rep: ["brands", "dashboard", "cases"],
+  admin: ["queue", "dashboard", "cases", "rules", "brands", "audit"],
   auditor: ["audit"],
 };
 
@@ -41,6 +44,8 @@ const ROUTES = [
   { path: ["rules"], page: "rules", title: "Rules", render: renderRules, nav: "rules" },
   { path: ["audit"], page: "audit", title: "Audit log", render: renderAudit, nav: "audit" },
   { path: ["search"], page: "search", title: "Search", render: renderSearch },
+  { path: ["cases"], page: "cases", title: "Cases", render: renderCases, nav: "cases" },
+  { path: ["cases", ":id"], page: "case", title: "Case", render: renderCase, nav: "cases" },
 ];
 
 const mainEl = document.querySelector("main");

@@ -5,6 +5,7 @@
 import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
 import { pathsPanel } from "../paths.js";
+import { caseBox, noticeList } from "../cases.js";
 import { date, label, result, documentText, resultClass, money, addressText, country, parseKey, recordHref, feedWord, actorLink, recordLink, marking, number, sentence, heldElsewhere } from "../format.js";
 
 
@@ -325,6 +326,12 @@ export async function render(ctx) {
       h(
         "div",
         { class: "col-side" },
+        section(
+          "Cases",
+          { class: "panel", "data-testid": "actor-cases" },
+          noticeList(actor.cases, "No open case on this actor that you may know of."),
+          ctx.me && ctx.me.role !== "auditor" ? caseBox(ctx, { title: `Investigation of ${title}`, records: [], actors: [actor.id || id] }) : null,
+        ),
         section("Held elsewhere", { class: "panel" }, h("p", { class: "muted small" }, "Records you may not see; whom to ask."), heldBox),
         section("Direct links", { class: "panel" }, h("div", { class: "scroll-box" }, linksBox)),
       ),

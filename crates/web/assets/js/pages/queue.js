@@ -19,6 +19,24 @@ const REASONS_SHOWN = 2;
 // The filter input to put the cursor back in after the page is drawn again while typing.
 let refocus = null;
 
+// One badge per case (or per organisation told by existence only), whichever parties it is on;
+// its title says which.
+function caseBadges(notices) {
+  const byCase = new Map();
+  for (const n of notices) {
+    const k = `${n.kind}|${n.org}|${n.case || ""}`;
+    if (!byCase.has(k)) byCase.set(k, { n, notes: [] });
+    byCase.get(k).notes.push(n.note);
+  }
+  return [...byCase.values()].map(({ n, notes }) =>
+    h(
+      "span",
+      { class: `badge notice-badge notice-${n.kind}`, title: notes.join("\n"), "data-kind": n.kind, "data-org": n.org, "data-case": n.case || null },
+      n.kind === "case" ? "in your case" : `${n.org} investigates`,
+    ),
+  );
+}
+
 export async function render(ctx) {
   const q = ctx.query;
   const state = {};
@@ -368,6 +386,13 @@ export async function render(ctx) {
         { class: "shipment" },
         h("a", { href }, item.shipment_id),
         h("div", { class: "muted small" }, [item.org, item.origin ? `from ${country(item.origin)}` : null].filter(Boolean).join(" · ")),
+        Array.isArray(item.cases) && item.cases.length
+          ? h(
+              "div",
+              { class: "queue-cases", "data-testid": "queue-case" },
+              caseBadges(item.cases),
+            )
+          : null,
       ),
       h("td", { class: "day nowrap" }, date(item.day)),
       h("td", { class: "port" }, item.port || "—"),

@@ -5,6 +5,7 @@ import { api, seg } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
 import { scoreBar, date, dateTime, label, result, resultClass, marking, partyCard, partyRoles, fieldList, objectTable, actorLink } from "../format.js";
 import { SHIPMENT_CHOICES, recordOutcome, withdrawOutcome } from "../outcomes.js";
+import { caseBox } from "../cases.js";
 
 const SHIPMENT_ORDER = ["shipment_id", "carrier", "mode", "shipped", "arrival", "origin_country", "export_country", "port_of_arrival", "marketplace", "listing_id"];
 const LISTING_ORDER = ["marketplace", "listing_id", "title", "seller_account_id", "brand", "category", "price", "product_ids", "image_hashes", "ships_from", "created"];
@@ -222,6 +223,16 @@ export async function render(ctx) {
       : h("p", { class: "muted" }, "No party on this record is linked to an actor you may see."),
   );
 
+  // Cases: open one on this record and its parties, or add them to one.
+  const casesPanel =
+    ctx.me && ctx.me.role !== "auditor"
+      ? section(
+          "Cases",
+          { class: "panel" },
+          caseBox(ctx, { title: `${title}${score && Array.isArray(score.brands) && score.brands.length ? " · " + score.brands.join(", ") : ""}`, records: [`${org}/${feed}/${id}`], actors: [...seen.keys()] }),
+        )
+      : null;
+
   replace(
     ctx.root,
     head,
@@ -230,7 +241,7 @@ export async function render(ctx) {
       "div",
       { class: "two-col" },
       h("div", { class: "col-main" }, section("Record", { class: "panel" }, fields)),
-      h("div", { class: "col-side" }, scorePanel, outcomesPanel, actorsPanel),
+      h("div", { class: "col-side" }, scorePanel, outcomesPanel, actorsPanel, casesPanel),
     ),
   );
   ctx.ready(pageName);

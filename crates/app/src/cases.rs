@@ -513,9 +513,8 @@ fn is_day(d: &str) -> bool {
 /// The users a note names as `@name` (letters, digits, `.`, `_`, `-`), in order, once each.
 pub fn mentions(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut chars = text.char_indices().peekable();
     let mut prev: Option<char> = None;
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         if c == '@' && !prev.is_some_and(|p| p.is_alphanumeric()) {
             let rest = &text[i + 1..];
             let end = rest

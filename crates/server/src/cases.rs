@@ -879,15 +879,26 @@ async fn get_file(
             (header::CONTENT_TYPE, file.content_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    file.name.replace(['"', '\\', '\r', '\n'], "_")
-                ),
+                format!("attachment; filename=\"{}\"", header_safe(&file.name)),
             ),
         ],
         bytes,
     )
         .into_response())
+}
+
+/// A file name as a header may carry it: printable ASCII, with anything else (quotes and
+/// backslashes too) as `_`.
+fn header_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- referral

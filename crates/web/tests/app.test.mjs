@@ -985,9 +985,13 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   const button = admin.locator(`button[data-testid=switch-on-${number}]`);
   await button.waitFor({ state: "visible" });
   await button.click();
-  const history = await apiJson(admin, "/api/v1/rules/versions");
-  const on = history.versions.find((v) => v.number === number);
-  assert.equal(on.status, "active", `version ${number} is ${on.status}`);
+  // The click's request may still be on its way: wait for the switch, then check it.
+  const on = await poll(
+    async () => (await apiJson(admin, "/api/v1/rules/versions")).versions.find((v) => v.number === number && v.status === "active"),
+    `version ${number} never became active`,
+    15_000,
+    admin,
+  );
   assert.equal(on.approved_by, `ipcc:${U.adminIpcc}`);
   await poll(async () => norm(await admin.locator("[data-testid=active-pack]").textContent()).includes(on.tag), `the page does not show ${on.tag} as active`);
   const nowActive = await apiJson(admin, "/api/v1/rules");

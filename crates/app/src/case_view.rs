@@ -55,16 +55,6 @@ pub struct Seen<'c> {
     pub held_elsewhere: Vec<Existence>,
 }
 
-/// The first name of an actor's party records the reader sees in full.
-pub fn actor_name(view: &View, viewer: &Viewer, actor: u32, groups: &dyn Groups) -> Option<String> {
-    view.actors[actor as usize]
-        .parties
-        .iter()
-        .map(|&p| &view.parties[p as usize])
-        .find(|p| view.sight(viewer, p.record, groups) == Sight::Full)
-        .map(|p| p.name.clone())
-}
-
 /// Whether the reader sees anything of an actor in full (one of its party or history records).
 pub fn sees_actor(view: &View, viewer: &Viewer, actor: u32, groups: &dyn Groups) -> bool {
     let a = &view.actors[actor as usize];
@@ -89,7 +79,7 @@ pub fn seen<'c>(case: &'c Case, view: &View, viewer: &Viewer, groups: &dyn Group
             actors.push(SeenActor {
                 entry,
                 actor: a,
-                name: actor_name(view, viewer, a, groups).unwrap_or_default(),
+                name: view.visible_name(viewer, a, groups).unwrap_or_default(),
                 hub: view.actors[a as usize].hub,
             });
         } else {
@@ -251,7 +241,9 @@ pub fn referral(
                     index.insert(l.other, nodes.len());
                     nodes.push(report::Node {
                         id: view.actors[l.other as usize].id.clone(),
-                        label: actor_name(view, viewer, l.other, groups).unwrap_or_default(),
+                        label: view
+                            .visible_name(viewer, l.other, groups)
+                            .unwrap_or_default(),
                         subject: false,
                         hub: view.actors[l.other as usize].hub,
                     });

@@ -1048,6 +1048,17 @@ impl View {
         self.by_key.get(key).copied()
     }
 
+    /// The first name of an actor's party records the viewer sees in full; `None` when it sees
+    /// none of them.
+    pub fn visible_name(&self, viewer: &Viewer, actor: u32, groups: &dyn Groups) -> Option<String> {
+        self.actors[actor as usize]
+            .parties
+            .iter()
+            .map(|&p| &self.parties[p as usize])
+            .find(|p| self.sight(viewer, p.record, groups) == Sight::Full)
+            .map(|p| p.name.clone())
+    }
+
     /// The record a key's display form (`org/feed/source id`) names.
     pub fn record_named(&self, key: &str) -> Option<u32> {
         self.record(&parse_key(key)?)

@@ -585,12 +585,7 @@ async fn write_changes(
     if changes.is_empty() {
         return Err(ApiError::field("changes", "no changes were sent"));
     }
-    if changes.len() > CHANGES {
-        return Err(ApiError::field(
-            "changes",
-            format!("at most {CHANGES} changes at once"),
-        ));
-    }
+    at_most(changes.len(), "changes")?;
     let _one = state.write_lock.lock().await;
     let updated = {
         let view = state.view();
@@ -611,19 +606,53 @@ async fn write_changes(
             )));
         }
         let mut next = c.clone();
-        let at = interdict_app::now();
-        for change in &changes {
-            check(change, &next, &view, &dir, v)?;
-            next.apply(change, v, &at).map_err(app_error)?;
-        }
+        apply_all(&mut next, &changes, &view, &dir, v)?;
         next.version += 1;
         next
     };
-    store_case(state, v, &updated, action, summary(&changes)).await?;
+    store_and_show(state, v, &updated, action, summary(&changes)).await
+}
+
+/// Refuses more changes than one request may make.
+fn at_most(n: usize, field: &str) -> Result<(), ApiError> {
+    if n > CHANGES {
+        return Err(ApiError::field(
+            field,
+            format!("at most {CHANGES} changes (actors, records, notes) at once"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks each change against what the writer may see and applies it, in order.
+fn apply_all(
+    c: &mut Case,
+    changes: &[Change],
+    view: &View,
+    dir: &DirectoryView,
+    v: &Viewer,
+) -> Result<(), ApiError> {
+    let at = interdict_app::now();
+    for change in changes {
+        check(change, c, view, dir, v)?;
+        c.apply(change, v, &at).map_err(app_error)?;
+    }
+    Ok(())
+}
+
+/// Stores a case and gives it as the caller now sees it.
+async fn store_and_show(
+    state: &Arc<AppState>,
+    v: &Viewer,
+    c: &Case,
+    action: &str,
+    detail: String,
+) -> Result<CaseOut, ApiError> {
+    store_case(state, v, c, action, detail).await?;
     let view = state.view();
     let dir = state.directory.load();
     let mut d = Disclosures::new(v, &view);
-    Ok(case_out(&updated, &view, &dir, v, &mut d))
+    Ok(case_out(c, &view, &dir, v, &mut d))
 }
 
 /// Writes a case (the caller holds the write lock), audits it durably, and reloads the cases.
@@ -701,40 +730,25 @@ async fn open_case(
     if let Some(n) = body.note.filter(|n| !n.trim().is_empty()) {
         changes.push(Change::Note { text: n });
     }
-    if changes.len() > CHANGES {
-        return Err(ApiError::field(
-            "actors",
-            format!("at most {CHANGES} actors and records at once"),
-        ));
-    }
+    at_most(changes.len(), "actors")?;
     let _one = state.write_lock.lock().await;
     let case = {
         let view = state.view();
         let dir = state.directory.load();
-        let at = interdict_app::now();
-        let mut c =
-            Case::open(cases::new_id(), &v, &body.title, marking, &at).map_err(app_error)?;
-        for change in &changes {
-            check(change, &c, &view, &dir, &v)?;
-            c.apply(change, &v, &at).map_err(app_error)?;
-        }
+        let mut c = Case::open(
+            cases::new_id(),
+            &v,
+            &body.title,
+            marking,
+            &interdict_app::now(),
+        )
+        .map_err(app_error)?;
+        apply_all(&mut c, &changes, &view, &dir, &v)?;
         c
     };
-    store_case(
-        &state,
-        &v,
-        &case,
-        "case.open",
-        format!("opened \u{201c}{}\u{201d}", case.title),
-    )
-    .await?;
-    let view = state.view();
-    let dir = state.directory.load();
-    let mut d = Disclosures::new(&v, &view);
-    Ok((
-        StatusCode::CREATED,
-        Json(case_out(&case, &view, &dir, &v, &mut d)),
-    ))
+    let detail = format!("opened \u{201c}{}\u{201d}", case.title);
+    let out = store_and_show(&state, &v, &case, "case.open", detail).await?;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Changes a case: every change applies, or none does.

@@ -367,16 +367,6 @@ pub(crate) struct PathsOut {
     truncated: bool,
 }
 
-/// The name of an actor as the caller may see it: `None` when it sees none of its records.
-fn visible_name(view: &View, v: &Viewer, a: u32, groups: &dyn Groups) -> Option<String> {
-    view.actors[a as usize]
-        .parties
-        .iter()
-        .map(|&p| &view.parties[p as usize])
-        .find(|p| view.sight(v, p.record, groups) == Sight::Full)
-        .map(|p| p.name.clone())
-}
-
 /// How two actors are connected: the shortest paths between them and the actors both are
 /// linked to, each link with the records that make it, through records the caller sees in
 /// full.
@@ -405,7 +395,7 @@ async fn actor_paths(
     // An actor the caller sees nothing of answers as one that does not exist.
     let found = |x: &str| {
         let a = view.actor(x)?;
-        visible_name(&view, &v, a, groups).map(|n| (a, n))
+        view.visible_name(&v, a, groups).map(|n| (a, n))
     };
     let (a, a_name) = found(&id).ok_or(ApiError::NotFound)?;
     let (b, b_name) = found(&other).ok_or(ApiError::NotFound)?;
@@ -421,7 +411,7 @@ async fn actor_paths(
         id: view.actors[x as usize].id.clone(),
         name: names
             .entry(x)
-            .or_insert_with(|| visible_name(&view, &v, x, groups).unwrap_or_default())
+            .or_insert_with(|| view.visible_name(&v, x, groups).unwrap_or_default())
             .clone(),
         hub: view.actors[x as usize].hub,
     };

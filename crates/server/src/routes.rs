@@ -1039,20 +1039,6 @@ pub(crate) struct ActorOut {
     cases: Vec<crate::cases::NoticeOut>,
 }
 
-fn actor_name(
-    view: &View,
-    v: &Viewer,
-    a: u32,
-    groups: &dyn interdict_access::Groups,
-) -> Option<String> {
-    view.actors[a as usize]
-        .parties
-        .iter()
-        .map(|&p| &view.parties[p as usize])
-        .find(|p| view.sight(v, p.record, groups) == Sight::Full)
-        .map(|p| p.name.clone())
-}
-
 /// An actor as the caller may see it: its visible records, identifiers, history and links,
 /// and whom to ask about what it may not see.
 #[utoipa::path(get, path = "/api/v1/actors/{id}",
@@ -1145,7 +1131,7 @@ async fn get_actor(
         d.shown(l.via);
         links.push(LinkOut {
             actor: view.actors[l.other as usize].id.clone(),
-            name: actor_name(&view, &v, l.other, groups).unwrap_or_default(),
+            name: view.visible_name(&v, l.other, groups).unwrap_or_default(),
             via: view.records[l.via as usize].key.to_string(),
             hub: view.actors[l.other as usize].hub,
         });
@@ -1224,7 +1210,9 @@ async fn network(
     let dir = state.directory.load();
     let groups = &dir.groups;
     let start = view.actor(&id).ok_or(ApiError::NotFound)?;
-    let start_name = actor_name(&view, &v, start, groups).ok_or(ApiError::NotFound)?;
+    let start_name = view
+        .visible_name(&v, start, groups)
+        .ok_or(ApiError::NotFound)?;
     let mut d = Disclosures::new(&v, &view);
     let mut depth: BTreeMap<u32, usize> = BTreeMap::new();
     depth.insert(start, 0);
@@ -1255,7 +1243,7 @@ async fn network(
                 slot.insert(da + 1);
                 nodes.push(NodeOut {
                     id: view.actors[l.other as usize].id.clone(),
-                    name: actor_name(&view, &v, l.other, groups).unwrap_or_default(),
+                    name: view.visible_name(&v, l.other, groups).unwrap_or_default(),
                     hops: da + 1,
                     hub: view.actors[l.other as usize].hub,
                 });
@@ -1649,7 +1637,7 @@ async fn score_on_request(
         .iter()
         .filter_map(|m| {
             let a = view.actor(&m.actor)?;
-            let name = actor_name(&view, &v, a, groups)?;
+            let name = view.visible_name(&v, a, groups)?;
             Some(MatchedActorOut {
                 role: m.role.clone(),
                 actor: m.actor.clone(),

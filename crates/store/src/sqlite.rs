@@ -155,7 +155,7 @@ CREATE TABLE derived_parts (
 "#,
     // Investigation cases, each at its latest version.
     r#"
-CREATE TABLE cases (
+CREATE TABLE IF NOT EXISTS cases (
     id TEXT PRIMARY KEY,
     org TEXT NOT NULL,
     version INTEGER NOT NULL,

@@ -34,7 +34,10 @@ export async function changeCase(c, changes) {
 }
 
 // "Open a case" on what the page shows, or add it to one of the organisation's open cases.
+// `records` and `actors` are lists, or functions that give the lists when the user acts (the
+// actors of a network as far as it has been expanded).
 export function caseBox(ctx, { title, records, actors }) {
+  const list = (x) => (typeof x === "function" ? x() : x) || [];
   const box = h("div", { "data-testid": "case-box" });
   const say = h("p", { class: "small", role: "status" });
   const titleInput = h("input", { type: "text", name: "title", value: title || "", "aria-label": "Case title", "data-testid": "case-title" });
@@ -53,7 +56,7 @@ export function caseBox(ctx, { title, records, actors }) {
     }
     open.querySelectorAll("button").forEach((b) => (b.disabled = true));
     try {
-      const c = await api("/api/v1/cases", { method: "POST", body: { title: t, marking: markingSelect.value, records: records || [], actors: actors || [] } });
+      const c = await api("/api/v1/cases", { method: "POST", body: { title: t, marking: markingSelect.value, records: list(records), actors: list(actors) } });
       location.hash = `#/cases/${encodeURIComponent(c.id)}`;
     } catch (err) {
       say.textContent = err.message;
@@ -69,8 +72,8 @@ export function caseBox(ctx, { title, records, actors }) {
     try {
       const c = await api(`/api/v1/cases/${seg(pick.value)}`);
       const changes = [];
-      for (const r of records || []) if (!c.records.some((x) => x.key === r)) changes.push({ op: "add_record", record: r });
-      for (const a of actors || []) if (!c.actors.some((x) => x.actor === a)) changes.push({ op: "add_actor", actor: a });
+      for (const r of list(records)) if (!c.records.some((x) => x.key === r)) changes.push({ op: "add_record", record: r });
+      for (const a of list(actors)) if (!c.actors.some((x) => x.actor === a)) changes.push({ op: "add_actor", actor: a });
       if (changes.length) await changeCase(c, changes);
       if (!ctx.alive()) return;
       say.textContent = changes.length ? `Added to ${c.title}.` : `Already in ${c.title}.`;
@@ -83,7 +86,7 @@ export function caseBox(ctx, { title, records, actors }) {
       add.querySelectorAll("button").forEach((b) => (b.disabled = false));
     }
   });
-  const nothing = !(records || []).length && !(actors || []).length;
+  const nothing = typeof actors !== "function" && !list(records).length && !list(actors).length;
   (nothing ? Promise.resolve({ items: [] }) : api("/api/v1/cases"))
     .then((list) => {
       if (!ctx.alive()) return;

@@ -309,6 +309,8 @@ export async function render(ctx) {
     h("li", { class: "muted" }, "Tap a node to expand it; double-tap to open its profile."),
   );
 
+  // The actors of the network as drawn, once it is set up.
+  let networkActors = () => [actor.id || id];
   replace(
     ctx.root,
     head,
@@ -342,6 +344,14 @@ export async function render(ctx) {
       legend,
       truncatedNote,
       h("div", { class: "network" }, graphBox, h("div", { class: "network-side" }, networkStatus, networkList)),
+      ctx.me && ctx.me.role !== "auditor"
+        ? h(
+            "div",
+            { "data-testid": "network-case" },
+            h("p", { class: "muted small" }, "A case on the actors shown here, as far as the network has been expanded (hubs left out):"),
+            caseBox(ctx, { title: `Network of ${title}`, records: [], actors: () => networkActors() }),
+          )
+        : null,
     ),
     section("Paths to another actor", { class: "panel", "data-testid": "paths-panel" }, pathsPanel(actor.id || id, ctx.query.get("to"))),
     h(
@@ -352,7 +362,7 @@ export async function render(ctx) {
     ),
   );
 
-  setUpNetwork(ctx, actor.id || id, network, { graphBox, networkList, networkStatus, truncatedNote });
+  networkActors = setUpNetwork(ctx, actor.id || id, network, { graphBox, networkList, networkStatus, truncatedNote });
   ctx.ready("actor");
 }
 
@@ -510,7 +520,7 @@ function setUpNetwork(ctx, focusId, first, els) {
     els.networkStatus.textContent = "The network could not be loaded.";
     ctx.showError(first.failed);
     if (cy) cy.add({ group: "nodes", data: { id: focusId, label: focusId }, classes: "focus" });
-    return;
+    return () => [focusId];
   }
   addNetwork(first || { nodes: [], edges: [] }, null);
   if (!nodes.has(focusId)) {
@@ -534,4 +544,5 @@ function setUpNetwork(ctx, focusId, first, els) {
     });
   }
   drawList();
+  return () => [...nodes.values()].filter((n) => !n.hub || n.id === focusId).map((n) => n.id);
 }

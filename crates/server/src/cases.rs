@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use interdict_access::{Groups, Member, Sight, Viewer, org_sight, sight};
 use interdict_app::case_view::{self, PackedFile};
-use interdict_app::cases::{self, Case, Change, Notice, Status};
+use interdict_app::cases::{self, Case, Change, Status};
 use interdict_model::Marking;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,6 +27,7 @@ use crate::AppState;
 use crate::auth::DirectoryView;
 use crate::csv_out::{csv_response, wants_csv};
 use crate::error::{ApiError, ErrorBody};
+use crate::notices::NoticeOut;
 use crate::routes::{Caller, Disclosures, ExistenceOut, emit, need_reader, write_event};
 use crate::view::View;
 
@@ -117,42 +118,6 @@ pub(crate) struct CaseRecordOut {
     note: Option<String>,
     added_by: String,
     added_at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct NoticeOut {
-    /// `deconfliction` (another organisation's case on the same actor), `case` (a case the
-    /// caller reads), or `mention` (a note naming the caller).
-    kind: String,
-    /// The organisation to contact.
-    org: String,
-    /// The case, when the caller may read it.
-    case: Option<String>,
-    title: Option<String>,
-    status: String,
-    actor: Option<String>,
-    note: String,
-}
-
-impl NoticeOut {
-    /// Says which party of a record the notice is about.
-    pub(crate) fn prefix(&mut self, role: &str) {
-        self.note = format!("{role}: {}", self.note);
-    }
-}
-
-impl From<Notice> for NoticeOut {
-    fn from(n: Notice) -> Self {
-        NoticeOut {
-            kind: n.kind.into(),
-            org: n.org,
-            case: n.case,
-            title: n.title,
-            status: n.status.as_str().into(),
-            actor: Some(n.actor),
-            note: n.note,
-        }
-    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1084,30 +1049,4 @@ async fn notices(State(state): St, Caller(v): Caller) -> Result<Json<NoticesOut>
         }
     }
     Ok(Json(NoticesOut { notices: out }))
-}
-
-/// The notices a row of the queue or an actor's page carries: the cases on `actor` the caller
-/// reads, and other organisations' open cases on it as their markings allow.
-pub(crate) fn on_actor(dir: &DirectoryView, v: &Viewer, actor: &str) -> Vec<NoticeOut> {
-    let (readable, found) =
-        cases::notices_on(&dir.cases, &dir.cases_by_actor, actor, v, &dir.groups);
-    let mut out: Vec<NoticeOut> = readable
-        .into_iter()
-        .filter(|c| c.org == v.org && c.status != Status::Closed)
-        .map(|c| NoticeOut {
-            kind: "case".into(),
-            org: c.org.clone(),
-            case: Some(c.id.clone()),
-            title: Some(c.title.clone()),
-            status: c.status.as_str().into(),
-            actor: Some(actor.to_string()),
-            note: format!(
-                "under investigation in case {} ({})",
-                c.id,
-                c.status.as_str()
-            ),
-        })
-        .collect();
-    out.extend(found.into_iter().map(NoticeOut::from));
-    out
 }

@@ -18,6 +18,7 @@ mod csv_out;
 pub mod error;
 mod investigate;
 mod limits;
+mod notices;
 pub mod pages;
 mod routes;
 pub mod sessions;

@@ -701,7 +701,7 @@ pub(crate) struct QueueItem {
     reasons: Vec<String>,
     /// Cases on the shipment's parties: the caller's own, and other organisations' as much
     /// as their markings allow.
-    cases: Vec<crate::cases::NoticeOut>,
+    cases: Vec<crate::notices::NoticeOut>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -868,7 +868,7 @@ async fn queue(
                     .filter(|x| view.reason_visible(&v, x, &dir.groups))
                     .map(|x| x.text.clone())
                     .collect(),
-                cases: party_cases(&view, &dir, &v, s.record),
+                cases: crate::notices::on_parties(&view, &dir, &v, s.record),
             }
         })
         .collect();
@@ -918,34 +918,6 @@ async fn queue(
         brands: visible.brands.clone(),
     })
     .into_response())
-}
-
-/// The cases on a record's parties the caller may know of, each note saying which party.
-fn party_cases(
-    view: &View,
-    dir: &crate::DirectoryView,
-    v: &Viewer,
-    record: u32,
-) -> Vec<crate::cases::NoticeOut> {
-    if dir.cases.is_empty() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let mut seen = BTreeSet::new();
-    for p in view.parties_of(record) {
-        let Some(a) = view.parties[p as usize].actor else {
-            continue;
-        };
-        let id = &view.actors[a as usize].id;
-        if !seen.insert(id.clone()) {
-            continue;
-        }
-        for mut n in crate::cases::on_actor(dir, v, id) {
-            n.prefix(view.role(p));
-            out.push(n);
-        }
-    }
-    out
 }
 
 /// After a descending sort that reversed ties, puts each run of equal keys back in score
@@ -1036,7 +1008,7 @@ pub(crate) struct ActorOut {
     held_elsewhere: Vec<ExistenceOut>,
     /// The caller's organisation's open cases on this actor, and other organisations' as much
     /// as their markings allow (deconfliction).
-    cases: Vec<crate::cases::NoticeOut>,
+    cases: Vec<crate::notices::NoticeOut>,
 }
 
 /// An actor as the caller may see it: its visible records, identifiers, history and links,
@@ -1148,7 +1120,7 @@ async fn get_actor(
         history,
         links,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),
-        cases: crate::cases::on_actor(&dir, &v, &actor.id),
+        cases: crate::notices::on_actor(&dir, &v, &actor.id),
     };
     emit(
         &state,

@@ -185,9 +185,19 @@ impl AppState {
         let mut fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
         fresh.brand_owners = self.platform.brand_owners().map_err(|e| e.to_string())?;
         fresh.set_cases(interdict_app::cases::load(dir.as_ref()).map_err(|e| e.to_string())?);
-        if **self.directory.load() != fresh {
+        let current = self.directory.load_full();
+        if *current != fresh {
+            // Cases change no one's queue (a row's cases are read when it is shown), so a
+            // case written keeps the queues every user has built.
+            let sight_changed = current.orgs != fresh.orgs
+                || current.users != fresh.users
+                || current.keys != fresh.keys
+                || current.groups != fresh.groups
+                || current.brand_owners != fresh.brand_owners;
             self.directory.store(Arc::new(fresh));
-            self.forget_queues();
+            if sight_changed {
+                self.forget_queues();
+            }
         }
         Ok(())
     }

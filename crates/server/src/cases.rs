@@ -464,13 +464,15 @@ fn check(
             }
         }
         Change::AddRecord { record, .. } => {
-            let r = view
+            let seen = view
                 .record_named(record.trim())
-                .filter(|&r| view.sight(v, r, groups) == Sight::Full)
-                .ok_or_else(|| {
-                    ApiError::field("record", format!("there is no record {}", record.trim()))
-                })?;
-            let _ = r;
+                .is_some_and(|r| view.sight(v, r, groups) == Sight::Full);
+            if !seen {
+                return Err(ApiError::field(
+                    "record",
+                    format!("there is no record {}", record.trim()),
+                ));
+            }
         }
         Change::Assign { user } => {
             let u = dir

@@ -83,6 +83,16 @@ pub fn register_directory<'a>(
     Ok(users)
 }
 
+/// Sets the sharing groups a simulated world's exports name (organisations by name), as the
+/// platform's operator would before the first ingest; gives how many were set.
+pub fn register_groups(dir: &mut dyn Directory, groups: &[(&str, &[&str])]) -> Result<usize> {
+    for (name, orgs) in groups {
+        let members: Vec<String> = orgs.iter().map(|o| format!("org:{o}")).collect();
+        crate::admin::set_group(dir, "demo", name, &members)?;
+    }
+    Ok(groups.len())
+}
+
 /// Approves every brand organisation of the simulated operation as the owner of the brands its
 /// own brand records name, as a coordinator would after checking; gives (brand, org) pairs.
 pub fn approve_brand_owners(

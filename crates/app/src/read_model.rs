@@ -253,6 +253,9 @@ pub struct View {
     /// Seller account records by account id: an outcome naming an account joins the history
     /// of the actors behind it.
     seller_records: FxHashMap<String, Vec<u32>>,
+    /// Listing records by the seller account that holds them: an actor's accounts lead to
+    /// what it sells.
+    listings_of_account: FxHashMap<String, Vec<u32>>,
     /// The sharing groups the view was built with: an outcome attaches only to the records its
     /// organisation sees in full under them.
     groups: Sharing,
@@ -746,11 +749,16 @@ impl View {
                 .entry(se.account_id.clone())
                 .or_default()
                 .push(id),
-            Record::Listings(l) => self
-                .listing_records
-                .entry(l.listing_id.clone())
-                .or_default()
-                .push(id),
+            Record::Listings(l) => {
+                self.listing_records
+                    .entry(l.listing_id.clone())
+                    .or_default()
+                    .push(id);
+                self.listings_of_account
+                    .entry(l.seller_account_id.clone())
+                    .or_default()
+                    .push(id);
+            }
             _ => {}
         }
     }
@@ -1169,6 +1177,53 @@ impl View {
         self.outcomes_of.get(&record).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether the viewer sees a watch-list entry among an actor's records.
+    pub fn listed_for(&self, viewer: &Viewer, actor: u32, groups: &dyn Groups) -> bool {
+        self.actors[actor as usize].parties.iter().any(|&p| {
+            let r = self.parties[p as usize].record;
+            self.records[r as usize].key.feed == Feed::Parties
+                && self.sight(viewer, r, groups) == Sight::Full
+        })
+    }
+
+    /// The seller-account records among an actor's records, each once, in record order.
+    pub fn seller_accounts(&self, actor: u32) -> Vec<u32> {
+        let mut accounts: Vec<u32> = self.actors[actor as usize]
+            .parties
+            .iter()
+            .map(|&p| self.parties[p as usize].record)
+            .filter(|&r| self.records[r as usize].key.feed == Feed::Sellers)
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        accounts
+    }
+
+    /// The listings some seller-account records hold on their own marketplace, each once, in
+    /// record order. Pass only accounts the reader sees: a listing names its account, so it
+    /// would tell whose a hidden account is.
+    pub fn listings_of(&self, accounts: &[u32]) -> Vec<u32> {
+        let mut listings: Vec<u32> = accounts
+            .iter()
+            .filter_map(|&r| match self.record_body(r) {
+                Some(Record::Sellers(s)) => Some((r, s.account_id)),
+                _ => None,
+            })
+            .flat_map(|(r, account)| {
+                let org = &self.records[r as usize].key.org;
+                self.listings_of_account
+                    .get(&account)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(move |&l| &self.records[l as usize].key.org == org)
+            })
+            .collect();
+        listings.sort_unstable();
+        listings.dedup();
+        listings
+    }
+
     pub fn links(&self, actor: u32) -> &[Link] {
         &self.links[actor as usize]
     }
@@ -1500,6 +1555,62 @@ mod tests {
             ["low declared value", "the sender had a seizure"]
         );
         assert_eq!(shown("brand"), ["low declared value"]);
+    }
+
+    #[test]
+    fn an_actors_accounts_lead_to_the_listings_they_hold_on_their_own_marketplace() {
+        let mut b = ViewBuilder::default();
+        let label = b.label("mkt-a", Marking::Green, None);
+        let other = b.label("mkt-b", Marking::Green, None);
+        let seller = |id: &str| {
+            record(
+                Feed::Sellers,
+                &format!(r#"{{"source_id": "{id}", "marketplace": "m", "name": "Zheng Li"}}"#),
+            )
+        };
+        let listing = |id: &str, account: &str| {
+            record(
+                Feed::Listings,
+                &format!(
+                    r#"{{"source_id": "{id}", "marketplace": "m", "seller_account_id": "{account}", "title": "shoes"}}"#
+                ),
+            )
+        };
+        let add = |b: &mut ViewBuilder, org: &str, feed: Feed, id: &str, r: &Record| {
+            let l = if org == "mkt-a" { label } else { other };
+            let i = b.add_record(RecordKey::new(org, feed, id), l, "f", "t", r);
+            b.view.index_record(i, r);
+            i
+        };
+        let acc1 = add(&mut b, "mkt-a", Feed::Sellers, "A1", &seller("A1"));
+        let acc2 = add(&mut b, "mkt-a", Feed::Sellers, "A2", &seller("A2"));
+        let l1 = add(&mut b, "mkt-a", Feed::Listings, "L1", &listing("L1", "A1"));
+        let l2 = add(&mut b, "mkt-a", Feed::Listings, "L2", &listing("L2", "A2"));
+        let l3 = add(&mut b, "mkt-a", Feed::Listings, "L3", &listing("L3", "A1"));
+        // Another account of the same id on another marketplace is someone else's.
+        add(&mut b, "mkt-b", Feed::Sellers, "A1", &seller("A1"));
+        add(&mut b, "mkt-b", Feed::Listings, "L9", &listing("L9", "A1"));
+        let unheld = add(&mut b, "mkt-a", Feed::Listings, "L4", &listing("L4", "A3"));
+        b.view.set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A1"), "ACT-1");
+        b.view.set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A2"), "ACT-1");
+        b.view.set_actor(&RecordKey::new("mkt-b", Feed::Sellers, "A1"), "ACT-2");
+        let v = b.build();
+        let accounts = v.seller_accounts(v.actor("ACT-1").unwrap());
+        assert_eq!(accounts, [acc1, acc2]);
+        let listings = v.listings_of(&accounts);
+        assert_eq!(listings, [l1, l2, l3]);
+        assert!(!listings.contains(&unheld));
+        assert_eq!(v.listings_of(&[acc2]), [l2]);
+        let accounts = v.seller_accounts(v.actor("ACT-2").unwrap());
+        assert_eq!(accounts.len(), 1);
+        let listings = v.listings_of(&accounts);
+        assert_eq!(
+            listings
+                .iter()
+                .map(|&l| v.records[l as usize].key.to_string())
+                .collect::<Vec<_>>(),
+            ["mkt-b/listings/L9"]
+        );
     }
 
     #[test]

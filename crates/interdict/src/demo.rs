@@ -140,14 +140,16 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     }
     let users = demo::register_directory(&mut store, exports.iter().map(|e| e.org.as_str()))?;
     let owners = demo::approve_brand_owners(&mut store, "demo")?;
+    let groups = demo::register_groups(&mut store, interdict_sim::GROUPS)?;
     println!(
-        "\n== {} organisations and {} users registered for the shared platform; {} brand owners approved",
+        "\n== {} organisations, {} users and {groups} sharing group{} registered for the shared platform; {} brand owners approved",
         users
             .iter()
             .map(|u| &u.org)
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
         users.len(),
+        if groups == 1 { "" } else { "s" },
         owners.len()
     );
 

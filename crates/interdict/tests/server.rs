@@ -3072,3 +3072,122 @@ fn cases(a: &str, w: &World, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&
         "{csv}"
     );
 }
+
+/// A marketplace's seller account (AMBER+STRICT) and its GREEN listings, a carrier's GREEN
+/// parcel from the same seller and the coordinator's RED watch-list entry on it: the listings
+/// reach the actor's profile only for readers who see the account they hang on, and the
+/// network says "on a watch list" only to readers who see the entry.
+#[test]
+fn listings_and_watch_lists_reach_an_actor_only_through_records_the_reader_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db");
+    let d = s(&db);
+    let mia = one_user(&db, "mkt", "marketplace", "mia", "analyst");
+    let carl = one_user(&db, "carrier", "carrier", "carl", "analyst");
+    let ken = one_user(&db, "centre", "coordinator", "ken", "analyst");
+    let ingest = |org: &str, feed: &str, marking: &str, text: &str| {
+        let path = dir.path().join(format!("{org}-{feed}.csv"));
+        std::fs::write(&path, text).unwrap();
+        run_ok(&[
+            "ingest",
+            "--db",
+            d,
+            "--org",
+            org,
+            "--feed",
+            feed,
+            "--marking",
+            marking,
+            "--reports",
+            s(&dir.path().join("reports")),
+            s(&path),
+        ]);
+    };
+    let who = "Jade Lotus Trading,jade@lotus.cn,+8613812345678";
+    ingest(
+        "mkt",
+        "sellers",
+        "AMBER+STRICT",
+        &format!("source_id,marketplace,name,emails,phones\nJL-1,mkt,{who}\n"),
+    );
+    ingest(
+        "mkt",
+        "listings",
+        "GREEN",
+        "source_id,marketplace,seller_account_id,title,price.amount,price.currency\nL-1,mkt,JL-1,Lotus handbag,35,GBP\nL-2,mkt,JL-1,Lotus wallet,12,GBP\nL-3,mkt,OTHER,Plain scarf,9,GBP\n",
+    );
+    ingest(
+        "carrier",
+        "shipments",
+        "GREEN",
+        &format!(
+            "source_id,arrival,origin_country,shipper.name,shipper.emails,shipper.phones,items.description,items.value\nP-1,2026-03-02,CN,{who},handbags,40 USD\n"
+        ),
+    );
+    ingest(
+        "centre",
+        "parties",
+        "RED",
+        &format!("source_id,list,name,emails,phones\nW-1,watch,{who}\n"),
+    );
+    run_ok(&["resolve", "--db", d]);
+    run_ok(&["score", "--db", d]);
+    let server = start(&db, &dir.path().join("a.anchor"));
+    let a = server.addr.as_str();
+    let actor = actor_of(&db, "P-1#shipper");
+    assert_eq!(actor_of(&db, "JL-1"), actor, "the account and the parcel are one actor");
+    assert_eq!(actor_of(&db, "W-1"), actor, "the watch-list entry is that actor");
+    let profile = |key: &str| get(a, &format!("/api/v1/actors/{actor}"), key).body;
+    let keys = |v: &Value, field: &str, inner: Option<&str>| -> Vec<String> {
+        v[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| match inner {
+                Some(f) => x[f].as_str().unwrap().to_string(),
+                None => x.as_str().unwrap().to_string(),
+            })
+            .collect()
+    };
+
+    // The marketplace sees its account and the listings it holds, not another account's.
+    let own = profile(&mia);
+    assert_eq!(keys(&own, "seller_accounts", None), ["mkt/sellers/JL-1"]);
+    let mut listed = keys(&own, "listings", Some("key"));
+    listed.sort();
+    assert_eq!(listed, ["mkt/listings/L-1", "mkt/listings/L-2"]);
+    assert_eq!(own["listings_total"], 2);
+    assert!(own["listings"][0]["price"].as_str().unwrap().ends_with(" GBP"));
+
+    // The carrier sees the GREEN listings on their own pages, but not that they are this
+    // actor's: the account that ties them to it is AMBER+STRICT. Whom to ask, nothing more.
+    for key in [&carl, &ken] {
+        let p = profile(key);
+        assert_eq!(p["seller_accounts"], json!([]));
+        assert_eq!(p["listings"], json!([]));
+        assert_eq!(p["listings_total"], 0);
+        assert!(!p.to_string().contains("Lotus handbag"));
+        assert!(
+            p["held_elsewhere"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["org"] == "mkt")
+        );
+        assert_eq!(get(a, "/api/v1/listings/mkt/L-1", key).status, 200);
+    }
+
+    // "On a watch list" is the coordinator's to know: its RED entry.
+    let node = |key: &str| {
+        let net = get(a, &format!("/api/v1/actors/{actor}/network"), key).body;
+        net["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == actor.as_str())
+            .map(|n| n["listed"].clone())
+    };
+    assert_eq!(node(&ken), Some(json!(true)));
+    assert_eq!(node(&mia), Some(json!(false)));
+    assert_eq!(node(&carl), Some(json!(false)));
+}

@@ -1009,7 +1009,32 @@ pub(crate) struct ActorOut {
     /// The caller's organisation's open cases on this actor, and other organisations' as much
     /// as their markings allow (deconfliction).
     cases: Vec<crate::notices::NoticeOut>,
+    /// The actor's seller accounts the caller may see (record keys), whichever page of its
+    /// records they fall on.
+    seller_accounts: Vec<String>,
+    /// The listings those accounts hold on their marketplace, latest first (at most 500).
+    listings: Vec<ListingBrief>,
+    /// How many such listings the caller may see in all.
+    listings_total: usize,
 }
+
+/// A listing in a list: enough to tell it apart and open it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ListingBrief {
+    key: String,
+    org: String,
+    listing_id: String,
+    seller_account_id: String,
+    title: String,
+    brand: Option<String>,
+    /// The price as listed, with its currency (`129.99 GBP`).
+    price: Option<String>,
+    created: Option<String>,
+    score: Option<f64>,
+}
+
+/// The most listings an actor profile names.
+const ACTOR_LISTINGS: usize = 500;
 
 /// An actor as the caller may see it: its visible records, identifiers, history and links,
 /// and whom to ask about what it may not see.
@@ -1108,6 +1133,53 @@ async fn get_actor(
             hub: view.actors[l.other as usize].hub,
         });
     }
+    // The accounts are among the actor's records, whose hidden ones are already told; a
+    // listing is reached through a visible account only.
+    let accounts: Vec<u32> = view
+        .seller_accounts(a)
+        .into_iter()
+        .filter(|&r| view.sight(&v, r, groups) == Sight::Full)
+        .collect();
+    let (mut listings, hidden_listings) = interdict_access::partition(
+        &v,
+        view.listings_of(&accounts)
+            .into_iter()
+            .map(|r| (view.label_of(r), r)),
+        groups,
+        "is listed by a seller account of this actor",
+    );
+    hidden.extend(hidden_listings);
+    let seller_accounts = accounts
+        .iter()
+        .map(|&r| {
+            d.shown(r);
+            view.records[r as usize].key.to_string()
+        })
+        .collect();
+    let listings_total = listings.len();
+    listings.sort_by_cached_key(|&r| (std::cmp::Reverse(view.record_date(r)), r));
+    listings.truncate(ACTOR_LISTINGS);
+    let listings = listings
+        .into_iter()
+        .filter_map(|r| {
+            let Some(interdict_model::Record::Listings(l)) = view.record_body(r) else {
+                return None;
+            };
+            d.shown(r);
+            let key = &view.records[r as usize].key;
+            Some(ListingBrief {
+                key: key.to_string(),
+                org: key.org.clone(),
+                listing_id: l.listing_id,
+                seller_account_id: l.seller_account_id,
+                title: l.title,
+                brand: l.brand,
+                price: l.price.map(|p| format!("{:.2} {}", p.amount, p.currency)),
+                created: l.created,
+                score: view.score_of(r).map(|s| s.score),
+            })
+        })
+        .collect();
     hidden.sort();
     hidden.dedup_by(|a, b| a.org == b.org);
     let out = ActorOut {
@@ -1121,6 +1193,9 @@ async fn get_actor(
         links,
         held_elsewhere: hidden.into_iter().map(Into::into).collect(),
         cases: crate::notices::on_actor(&dir, &v, &actor.id),
+        seller_accounts,
+        listings,
+        listings_total,
     };
     emit(
         &state,
@@ -1144,6 +1219,8 @@ pub(crate) struct NodeOut {
     hops: usize,
     /// Hub actors (forwarders, brokers) are shown but not expanded.
     hub: bool,
+    /// On a watch list the caller may see.
+    listed: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -1193,6 +1270,7 @@ async fn network(
         name: start_name,
         hops: 0,
         hub: view.actors[start as usize].hub,
+        listed: view.listed_for(&v, start, groups),
     }];
     let mut edges = Vec::new();
     let mut edge_seen = BTreeSet::new();
@@ -1218,6 +1296,7 @@ async fn network(
                     name: view.visible_name(&v, l.other, groups).unwrap_or_default(),
                     hops: da + 1,
                     hub: view.actors[l.other as usize].hub,
+                    listed: view.listed_for(&v, l.other, groups),
                 });
                 todo.push_back(l.other);
             }

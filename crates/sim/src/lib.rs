@@ -28,6 +28,7 @@ mod shipments;
 mod world;
 
 pub use config::SimConfig;
+pub use mappings::{GROUPS, OPERATION_GROUP};
 pub use people::{PeopleSummary, simulate_people};
 
 /// What can go wrong while simulating.

@@ -15,7 +15,17 @@ pub struct Export {
     pub path: &'static str,
     pub mapping: &'static str,
     pub marking: &'static str,
+    /// The sharing group that opens an AMBER or RED export to named partners.
+    pub sharing_group: Option<&'static str>,
 }
+
+/// The joint operation's sharing group: the partners who send AMBER exports open them to the
+/// IP-crime coordination centre, which works the cases across them. The emporium marketplace,
+/// which keeps its records to itself (AMBER+STRICT), and the watch list (RED) are not in it.
+pub const OPERATION_GROUP: &str = "ipr-operation";
+
+/// Every sharing group the exports name, with its members (organisations).
+pub const GROUPS: &[(&str, &[&str])] = &[(OPERATION_GROUP, &["ipcc"])];
 
 /// Every export in ingest order: brands and lists first, then sellers, listings, shipments and
 /// finally the outcomes that refer to them.
@@ -26,6 +36,7 @@ pub const EXPORTS: &[Export] = &[
         path: ALTUS_BRANDS,
         mapping: "mappings/brand-altus-brands.toml",
         marking: "GREEN",
+        sharing_group: None,
     },
     Export {
         org: "brand-corvid",
@@ -33,6 +44,7 @@ pub const EXPORTS: &[Export] = &[
         path: CORVID_BRANDS,
         mapping: "mappings/brand-corvid-brands.toml",
         marking: "CLEAR",
+        sharing_group: None,
     },
     Export {
         org: "ipcc",
@@ -40,6 +52,7 @@ pub const EXPORTS: &[Export] = &[
         path: WATCHLIST,
         mapping: "mappings/ipcc-parties.toml",
         marking: "RED",
+        sharing_group: None,
     },
     Export {
         org: "mkt-bazaar",
@@ -47,6 +60,7 @@ pub const EXPORTS: &[Export] = &[
         path: BAZAAR_SELLERS,
         mapping: "mappings/mkt-bazaar-sellers.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "mkt-emporium",
@@ -54,6 +68,7 @@ pub const EXPORTS: &[Export] = &[
         path: EMPORIUM_SELLERS,
         mapping: "mappings/mkt-emporium-sellers.toml",
         marking: "AMBER+STRICT",
+        sharing_group: None,
     },
     Export {
         org: "mkt-bazaar",
@@ -61,6 +76,7 @@ pub const EXPORTS: &[Export] = &[
         path: BAZAAR_LISTINGS,
         mapping: "mappings/mkt-bazaar-listings.toml",
         marking: "GREEN",
+        sharing_group: None,
     },
     Export {
         org: "mkt-emporium",
@@ -68,6 +84,7 @@ pub const EXPORTS: &[Export] = &[
         path: EMPORIUM_LISTINGS,
         mapping: "mappings/mkt-emporium-listings.toml",
         marking: "GREEN",
+        sharing_group: None,
     },
     Export {
         org: "carrier-swift",
@@ -75,13 +92,15 @@ pub const EXPORTS: &[Export] = &[
         path: CARRIER_PATH,
         mapping: "mappings/carrier-swift-shipments.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "customs-uk",
         feed: "shipments",
         path: CUSTOMS_PATH,
         mapping: "mappings/customs-uk-shipments.toml",
-        marking: "AMBER+STRICT",
+        marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "customs-uk",
@@ -89,6 +108,7 @@ pub const EXPORTS: &[Export] = &[
         path: INSPECTIONS_PATH,
         mapping: "mappings/customs-uk-outcomes.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "mkt-bazaar",
@@ -96,6 +116,7 @@ pub const EXPORTS: &[Export] = &[
         path: BAZAAR_ACTIONS,
         mapping: "mappings/mkt-bazaar-outcomes.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "mkt-emporium",
@@ -103,6 +124,7 @@ pub const EXPORTS: &[Export] = &[
         path: EMPORIUM_ACTIONS,
         mapping: "mappings/mkt-emporium-outcomes.toml",
         marking: "AMBER+STRICT",
+        sharing_group: None,
     },
     Export {
         org: "brand-altus",
@@ -110,6 +132,7 @@ pub const EXPORTS: &[Export] = &[
         path: ALTUS_TEST_BUYS,
         mapping: "mappings/brand-altus-outcomes.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
     Export {
         org: "brand-corvid",
@@ -117,6 +140,7 @@ pub const EXPORTS: &[Export] = &[
         path: CORVID_TEST_BUYS,
         mapping: "mappings/brand-corvid-outcomes.toml",
         marking: "AMBER",
+        sharing_group: Some(OPERATION_GROUP),
     },
 ];
 
@@ -187,7 +211,7 @@ fn customs() -> String {
     let mut s = head(
         "shipments",
         "csv",
-        "AMBER+STRICT",
+        "AMBER",
         "customs-uk entry data: consignor, consignee and declarant only; values in GBP.",
     );
     s.push_str(
@@ -615,6 +639,9 @@ pub fn manifest() -> String {
             "\n[[feed]]\norg = \"{}\"\nfeed = \"{}\"\npath = \"{}\"\nmapping = \"{}\"\nmarking = \"{}\"\n",
             e.org, e.feed, e.path, e.mapping, e.marking
         );
+        if let Some(g) = e.sharing_group {
+            let _ = writeln!(s, "sharing_group = \"{g}\"");
+        }
     }
     s
 }

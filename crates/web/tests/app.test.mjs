@@ -726,7 +726,7 @@ test("hub actor: its records come a page at a time, latest first, as the API pag
   await shot(page, "actor-hub-paged");
 });
 
-test("two organisations: a customs-uk AMBER+STRICT shipment is not found for a carrier, and each queue is its own", async () => {
+test("two organisations: a customs-uk AMBER shipment shared with the coordination centre only is not found for a carrier, and each queue is its own", async () => {
   const a = (await signIn(U.officer)).page;
   const b = (await signIn(U.swift)).page;
   const qa = await apiJson(a, "/api/v1/queue?limit=20");
@@ -735,12 +735,12 @@ test("two organisations: a customs-uk AMBER+STRICT shipment is not found for a c
   let strict = null;
   for (const item of qa.items.filter((i) => i.org === "customs-uk")) {
     const s = await apiJson(a, `/api/v1/shipments/customs-uk/${encodeURIComponent(item.shipment_id)}`);
-    if (s.marking === "AMBER+STRICT") {
+    if (s.marking === "AMBER" && s.sharing_group === "ipr-operation") {
       strict = s;
       break;
     }
   }
-  assert.ok(strict, "no AMBER+STRICT customs-uk shipment at the top of the officer's queue");
+  assert.ok(strict, "no AMBER customs-uk shipment shared with ipr-operation at the top of the officer's queue");
 
   await visit(a, shipmentHash(strict.key), "shipment");
   assert.ok(norm(await a.locator("[data-testid=record-fields]").textContent()).includes(strict.source_id));
@@ -1362,4 +1362,110 @@ test("cases: a case opened from a seized parcel, worked, told of another organis
   assert.ok(csv.bytes.toString().includes(caseId));
   assert.ok(!csv.bytes.toString().includes("Sender with many parcels"), "the carrier's case is not customs' to list");
   await shot(page, "cases");
+});
+
+test("coordination: a case from a seized parcel takes in the seller's accounts and listings, finds the path to a watch-listed actor, is told of customs' case and is referred", async () => {
+  const { page } = await signIn(U.analystIpcc);
+  // A parcel customs seized, shared with the coordination centre, whose seller holds
+  // marketplace accounts with listings and is two links or fewer from a watch-listed actor.
+  const q = await apiJson(page, "/api/v1/queue?limit=500");
+  let parcel = null;
+  let seller = null;
+  let listed = null;
+  for (const item of q.items.filter((i) => i.org === "customs-uk" && i.outcome && /seized/.test(i.outcome.result || ""))) {
+    const s = await apiJson(page, `/api/v1/shipments/${encodeURIComponent(item.org)}/${encodeURIComponent(item.shipment_id)}`);
+    for (const p of s.parties.filter((p) => p.actor && !p.hub)) {
+      const a = await apiJson(page, `/api/v1/actors/${encodeURIComponent(p.actor)}?limit=1`);
+      if (!a.seller_accounts.length || !a.listings.length) continue;
+      const net = await apiJson(page, `/api/v1/actors/${encodeURIComponent(p.actor)}/network?hops=2`);
+      const far = net.nodes.find((n) => n.listed && n.id !== p.actor && !n.hub);
+      if (far) {
+        parcel = item;
+        seller = a;
+        listed = far;
+        break;
+      }
+    }
+    if (parcel) break;
+  }
+  assert.ok(parcel, "no seized parcel in the coordination centre's queue whose seller has listings and a watch-listed actor near");
+
+  // Customs already works the seller.
+  const customs = (await signIn(U.officer)).page;
+  const theirs = await api(customs, "/api/v1/cases", "POST", { title: "Customs lane review", actors: [seller.id], records: [] });
+  assert.equal(theirs.status, 201, JSON.stringify(theirs.body));
+
+  // The case opened from the parcel's page: the parcel is evidence, its parties the actors, and
+  // customs' case on the seller is told by existence only.
+  await visit(page, shipmentHash(parcel.key), "shipment");
+  await page.locator("[data-testid=case-open] [data-testid=case-title]").fill("Seller network behind a seized parcel");
+  await andWait(page, "case", () => page.locator("[data-testid=case-open] button[type=submit]").click());
+  const caseId = decodeURIComponent((await page.evaluate(() => location.hash)).split("/").pop());
+  let c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  assert.equal(c.org, "ipcc");
+  assert.ok(c.actors.some((a) => a.actor === seller.id), "the seller is an actor of the case");
+  const told = page.locator("[data-testid=case-deconfliction] li[data-org=customs-uk]");
+  await told.waitFor();
+  assert.equal(await told.getAttribute("data-kind"), "deconfliction");
+  assert.equal(await told.getAttribute("data-case"), null, "customs' AMBER case is told by existence only");
+  assert.ok(!norm(await page.locator("[data-testid=case-deconfliction]").textContent()).includes("Customs lane review"));
+
+  // The seller's page lists its accounts and listings as the API has them, and takes them
+  // into the case.
+  await visit(page, `#/actors/${encodeURIComponent(seller.id)}`, "actor");
+  const rows = await page.locator("[data-testid=listings-table] tbody tr[data-key]").evaluateAll((trs) => trs.map((t) => t.dataset.key));
+  assert.deepEqual(rows, seller.listings.map((l) => l.key));
+  const box = page.locator("[data-testid=actor-cases] [data-testid=case-box]");
+  assert.ok(await box.locator("[data-testid=case-with-extra]").isChecked(), "the accounts and listings are not offered");
+  await box.locator("[data-testid=case-add]").waitFor();
+  await box.locator("[data-testid=case-pick]").selectOption(caseId);
+  await box.locator("[data-testid=case-add] button[type=submit]").click();
+  await box.locator("[data-testid=case-added]").waitFor();
+  c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  const held = new Set(c.records.map((r) => r.key));
+  for (const k of [parcel.key, ...seller.seller_accounts, ...seller.listings.map((l) => l.key)]) {
+    assert.ok(held.has(k), `the case lacks ${k}`);
+  }
+  await shot(page, "coordination-seller");
+
+  // The path from the seller to the watch-listed actor, with the records of each link.
+  await visit(page, `#/cases/${encodeURIComponent(caseId)}`, "case");
+  await page.locator("[data-testid=case-actors] [data-testid=paths-from]").selectOption(seller.id);
+  const panel = page.locator("[data-testid=case-actors] [data-testid=paths-panel]");
+  await panel.locator("[data-testid=path-to]").fill(listed.id);
+  await panel.locator("button[type=submit]").click();
+  await panel.locator("[data-testid=path]").first().waitFor();
+  const want = await apiJson(page, `/api/v1/actors/${encodeURIComponent(seller.id)}/paths/${encodeURIComponent(listed.id)}?hops=4`);
+  assert.ok(want.hops >= 1 && want.hops <= 2, `the API's path has ${want.hops} links`);
+  const ends = await panel.locator("[data-testid=path]").first().locator("a.actor-link").evaluateAll((as) => as.map((a) => a.dataset.actor));
+  assert.equal(ends[0], seller.id);
+  assert.equal(ends[ends.length - 1], listed.id);
+  await shot(page, "coordination-path");
+
+  // Referred: the PDF's text carries every evidence hash, the package is hashed and audited.
+  await page.locator("[data-testid=case-workflow] button[data-status=active]").click();
+  await poll(async () => (await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`)).status === "active", "the case became active", 10_000, page);
+  await page.locator("[data-testid=case-workflow] button[data-status=referred]").click();
+  await poll(async () => (await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`)).status === "referred", "the case was referred", 10_000, page);
+  c = await apiJson(page, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+  const pdf = await download(page, await page.locator("[data-testid=referral-pdf]").getAttribute("href"));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.sha, sha256(pdf.bytes));
+  const pdfPath = join(SHOTS, "referral-coordination.pdf");
+  writeFileSync(pdfPath, pdf.bytes);
+  const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"]).toString();
+  for (const r of c.records) assert.ok(text.includes(r.sha256), `the referral PDF lacks the hash of ${r.key}`);
+  const zip = await download(page, await page.locator("[data-testid=referral-zip]").getAttribute("href"));
+  assert.equal(zip.status, 200);
+  assert.equal(zip.sha, sha256(zip.bytes));
+  const auditor = (await signIn(U.auditor)).page;
+  await poll(
+    async () => {
+      const audit = await apiJson(auditor, `/api/v1/audit?record=${encodeURIComponent(caseId)}&action=export&order=desc&limit=50`);
+      return audit.entries.some((e) => e.org === "ipcc" && String(e.detail || "").includes(zip.sha));
+    },
+    "the package's hash is in the audit trail",
+    10_000,
+    auditor,
+  );
 });

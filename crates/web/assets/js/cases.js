@@ -35,9 +35,12 @@ export async function changeCase(c, changes) {
 
 // "Open a case" on what the page shows, or add it to one of the organisation's open cases.
 // `records` and `actors` are lists, or functions that give the lists when the user acts (the
-// actors of a network as far as it has been expanded).
-export function caseBox(ctx, { title, records, actors }) {
-  const list = (x) => (typeof x === "function" ? x() : x) || [];
+// actors of a network as far as it has been expanded). `extra` ({ label, records }) offers
+// more records to take along, ticked by default (an actor's seller accounts and listings).
+export function caseBox(ctx, { title, records, actors, extra }) {
+  const given = (x) => (typeof x === "function" ? x() : x) || [];
+  const withExtra = extra && extra.records.length ? h("input", { type: "checkbox", checked: true, "data-testid": "case-with-extra" }) : null;
+  const list = (x) => (x === records && withExtra && withExtra.checked ? [...given(x), ...extra.records] : given(x));
   const box = h("div", { "data-testid": "case-box" });
   const say = h("p", { class: "small", role: "status" });
   const titleInput = h("input", { type: "text", name: "title", value: title || "", "aria-label": "Case title", "data-testid": "case-title" });
@@ -86,7 +89,7 @@ export function caseBox(ctx, { title, records, actors }) {
       add.querySelectorAll("button").forEach((b) => (b.disabled = false));
     }
   });
-  const nothing = typeof actors !== "function" && !list(records).length && !list(actors).length;
+  const nothing = typeof actors !== "function" && !list(records).length && !given(actors).length;
   (nothing ? Promise.resolve({ items: [] }) : api("/api/v1/cases"))
     .then((list) => {
       if (!ctx.alive()) return;
@@ -96,6 +99,7 @@ export function caseBox(ctx, { title, records, actors }) {
       add.hidden = false;
     })
     .catch(() => {});
+  if (withExtra) box.append(h("label", { class: "small check" }, withExtra, " ", extra.label));
   box.append(open, add, say);
   return box;
 }

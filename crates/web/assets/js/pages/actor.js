@@ -66,6 +66,55 @@ function identifiers(parties) {
   return groups.map((g) => ({ label: g.label, key: g.key, values: [...found.get(g.key).values()] })).filter((g) => g.values.length);
 }
 
+// "2 seller accounts and 14 listings".
+function salesWords(accounts, listings) {
+  const n = (k, one, many) => `${number(k)} ${k === 1 ? one : many}`;
+  return listings ? `${n(accounts, "seller account", "seller accounts")} and ${n(listings, "listing", "listings")}` : n(accounts, "seller account", "seller accounts");
+}
+
+// The actor's seller accounts, and the listings they hold, latest first.
+function listingsBox(actor, accounts, listings) {
+  const total = actor.listings_total || listings.length;
+  return h(
+    "div",
+    null,
+    h(
+      "p",
+      { class: "small" },
+      accounts.map((k, i) => [i ? ", " : "", recordLink(k, parseKey(k).source)]),
+      " · ",
+      `${number(total)} ${total === 1 ? "listing" : "listings"}`,
+      total > listings.length ? `, the latest ${number(listings.length)} shown` : "",
+    ),
+    listings.length
+      ? h(
+          "div",
+          { class: "scroll-box" },
+          h(
+            "table",
+            { class: "data", "data-testid": "listings-table" },
+            h("thead", null, h("tr", null, ["Listing", "Brand", "Price", "Listed", "Risk"].map((c) => h("th", { scope: "col" }, c)))),
+            h(
+              "tbody",
+              null,
+              listings.map((l) =>
+                h(
+                  "tr",
+                  { "data-key": l.key },
+                  h("td", null, h("a", { href: recordHref(l.org, "listings", l.listing_id), class: "record-link" }, l.title || l.listing_id), h("div", { class: "muted small" }, `${l.listing_id} · ${l.seller_account_id}`)),
+                  h("td", null, l.brand || "—"),
+                  h("td", { class: "num" }, l.price || "—"),
+                  h("td", null, l.created ? date(l.created) : "—"),
+                  h("td", { class: "num" }, l.score === null || l.score === undefined ? "—" : number(l.score, 3)),
+                ),
+              ),
+            ),
+          ),
+        )
+      : h("p", { class: "muted small" }, "No listings of these accounts that you may see."),
+  );
+}
+
 function historyWhat(rec) {
   const bits = [];
   if (rec.shipment_id) bits.push(`shipment ${rec.shipment_id}`);
@@ -91,6 +140,8 @@ export async function render(ctx) {
   const names = Array.isArray(actor.names) ? actor.names : [];
   const held = Array.isArray(actor.held_elsewhere) ? actor.held_elsewhere : [];
   const links = Array.isArray(actor.links) ? actor.links : [];
+  const accounts = Array.isArray(actor.seller_accounts) ? actor.seller_accounts : [];
+  const listings = Array.isArray(actor.listings) ? actor.listings : [];
   const title = names[0] || actor.id || id;
   ctx.setTitle(title);
 
@@ -306,6 +357,7 @@ export async function render(ctx) {
     h("li", null, h("span", { class: "swatch swatch-actor" }), "Actor"),
     h("li", null, h("span", { class: "swatch swatch-expanded" }), "Expanded"),
     h("li", null, h("span", { class: "swatch swatch-hub" }), "Hub (forwarder, broker): not expanded"),
+    h("li", null, h("span", { class: "swatch swatch-listed" }), "On a watch list"),
     h("li", { class: "muted" }, "Tap a node to expand it; double-tap to open its profile."),
   );
 
@@ -324,6 +376,7 @@ export async function render(ctx) {
         section("Names", { class: "panel" }, namesBox),
         section("Identifiers", { class: "panel" }, idBox),
         section("History of seizures, suspensions and test buys", { class: "panel" }, historyBox),
+        accounts.length ? section("Seller accounts and their listings", { class: "panel", "data-testid": "actor-listings" }, listingsBox(actor, accounts, listings)) : null,
       ),
       h(
         "div",
@@ -332,7 +385,14 @@ export async function render(ctx) {
           "Cases",
           { class: "panel", "data-testid": "actor-cases" },
           noticeList(actor.cases, "No open case on this actor that you may know of."),
-          ctx.me && ctx.me.role !== "auditor" ? caseBox(ctx, { title: `Investigation of ${title}`, records: [], actors: [actor.id || id] }) : null,
+          ctx.me && ctx.me.role !== "auditor"
+            ? caseBox(ctx, {
+                title: `Investigation of ${title}`,
+                records: [],
+                actors: [actor.id || id],
+                extra: { label: `with its ${salesWords(accounts.length, listings.length)}`, records: [...accounts, ...listings.map((l) => l.key)] },
+              })
+            : null,
         ),
         section("Held elsewhere", { class: "panel" }, h("p", { class: "muted small" }, "Records you may not see; whom to ask."), heldBox),
         section("Direct links", { class: "panel" }, h("div", { class: "scroll-box" }, linksBox)),
@@ -399,6 +459,7 @@ function setUpNetwork(ctx, focusId, first, els) {
         },
         { selector: "node.expanded", style: { "border-width": 3, "border-color": "#93c5fd" } },
         { selector: "node.hub", style: { shape: "diamond", "background-color": "#9333ea", width: 28, height: 28 } },
+        { selector: "node.listed", style: { shape: "star", "background-color": "#ea580c", width: 28, height: 28 } },
         { selector: "node.focus", style: { "background-color": "#dc2626", "border-width": 3, "border-color": "#7f1d1d", width: 32, height: 32, "font-weight": "bold" } },
         { selector: "edge", style: { width: 1.5, "line-color": "#94a3b8", "curve-style": "haystack", "haystack-radius": 0 } },
         { selector: "node:selected", style: { "overlay-color": "#0f172a", "overlay-opacity": 0.15 } },
@@ -433,10 +494,10 @@ function setUpNetwork(ctx, focusId, first, els) {
         if (!known.name && n.name) known.name = n.name;
         continue;
       }
-      nodes.set(n.id, { id: n.id, name: n.name || "", hub: !!n.hub, distance: base + (n.hops || 0) });
+      nodes.set(n.id, { id: n.id, name: n.name || "", hub: !!n.hub, listed: !!n.listed, distance: base + (n.hops || 0) });
       added += 1;
       if (cy) {
-        const classes = [n.hub ? "hub" : null, n.id === focusId ? "focus" : null].filter(Boolean).join(" ");
+        const classes = [n.hub ? "hub" : null, n.listed ? "listed" : null, n.id === focusId ? "focus" : null].filter(Boolean).join(" ");
         cy.add({
           group: "nodes",
           data: { id: n.id, label: n.name || n.id, hub: !!n.hub },
@@ -479,9 +540,10 @@ function setUpNetwork(ctx, focusId, first, els) {
         }
         return h(
           "li",
-          { "data-actor": n.id, class: [n.id === focusId ? "focus" : null, n.hub ? "hub" : null] },
+          { "data-actor": n.id, "data-listed": n.listed ? "true" : null, class: [n.id === focusId ? "focus" : null, n.hub ? "hub" : null] },
           h("a", { href: `#/actors/${encodeURIComponent(n.id)}` }, n.name || n.id),
           n.hub ? h("span", { class: "badge hub-badge" }, "hub") : null,
+          n.listed ? h("span", { class: "badge listed-badge", title: "On a watch list you may see" }, "watch list") : null,
           h("span", { class: "muted small" }, n.id === focusId ? " this actor" : ` ${n.distance} ${n.distance === 1 ? "link" : "links"} away`),
           button,
         );

@@ -1,6 +1,6 @@
 //! The platform as a server uses it: uploads through the same ingest path as files, the read
-//! model built from the store, the directory, and rule packs. Each call opens its own
-//! connection, so calls from several request threads do not wait on one another.
+//! model built from the store, the directory, and rule packs. Each call takes a connection of
+//! its own from a pool, so calls from several request threads do not wait on one another.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::arrival::{self, Arrival};
 use crate::error::Result;
 use crate::ingest::{Export, ExportSummary, ingest_export};
-use crate::open::open_store;
+use crate::open::{Pool, Pooled, open_store};
 use crate::read_model::{self, Catchup, View, build_view};
 use crate::{saved, scoring};
 
@@ -23,6 +23,7 @@ use crate::{saved, scoring};
 pub struct Platform {
     db: PathBuf,
     rates: RateTable,
+    pool: std::sync::Arc<Pool>,
 }
 
 /// One rule of a pack, as a person reads it.
@@ -71,6 +72,7 @@ impl Platform {
         Ok(Platform {
             db: db.to_path_buf(),
             rates: RateTable::default_table(),
+            pool: std::sync::Arc::new(Pool::new(db)),
         })
     }
 
@@ -88,19 +90,19 @@ impl Platform {
         upload: &Export,
         live: Option<&std::sync::RwLock<crate::on_request::OnRequest>>,
     ) -> Result<(ExportSummary, Arrival)> {
-        let mut store = open_store(&self.db)?;
+        let mut store = self.pool.get()?;
         let before = store.last_change()?;
-        let summary = ingest_export(&mut store, upload, &self.rates, None, &Progress::default())?;
+        let summary = ingest_export(&mut *store, upload, &self.rates, None, &Progress::default())?;
         if summary.landed + summary.updated == 0 {
             return Ok((summary, Arrival::default()));
         }
         if let Some(live) = live
             && crate::on_request::LIVE_FEEDS.contains(&summary.feed)
-            && let Some(arrival) = self.arrive_live(&mut store, live, summary.run, before)?
+            && let Some(arrival) = self.arrive_live(&mut *store, live, summary.run, before)?
         {
             return Ok((summary, arrival));
         }
-        let arrival = arrival::arrive(&mut store, summary.feed, &crate::Quiet)?;
+        let arrival = arrival::arrive(&mut *store, summary.feed, &crate::Quiet)?;
         Ok((summary, arrival))
     }
 
@@ -116,7 +118,7 @@ impl Platform {
         since: i64,
     ) -> Result<Option<Arrival>> {
         const CHUNK: usize = 2_000;
-        let reader = open_store(&self.db)?;
+        let reader = self.pool.get()?;
         let mut total = Arrival::default();
         let mut chunk = Vec::new();
         let mut outcome: Result<bool> = Ok(true);
@@ -149,13 +151,18 @@ impl Platform {
 
     /// The read model of everything stored.
     pub fn view(&self) -> Result<View> {
-        build_view(&open_store(&self.db)?)
+        build_view(&*self.pool.get()?)
+    }
+
+    /// Every file's ingest runs and every quarantined row, as the store holds them now.
+    pub fn ingest_health(&self) -> Result<read_model::IngestHealth> {
+        read_model::ingest_health(&*self.pool.get()?)
     }
 
     /// What changed in the store since `view` was built or last caught up: whatever wrote it
     /// (this process, another server, `ingest`).
     pub fn catch_up(&self, view: &View) -> Result<Catchup> {
-        read_model::catch_up(&open_store(&self.db)?, view)
+        read_model::catch_up(&*self.pool.get()?, view)
     }
 
     /// Withdraws an outcome of `org` (its source id) with a reason: the label leaves training
@@ -167,13 +174,13 @@ impl Platform {
         outcome: &str,
         reason: &str,
     ) -> Result<saved::WithdrawnLabel> {
-        let mut store = open_store(&self.db)?;
+        let mut store = self.pool.get()?;
         let key = interdict_model::RecordKey::new(org, interdict_model::Feed::Outcomes, outcome);
-        if let Some(earlier) = saved::withdrawn(&store)?.labels.get(&key.to_string()) {
+        if let Some(earlier) = saved::withdrawn(&*store)?.labels.get(&key.to_string()) {
             return Ok(earlier.clone());
         }
-        scoring::withdraw_label(&mut store, &key, org, reason)?;
-        saved::withdrawn(&store)?
+        scoring::withdraw_label(&mut *store, &key, org, reason)?;
+        saved::withdrawn(&*store)?
             .labels
             .get(&key.to_string())
             .cloned()
@@ -182,25 +189,30 @@ impl Platform {
 
     /// A scorer of records that are not stored, built from what the store holds now.
     pub fn on_request(&self) -> Result<crate::on_request::OnRequest> {
-        crate::on_request::OnRequest::load(&open_store(&self.db)?)
+        crate::on_request::OnRequest::load(&*self.pool.get()?)
     }
 
     /// The stamps of what a scorer on request is built from: when they differ from its
     /// [`built_from`](crate::on_request::OnRequest::built_from), build it again.
     pub fn on_request_stamps(&self) -> Result<std::collections::BTreeMap<String, i64>> {
-        crate::on_request::stamps(&open_store(&self.db)?)
+        crate::on_request::stamps(&*self.pool.get()?)
     }
 
-    /// A fresh connection to the directory and audit log.
+    /// A connection of its own to the directory and audit log, for whoever keeps one open.
     pub fn directory(&self) -> Result<Box<dyn Directory + Send>> {
         Ok(open_store(&self.db)?)
+    }
+
+    /// A connection to the store for one piece of work, reused after it (see [`Pool`]).
+    pub fn connection(&self) -> Result<Pooled> {
+        self.pool.get()
     }
 
     /// Keeps a file of a case by its SHA-256 (kept once however many cases cite it); gives the
     /// hash.
     pub fn put_case_file(&self, bytes: &[u8]) -> Result<String> {
         let sha = crate::case_view::sha256_hex(bytes);
-        let mut store = open_store(&self.db)?;
+        let mut store = self.pool.get()?;
         let name = format!("case-file/{sha}");
         if store.get_derived(&name)?.is_none() {
             store.put_derived(&name, bytes, &crate::now())?;
@@ -213,7 +225,9 @@ impl Platform {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        Ok(open_store(&self.db)?
+        Ok(self
+            .pool
+            .get()?
             .get_derived(&format!("case-file/{}", sha256.to_ascii_lowercase()))?)
     }
 
@@ -221,7 +235,7 @@ impl Platform {
     pub fn brand_owners(
         &self,
     ) -> Result<std::collections::BTreeMap<String, std::collections::BTreeSet<String>>> {
-        Ok(saved::brand_owners(&*open_store(&self.db)?)?.by_org())
+        Ok(saved::brand_owners(&*self.pool.get()?)?.by_org())
     }
 
     /// Approves `org` as an owner of `brand`, or withdraws the approval (the caller audits it);
@@ -233,17 +247,17 @@ impl Platform {
         org: &str,
         approve: bool,
     ) -> Result<String> {
-        crate::admin::set_brand_owner(&mut *open_store(&self.db)?, by, brand, org, approve)
+        crate::admin::set_brand_owner(&mut *self.pool.get()?, by, brand, org, approve)
     }
 
     /// The active rule pack, rule by rule.
     pub fn rules(&self) -> Result<ActiveRules> {
-        let store = open_store(&self.db)?;
-        let text = match saved::rules_text(&store)? {
+        let store = self.pool.get()?;
+        let text = match saved::rules_text(&*store)? {
             Some(t) => t,
             None => interdict_score::rules::default_pack_toml().to_string(),
         };
-        let pack = saved::rules(&store)?;
+        let pack = saved::rules(&*store)?;
         Ok(ActiveRules {
             version: pack.version_tag(),
             text,
@@ -267,7 +281,7 @@ impl Platform {
     /// it on. A pack that does not parse is [`crate::Error::Invalid`], named by rule and
     /// variable.
     pub fn test_rules(&self, viewer: &Viewer, pack: &str) -> Result<Backtest> {
-        let store = open_store(&self.db)?;
+        let store = self.pool.get()?;
         let (version, tests) = scoring::test_rules(&*store, pack, Some(viewer))?;
         Ok(Backtest {
             pack: version,
@@ -282,7 +296,7 @@ impl Platform {
         pack: &str,
         note: &str,
     ) -> Result<crate::rule_governance::RuleVersion> {
-        crate::rule_governance::propose(&mut *open_store(&self.db)?, author, pack, note)
+        crate::rule_governance::propose(&mut *self.pool.get()?, author, pack, note)
     }
 
     /// Switches a version of the shared rule pack on: a proposal by a second person, or a
@@ -292,11 +306,11 @@ impl Platform {
         approver: &Viewer,
         number: u32,
     ) -> Result<crate::rule_governance::RuleVersion> {
-        crate::rule_governance::switch_on(&mut *open_store(&self.db)?, approver, number)
+        crate::rule_governance::switch_on(&mut *self.pool.get()?, approver, number)
     }
 
     /// Every version of the shared rule pack, oldest first.
     pub fn rule_history(&self) -> Result<crate::rule_governance::RuleHistory> {
-        crate::rule_governance::history(&*open_store(&self.db)?)
+        crate::rule_governance::history(&*self.pool.get()?)
     }
 }

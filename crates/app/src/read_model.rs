@@ -233,9 +233,6 @@ pub struct View {
     pub parties: Vec<PartyView>,
     pub actors: Vec<ActorView>,
     pub scores: Vec<ScoreView>,
-    /// Ingest health: every file's runs, and every row kept out, with its reason.
-    pub ingest: Vec<IngestFile>,
-    pub quarantine: Vec<QuarantinedRow>,
     /// Outcome records concerning each shipment or listing record.
     outcomes_of: FxHashMap<u32, Vec<u32>>,
     by_key: FxHashMap<RecordKey, u32>,
@@ -411,12 +408,6 @@ impl ViewBuilder {
         self.view.add_outcome(record, outcome);
     }
 
-    /// Ingest health, from the store's runs and quarantine.
-    pub fn set_ingest(&mut self, files: Vec<IngestFile>, quarantine: Vec<QuarantinedRow>) {
-        self.view.ingest = files;
-        self.view.quarantine = quarantine;
-    }
-
     pub fn build(mut self) -> View {
         let v = &mut self.view;
         let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
@@ -443,7 +434,7 @@ pub enum Catchup {
 }
 
 /// Changed outcomes, arrivals (shipments, listings and seller accounts, with the actors and
-/// scores appended for them), newly withdrawn labels and ingest health, to apply to a view in
+/// scores appended for them) and newly withdrawn labels, to apply to a view in
 /// place; and whether anything else changed that only a rebuild takes in (a batch resolution or
 /// scoring replaced the actors or scores, records of other feeds landed, a record came under a
 /// label its feed had not had).
@@ -452,7 +443,6 @@ pub struct Changes {
     actor_rows: Vec<(RecordKey, String)>,
     scores: Vec<saved::SavedScore>,
     withdrawn: Option<saved::Withdrawn>,
-    ingest: Option<(Vec<IngestFile>, Vec<QuarantinedRow>)>,
     cursor: Cursor,
     rebuild: bool,
 }
@@ -582,16 +572,11 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
         }
         Ok(())
     })?;
-    let ingest = match seen != view.cursor.records {
-        true => Some((ingest_files(store)?, store.quarantined()?)),
-        false => None,
-    };
     Ok(Catchup::Apply(Box::new(Changes {
         records,
         actor_rows,
         scores,
         withdrawn,
-        ingest,
         cursor: Cursor {
             records: seen,
             derived,
@@ -996,9 +981,8 @@ impl View {
 
     /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
     /// and histories they concern, withdrawn ones leave them; arrivals join with their parties,
-    /// the actors appended for them and their scores, in rank; ingest health is replaced.
-    pub fn apply(&mut self, changes: Box<Changes>) {
-        let changes = *changes;
+    /// the actors appended for them and their scores, in rank.
+    pub fn apply(&mut self, changes: Changes) {
         let mut scratch = Vec::new();
         if let Some(w) = changes.withdrawn {
             for key in w.labels.keys() {
@@ -1038,10 +1022,6 @@ impl View {
         let mut behind = FxHashMap::default();
         for s in changes.scores {
             self.put_score(s, &mut behind);
-        }
-        if let Some((files, quarantine)) = changes.ingest {
-            self.ingest = files;
-            self.quarantine = quarantine;
         }
         self.cursor = changes.cursor;
         self.stale |= changes.rebuild;
@@ -1384,10 +1364,25 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
         }
         Ok(())
     })?;
-    b.set_ingest(ingest_files(store)?, store.quarantined()?);
     let mut view = b.build();
     view.cursor = cursor;
     Ok(view)
+}
+
+/// Ingest health: every file's runs, and every row kept out, with its reason.
+pub struct IngestHealth {
+    pub files: Vec<IngestFile>,
+    pub quarantine: Vec<QuarantinedRow>,
+}
+
+/// Ingest health as the store holds it now. Read when it is shown, not kept in the view: every
+/// recorded decision is an ingest run, so keeping it current would read every run again on each
+/// write.
+pub fn ingest_health(store: &dyn Store) -> Result<IngestHealth> {
+    Ok(IngestHealth {
+        files: ingest_files(store)?,
+        quarantine: store.quarantined()?,
+    })
 }
 
 /// Every file's ingest runs summed, latest first.
@@ -1591,9 +1586,12 @@ mod tests {
         add(&mut b, "mkt-b", Feed::Sellers, "A1", &seller("A1"));
         add(&mut b, "mkt-b", Feed::Listings, "L9", &listing("L9", "A1"));
         let unheld = add(&mut b, "mkt-a", Feed::Listings, "L4", &listing("L4", "A3"));
-        b.view.set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A1"), "ACT-1");
-        b.view.set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A2"), "ACT-1");
-        b.view.set_actor(&RecordKey::new("mkt-b", Feed::Sellers, "A1"), "ACT-2");
+        b.view
+            .set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A1"), "ACT-1");
+        b.view
+            .set_actor(&RecordKey::new("mkt-a", Feed::Sellers, "A2"), "ACT-1");
+        b.view
+            .set_actor(&RecordKey::new("mkt-b", Feed::Sellers, "A1"), "ACT-2");
         let v = b.build();
         let accounts = v.seller_accounts(v.actor("ACT-1").unwrap());
         assert_eq!(accounts, [acc1, acc2]);

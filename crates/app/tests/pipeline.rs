@@ -561,7 +561,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
     };
     assert_eq!(changes.records(), 1);
     assert!(!changes.needs_rebuild());
-    view.apply(changes);
+    view.apply(*changes);
     let id = view
         .record(&live)
         .expect("the outcome is in the read model");
@@ -602,7 +602,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         panic!("a withdrawal is taken in place");
     };
     assert!(!changes.needs_rebuild());
-    view.apply(changes);
+    view.apply(*changes);
     assert!(!view.outcomes_of(shipment).contains(&id));
     assert!(!view.actors[actor as usize].history.contains(&id));
     assert_eq!(
@@ -641,7 +641,7 @@ fn the_read_model_takes_outcomes_and_withdrawals_in_place_and_rebuilds_for_arriv
         "a batch run replaced the actors and scores"
     );
     assert_eq!(changes.records(), 2, "the shipment and the outcome");
-    view.apply(changes);
+    view.apply(*changes);
     assert!(view.is_stale());
     let live2 = view
         .record(&RecordKey::new("customs-uk", Feed::Outcomes, "LIVE-2"))
@@ -796,7 +796,7 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
     };
     assert!(!changes.needs_rebuild(), "nothing was replaced");
     assert_eq!((changes.records(), changes.scores()), (3, 3));
-    view.apply(changes);
+    view.apply(*changes);
     assert!(!view.is_stale());
     let rebuilt = live_platform.view().unwrap();
     assert_eq!(ranking(&view, &keys), ranking(&rebuilt, &keys));

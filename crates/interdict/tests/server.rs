@@ -3135,8 +3135,16 @@ fn listings_and_watch_lists_reach_an_actor_only_through_records_the_reader_sees(
     let server = start(&db, &dir.path().join("a.anchor"));
     let a = server.addr.as_str();
     let actor = actor_of(&db, "P-1#shipper");
-    assert_eq!(actor_of(&db, "JL-1"), actor, "the account and the parcel are one actor");
-    assert_eq!(actor_of(&db, "W-1"), actor, "the watch-list entry is that actor");
+    assert_eq!(
+        actor_of(&db, "JL-1"),
+        actor,
+        "the account and the parcel are one actor"
+    );
+    assert_eq!(
+        actor_of(&db, "W-1"),
+        actor,
+        "the watch-list entry is that actor"
+    );
     let profile = |key: &str| get(a, &format!("/api/v1/actors/{actor}"), key).body;
     let keys = |v: &Value, field: &str, inner: Option<&str>| -> Vec<String> {
         v[field]
@@ -3157,7 +3165,12 @@ fn listings_and_watch_lists_reach_an_actor_only_through_records_the_reader_sees(
     listed.sort();
     assert_eq!(listed, ["mkt/listings/L-1", "mkt/listings/L-2"]);
     assert_eq!(own["listings_total"], 2);
-    assert!(own["listings"][0]["price"].as_str().unwrap().ends_with(" GBP"));
+    assert!(
+        own["listings"][0]["price"]
+            .as_str()
+            .unwrap()
+            .ends_with(" GBP")
+    );
 
     // The carrier sees the GREEN listings on their own pages, but not that they are this
     // actor's: the account that ties them to it is AMBER+STRICT. Whom to ask, nothing more.

@@ -634,9 +634,9 @@ async fn store_case(
     let row = c.clone();
     let written = tokio::task::spawn_blocking(move || -> Result<bool, ApiError> {
         let mut dir = platform
-            .directory()
+            .connection()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        cases::save(dir.as_mut(), &row).map_err(|e| ApiError::Internal(e.to_string()))
+        cases::save(&mut *dir, &row).map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))??;
@@ -928,10 +928,10 @@ async fn referral(
     let files_of = case.files.clone();
     let (custody, files) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let dir = platform
-            .directory()
+            .connection()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let custody = case_view::custody(dir.as_ref(), &case_id)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let custody =
+            case_view::custody(&*dir, &case_id).map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut files = Vec::new();
         for f in files_of {
             let bytes = platform

@@ -181,10 +181,10 @@ impl AppState {
 
     /// Re-reads users, keys, groups and brand owners.
     pub fn reload_directory(&self) -> Result<(), String> {
-        let dir = self.platform.directory().map_err(|e| e.to_string())?;
-        let mut fresh = DirectoryView::load(dir.as_ref()).map_err(|e| e.to_string())?;
+        let dir = self.platform.connection().map_err(|e| e.to_string())?;
+        let mut fresh = DirectoryView::load(&*dir).map_err(|e| e.to_string())?;
         fresh.brand_owners = self.platform.brand_owners().map_err(|e| e.to_string())?;
-        fresh.set_cases(interdict_app::cases::load(dir.as_ref()).map_err(|e| e.to_string())?);
+        fresh.set_cases(interdict_app::cases::load(&*dir).map_err(|e| e.to_string())?);
         let current = self.directory.load_full();
         if *current != fresh {
             // Cases change no one's queue (a row's cases are read when it is shown), so a
@@ -258,7 +258,7 @@ impl AppState {
             };
             let n = changes.records();
             let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
-            view.apply(changes);
+            view.apply(*changes);
             // Under the write lock: no reader pairs a queue of the old model with the new.
             self.forget_queues();
             Refreshed::Applied(n)
@@ -278,7 +278,7 @@ impl AppState {
             if let view::Catchup::Apply(changes) =
                 self.platform.catch_up(&fresh).map_err(|e| e.to_string())?
             {
-                fresh.apply(changes);
+                fresh.apply(*changes);
             }
             let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
             let old = std::mem::replace(&mut *view, fresh);

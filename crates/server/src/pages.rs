@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use interdict_access::{Role, Sight, Viewer};
+use interdict_app::read_model::IngestHealth;
 use interdict_model::Feed;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,7 +21,6 @@ use crate::routes::{
     Caller, Disclosures, emit, need_audit_reader, need_reader, role_may, visible_outcomes,
     write_event,
 };
-use crate::view::View;
 
 type St = State<Arc<AppState>>;
 
@@ -127,6 +127,11 @@ fn week_of(day: &str) -> Option<String> {
     responses((status = 200, body = DashboardOut), (status = 403, body = ErrorBody)))]
 async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<DashboardOut>, ApiError> {
     need_reader(&v)?;
+    let platform = state.platform.clone();
+    let health = tokio::task::spawn_blocking(move || platform.ingest_health())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let view = state.view();
     let dir = state.directory.load();
     let groups = &dir.groups;
@@ -185,7 +190,7 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
             }
         }
     }
-    let ingest = ingest_health(&state, &view, &v);
+    let ingest = ingest_health(&state, &health, &v);
     emit(&state, d.event("read", "dashboard".into(), String::new()));
     Ok(Json(DashboardOut {
         weeks,
@@ -200,11 +205,11 @@ async fn dashboard(State(state): St, Caller(v): Caller) -> Result<Json<Dashboard
 }
 
 /// The caller's organisation's ingest runs and quarantine; a coordinator's sees every one.
-fn ingest_health(state: &AppState, view: &View, v: &Viewer) -> IngestOut {
+fn ingest_health(state: &AppState, health: &IngestHealth, v: &Viewer) -> IngestOut {
     let all = state.sees_every_org(&v.org);
     let mine = |org: &str| all || org == v.org;
-    let files: Vec<IngestFileOut> = view
-        .ingest
+    let files: Vec<IngestFileOut> = health
+        .files
         .iter()
         .filter(|f| mine(&f.org))
         .map(|f| IngestFileOut {
@@ -218,7 +223,7 @@ fn ingest_health(state: &AppState, view: &View, v: &Viewer) -> IngestOut {
             last_run_at: f.last_run_at.clone(),
         })
         .collect();
-    let recent = view
+    let recent = health
         .quarantine
         .iter()
         .rev()
@@ -845,7 +850,7 @@ async fn verify_audit(State(state): St, Caller(v): Caller) -> Result<Json<AuditC
     let anchor = state.options.anchor.clone();
     let check = tokio::task::spawn_blocking(move || -> Result<AuditCheck, ApiError> {
         let dir = platform
-            .directory()
+            .connection()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let text = match &anchor {
             Some(p) if p.exists() => Some(
@@ -859,7 +864,7 @@ async fn verify_audit(State(state): St, Caller(v): Caller) -> Result<Json<AuditC
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         let given = text.as_deref().map(|t| (name.as_str(), t));
-        Ok(match crate::audit_log::verify_log(dir.as_ref(), given) {
+        Ok(match crate::audit_log::verify_log(&*dir, given) {
             Ok(done) => AuditCheck {
                 ok: true,
                 entries: done.entries,

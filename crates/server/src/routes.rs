@@ -1897,7 +1897,7 @@ async fn audit_log(
     let before = p.before;
     let (entries, next) = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let dir = platform
-            .directory()
+            .connection()
             .map_err(|e| ApiError::Internal(e.to_string()))?;
         let mut out = Vec::new();
         let mut scanned = 0usize;

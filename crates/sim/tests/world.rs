@@ -860,6 +860,23 @@ fn manifest_and_mappings_name_real_files_columns_and_canonical_fields() {
         }
     }
     assert!(markings.len() >= 4, "markings {markings:?}");
+    // A sharing group is one the world declares, and opens only what a marking keeps closed.
+    let declared: BTreeSet<&str> = interdict_sim::GROUPS.iter().map(|g| g.0).collect();
+    let grouped: Vec<&toml::Value> = feeds
+        .iter()
+        .filter(|f| f.get("sharing_group").is_some())
+        .collect();
+    assert!(!grouped.is_empty(), "no export is shared with a group");
+    for f in grouped {
+        assert!(
+            declared.contains(f["sharing_group"].as_str().unwrap()),
+            "{f:?}"
+        );
+        assert!(
+            ["AMBER", "RED"].contains(&f["marking"].as_str().unwrap()),
+            "{f:?}"
+        );
+    }
     // Every partner file under the output is in the manifest.
     for key in hash_dir(run.dir.path()).keys() {
         let partner =

@@ -309,6 +309,12 @@ impl PostgresStore {
         Ok(store)
     }
 
+    /// Whether the connection to the server is gone (the server restarted, the network broke):
+    /// such a store is of no further use.
+    pub fn is_closed(&self) -> bool {
+        self.conn.borrow().client.is_closed()
+    }
+
     /// The schema the store was opened in, when one was named.
     pub fn schema(&self) -> Option<&str> {
         self.schema.as_deref()

@@ -169,8 +169,8 @@ def phase_arrivals(addr, loader, n):
         sid = f"ARR-{time.time_ns()}-{i}"
         row = f"{sid},swift,2026-05-01,CN,GBLHR,Shipper {i % 997},Consignee {i},sports shoes,640399,1,{5 + i % 50} USD\n"
         t = time.perf_counter()
-        # Under the marking customs' own entries carry, as its officers' uploads would be.
-        s, r = call(c, "POST", "/api/v1/feeds/shipments?marking=AMBER%2BSTRICT", loader, header + row, "text/csv")
+        # Under the marking and group customs' own entries carry, as its officers' uploads would be.
+        s, r = call(c, "POST", "/api/v1/feeds/shipments?marking=AMBER&sharing_group=ipr-operation", loader, header + row, "text/csv")
         if s != 200 or r.get("landed") != 1:
             lost += 1
             continue

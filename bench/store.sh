@@ -21,6 +21,9 @@ bench_store() {
       "$bin" resolve --db "$db" >/dev/null
       "$bin" score --db "$db" >/dev/null
       "$bin" admin org --db "$db" customs-uk --kind customs >/dev/null
+      # The group the simulated partners share their AMBER exports with, as `demo` registers it.
+      "$bin" admin org --db "$db" ipcc --kind coordinator >/dev/null
+      "$bin" admin group --db "$db" ipr-operation --members ipcc >/dev/null
     fi
   elif [ ! -f "$db" ]; then
     "$bin" demo --shipments "$shipments" --db "$db" --world "$dir/world" >/dev/null

@@ -263,7 +263,7 @@ fn rule_packs_and_labels_through_the_platform() {
         assert_eq!((seen.labelled, seen.counterfeit), (0, 0), "{}", seen.rule);
     }
     // A rule that fires on every shipment fires on the ones the caller sees: the carrier's
-    // own, not customs' AMBER+STRICT declarations.
+    // own, not customs' declarations (shared with the coordination centre only).
     let probe = "name = \"probe\"\nversion = 1\n\n[[rule]]\nname = \"every-shipment\"\nwhen = \"total_value_usd >= 0.0\"\nweight = 0.1\nreason = \"probe\"\napplies_to = \"shipment\"\n";
     let all_fires = scoring::test_rules(&*open_store(&db).unwrap(), probe, None)
         .unwrap()
@@ -725,13 +725,14 @@ fn arrivals_taken_in_live_match_a_batch_run_and_a_rebuild() {
     )
     .unwrap();
     for (file, scored) in [(&first, 2), (&second, 1)] {
-        let up = upload(
+        let mut up = upload(
             "customs-uk",
             Feed::Shipments,
             file,
             None,
-            Some(Marking::AmberStrict),
+            Some(Marking::Amber),
         );
+        up.sharing_group = Some(interdict_sim::OPERATION_GROUP.to_string());
         let (s, arrival) = live_platform.ingest(&up, Some(&live)).unwrap();
         assert_eq!((s.landed, arrival.scored), (scored as u64, scored));
         assert_eq!(

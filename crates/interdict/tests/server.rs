@@ -3204,3 +3204,77 @@ fn listings_and_watch_lists_reach_an_actor_only_through_records_the_reader_sees(
     assert_eq!(node(&mia), Some(json!(false)));
     assert_eq!(node(&carl), Some(json!(false)));
 }
+
+/// A decision recorded without a marking is shared as the record it is about: customs' seizure
+/// of a parcel it shares with the coordinator's group is the group's to read, and a marketplace
+/// outside it gets the same 404 as for nothing.
+#[test]
+fn a_decision_is_shared_as_the_record_it_is_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let d = s(&db);
+    let cathy = one_user(&db, "customs", "customs", "cathy", "officer");
+    let ken = one_user(&db, "centre", "coordinator", "ken", "analyst");
+    let mia = one_user(&db, "mkt", "marketplace", "mia", "analyst");
+    run_ok(&["admin", "group", "--db", d, "joint", "--members", "centre"]);
+    let path = dir.path().join("entries.csv");
+    std::fs::write(
+        &path,
+        format!("{HEADER}\nE-1,swift,2026-03-02,CN,CN,LHR,Star Trading Ltd,star@trade.cn,CN,John Doe,1 High St,GB,NIKE shoes,640399,2,8 USD\n"),
+    )
+    .unwrap();
+    run_ok(&[
+        "ingest",
+        "--db",
+        d,
+        "--org",
+        "customs",
+        "--feed",
+        "shipments",
+        "--marking",
+        "AMBER",
+        "--sharing-group",
+        "joint",
+        "--reports",
+        s(&dir.path().join("r")),
+        s(&path),
+    ]);
+    run_ok(&["resolve", "--db", d]);
+    run_ok(&["score", "--db", d]);
+    let server = start(&db, &dir.path().join("a.anchor"));
+    let a = server.addr.as_str();
+    let seize = |id: &str, extra: Value| {
+        let mut body = json!({"records": [{"source_id": id, "result": "seized_counterfeit",
+            "date": "2026-03-03", "shipment_id": "E-1"}]});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let r = post_json(a, "/api/v1/outcomes", &cathy, body);
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    seize("O-1", json!({}));
+    let o1 = get(a, "/api/v1/records/customs/outcomes/O-1", &cathy).body;
+    assert_eq!(
+        (o1["marking"].as_str(), o1["sharing_group"].as_str()),
+        (Some("AMBER"), Some("joint"))
+    );
+    assert_eq!(
+        get(a, "/api/v1/records/customs/outcomes/O-1", &ken).status,
+        200
+    );
+    assert_eq!(
+        get(a, "/api/v1/records/customs/outcomes/O-1", &mia).status,
+        404
+    );
+    // A marking given is kept as given.
+    seize("O-2", json!({"marking": "AMBER+STRICT"}));
+    let o2 = get(a, "/api/v1/records/customs/outcomes/O-2", &cathy).body;
+    assert_eq!(
+        (o2["marking"].as_str(), o2["sharing_group"].as_str()),
+        (Some("AMBER+STRICT"), None)
+    );
+    assert_eq!(
+        get(a, "/api/v1/records/customs/outcomes/O-2", &ken).status,
+        404
+    );
+}

@@ -1324,7 +1324,9 @@ async fn network(
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct OutcomesIn {
-    /// TLP marking of the new records (default: the organisation's default for outcomes).
+    /// TLP marking of the new records. Given neither this nor a sharing group, outcomes about
+    /// the caller's own shipments or listings are shared as those records are (when they all
+    /// carry the same marking and group); others take the organisation's default for outcomes.
     marking: Option<String>,
     sharing_group: Option<String>,
     /// Outcome rows with the canonical field names of the outcomes feed.
@@ -1496,17 +1498,60 @@ async fn post_outcomes(
         serde_json::to_writer(&mut ndjson, r).expect("JSON values serialise");
         ndjson.push(b'\n');
     }
+    let (marking, sharing_group) = match (body.marking, body.sharing_group) {
+        (None, None) => shared_as_their_records(&state, &v, &body.records),
+        given => given,
+    };
     let s = ingest_body(
         &state,
         &v,
         Feed::Outcomes,
         "ndjson",
         &ndjson,
-        body.marking,
-        body.sharing_group,
+        marking,
+        sharing_group,
     )
     .await?;
     Ok(Json(s))
+}
+
+/// The marking and sharing group of the caller's own shipments or listings the outcomes are
+/// about, when they all carry the same: a decision on a record is shared as the record is. Else
+/// none, and the organisation's default for outcomes applies.
+fn shared_as_their_records(
+    state: &AppState,
+    v: &Viewer,
+    records: &[serde_json::Value],
+) -> (Option<String>, Option<String>) {
+    let view = state.view();
+    let mut label = None;
+    for r in records {
+        let about = [
+            ("shipment_id", Feed::Shipments),
+            ("listing_id", Feed::Listings),
+        ]
+        .into_iter()
+        .find_map(|(field, feed)| {
+            let id = r.get(field)?.as_str()?.trim();
+            view.record(&RecordKey::new(v.org.clone(), feed, id))
+        });
+        let Some(rec) = about else {
+            return (None, None);
+        };
+        let l = view.label_of(rec);
+        if l.group
+            .is_some_and(|g| !state.directory.load().groups.contains_key(g))
+        {
+            return (None, None);
+        }
+        let this = (l.marking, l.group.map(str::to_string));
+        match &label {
+            None => label = Some(this),
+            Some(seen) if *seen == this => {}
+            Some(_) => return (None, None),
+        }
+    }
+    label.map_or((None, None), |(m, g)| (Some(m.as_str().to_string()), g))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -190,6 +190,11 @@ fn usd(m: &Option<interdict_model::Money>) -> Option<f64> {
 /// Encodes a record as the view holds it, through `scratch`, a buffer kept between records.
 fn stored(record: &Record, scratch: &mut Vec<u8>) -> Stored {
     let payload = record.payload(scratch);
+    stored_as(record, payload)
+}
+
+/// A record as the view holds it, given its stored form already (a store's payload).
+fn stored_as(record: &Record, payload: Vec<u8>) -> Stored {
     let date = match record {
         Record::Shipments(s) => s.arrival.as_ref().or(s.shipped.as_ref()),
         Record::Listings(l) => l.created.as_ref(),
@@ -983,7 +988,6 @@ impl View {
     /// and histories they concern, withdrawn ones leave them; arrivals join with their parties,
     /// the actors appended for them and their scores, in rank.
     pub fn apply(&mut self, changes: Changes) {
-        let mut scratch = Vec::new();
         if let Some(w) = changes.withdrawn {
             for key in w.labels.keys() {
                 let Some(key) = parse_key(key) else {
@@ -999,7 +1003,7 @@ impl View {
         for s in changes.records {
             let label =
                 self.intern_label(label_row(&s.key.org, s.marking, s.sharing_group.as_deref()));
-            let stored = stored(&s.record, &mut scratch);
+            let stored = stored_as(&s.record, s.payload);
             let before = self.record(&s.key);
             if s.key.feed == Feed::Outcomes {
                 if let Some(id) = before {
@@ -1298,15 +1302,15 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut outcomes: Vec<u32> = Vec::new();
     let mut shipments_of: FxHashMap<u32, usize> = FxHashMap::default();
     let mut shipments = 0usize;
-    store.scan(None, &mut |s| {
+    store.scan(None, &mut |mut s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
-        let id = b.add_record(
-            s.key.clone(),
-            label,
-            &s.source_file,
-            &s.ingested_at,
-            &s.record,
-        );
+        let stored = stored_as(&s.record, std::mem::take(&mut s.payload));
+        let id = b
+            .view
+            .put_record(s.key.clone(), label, &s.source_file, &s.ingested_at, stored);
+        if matches!(s.record, Record::Shipments(_) | Record::Listings(_)) {
+            b.view.values.insert(id, value_and_origin(&s.record));
+        }
         b.view
             .feed_labels
             .entry(s.key.feed)

@@ -141,6 +141,10 @@ pub struct StoredRecord {
     pub ingested_at: String,
     pub run_id: i64,
     pub record: Record,
+    /// The record as stored: its canonical JSON, LZ4-compressed
+    /// ([`Record::encode_payload`](interdict_model::Record::encode_payload)), for readers
+    /// that keep it in that form without encoding it again.
+    pub payload: Vec<u8>,
 }
 
 /// Record and quarantine counts of one organisation's feed.

@@ -463,7 +463,8 @@ impl PostgresStore {
             |err: interdict_model::ParseMarkingError| self.corrupt(&key_text, err.to_string()),
         )?;
         let data: &[u8] = r.try_get(11).map_err(&e)?;
-        let record = Record::decode_payload(data).map_err(|m| self.corrupt(&key_text, m))?;
+        let record =
+            Record::decode_payload_of(feed, data).map_err(|m| self.corrupt(&key_text, m))?;
         Ok(StoredRecord {
             key: RecordKey {
                 org,
@@ -478,6 +479,7 @@ impl PostgresStore {
             ingested_at: r.try_get(8).map_err(&e)?,
             run_id: r.try_get(9).map_err(&e)?,
             record,
+            payload: data.to_vec(),
         })
     }
 

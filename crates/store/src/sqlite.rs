@@ -346,7 +346,7 @@ impl SqliteStore {
             .parse()
             .map_err(|e: interdict_model::ParseMarkingError| corrupt(e.to_string()))?;
         let data: Vec<u8> = r.get(11).map_err(|e| self.err(e))?;
-        let record = Record::decode_payload(&data).map_err(corrupt)?;
+        let record = Record::decode_payload_of(feed, &data).map_err(corrupt)?;
         Ok(StoredRecord {
             key: RecordKey {
                 org,
@@ -361,6 +361,7 @@ impl SqliteStore {
             ingested_at: get(8)?,
             run_id: r.get(9).map_err(|e| self.err(e))?,
             record,
+            payload: data,
         })
     }
 }

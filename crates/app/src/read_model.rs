@@ -415,6 +415,7 @@ impl ViewBuilder {
 
     pub fn build(mut self) -> View {
         let v = &mut self.view;
+        v.search.forget_descriptions();
         let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
         ranked.sort_by(|&a, &b| v.rank_order(a, b));
         v.ranked = ranked;
@@ -1285,6 +1286,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
         parts: part_stamps(store)?,
     };
     let mut b = ViewBuilder::default();
+    b.view.search.remember_descriptions();
     b.view.groups = sharing(store)?;
     b.view.withdrawn = saved::withdrawn(store)?
         .labels

@@ -43,9 +43,23 @@ const SOUNDS_ALIKE: f32 = 0.7;
 /// country for facets.
 #[derive(Default)]
 pub struct SearchIndex {
-    postings: FxHashMap<Box<str>, Vec<u32>>,
+    /// Each index term's place in `lists`.
+    terms: FxHashMap<Box<str>, u32>,
+    /// The parties of each term, in the order added.
+    lists: Vec<Vec<u32>>,
     sounds: FxHashMap<Box<str>, Vec<Box<str>>>,
     countries: Vec<[u8; 2]>,
+    /// While a whole store is indexed: the terms of each description already indexed, by a
+    /// hash of its name and fields. The same shipper on a thousand parcels is cut into terms
+    /// once.
+    described: Option<FxHashMap<u64, Box<[u32]>>>,
+}
+
+/// Adds a party to a term's list unless it is its last already.
+fn push_once(list: &mut Vec<u32>, id: u32) {
+    if list.last() != Some(&id) {
+        list.push(id);
+    }
 }
 
 /// One unit of a query with the terms it may match.
@@ -98,43 +112,80 @@ impl SearchIndex {
     /// Indexes party `id` (ids must come in increasing order) under `name` and, when its
     /// fields are at hand, everything else a person search finds it by.
     pub fn add(&mut self, id: u32, name: &str, party: Option<&Party>) {
+        if let Some(p) = party
+            && let Some(c) = p
+                .country
+                .as_deref()
+                .or_else(|| p.addresses.iter().find_map(|a| a.country.as_deref()))
+            && let [a, b] = *c.as_bytes()
+        {
+            if self.countries.len() <= id as usize {
+                self.countries.resize(id as usize + 1, [0, 0]);
+            }
+            self.countries[id as usize] = [a, b];
+        }
+        let key = self.described.as_ref().map(|_| {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            name.hash(&mut h);
+            party.hash(&mut h);
+            h.finish()
+        });
+        if let (Some(seen), Some(k)) = (&self.described, key)
+            && let Some(ids) = seen.get(&k)
+        {
+            for &t in ids.iter() {
+                push_once(&mut self.lists[t as usize], id);
+            }
+            return;
+        }
         let mut terms: Vec<String> = Vec::new();
         words_of(name, &mut terms);
         if let Some(p) = party {
             terms_of(p, &mut terms);
-            if let Some(c) = p
-                .country
-                .as_deref()
-                .or_else(|| p.addresses.iter().find_map(|a| a.country.as_deref()))
-                && let [a, b] = *c.as_bytes()
-            {
-                if self.countries.len() <= id as usize {
-                    self.countries.resize(id as usize + 1, [0, 0]);
-                }
-                self.countries[id as usize] = [a, b];
-            }
         }
         terms.sort_unstable();
         terms.dedup();
+        let mut ids = Vec::with_capacity(terms.len());
         for t in terms {
-            match self.postings.get_mut(t.as_str()) {
-                Some(list) => {
-                    if list.last() != Some(&id) {
-                        list.push(id);
-                    }
-                }
-                None => {
-                    let t: Box<str> = t.into();
-                    if t.len() >= 3 && t.bytes().all(|b| b.is_ascii_lowercase()) {
-                        let s = person::sound(&t);
-                        if !s.is_empty() {
-                            self.sounds.entry(s.into()).or_default().push(t.clone());
-                        }
-                    }
-                    self.postings.insert(t, vec![id]);
-                }
+            let t = match self.terms.get(t.as_str()) {
+                Some(&t) => t,
+                None => self.new_term(t.into()),
+            };
+            push_once(&mut self.lists[t as usize], id);
+            ids.push(t);
+        }
+        if let (Some(seen), Some(k)) = (&mut self.described, key) {
+            seen.insert(k, ids.into_boxed_slice());
+        }
+    }
+
+    fn new_term(&mut self, t: Box<str>) -> u32 {
+        if t.len() >= 3 && t.bytes().all(|b| b.is_ascii_lowercase()) {
+            let s = person::sound(&t);
+            if !s.is_empty() {
+                self.sounds.entry(s.into()).or_default().push(t.clone());
             }
         }
+        let n = self.lists.len() as u32;
+        self.lists.push(Vec::new());
+        self.terms.insert(t, n);
+        n
+    }
+
+    /// The parties of an index term, in the order added.
+    fn postings(&self, term: &str) -> Option<&Vec<u32>> {
+        self.terms.get(term).map(|&t| &self.lists[t as usize])
+    }
+
+    /// While a whole store is indexed, cut each distinct description into terms once.
+    pub fn remember_descriptions(&mut self) {
+        self.described = Some(FxHashMap::default());
+    }
+
+    /// Done with indexing a whole store: let go of the descriptions seen.
+    pub fn forget_descriptions(&mut self) {
+        self.described = None;
     }
 
     /// A party's country (ISO alpha-2), when it has one.
@@ -196,7 +247,7 @@ impl SearchIndex {
             .map(|u| {
                 u.terms
                     .iter()
-                    .filter_map(|(t, w)| self.postings.get(t.as_str()).map(|l| (l.as_slice(), *w)))
+                    .filter_map(|(t, w)| self.postings(t).map(|l| (l.as_slice(), *w)))
                     .collect()
             })
             .collect();
@@ -262,7 +313,7 @@ impl SearchIndex {
         if alphabetic && word.len() >= 4 {
             let mut typos: Vec<(String, usize)> = one_edit(word)
                 .into_iter()
-                .filter_map(|t| self.postings.get(t.as_str()).map(|l| (t, l.len())))
+                .filter_map(|t| self.postings(&t).map(|l| (t, l.len())))
                 .collect();
             typos.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             terms.extend(typos.into_iter().map(|(t, _)| (t, ONE_TYPO)));
@@ -590,6 +641,71 @@ mod tests {
             ix.add(i as u32, name, Some(&party(json)));
         }
         ix
+    }
+
+    #[test]
+    fn descriptions_remembered_while_a_store_is_indexed_find_what_fresh_ones_do() {
+        let parties = [
+            (
+                "Sun Export Co",
+                r#"{"emails": ["sun@export.cn"], "country": "CN"}"#,
+            ),
+            (
+                "Jo Smith",
+                r#"{"phones": ["+447440465317"], "country": "GB"}"#,
+            ),
+            (
+                "Sun Export Co",
+                r#"{"emails": ["sun@export.cn"], "country": "CN"}"#,
+            ),
+            (
+                "Sun Export Co",
+                r#"{"emails": ["sales@export.cn"], "country": "HK"}"#,
+            ),
+            (
+                "Jo Smith",
+                r#"{"phones": ["+447440465317"], "country": "GB"}"#,
+            ),
+            (
+                "Sun Export Co",
+                r#"{"emails": ["sun@export.cn"], "country": "CN"}"#,
+            ),
+        ];
+        let fresh = index(&parties);
+        let mut kept = SearchIndex::default();
+        kept.remember_descriptions();
+        for (i, (name, json)) in parties.iter().enumerate() {
+            kept.add(i as u32, name, Some(&party(json)));
+        }
+        assert_eq!(
+            kept.described.as_ref().map(|d| d.len()),
+            Some(3),
+            "three distinct descriptions"
+        );
+        kept.forget_descriptions();
+        // Indexed after the store: cut into terms afresh.
+        kept.add(
+            6,
+            "Sun Export Co",
+            Some(&party(r#"{"emails": ["sun@export.cn"]}"#)),
+        );
+        for q in [
+            "sun export",
+            "sun@export.cn",
+            "07440 465317",
+            "sales@export.cn",
+            "jo smith",
+            "sun exprot",
+        ] {
+            let want: Vec<u32> = fresh.search(q).parties();
+            let mut got = kept.search(q).parties();
+            got.retain(|&p| p != 6);
+            assert_eq!(got, want, "query {q:?}");
+        }
+        assert_eq!(kept.search("sun@export.cn").parties(), vec![0, 2, 5, 6]);
+        assert_eq!(kept.country(3), Some("HK"));
+        assert_eq!(kept.country(5), Some("CN"));
+        assert_eq!(kept.lists.len(), fresh.lists.len());
     }
 
     #[test]

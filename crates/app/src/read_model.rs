@@ -330,6 +330,19 @@ impl ViewBuilder {
         record: &Record,
     ) -> u32 {
         let stored = stored(record, &mut self.scratch);
+        self.put(key, label, source_file, ingested_at, record, stored)
+    }
+
+    /// Puts a record in its view form, noting a scored feed's value and origin for its score.
+    fn put(
+        &mut self,
+        key: RecordKey,
+        label: u32,
+        source_file: &str,
+        ingested_at: &str,
+        record: &Record,
+        stored: Stored,
+    ) -> u32 {
         let id = self
             .view
             .put_record(key, label, source_file, ingested_at, stored);
@@ -1306,13 +1319,16 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut shipments = 0usize;
     store.scan(None, &mut |mut s| {
         let label = b.label(&s.key.org, s.marking, s.sharing_group.as_deref());
+        // The store's payload is the view's form already: kept, not encoded again.
         let stored = stored_as(&s.record, std::mem::take(&mut s.payload));
-        let id = b
-            .view
-            .put_record(s.key.clone(), label, &s.source_file, &s.ingested_at, stored);
-        if matches!(s.record, Record::Shipments(_) | Record::Listings(_)) {
-            b.view.values.insert(id, value_and_origin(&s.record));
-        }
+        let id = b.put(
+            s.key.clone(),
+            label,
+            &s.source_file,
+            &s.ingested_at,
+            &s.record,
+            stored,
+        );
         b.view
             .feed_labels
             .entry(s.key.feed)

@@ -254,6 +254,44 @@ pub fn set_brand_owner(
     Ok(name)
 }
 
+/// `admin shared-risk`: sets whether records of `org`'s `feed` inform other organisations'
+/// scores (`default`, `all` or `none`), audited, and makes again the scores it changes.
+pub fn shared_risk_setting(
+    store: &mut dyn PlatformStore,
+    by: &str,
+    org: &str,
+    feed: interdict_model::Feed,
+    setting: &str,
+) -> Result<()> {
+    let to = saved::Contributes::parse_setting(setting).map_err(crate::Error::Invalid)?;
+    set_shared_risk(store, org, feed, to)?;
+    audit(
+        store,
+        by,
+        "admin.shared_risk",
+        &format!("{org}/{}", feed.as_str()),
+        setting,
+    )?;
+    crate::arrival::rescore(store)
+}
+
+/// Sets whether records of `org`'s `feed` inform other organisations' scores without
+/// disclosure: `All` (RED ones too), `None`, or `None` as `to` for the default (every record but
+/// RED ones). The organisation must exist (in the directory or as a record owner).
+pub fn set_shared_risk(
+    store: &mut dyn crate::PlatformStore,
+    org: &str,
+    feed: interdict_model::Feed,
+    to: Option<saved::Contributes>,
+) -> Result<()> {
+    if !crate::scorers::organisations(store)?.contains(org) {
+        missing!("no organisation is named {org:?}");
+    }
+    let mut s = saved::shared_risk(store)?;
+    s.set(org, feed, to);
+    saved::save_shared_risk(store, &s, &now())
+}
+
 /// Sets a sharing group's members (`org:NAME` or `user:NAME`; a bare name is an organisation);
 /// every member must exist.
 pub fn set_group(

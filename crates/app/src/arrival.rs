@@ -69,6 +69,15 @@ pub fn arrive_feeds(
     Ok(arrival)
 }
 
+/// Makes again the scores whose making changed (a pack switched on, a feed's sharing
+/// changed), once the store was scored: the shared scores and every organisation's own.
+pub fn rescore(store: &mut dyn crate::PlatformStore) -> Result<()> {
+    if is_resolved(store)? && !saved::scores(store)?.is_empty() {
+        scoring::score_store(store, false, &crate::Quiet)?;
+    }
+    Ok(())
+}
+
 /// Whether the store was resolved before: a live store, where what lands is taken in at once.
 /// A store never resolved is being loaded in bulk, to be resolved and scored as a whole.
 pub fn is_resolved(store: &dyn crate::PlatformStore) -> Result<bool> {

@@ -33,6 +33,7 @@ pub mod read_model;
 pub mod resolution;
 pub mod rule_governance;
 pub mod saved;
+pub mod scorers;
 pub mod scoring;
 pub mod search;
 pub mod sharing;

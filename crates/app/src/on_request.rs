@@ -29,14 +29,35 @@ use crate::scoring::brand_names;
 use crate::world::load_world;
 
 /// The derived outputs a scorer on request is built from: when one is replaced, it is built
-/// again.
-pub const BUILT_FROM: [&str; 5] = [
+/// again. Organisations' own packs (`score/rules/<org>`) count too.
+pub const BUILT_FROM: [&str; 6] = [
     saved::ACTORS,
     saved::SCORE_MODEL,
     saved::RULES,
     saved::WITHDRAWN,
     saved::RESOLUTION_MODEL,
+    saved::SHARED_RISK,
 ];
+
+/// Whether a scorer on request rests on the derived output `name`.
+fn built_from(name: &str) -> bool {
+    BUILT_FROM.contains(&name)
+        || name
+            .strip_prefix(saved::RULES)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// An organisation (or user) that scores on its own: its pack, and its own histories when it
+/// sees records that inform nobody else (else it reads the shared ones).
+struct OwnClass {
+    /// What its scores are kept under (see [`crate::scorers::OwnScoring`]).
+    key: String,
+    org: String,
+    /// For a user's own scores: the user, as the access rules see them.
+    user: Option<interdict_access::Viewer>,
+    pack: RulePack,
+    knowledge: Option<Knowledge>,
+}
 
 /// What a record not stored would score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,12 +83,17 @@ pub struct MatchedActor {
     pub probability: f64,
 }
 
-/// Scores records on request; built from the store, then read-only.
+/// Scores records on request; built from the store, then read-only. What it scores for an
+/// organisation rests on what that organisation's scores may rest on (see
+/// [`crate::scorers`]).
 pub struct OnRequest {
     catalogue: Catalogue,
+    /// The shared histories: of the records that inform every organisation's scores.
     knowledge: Knowledge,
     models: Models,
     rules: RulePack,
+    own: Vec<OwnClass>,
+    shared_risk: saved::SharedRisk,
     last_day: i32,
     resolver: Resolver,
     /// Actor id to the number the histories use.
@@ -105,7 +131,7 @@ pub fn stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
     Ok(store
         .derived_stamps()?
         .into_iter()
-        .filter(|(n, _)| BUILT_FROM.contains(&n.as_str()))
+        .filter(|(n, _)| built_from(n))
         .collect())
 }
 
@@ -127,8 +153,9 @@ impl OnRequest {
             .collect();
         // Only what a score reads is kept: the records' observations, labels and actors by
         // record go before the resolver is built.
+        let shared = crate::sharing::Scope::shared(store)?;
         let (catalogue, knowledge, last_day, actor_numbers, sellers) = {
-            let world = load_world(store, &crate::sharing::Scope::everything(store)?)?;
+            let world = load_world(store, &shared)?;
             let knowledge = world.knowledge();
             (
                 world.catalogue,
@@ -140,12 +167,33 @@ impl OnRequest {
         };
         let models = saved::score_models(store)?.unwrap_or_else(Models::prior);
         let rules = saved::rules(store)?;
+        let mut own = Vec::new();
+        for o in crate::scorers::own_scorings(store, &shared, &rules)? {
+            let knowledge = if o.user.is_some() || shared.hides_from_scores_of(&o.org, None) {
+                Some(load_world(store, &o.scope(store)?)?.knowledge())
+            } else {
+                None
+            };
+            own.push(OwnClass {
+                user: o.user.as_ref().map(|u| interdict_access::Viewer {
+                    org: o.org.clone(),
+                    user: u.clone(),
+                    role: interdict_access::Role::Analyst,
+                }),
+                key: o.key,
+                org: o.org,
+                pack: o.pack,
+                knowledge,
+            });
+        }
         let resolver = resolution::live_resolver(store)?;
         Ok(OnRequest {
             catalogue,
             knowledge,
             models,
             rules,
+            own,
+            shared_risk: shared.shared_risk,
             last_day,
             resolver,
             actor_numbers,
@@ -182,18 +230,59 @@ impl OnRequest {
             if !self.orgs.contains(&r.key.org) {
                 self.orgs.push(r.key.org.clone());
             }
-            let observed = self.observe_record(r, Some(&mut rows));
-            if let Some(o) = observed {
-                let score = self.scorer().score(&o, &r.key.org);
-                scored.push(crate::scoring::saved_score(
+            let Some(o) = self.observe_record(r, Some(&mut rows)) else {
+                continue;
+            };
+            let shared = self.contributes(r);
+            let shared_score = shared.then(|| {
+                let s = self.scorer(None).score(&o, &r.key.org);
+                crate::scoring::saved_score(
                     &r.key,
                     &o,
-                    score,
+                    s,
                     &self.catalogue,
                     (&versions.0, &versions.1),
                     &at,
-                ));
+                )
+            });
+            // Organisations come before their users, whose own scores are kept where they
+            // differ from their organisation's.
+            let mut org_scores: FxHashMap<String, crate::saved::SavedScore> = FxHashMap::default();
+            for c in 0..self.own.len() {
+                if !self.class_sees(c, r) {
+                    continue;
+                }
+                let s = self.scorer(Some(c)).score(&o, &r.key.org);
+                let class = &self.own[c];
+                let mut mine = crate::scoring::saved_score(
+                    &r.key,
+                    &o,
+                    s,
+                    &self.catalogue,
+                    (&versions.0, &class.pack.version_tag()),
+                    &at,
+                );
+                mine.scored_for = Some(class.key.clone());
+                let shown = match class.user {
+                    Some(_) => org_scores.get(&class.org).or(shared_score.as_ref()),
+                    None => shared_score.as_ref(),
+                };
+                if crate::scorers::differs(&mine, shown) {
+                    if class.user.is_none() {
+                        org_scores.insert(class.org.clone(), mine.clone());
+                    }
+                    scored.push(mine);
+                }
+            }
+            scored.extend(shared_score);
+            if shared {
                 self.knowledge.add_observed(&o);
+            }
+            for c in 0..self.own.len() {
+                let reads = shared || self.class_sees(c, r);
+                if reads && let Some(k) = self.own[c].knowledge.as_mut() {
+                    k.add_observed(&o);
+                }
             }
         }
         if !rows.is_empty() {
@@ -206,7 +295,7 @@ impl OnRequest {
         }
         Ok(Ok(crate::arrival::Arrival {
             resolved: rows.len(),
-            scored: scored.len(),
+            scored: scored.iter().filter(|s| s.scored_for.is_none()).count(),
         }))
     }
 
@@ -278,12 +367,13 @@ impl OnRequest {
             if let Record::Outcomes(o) = r.record
                 && r.version == 1
             {
-                outcomes.push((r.key, o));
+                let label = (r.marking, r.sharing_group);
+                outcomes.push((r.key, o, label));
             }
             Ok(())
         })?;
         self.records_seen = seen;
-        for (key, o) in outcomes {
+        for (key, o, label) in outcomes {
             let mut observed = Vec::new();
             let mut targets = Vec::new();
             let named = [
@@ -321,15 +411,62 @@ impl OnRequest {
                     }
                 }
             }
+            let (marking, group) = label;
+            let access = interdict_access::Label {
+                owner: &key.org,
+                marking,
+                group: group.as_deref(),
+            };
+            let shared = self
+                .shared_risk
+                .contributes(&key.org, Feed::Outcomes, marking);
+            let reads: Vec<bool> = (0..self.own.len())
+                .map(|c| shared || self.class_sees_label(c, access))
+                .collect();
             let label = interdict_score::Label {
                 day: interdict_score::day::of(&o.date),
                 result: o.result,
                 targets,
                 key,
             };
-            self.knowledge.add_label(&label, &observed);
+            if shared {
+                self.knowledge.add_label(&label, &observed);
+            }
+            for (c, read) in self.own.iter_mut().zip(reads) {
+                if read && let Some(k) = c.knowledge.as_mut() {
+                    k.add_label(&label, &observed);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Whether own class `c` sees a record labelled `label` in full: its scores rest on it,
+    /// and it has its own score of it.
+    fn class_sees_label(&self, c: usize, label: interdict_access::Label<'_>) -> bool {
+        let class = &self.own[c];
+        let sight = match &class.user {
+            Some(v) => interdict_access::sight(v, label, &self.groups),
+            None => interdict_access::org_sight(&class.org, label, &self.groups),
+        };
+        sight == interdict_access::Sight::Full
+    }
+
+    fn class_sees(&self, c: usize, r: &interdict_store::StoredRecord) -> bool {
+        self.class_sees_label(
+            c,
+            interdict_access::Label {
+                owner: &r.key.org,
+                marking: r.marking,
+                group: r.sharing_group.as_deref(),
+            },
+        )
+    }
+
+    /// Whether a stored record informs every organisation's scores.
+    fn contributes(&self, r: &interdict_store::StoredRecord) -> bool {
+        self.shared_risk
+            .contributes(&r.key.org, r.key.feed, r.marking)
     }
 
     /// Whether an outcome of `org` attaches to a stored record: only when the organisation
@@ -375,14 +512,26 @@ impl OnRequest {
         *self.actor_numbers.entry(id.to_owned()).or_insert(next)
     }
 
-    fn scorer(&self) -> Scorer<'_> {
+    /// The shared scorer, or the one of own class `own`.
+    fn scorer(&self, own: Option<usize>) -> Scorer<'_> {
+        let (knowledge, rules) = match own.map(|c| &self.own[c]) {
+            Some(c) => (c.knowledge.as_ref().unwrap_or(&self.knowledge), &c.pack),
+            None => (&self.knowledge, &self.rules),
+        };
         Scorer {
             catalogue: &self.catalogue,
-            knowledge: &self.knowledge,
+            knowledge,
             models: &self.models,
-            rules: &self.rules,
+            rules,
             fallback_day: self.last_day,
         }
+    }
+
+    /// The own class of `org`, if it scores on its own.
+    fn class_of(&self, org: &str) -> Option<usize> {
+        self.own
+            .iter()
+            .position(|c| c.user.is_none() && c.org == org)
     }
 
     /// The stamps of the outputs it was built from, to compare with [`stamps`].
@@ -447,7 +596,8 @@ impl OnRequest {
     }
 
     fn scored(&self, org: &str, o: &Observed, actors: Vec<MatchedActor>) -> RequestScore {
-        let s = self.scorer().score(o, org);
+        let class = self.class_of(org);
+        let s = self.scorer(class).score(o, org);
         RequestScore {
             score: s.score,
             reasons: s.reasons,
@@ -455,7 +605,9 @@ impl OnRequest {
             brands: brand_names(&self.catalogue, o),
             actors,
             model: self.models.version(),
-            rules: self.rules.version_tag(),
+            rules: class
+                .map_or(&self.rules, |c| &self.own[c].pack)
+                .version_tag(),
         }
     }
 

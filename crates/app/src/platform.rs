@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use interdict_access::Viewer;
 use interdict_ingest::Progress;
+use interdict_model::Feed;
 use interdict_normalize::money::RateTable;
 pub use interdict_score::RuleTest;
 use interdict_score::rules::Target;
@@ -17,6 +18,7 @@ use crate::error::Result;
 use crate::ingest::{Export, ExportSummary, ingest_export};
 use crate::open::{Pool, Pooled, open_store};
 use crate::read_model::{self, Catchup, View, build_view};
+use crate::rule_governance::Line;
 use crate::{saved, scoring};
 
 /// The platform over one store.
@@ -46,6 +48,8 @@ pub struct ActiveRules {
     pub version: String,
     /// The pack as TOML, as it was set.
     pub text: String,
+    /// Whether it is the organisation's own pack (else the platform's default).
+    pub own: bool,
     pub rules: Vec<RuleLine>,
 }
 
@@ -250,17 +254,32 @@ impl Platform {
         crate::admin::set_brand_owner(&mut *self.pool.get()?, by, brand, org, approve)
     }
 
-    /// The active rule pack, rule by rule.
-    pub fn rules(&self) -> Result<ActiveRules> {
+    /// The pack that scores a line, rule by rule: an organisation's own when it switched one
+    /// on, else the platform's default.
+    pub fn rules(&self, line: Line<'_>) -> Result<ActiveRules> {
         let store = self.pool.get()?;
-        let text = match saved::rules_text(&*store)? {
-            Some(t) => t,
-            None => interdict_score::rules::default_pack_toml().to_string(),
+        let own = match line {
+            Some(org) => saved::rules_text_of(&*store, Some(org))?,
+            None => None,
         };
-        let pack = saved::rules(&*store)?;
+        let (text, pack, own_pack) = match own {
+            Some(t) => {
+                let pack = scoring::parse_pack(&t)?;
+                (t, pack, true)
+            }
+            None => (
+                match saved::rules_text(&*store)? {
+                    Some(t) => t,
+                    None => interdict_score::rules::default_pack_toml().to_string(),
+                },
+                saved::rules(&*store)?,
+                false,
+            ),
+        };
         Ok(ActiveRules {
             version: pack.version_tag(),
             text,
+            own: own_pack,
             rules: pack
                 .spec()
                 .rules
@@ -289,28 +308,58 @@ impl Platform {
         })
     }
 
-    /// Proposes a new version of the shared rule pack (see [`crate::rule_governance`]).
+    /// Proposes a new version of a line's pack (see [`crate::rule_governance`]).
     pub fn propose_rules(
         &self,
+        line: Line<'_>,
         author: &Viewer,
         pack: &str,
         note: &str,
     ) -> Result<crate::rule_governance::RuleVersion> {
-        crate::rule_governance::propose(&mut *self.pool.get()?, author, pack, note)
+        crate::rule_governance::propose(&mut *self.pool.get()?, line, author, pack, note)
     }
 
-    /// Switches a version of the shared rule pack on: a proposal by a second person, or a
-    /// rollback to one switched on before.
+    /// Switches a version of a line's pack on: a proposal by a second person, or a rollback to
+    /// one switched on before. The scores it makes are made at once.
     pub fn switch_on_rules(
         &self,
+        line: Line<'_>,
         approver: &Viewer,
         number: u32,
     ) -> Result<crate::rule_governance::RuleVersion> {
-        crate::rule_governance::switch_on(&mut *self.pool.get()?, approver, number)
+        let mut store = self.pool.get()?;
+        let v = crate::rule_governance::switch_on(&mut *store, line, approver, number)?;
+        crate::arrival::rescore(&mut *store)?;
+        Ok(v)
     }
 
-    /// Every version of the shared rule pack, oldest first.
-    pub fn rule_history(&self) -> Result<crate::rule_governance::RuleHistory> {
-        crate::rule_governance::history(&*self.pool.get()?)
+    /// Puts an organisation back on the platform's default pack, and rescores.
+    pub fn default_rules(&self, org: &str) -> Result<()> {
+        let mut store = self.pool.get()?;
+        crate::rule_governance::back_to_default(&mut *store, org)?;
+        crate::arrival::rescore(&mut *store)
+    }
+
+    /// Every version of a line's pack, oldest first.
+    pub fn rule_history(&self, line: Line<'_>) -> Result<crate::rule_governance::RuleHistory> {
+        crate::rule_governance::history(&*self.pool.get()?, line)
+    }
+
+    /// Which feeds of `org` inform other organisations' scores.
+    pub fn shared_risk(&self) -> Result<saved::SharedRisk> {
+        saved::shared_risk(&*self.pool.get()?)
+    }
+
+    /// Sets whether a feed of `org` informs other organisations' scores (`None`: the
+    /// default), and rescores; the caller audits it.
+    pub fn set_shared_risk(
+        &self,
+        org: &str,
+        feed: Feed,
+        to: Option<saved::Contributes>,
+    ) -> Result<()> {
+        let mut store = self.pool.get()?;
+        crate::admin::set_shared_risk(&mut *store, org, feed, to)?;
+        crate::arrival::rescore(&mut *store)
     }
 }

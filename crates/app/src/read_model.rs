@@ -231,6 +231,13 @@ fn value_and_origin(record: &Record) -> (Option<f64>, Option<String>) {
     }
 }
 
+/// A set of scores: each record's, and their order, highest first.
+#[derive(Default)]
+struct Ranking {
+    of: FxHashMap<u32, u32>,
+    ranked: Vec<u32>,
+}
+
 #[derive(Default)]
 pub struct View {
     pub labels: Vec<LabelRow>,
@@ -243,11 +250,12 @@ pub struct View {
     by_key: FxHashMap<RecordKey, u32>,
     actor_by_id: FxHashMap<String, u32>,
     links: Vec<Vec<Link>>,
-    score_of: FxHashMap<u32, u32>,
+    /// The shared scores: every organisation's, where it has none of its own.
+    shared: Ranking,
+    /// Organisations' own scores, where they differ from the shared ones.
+    own: FxHashMap<String, Ranking>,
     /// People search over the parties.
     search: SearchIndex,
-    /// Scores in descending order.
-    ranked: Vec<u32>,
     label_ids: FxHashMap<LabelRow, u32>,
     /// Shipment and listing records by their source id, for the outcomes that name them.
     shipment_records: FxHashMap<String, Vec<u32>>,
@@ -261,6 +269,10 @@ pub struct View {
     /// The sharing groups the view was built with: an outcome attaches only to the records its
     /// organisation sees in full under them.
     groups: Sharing,
+    /// Which records inform every organisation's scores, and each user's organisation: what
+    /// a score's reasons may rest on.
+    shared_risk: saved::SharedRisk,
+    org_of_user: FxHashMap<String, String>,
     /// The labels of each feed's records: what a reason may rest on beyond its own record.
     feed_labels: FxHashMap<Feed, BTreeSet<u32>>,
     /// The labels of the brand records of each brand, by lowercase name: a brand reason rests
@@ -291,7 +303,7 @@ pub struct Cursor {
 
 /// The labels behind each kind of reason (its source and the brands it names), worked out once
 /// per kind.
-type Behind = FxHashMap<(Option<String>, Vec<String>), Vec<u32>>;
+type Behind = FxHashMap<(Option<String>, Vec<String>, Option<String>), Vec<u32>>;
 
 #[derive(Default)]
 pub struct ViewBuilder {
@@ -403,19 +415,24 @@ impl ViewBuilder {
         self.view.links[b as usize].push(Link { other: a, via });
     }
 
-    /// A record's score; a record scored again keeps its last score.
+    /// A record's score, shared or an organisation's own; a record scored again keeps its
+    /// last score.
     fn add_score(&mut self, record: u32, mut s: saved::SavedScore, behind: &mut Behind) {
         let reasons = self
             .view
             .reasons_of(self.record_label(record), &mut s, behind);
         let values = self.view.values.get(&record).cloned().unwrap_or_default();
+        let org = s.scored_for.take();
         let score = ScoreView::of(record, s, reasons, values);
-        match self.view.score_of.get(&record) {
+        let next = self.view.scores.len() as u32;
+        let ranking = match org {
+            Some(o) => self.view.own.entry(o).or_default(),
+            None => &mut self.view.shared,
+        };
+        match ranking.of.get(&record) {
             Some(&id) => self.view.scores[id as usize] = score,
             None => {
-                self.view
-                    .score_of
-                    .insert(record, self.view.scores.len() as u32);
+                ranking.of.insert(record, next);
                 self.view.scores.push(score);
             }
         }
@@ -429,9 +446,11 @@ impl ViewBuilder {
     pub fn build(mut self) -> View {
         let v = &mut self.view;
         v.search.forget_descriptions();
-        let mut ranked: Vec<u32> = (0..v.scores.len() as u32).collect();
-        ranked.sort_by(|&a, &b| v.rank_order(a, b));
-        v.ranked = ranked;
+        for ranking in std::iter::once(&mut v.shared).chain(v.own.values_mut()) {
+            let mut ranked: Vec<u32> = ranking.of.values().copied().collect();
+            ranked.sort_by(|&a, &b| rank_order(&v.scores, &v.records, a, b));
+            ranking.ranked = ranked;
+        }
         v.values = FxHashMap::default();
         self.view
     }
@@ -442,7 +461,7 @@ const MOST_APPLIED: usize = 20_000;
 
 /// The derived outputs a view is built from: when one is replaced, the view is due a rebuild
 /// ([`WITHDRAWN`](saved::WITHDRAWN) only grows, and is taken in place).
-const BUILT_FROM: [&str; 2] = [saved::ACTORS, saved::SCORES];
+const BUILT_FROM: [&str; 3] = [saved::ACTORS, saved::SCORES, saved::SHARED_RISK];
 
 /// What changed in the store since a view was built, read without touching the view.
 pub enum Catchup {
@@ -609,14 +628,45 @@ impl View {
     /// The labels of every record a reason rests on besides the record it is about, by what
     /// it comes from (a signal's name or `rule:<name>`).
     pub fn labels_behind(&self, source: Option<&str>) -> Vec<u32> {
-        self.labels_behind_brands(source, &[])
+        self.labels_behind_brands(source, &[], None)
+    }
+
+    /// Whether the scores kept for `scored_for` (`None`: the shared ones; an organisation;
+    /// `user:NAME`) rest on records of `feed` labelled `label`: those that inform every score,
+    /// and those the organisation or user sees in full.
+    fn informs(&self, scored_for: Option<&str>, feed: Feed, label: u32) -> bool {
+        let l = self.labels[label as usize].label();
+        if self.shared_risk.contributes(l.owner, feed, l.marking) {
+            return true;
+        }
+        match scored_for {
+            None => false,
+            Some(k) => match k.strip_prefix("user:") {
+                Some(user) => self.org_of_user.get(user).is_some_and(|org| {
+                    let v = Viewer {
+                        org: org.clone(),
+                        user: user.to_owned(),
+                        role: interdict_access::Role::Analyst,
+                    };
+                    sight(&v, l, &self.groups) == Sight::Full
+                }),
+                None => org_sight(k, l, &self.groups) == Sight::Full,
+            },
+        }
     }
 
     /// Like [`View::labels_behind`], for a record naming `brands`: a reason that rests on the
     /// brand owners' records rests on those of the named brands only, so one restricted brand
     /// record withholds the reasons about its own brand and no other. Without names, or with a
     /// name no brand record has, it rests on every brand record.
-    pub fn labels_behind_brands(&self, source: Option<&str>, brands: &[String]) -> Vec<u32> {
+    /// Only the records the score's scorer reads count (see [`View::informs`]; `None` for
+    /// the shared scores).
+    pub fn labels_behind_brands(
+        &self,
+        source: Option<&str>,
+        brands: &[String],
+        scored_for: Option<&str>,
+    ) -> Vec<u32> {
         let feeds = feeds_behind(source);
         if feeds == [Feed::Brands] && !brands.is_empty() {
             let named: Option<BTreeSet<u32>> = brands
@@ -627,14 +677,21 @@ impl View {
                     Some(acc)
                 });
             if let Some(set) = named {
-                return set.into_iter().collect();
+                return set
+                    .into_iter()
+                    .filter(|&l| self.informs(scored_for, Feed::Brands, l))
+                    .collect();
             }
         }
         let set: BTreeSet<u32> = feeds
             .iter()
-            .filter_map(|f| self.feed_labels.get(f))
-            .flatten()
-            .copied()
+            .filter_map(|f| Some((*f, self.feed_labels.get(f)?)))
+            .flat_map(|(f, labels)| {
+                labels
+                    .iter()
+                    .copied()
+                    .filter(move |&l| self.informs(scored_for, f, l))
+            })
             .collect();
         set.into_iter().collect()
     }
@@ -836,8 +893,10 @@ impl View {
                     _ => Vec::new(),
                 };
                 let mut sources = behind
-                    .entry((source, names))
-                    .or_insert_with_key(|(k, n)| self.labels_behind_brands(k.as_deref(), n))
+                    .entry((source, names, s.scored_for.clone()))
+                    .or_insert_with_key(|(k, n, f)| {
+                        self.labels_behind_brands(k.as_deref(), n, f.as_deref())
+                    })
                     .clone();
                 sources.push(own);
                 ReasonView { text, sources }
@@ -855,11 +914,16 @@ impl View {
             .record_body(r)
             .map(|b| value_and_origin(&b))
             .unwrap_or_default();
+        let org = s.scored_for.take();
         let score = ScoreView::of(r, s, reasons, values);
-        let id = match self.score_of.get(&r) {
+        let ranking = match org {
+            Some(o) => self.own.entry(o).or_default(),
+            None => &mut self.shared,
+        };
+        let id = match ranking.of.get(&r) {
             Some(&id) => {
-                if let Some(at) = self.ranked.iter().position(|&x| x == id) {
-                    self.ranked.remove(at);
+                if let Some(at) = ranking.ranked.iter().position(|&x| x == id) {
+                    ranking.ranked.remove(at);
                 }
                 self.scores[id as usize] = score;
                 id
@@ -867,14 +931,15 @@ impl View {
             None => {
                 let id = self.scores.len() as u32;
                 self.scores.push(score);
-                self.score_of.insert(r, id);
+                ranking.of.insert(r, id);
                 id
             }
         };
-        let at = self
+        let (scores, records) = (&self.scores, &self.records);
+        let at = ranking
             .ranked
-            .partition_point(|&x| self.rank_order(x, id) == std::cmp::Ordering::Less);
-        self.ranked.insert(at, id);
+            .partition_point(|&x| rank_order(scores, records, x, id) == std::cmp::Ordering::Less);
+        ranking.ranked.insert(at, id);
     }
 
     fn intern_label(&mut self, row: LabelRow) -> u32 {
@@ -915,17 +980,6 @@ impl View {
         if !list.contains(&outcome) {
             list.push(outcome);
         }
-    }
-
-    /// Highest score first; ties by source id.
-    fn rank_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        let (sa, sb) = (&self.scores[a as usize], &self.scores[b as usize]);
-        sb.score.total_cmp(&sa.score).then(
-            self.records[sa.record as usize]
-                .key
-                .source_id
-                .cmp(&self.records[sb.record as usize].key.source_id),
-        )
     }
 
     /// The records and actors an outcome concerns: the shipments and listings it names, the
@@ -1099,9 +1153,30 @@ impl View {
         ) == Sight::Full
     }
 
+    /// A record's shared score.
     pub fn score_of(&self, record: u32) -> Option<&ScoreView> {
-        self.score_of
+        self.shared
+            .of
             .get(&record)
+            .map(|&s| &self.scores[s as usize])
+    }
+
+    /// The own scores that come before the shared ones for `viewer`: the user's own, then
+    /// their organisation's.
+    fn layers(&self, viewer: &Viewer) -> Vec<&Ranking> {
+        [crate::scorers::user_key(&viewer.user), viewer.org.clone()]
+            .iter()
+            .filter_map(|k| self.own.get(k))
+            .collect()
+    }
+
+    /// A record's score as `viewer` is shown it: their own, else their organisation's own,
+    /// else the shared one.
+    pub fn score_for(&self, viewer: &Viewer, record: u32) -> Option<&ScoreView> {
+        self.layers(viewer)
+            .iter()
+            .find_map(|l| l.of.get(&record))
+            .or_else(|| self.shared.of.get(&record))
             .map(|&s| &self.scores[s as usize])
     }
 
@@ -1226,9 +1301,45 @@ impl View {
         &self.links[actor as usize]
     }
 
-    /// Indices of the scores, highest first.
+    /// Indices of the shared scores, highest first.
     pub fn ranked_ids(&self) -> &[u32] {
-        &self.ranked
+        &self.shared.ranked
+    }
+
+    /// Indices of the scores `viewer` is shown (see [`View::score_for`]), highest first.
+    pub fn ranked_for(&self, viewer: &Viewer) -> std::borrow::Cow<'_, [u32]> {
+        let layers = self.layers(viewer);
+        if layers.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.shared.ranked);
+        }
+        let mut taken: FxHashMap<u32, u32> = FxHashMap::default();
+        for l in &layers {
+            for (&r, &id) in &l.of {
+                taken.entry(r).or_insert(id);
+            }
+        }
+        let mut mine: Vec<u32> = taken.values().copied().collect();
+        mine.sort_by(|&a, &b| rank_order(&self.scores, &self.records, a, b));
+        let shared = self
+            .shared
+            .ranked
+            .iter()
+            .copied()
+            .filter(|&i| !taken.contains_key(&self.scores[i as usize].record));
+        let mut out = Vec::with_capacity(self.shared.ranked.len() + mine.len());
+        let mut mine = mine.into_iter().peekable();
+        for i in shared {
+            while let Some(&m) = mine.peek() {
+                if rank_order(&self.scores, &self.records, m, i) == std::cmp::Ordering::Greater {
+                    break;
+                }
+                out.push(m);
+                mine.next();
+            }
+            out.push(i);
+        }
+        out.extend(mine);
+        std::borrow::Cow::Owned(out)
     }
 
     /// The parties matching every unit of `query`, best first (see [`crate::search`]).
@@ -1256,12 +1367,13 @@ fn feeds_behind(source: Option<&str>) -> &'static [Feed] {
             | "lane_not_genuine"
             | "unauthorised_seller",
         ) => &[Feed::Brands],
+        // A watch-list hit rests on the watch lists alone.
+        Some("watchlisted") => &[Feed::Parties],
         // Network and lane reasons summarise outcomes across the platform: they rest on all.
         Some(
             "sender_seizures"
             | "receiver_seizures"
             | "marketplace_actions"
-            | "watchlisted"
             | "graph_risk"
             | "lane_risk",
         ) => &[Feed::Outcomes, Feed::Parties],
@@ -1301,6 +1413,12 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut b = ViewBuilder::default();
     b.view.search.remember_descriptions();
     b.view.groups = sharing(store)?;
+    b.view.shared_risk = saved::shared_risk(store)?;
+    b.view.org_of_user = store
+        .users()?
+        .into_iter()
+        .map(|u| (u.name, u.org))
+        .collect();
     b.view.withdrawn = saved::withdrawn(store)?
         .labels
         .keys()
@@ -1389,6 +1507,17 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut view = b.build();
     view.cursor = cursor;
     Ok(view)
+}
+
+/// Highest score first; ties by source id.
+fn rank_order(scores: &[ScoreView], records: &[RecordView], a: u32, b: u32) -> std::cmp::Ordering {
+    let (sa, sb) = (&scores[a as usize], &scores[b as usize]);
+    sb.score.total_cmp(&sa.score).then(
+        records[sa.record as usize]
+            .key
+            .source_id
+            .cmp(&records[sb.record as usize].key.source_id),
+    )
 }
 
 /// Ingest health: every file's runs, and every row kept out, with its reason.
@@ -1502,6 +1631,92 @@ mod tests {
         );
     }
 
+    #[test]
+    fn each_viewer_is_ranked_by_their_own_scores_then_their_organisations_then_the_shared() {
+        let mut b = ViewBuilder::default();
+        let label = b.label("carrier", Marking::Green, None);
+        let ids: Vec<u32> = ["S1", "S2", "S3", "S4"]
+            .iter()
+            .map(|id| {
+                let body = format!(r#"{{"source_id": "{id}", "arrival": "2026-03-07"}}"#);
+                b.add_record(
+                    RecordKey::new("carrier", Feed::Shipments, *id),
+                    label,
+                    "f.csv",
+                    "2026-03-08T10:00:00Z",
+                    &record(Feed::Shipments, &body),
+                )
+            })
+            .collect();
+        let mut put = |r: u32, score: f64, scored_for: Option<&str>| {
+            let key = b.view.records[r as usize].key.clone();
+            let s = saved::SavedScore {
+                org: key.org,
+                feed: key.feed,
+                source_id: key.source_id,
+                score,
+                day: None,
+                port: String::new(),
+                model: "m".into(),
+                rules: "r".into(),
+                scored_at: String::new(),
+                reasons: Vec::new(),
+                fired: Vec::new(),
+                reason_sources: Vec::new(),
+                brands: Vec::new(),
+                scored_for: scored_for.map(str::to_owned),
+            };
+            b.add_score(r, s, &mut Behind::default());
+        };
+        // Shared: S1 0.9, S2 0.5, S3 0.3; S4 only the centre sees in full.
+        put(ids[0], 0.9, None);
+        put(ids[1], 0.5, None);
+        put(ids[2], 0.3, None);
+        put(ids[2], 0.95, Some("centre"));
+        put(ids[3], 0.4, Some("centre"));
+        put(ids[1], 0.1, Some("user:alice"));
+        let v = b.build();
+        let viewer = |org: &str, user: &str| Viewer {
+            org: org.into(),
+            user: user.into(),
+            role: interdict_access::Role::Analyst,
+        };
+        let order = |who: &Viewer| -> Vec<(u32, f64)> {
+            v.ranked_for(who)
+                .iter()
+                .map(|&i| (v.scores[i as usize].record, v.scores[i as usize].score))
+                .collect()
+        };
+        let (s1, s2, s3, s4) = (ids[0], ids[1], ids[2], ids[3]);
+        assert_eq!(
+            order(&viewer("carrier", "carl")),
+            [(s1, 0.9), (s2, 0.5), (s3, 0.3)]
+        );
+        assert_eq!(
+            order(&viewer("centre", "ken")),
+            [(s3, 0.95), (s1, 0.9), (s2, 0.5), (s4, 0.4)]
+        );
+        // A user's own come first, then their organisation's, then the shared ones.
+        assert_eq!(
+            order(&viewer("centre", "alice")),
+            [(s3, 0.95), (s1, 0.9), (s4, 0.4), (s2, 0.1)]
+        );
+        assert_eq!(
+            v.score_for(&viewer("centre", "alice"), s2).unwrap().score,
+            0.1
+        );
+        assert_eq!(
+            v.score_for(&viewer("centre", "ken"), s2).unwrap().score,
+            0.5
+        );
+        assert_eq!(
+            v.score_for(&viewer("carrier", "carl"), s3).unwrap().score,
+            0.3
+        );
+        assert!(v.score_for(&viewer("carrier", "carl"), s4).is_none());
+        assert_eq!(v.score_of(s3).unwrap().score, 0.3);
+    }
+
     /// Scores `record` with these reasons, resting on exactly the labels they name.
     fn score_with(b: &mut ViewBuilder, record: u32, score: f64, reasons: Vec<ReasonView>) {
         let s = saved::SavedScore {
@@ -1518,9 +1733,10 @@ mod tests {
             fired: Vec::new(),
             reason_sources: Vec::new(),
             brands: Vec::new(),
+            scored_for: None,
         };
         b.add_score(record, s, &mut Behind::default());
-        let id = b.view.score_of[&record];
+        let id = b.view.shared.of[&record];
         b.view.scores[id as usize].reasons = reasons;
     }
 
@@ -1690,21 +1906,24 @@ mod tests {
         let v = b.build();
         let nike = ["nike".to_string()];
         assert_eq!(
-            v.labels_behind_brands(Some("brand_lookalike"), &nike),
+            v.labels_behind_brands(Some("brand_lookalike"), &nike, None),
             [open]
         );
         let rolex = ["Rolex".to_string()];
         assert_eq!(
-            v.labels_behind_brands(Some("below_floor"), &rolex),
+            v.labels_behind_brands(Some("below_floor"), &rolex, None),
             [strict]
         );
         // Unknown or no names: every brand record; other reasons are not narrowed.
         let every = vec![open, strict];
         let unknown = ["Acme".to_string()];
-        assert_eq!(v.labels_behind_brands(Some("brand_mark"), &unknown), every);
-        assert_eq!(v.labels_behind_brands(Some("brand_mark"), &[]), every);
         assert_eq!(
-            v.labels_behind_brands(Some("low_value"), &nike),
+            v.labels_behind_brands(Some("brand_mark"), &unknown, None),
+            every
+        );
+        assert_eq!(v.labels_behind_brands(Some("brand_mark"), &[], None), every);
+        assert_eq!(
+            v.labels_behind_brands(Some("low_value"), &nike, None),
             Vec::<u32>::new()
         );
         let viewer = Viewer {
@@ -1719,12 +1938,12 @@ mod tests {
         };
         assert!(v.reason_visible(
             &viewer,
-            &reason(v.labels_behind_brands(Some("brand_lookalike"), &nike)),
+            &reason(v.labels_behind_brands(Some("brand_lookalike"), &nike, None)),
             &groups
         ));
         assert!(!v.reason_visible(
             &viewer,
-            &reason(v.labels_behind_brands(Some("brand_lookalike"), &rolex)),
+            &reason(v.labels_behind_brands(Some("brand_lookalike"), &rolex, None)),
             &groups
         ));
     }

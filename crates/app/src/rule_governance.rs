@@ -1,9 +1,13 @@
-//! Who changes the rule pack that scores the shared queues, and how. Every change is a new
-//! version with its author, its diff against the pack active when it was proposed, and its
-//! back-test over what the author sees; it scores nothing until a second person switches it
-//! on. Any earlier version that was switched on may be switched on again (a rollback). The
-//! history is kept beside the active pack (`score/rule-history`); the command line's
-//! `rules set` stays the platform operator's direct switch and enters the history too.
+//! Who changes a rule pack, and how. There are pack lines: the platform's default pack (the
+//! template every organisation scores with until it switches a pack of its own on, governed by
+//! the coordination centre) and each organisation's own. Every change is a new version with
+//! its author, its diff against the pack scoring the line when it was proposed, and its
+//! back-test over what the author sees; it scores nothing until a second person of the line's
+//! organisation switches it on. Any earlier version that was switched on may be switched on
+//! again (a rollback), and an organisation may go back to the platform's default. Histories are
+//! kept beside the packs (`score/rule-history`, `score/rule-history/<org>`); the command line's
+//! `rules set` stays the platform operator's direct switch of the default and enters its
+//! history too.
 
 use interdict_access::Viewer;
 
@@ -15,16 +19,27 @@ fn who(v: &Viewer) -> String {
     format!("{}:{}", v.org, v.user)
 }
 
+/// A pack line: the platform's default (`None`) or an organisation's own.
+pub type Line<'a> = Option<&'a str>;
+
 impl RuleHistory {
-    /// The number a new version with `text` takes, and its diff against the active pack.
-    fn next(&self, text: &str) -> (u32, String) {
-        let active = self
-            .active
-            .and_then(|n| self.version(n))
-            .map_or("", |v| v.text.as_str());
+    /// The number a new version with `text` takes, and its diff against `scoring`, the text of
+    /// the pack scoring the line now.
+    fn next(&self, scoring: &str, text: &str) -> (u32, String) {
         let number = self.versions.iter().map(|v| v.number).max().unwrap_or(0) + 1;
-        (number, diff(active, text))
+        (number, diff(scoring, text))
     }
+}
+
+/// The text of the pack that scores a line now: its own when switched on, else the default.
+fn scoring_text(store: &dyn PlatformStore, line: Line<'_>) -> Result<String> {
+    if let Some(t) = saved::rules_text_of(store, line)? {
+        return Ok(t);
+    }
+    Ok(match saved::rules_text(store)? {
+        Some(t) => t,
+        None => saved::rules(store)?.to_toml(),
+    })
 }
 
 fn diff(old: &str, new: &str) -> String {
@@ -35,10 +50,11 @@ fn diff(old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// The history, with the pack active before any change as its first, switched-on version.
-fn history_with_start(store: &dyn PlatformStore) -> Result<RuleHistory> {
-    let mut h = saved::rule_history(store)?;
-    if h.versions.is_empty() {
+/// The history of a line; the default's has the pack active before any change as its first,
+/// switched-on version.
+fn history_with_start(store: &dyn PlatformStore, line: Line<'_>) -> Result<RuleHistory> {
+    let mut h = saved::rule_history(store, line)?;
+    if h.versions.is_empty() && line.is_none() {
         let pack = saved::rules(store)?;
         let text = saved::rules_text(store)?.unwrap_or_else(|| pack.to_toml());
         h.versions.push(RuleVersion {
@@ -58,18 +74,19 @@ fn history_with_start(store: &dyn PlatformStore) -> Result<RuleHistory> {
     Ok(h)
 }
 
-/// Proposes a new version of the shared pack: checked, diffed against the active pack and
-/// back-tested over what `author` sees. It scores nothing until switched on.
+/// Proposes a new version of a line's pack: checked, diffed against the pack scoring the line
+/// and back-tested over what `author` sees. It scores nothing until switched on.
 pub fn propose(
     store: &mut dyn PlatformStore,
+    line: Line<'_>,
     author: &Viewer,
     text: &str,
     note: &str,
 ) -> Result<RuleVersion> {
     let pack = scoring::parse_pack(text)?;
     let (_, backtest) = scoring::test_rules(store, text, Some(author))?;
-    let mut h = history_with_start(store)?;
-    let (number, diff) = h.next(text);
+    let mut h = history_with_start(store, line)?;
+    let (number, diff) = h.next(&scoring_text(store, line)?, text);
     let version = RuleVersion {
         number,
         tag: pack.version_tag(),
@@ -83,19 +100,20 @@ pub fn propose(
         approved_at: None,
     };
     h.versions.push(version.clone());
-    saved::save_rule_history(store, &h, &now())?;
+    saved::save_rule_history(store, line, &h, &now())?;
     Ok(version)
 }
 
-/// Switches version `number` on: a proposal by someone other than its author, or an earlier
-/// version that was switched on before (a rollback). Scores from the next scoring on carry its
-/// tag.
+/// Switches version `number` of a line on: a proposal by someone other than its author, or an
+/// earlier version that was switched on before (a rollback). Scores from the next scoring on
+/// carry its tag; an organisation's own scores are made again whole with it.
 pub fn switch_on(
     store: &mut dyn PlatformStore,
+    line: Line<'_>,
     approver: &Viewer,
     number: u32,
 ) -> Result<RuleVersion> {
-    let mut h = history_with_start(store)?;
+    let mut h = history_with_start(store, line)?;
     let Some(i) = h.versions.iter().position(|v| v.number == number) else {
         missing!("no rule pack version {number}");
     };
@@ -110,15 +128,25 @@ pub fn switch_on(
     }
     let version = v.clone();
     let pack = scoring::parse_pack(&version.text)?;
-    saved::save_rules(store, &pack, &now())?;
+    saved::save_rules(store, line, Some(&pack), &now())?;
     h.active = Some(number);
-    saved::save_rule_history(store, &h, &now())?;
+    saved::save_rule_history(store, line, &h, &now())?;
     Ok(version)
 }
 
-/// The history of the shared pack, oldest first.
-pub fn history(store: &dyn PlatformStore) -> Result<RuleHistory> {
-    history_with_start(store)
+/// Puts an organisation back on the platform's default pack; its versions stay, to be
+/// switched on again.
+pub fn back_to_default(store: &mut dyn PlatformStore, org: &str) -> Result<()> {
+    let mut h = history_with_start(store, Some(org))?;
+    h.active = None;
+    saved::save_rules(store, Some(org), None, &now())?;
+    saved::save_rule_history(store, Some(org), &h, &now())?;
+    Ok(())
+}
+
+/// The history of a line, oldest first.
+pub fn history(store: &dyn PlatformStore, line: Line<'_>) -> Result<RuleHistory> {
+    history_with_start(store, line)
 }
 
 /// Switches a pack on directly, as the platform operator does from the command line
@@ -126,8 +154,8 @@ pub fn history(store: &dyn PlatformStore) -> Result<RuleHistory> {
 /// tag.
 pub fn set_directly(store: &mut dyn PlatformStore, by: &str, text: &str) -> Result<String> {
     let pack = scoring::parse_pack(text)?;
-    let mut h = history_with_start(store)?;
-    let (number, diff) = h.next(text);
+    let mut h = history_with_start(store, None)?;
+    let (number, diff) = h.next(&scoring_text(store, None)?, text);
     let at = now();
     h.versions.push(RuleVersion {
         number,
@@ -142,7 +170,7 @@ pub fn set_directly(store: &mut dyn PlatformStore, by: &str, text: &str) -> Resu
         approved_at: Some(at.clone()),
     });
     h.active = Some(number);
-    saved::save_rules(store, &pack, &at)?;
-    saved::save_rule_history(store, &h, &at)?;
+    saved::save_rules(store, None, Some(&pack), &at)?;
+    saved::save_rule_history(store, None, &h, &at)?;
     Ok(pack.version_tag())
 }

@@ -9,7 +9,10 @@
 //! | `resolution/state` | summary, hubs and blocking settings of the last run | JSON |
 //! | `score/model` | the scoring models | JSON |
 //! | `score/rules` | the active rule pack | TOML |
-//! | `score/scores` | every score with its stamp and reasons | LZ4 of tab-separated lines, lists joined by U+001F |
+//! | `score/scores` | every score with its stamp and reasons; an organisation's own scores where they differ from the shared ones | LZ4 of tab-separated lines, lists joined by U+001F |
+//! | `score/rules/<org>`, `score/rule-history/<org>` | an organisation's own rule pack and its versions | TOML, JSON |
+//! | `score/scorings` | what each organisation's own scores were last made with | JSON |
+//! | `directory/shared-risk` | which feeds of each organisation inform other organisations' scores | JSON |
 //! | `score/withdrawn` | labels withdrawn by the organisation that gave them | JSON |
 
 use std::collections::BTreeMap;
@@ -34,6 +37,8 @@ pub const WITHDRAWN: &str = "score/withdrawn";
 pub const ACTOR_ID_KEY: &str = "resolution/actor-id-key";
 pub const BRAND_OWNERS: &str = "directory/brand-owners";
 pub const RULE_HISTORY: &str = "score/rule-history";
+pub const SCORINGS: &str = "score/scorings";
+pub const SHARED_RISK: &str = "directory/shared-risk";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Corrupt(format!("the saved {what} cannot be read: {e}"))
@@ -342,12 +347,28 @@ pub fn save_score_models(store: &mut dyn Store, models: &Models, at: &str) -> Re
     Ok(())
 }
 
+/// Where a pack line is kept: the platform's default pack (`None`), or an organisation's own.
+fn line_key(base: &str, org: Option<&str>) -> String {
+    match org {
+        None => base.to_owned(),
+        Some(o) => format!("{base}/{o}"),
+    }
+}
+
 /// The text of the active rule pack, `None` while the default is active.
 pub fn rules_text(store: &dyn Store) -> Result<Option<String>> {
-    store
-        .get_derived(RULES)?
+    rules_text_of(store, None)
+}
+
+/// The text of the pack of a line: the platform's default (`None`) or an organisation's own
+/// (`None` while it has none switched on).
+/// An organisation that went back to the platform's default has an empty pack kept.
+pub fn rules_text_of(store: &dyn Store, org: Option<&str>) -> Result<Option<String>> {
+    Ok(store
+        .get_derived(&line_key(RULES, org))?
         .map(|b| String::from_utf8(b).map_err(|_| corrupt("rule pack", "not text")))
-        .transpose()
+        .transpose()?
+        .filter(|t| !t.trim().is_empty()))
 }
 
 /// The active rule pack: the one set with `rules set`, else the default.
@@ -357,6 +378,30 @@ pub fn rules(store: &dyn Store) -> Result<RulePack> {
         None => RulePack::default_pack()
             .map_err(|e| Error::Corrupt(format!("the default rule pack: {e}"))),
     }
+}
+
+/// The pack an organisation switched on for its own scores, if any.
+pub fn own_rules(store: &dyn Store, org: &str) -> Result<Option<RulePack>> {
+    rules_text_of(store, Some(org))?
+        .map(|text| {
+            RulePack::parse(&text, VOCABULARY)
+                .map_err(|e| corrupt(&format!("rule pack of {org}"), e))
+        })
+        .transpose()
+}
+
+/// The organisations with a pack of their own switched on, with it.
+pub fn own_packs(store: &dyn Store) -> Result<BTreeMap<String, RulePack>> {
+    let prefix = format!("{RULES}/");
+    let mut out = BTreeMap::new();
+    for (name, _) in store.derived_stamps()? {
+        if let Some(org) = name.strip_prefix(&prefix)
+            && let Some(pack) = own_rules(store, org)?
+        {
+            out.insert(org.to_owned(), pack);
+        }
+    }
+    Ok(out)
 }
 
 /// One version of the shared rule pack.
@@ -397,18 +442,132 @@ impl RuleHistory {
     }
 }
 
-/// Every version of the shared rule pack and which one is on (empty before any change).
-pub fn rule_history(store: &dyn Store) -> Result<RuleHistory> {
-    Ok(load_json(store, RULE_HISTORY, "rule pack history")?.unwrap_or_default())
+/// Every version of a pack line and which one is on (empty before any change): the
+/// platform's default (`None`) or an organisation's own.
+pub fn rule_history(store: &dyn Store, org: Option<&str>) -> Result<RuleHistory> {
+    Ok(load_json(store, &line_key(RULE_HISTORY, org), "rule pack history")?.unwrap_or_default())
 }
 
-pub fn save_rule_history(store: &mut dyn Store, h: &RuleHistory, at: &str) -> Result<()> {
-    store.put_derived(RULE_HISTORY, &serde_json::to_vec(h)?, at)?;
+pub fn save_rule_history(
+    store: &mut dyn Store,
+    org: Option<&str>,
+    h: &RuleHistory,
+    at: &str,
+) -> Result<()> {
+    store.put_derived(&line_key(RULE_HISTORY, org), &serde_json::to_vec(h)?, at)?;
     Ok(())
 }
 
-pub fn save_rules(store: &mut dyn Store, pack: &RulePack, at: &str) -> Result<()> {
-    store.put_derived(RULES, pack.to_toml().as_bytes(), at)?;
+/// Switches `pack` on for a line: the platform's default (`None`) or an organisation's own.
+/// `None` as the pack puts an organisation back on the platform's default.
+pub fn save_rules(
+    store: &mut dyn Store,
+    org: Option<&str>,
+    pack: Option<&RulePack>,
+    at: &str,
+) -> Result<()> {
+    let text = pack.map(RulePack::to_toml).unwrap_or_default();
+    store.put_derived(&line_key(RULES, org), text.as_bytes(), at)?;
+    Ok(())
+}
+
+/// Whether each feed of each organisation informs other organisations' scores without
+/// disclosure. A feed not named follows the default: every record but RED ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedRisk {
+    /// Organisation to feed to setting.
+    pub orgs: BTreeMap<String, BTreeMap<Feed, Contributes>>,
+}
+
+/// What records of a feed inform other organisations' scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contributes {
+    /// Every record, RED ones too.
+    All,
+    /// None: only the organisations that see a record in full score with it.
+    None,
+}
+
+impl Contributes {
+    /// A setting as it is written: `default` (`None`), `all` or `none`.
+    pub fn parse_setting(s: &str) -> std::result::Result<Option<Contributes>, String> {
+        match s {
+            "default" => Ok(None),
+            "all" => Ok(Some(Contributes::All)),
+            "none" => Ok(Some(Contributes::None)),
+            other => Err(format!("{other:?}: must be default, all or none")),
+        }
+    }
+
+    /// A setting's name, as [`Contributes::parse_setting`] reads it.
+    pub fn setting_name(c: Option<Contributes>) -> &'static str {
+        match c {
+            None => "default",
+            Some(Contributes::All) => "all",
+            Some(Contributes::None) => "none",
+        }
+    }
+}
+
+impl SharedRisk {
+    /// Whether a record of `owner`'s `feed` under `marking` informs the scores of
+    /// organisations that do not see it.
+    pub fn contributes(&self, owner: &str, feed: Feed, marking: interdict_model::Marking) -> bool {
+        match self.orgs.get(owner).and_then(|f| f.get(&feed)) {
+            Some(Contributes::All) => true,
+            Some(Contributes::None) => false,
+            None => marking != interdict_model::Marking::Red,
+        }
+    }
+
+    /// The setting of a feed: `Some` when set, `None` for the default.
+    pub fn get(&self, owner: &str, feed: Feed) -> Option<Contributes> {
+        self.orgs.get(owner).and_then(|f| f.get(&feed)).copied()
+    }
+
+    /// Sets a feed (`None` puts the default back).
+    pub fn set(&mut self, owner: &str, feed: Feed, to: Option<Contributes>) {
+        let feeds = self.orgs.entry(owner.to_owned()).or_default();
+        match to {
+            Some(c) => {
+                feeds.insert(feed, c);
+            }
+            None => {
+                feeds.remove(&feed);
+            }
+        }
+        if feeds.is_empty() {
+            self.orgs.remove(owner);
+        }
+    }
+}
+
+pub fn shared_risk(store: &dyn Store) -> Result<SharedRisk> {
+    Ok(load_json(store, SHARED_RISK, "shared-risk settings")?.unwrap_or_default())
+}
+
+pub fn save_shared_risk(store: &mut dyn Store, s: &SharedRisk, at: &str) -> Result<()> {
+    store.put_derived(SHARED_RISK, &serde_json::to_vec(s)?, at)?;
+    Ok(())
+}
+
+/// What the shared scores and each organisation's own scores were last made with: when it
+/// changes (a pack switched on, a feed's sharing changed), they are made again whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scorings {
+    /// The shared scores' making.
+    pub shared: String,
+    /// Organisation to its own scores' making.
+    pub own: BTreeMap<String, String>,
+}
+
+pub fn scorings(store: &dyn Store) -> Result<Scorings> {
+    Ok(load_json(store, SCORINGS, "scorings")?.unwrap_or_default())
+}
+
+pub fn save_scorings(store: &mut dyn Store, s: &Scorings, at: &str) -> Result<()> {
+    store.put_derived(SCORINGS, &serde_json::to_vec(s)?, at)?;
     Ok(())
 }
 
@@ -521,6 +680,11 @@ pub struct SavedScore {
     /// The brands the record names (marks or look-alikes), for brand owners and filters.
     #[serde(default)]
     pub brands: Vec<String>,
+    /// The organisation this score is for, when it differs from the shared score: it rests
+    /// on records only that organisation sees, or on its own rule pack. `None`: the shared
+    /// score, resting only on records that inform every organisation's scores.
+    #[serde(default)]
+    pub scored_for: Option<String>,
 }
 
 impl SavedScore {
@@ -572,6 +736,10 @@ impl ScoreTable {
             out.push('\t');
         }
         ScoreTable::push_list(out, &s.brands);
+        out.push('\t');
+        if let Some(o) = &s.scored_for {
+            ScoreTable::push_clean(out, o);
+        }
         out.push('\n');
     }
 
@@ -611,8 +779,8 @@ impl ScoreTable {
         for line in text.lines() {
             let f: Vec<&str> = line.split('\t').collect();
             // Tables saved before reasons named their sources have 11 columns; before
-            // brands, 12.
-            if !(11..=13).contains(&f.len()) {
+            // brands, 12; before scores of one organisation, 13.
+            if !(11..=14).contains(&f.len()) {
                 return Err(corrupt("scores", format!("malformed line {line:?}")));
             }
             take(SavedScore {
@@ -631,6 +799,7 @@ impl ScoreTable {
                 fired: split(f[10]),
                 reason_sources: f.get(11).map(|x| split(x)).unwrap_or_default(),
                 brands: f.get(12).map(|x| split(x)).unwrap_or_default(),
+                scored_for: f.get(13).filter(|x| !x.is_empty()).map(|x| (*x).to_owned()),
             })?;
         }
         Ok(())
@@ -638,7 +807,7 @@ impl ScoreTable {
 }
 
 /// Every saved score, in the order saved; a record scored again (an arrival changed) has its
-/// latest score only.
+/// latest score only, the shared one and each organisation's own apart.
 pub fn scores(store: &dyn Store) -> Result<Vec<SavedScore>> {
     let mut out: Vec<SavedScore> = Vec::new();
     let mut appended = false;
@@ -650,14 +819,15 @@ pub fn scores(store: &dyn Store) -> Result<Vec<SavedScore>> {
         })?;
     }
     if appended {
-        let mut last: rustc_hash::FxHashMap<RecordKey, usize> = Default::default();
+        let mut last: rustc_hash::FxHashMap<(RecordKey, Option<String>), usize> =
+            Default::default();
         for (i, s) in out.iter().enumerate() {
-            last.insert(s.key(), i);
+            last.insert((s.key(), s.scored_for.clone()), i);
         }
         let mut i = 0;
         out.retain(|s| {
             i += 1;
-            last.get(&s.key()) == Some(&(i - 1))
+            last.get(&(s.key(), s.scored_for.clone())) == Some(&(i - 1))
         });
     }
     Ok(out)
@@ -712,14 +882,18 @@ mod tests {
             fired: vec![],
             reason_sources: vec!["brand_mark".into(), "below_floor".into()],
             brands: vec!["Altus".into()],
+            scored_for: None,
         }
     }
 
     #[test]
     fn scores_round_trip_with_separators_in_values_made_spaces() {
-        let s = vec![score("A1"), score("A2")];
+        let mut s = vec![score("A1"), score("A2")];
+        s[1].scored_for = Some("customs-uk".into());
         let back = ScoreTable::decode(&ScoreTable::encode(&s)).unwrap();
         assert_eq!(back.len(), 2);
+        assert_eq!(back[0].scored_for, None);
+        assert_eq!(back[1].scored_for.as_deref(), Some("customs-uk"));
         assert_eq!(back[1].source_id, "A2");
         assert_eq!(back[0].port, "LHR T4");
         assert_eq!(

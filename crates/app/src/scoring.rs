@@ -23,7 +23,7 @@ use crate::resolution::Latency;
 use crate::saved::{self, SavedScore, WithdrawnLabel};
 use crate::sharing::Scope;
 use crate::world::{key_hash, load_world};
-use crate::{PlatformStore, Report, now};
+use crate::{PlatformStore, Report, now, scorers};
 
 /// What `score` did.
 #[derive(Debug, Serialize)]
@@ -41,7 +41,11 @@ pub struct ScoreSummary {
 }
 
 /// Scores every shipment and listing not scored yet (all of them with `all`), training the
-/// model first when none is saved.
+/// model first when none is saved. The shared scores rest on the records that inform every
+/// organisation's scores; each organisation that scores on its own (see [`crate::scorers`])
+/// gets its own scores where they differ. When what the shared scores or an organisation's
+/// own are made with changed (a pack switched on, a feed's sharing changed), they are made
+/// again whole.
 pub fn score_store(
     store: &mut dyn PlatformStore,
     all: bool,
@@ -49,7 +53,8 @@ pub fn score_store(
 ) -> Result<ScoreSummary> {
     let t = Instant::now();
     report.doing("reading records and actors");
-    let world = load_world(store, &Scope::everything(store)?)?;
+    let scope = Scope::shared(store)?;
+    let world = load_world(store, &scope)?;
     let mut stages: BTreeMap<String, f64> = world
         .timings
         .iter()
@@ -73,12 +78,22 @@ pub fn score_store(
         }
     };
     let scorer = world.scorer(&knowledge, &models, &rules);
+    let before = saved::scorings(store)?;
+    let mut makings = saved::Scorings {
+        shared: scorers::making(&rules, &scope),
+        own: BTreeMap::new(),
+    };
+    let all = all || before.shared != makings.shared;
     let mut kept = if all {
         Vec::new()
     } else {
         saved::scores(store)?
     };
-    let done: FxHashSet<RecordKey> = kept.iter().map(SavedScore::key).collect();
+    let done: FxHashSet<RecordKey> = kept
+        .iter()
+        .filter(|s| s.scored_for.is_none())
+        .map(SavedScore::key)
+        .collect();
     let todo: Vec<usize> = (0..world.keys.len())
         .filter(|&i| !done.contains(&world.keys[i]))
         .collect();
@@ -96,14 +111,52 @@ pub fn score_store(
         .collect();
     let shipments = fresh.iter().filter(|s| s.feed == Feed::Shipments).count();
     let listings = fresh.len() - shipments;
-    let already = kept.len();
+    let already = kept.iter().filter(|s| s.scored_for.is_none()).count();
     let mut top: Vec<SavedScore> = fresh.clone();
     top.sort_by(|a, b| b.score.total_cmp(&a.score));
     top.truncate(5);
+    let new_keys: FxHashSet<RecordKey> = fresh.iter().map(SavedScore::key).collect();
     kept.extend(fresh);
     stage("scoring", &mut stages);
+    let own = scorers::own_scorings(store, &scope, &rules)?;
+    drop(scorer);
+    drop(knowledge);
+    drop(world);
+    // Own scores of organisations (and users) that no longer score on their own, or whose
+    // making changed, go; the rest stay and are added to. A user's are kept against their
+    // organisation's, so they go with them.
+    let mut whole: FxHashSet<String> = FxHashSet::default();
+    for o in &own {
+        let m = scorers::making(&o.pack, &o.scope(store)?);
+        if all || before.own.get(&o.key) != Some(&m) || whole.contains(&o.org) {
+            whole.insert(o.key.clone());
+        }
+        makings.own.insert(o.key.clone(), m);
+    }
+    kept.retain(|s| {
+        s.scored_for
+            .as_ref()
+            .is_none_or(|f| makings.own.contains_key(f) && !whole.contains(f))
+    });
+    for o in &own {
+        if !whole.contains(&o.key) && new_keys.is_empty() {
+            continue;
+        }
+        report.doing(&format!("scoring for {}", o.key));
+        let mine = score_for(
+            store,
+            o,
+            &models,
+            &kept,
+            &at,
+            (!whole.contains(&o.key)).then_some(&new_keys),
+        )?;
+        kept.extend(mine);
+    }
+    stage("scoring for organisations on their own", &mut stages);
     report.doing("saving scores");
     saved::save_scores(store, &kept, &at)?;
+    saved::save_scorings(store, &makings, &at)?;
     stage("saving scores", &mut stages);
     Ok(ScoreSummary {
         shipments,
@@ -118,9 +171,57 @@ pub fn score_store(
     })
 }
 
-/// `train`: retrains on every outcome not withdrawn and saves the model.
+/// One organisation's (or user's) own scores of the records it sees in full (only those in
+/// `only`, when given), kept where they differ from the ones it would be shown otherwise in
+/// `kept`: the shared ones, and for a user their organisation's own.
+fn score_for(
+    store: &dyn PlatformStore,
+    own: &scorers::OwnScoring,
+    models: &Models,
+    kept: &[SavedScore],
+    at: &str,
+    only: Option<&FxHashSet<RecordKey>>,
+) -> Result<Vec<SavedScore>> {
+    let scope = own.scope(store)?;
+    let world = load_world(store, &scope)?;
+    let knowledge = world.knowledge();
+    let scorer = world.scorer(&knowledge, models, &own.pack);
+    let mut shown: FxHashMap<RecordKey, &SavedScore> = kept
+        .iter()
+        .filter(|s| s.scored_for.is_none())
+        .map(|s| (s.key(), s))
+        .collect();
+    if own.user.is_some() {
+        shown.extend(
+            kept.iter()
+                .filter(|s| s.scored_for.as_deref() == Some(own.org.as_str()))
+                .map(|s| (s.key(), s)),
+        );
+    }
+    let (model_v, rules_v) = (models.version(), own.pack.version_tag());
+    let out: Vec<SavedScore> = (0..world.keys.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let k = &world.keys[i];
+            if only.is_some_and(|o| !o.contains(k))
+                || !scope.scores(world.tags.label(&k.org, world.tag_of[i]))
+            {
+                return None;
+            }
+            let o = &world.observed[i];
+            let s = scorer.score(o, &k.org);
+            let mut mine = saved_score(k, o, s, &world.catalogue, (&model_v, &rules_v), at);
+            mine.scored_for = Some(own.key.clone());
+            scorers::differs(&mine, shown.get(k).copied()).then_some(mine)
+        })
+        .collect();
+    Ok(out)
+}
+
+/// `train`: retrains on every outcome not withdrawn that informs every organisation's scores,
+/// and saves the model.
 pub fn train_store(store: &mut dyn PlatformStore) -> Result<Models> {
-    let world = load_world(store, &Scope::everything(store)?)?;
+    let world = load_world(store, &Scope::shared(store)?)?;
     let rules = saved::rules(store)?;
     let knowledge = world.knowledge();
     let m = world.train(&knowledge, &rules, None);
@@ -178,11 +279,26 @@ pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueRepor
         }
         Ok(())
     })?;
+    // An organisation's queue ranks by its own scores where it has them.
+    let own: FxHashMap<RecordKey, &SavedScore> = scores
+        .iter()
+        .filter(|s| s.scored_for.is_some() && s.scored_for.as_deref() == opts.org)
+        .map(|s| (s.key(), s))
+        .collect();
     let ships: Vec<&SavedScore> = scores
         .iter()
-        .filter(|s| s.feed == Feed::Shipments)
+        .filter(|s| s.feed == Feed::Shipments && s.scored_for.is_none())
         .filter(|s| opts.org.is_none_or(|o| s.org == o))
-        .collect();
+        .map(|s| own.get(&s.key()).copied().unwrap_or(s))
+        .chain(
+            own.values()
+                .copied()
+                .filter(|s| s.feed == Feed::Shipments && opts.org.is_none_or(|o| s.org == o)),
+        )
+        .collect::<Vec<_>>();
+    // A record with both kept its own score above; its own score alone comes from the chain.
+    let mut seen: FxHashSet<RecordKey> = FxHashSet::default();
+    let ships: Vec<&SavedScore> = ships.into_iter().filter(|s| seen.insert(s.key())).collect();
     let day = match opts.day {
         Some(d) => Some(
             interdict_normalize::date::date(d, None)
@@ -236,7 +352,8 @@ pub fn queue_of(store: &dyn Store, opts: &QueueOptions<'_>) -> Result<QueueRepor
     })
 }
 
-/// `export scores`: org,feed,source_id,score for every shipment and listing scored.
+/// `export scores`: every shipment's and listing's score, the shared ones and organisations'
+/// own (`scored_for`).
 pub fn export_scores(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
     let scores = saved::require_scores(store)?;
     let mut csv = csv::Writer::from_writer(w);
@@ -248,6 +365,7 @@ pub fn export_scores(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
         "model",
         "rules",
         "reasons",
+        "scored_for",
     ])?;
     for s in &scores {
         csv.write_record([
@@ -258,6 +376,7 @@ pub fn export_scores(store: &dyn Store, w: &mut dyn Write) -> Result<()> {
             &s.model,
             &s.rules,
             &s.reasons.join("; "),
+            s.scored_for.as_deref().unwrap_or(""),
         ])?;
     }
     csv.flush()?;
@@ -433,6 +552,7 @@ pub(crate) fn saved_score(
         fired: s.rules,
         reason_sources: s.reason_sources,
         brands: brand_names(catalogue, o),
+        scored_for: None,
     }
 }
 

@@ -281,7 +281,7 @@ fn read_payloads<T: Send>(
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut stopped = false;
         let read = store.scan_payloads(feed, &mut |p| {
-            if stopped || !scope.reads(access_label(&p)) {
+            if stopped || !scope.reads(feed, access_label(&p)) {
                 return Ok(());
             }
             let tag = tags.intern(p.marking, p.sharing_group);

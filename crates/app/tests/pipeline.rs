@@ -137,14 +137,28 @@ fn an_operation_runs_through_every_use_case() {
     let scored = scoring::score_store(&mut store, true, &Quiet).unwrap();
     assert!(scored.trained);
     assert!(scored.shipments > 1_000 && scored.listings > 0);
-    let kept = saved::scores(&store).unwrap();
+    let all_kept = saved::scores(&store).unwrap();
+    let (kept, own): (Vec<_>, Vec<_>) = all_kept.iter().partition(|s| s.scored_for.is_none());
     assert_eq!(kept.len(), scored.shipments + scored.listings);
+    // The coordination centre's watch list is RED: it informs the centre's own scores and no
+    // shared one, and the centre has its own score only where the list changes it.
+    let watched = |s: &&saved::SavedScore| s.reasons.iter().any(|r| r.contains("watch list"));
+    assert!(!kept.iter().any(watched));
+    assert!(!own.is_empty() && own.iter().all(|s| s.scored_for.as_deref() == Some("ipcc")));
+    assert!(own.iter().any(watched));
+    assert!(
+        own.len() < kept.len() / 10,
+        "{} own of {}",
+        own.len(),
+        kept.len()
+    );
     // Scoring again without --all finds nothing new.
     let rest = scoring::score_store(&mut store, false, &Quiet).unwrap();
     assert_eq!(
         (rest.shipments, rest.listings, rest.already_scored),
         (0, 0, kept.len())
     );
+    assert_eq!(saved::scores(&store).unwrap(), all_kept);
 
     let q = scoring::queue_of(
         &store,
@@ -168,7 +182,7 @@ fn an_operation_runs_through_every_use_case() {
         records + 1,
         "every record and the later one"
     );
-    assert_eq!(view.scores.len(), kept.len());
+    assert_eq!(view.scores.len(), all_kept.len());
     let actors: std::collections::BTreeSet<&String> = again.actor_ids.iter().collect();
     assert_eq!(view.actors.len(), actors.len());
 
@@ -237,7 +251,7 @@ fn resolution_options_are_checked() {
 fn rule_packs_and_labels_through_the_platform() {
     let (dir, db) = resolved_operation(false);
     let platform = Platform::open(&db).unwrap();
-    let active = platform.rules().unwrap();
+    let active = platform.rules(None).unwrap();
     assert!(!active.rules.is_empty());
     let as_org = |org: &str| interdict_access::Viewer {
         org: org.into(),
@@ -297,7 +311,7 @@ fn rule_packs_and_labels_through_the_platform() {
     );
     assert!(
         platform
-            .propose_rules(&as_org("ipcc"), &broken, "")
+            .propose_rules(None, &as_org("ipcc"), &broken, "")
             .err()
             .unwrap()
             .is_invalid()
@@ -306,7 +320,7 @@ fn rule_packs_and_labels_through_the_platform() {
     // switches it on; the first version can be switched on again.
     let renamed = active.text.replacen("name = \"", "name = \"renamed-", 1);
     let proposed = platform
-        .propose_rules(&as_org("ipcc"), &renamed, "a clearer name")
+        .propose_rules(None, &as_org("ipcc"), &renamed, "a clearer name")
         .unwrap();
     assert_eq!(proposed.number, 2);
     assert!(
@@ -315,8 +329,11 @@ fn rule_packs_and_labels_through_the_platform() {
         proposed.diff
     );
     assert_eq!(proposed.backtest.len(), active.rules.len());
-    assert_eq!(platform.rules().unwrap().version, active.version);
-    let own = platform.switch_on_rules(&as_org("ipcc"), 2).err().unwrap();
+    assert_eq!(platform.rules(None).unwrap().version, active.version);
+    let own = platform
+        .switch_on_rules(None, &as_org("ipcc"), 2)
+        .err()
+        .unwrap();
     assert!(
         own.is_invalid() && own.to_string().contains("second person"),
         "{own}"
@@ -326,13 +343,13 @@ fn rule_packs_and_labels_through_the_platform() {
         user: "ipcc-admin".into(),
         role: interdict_access::Role::Admin,
     };
-    let on = platform.switch_on_rules(&admin, 2).unwrap();
-    assert_eq!(platform.rules().unwrap().version, on.tag);
+    let on = platform.switch_on_rules(None, &admin, 2).unwrap();
+    assert_eq!(platform.rules(None).unwrap().version, on.tag);
     assert_ne!(on.tag, active.version);
     assert_eq!(on.approved_by.as_deref(), Some("ipcc:ipcc-admin"));
-    platform.switch_on_rules(&admin, 1).unwrap();
-    assert_eq!(platform.rules().unwrap().version, active.version);
-    let h = platform.rule_history().unwrap();
+    platform.switch_on_rules(None, &admin, 1).unwrap();
+    assert_eq!(platform.rules(None).unwrap().version, active.version);
+    let h = platform.rule_history(None).unwrap();
     assert_eq!((h.versions.len(), h.active), (2, Some(1)));
 
     // An upload through the platform lands under its own name.

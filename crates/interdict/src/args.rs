@@ -467,6 +467,19 @@ pub enum AdminCommand {
         #[arg(long)]
         remove: bool,
     },
+    /// Set whether records of an organisation's feed inform other organisations' risk scores
+    /// without disclosure: `default` (every record but RED ones), `all` (RED ones too) or
+    /// `none`. The scores it changes are made again.
+    SharedRisk {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        feed: Feed,
+        /// default, all or none.
+        setting: String,
+    },
     /// Set the members of a sharing group: organisations, or `user:NAME` for one user.
     Group {
         #[arg(long)]

@@ -263,6 +263,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         println!("{org} is an approved owner of {name}");
                     }
                 }
+                AdminCommand::SharedRisk {
+                    db,
+                    org,
+                    feed,
+                    setting,
+                } => {
+                    admin::shared_risk_setting(&mut open_store(&db)?, &by, &org, feed, &setting)?;
+                    println!(
+                        "{org}'s {feed} records inform other organisations' scores: {setting}"
+                    );
+                }
                 AdminCommand::Group { db, name, members } => {
                     let members = admin::set_group(&mut open_store(&db)?, &by, &name, &members)?;
                     println!("sharing group {name}: {}", members.join(", "));

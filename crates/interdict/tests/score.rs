@@ -29,7 +29,10 @@ fn scores(db: &str) -> HashMap<(String, String, String), f64> {
     let h = r.headers().unwrap().clone();
     let first: Vec<&str> = h.iter().take(4).collect();
     assert_eq!(first, ["org", "feed", "source_id", "score"]);
+    assert_eq!(h.get(7), Some("scored_for"));
+    // The shared scores: an organisation's own ones are the rows that name it.
     r.records()
+        .filter(|rec| rec.as_ref().is_ok_and(|r| r[7].is_empty()))
         .map(|rec| {
             let rec = rec.unwrap();
             let score: f64 = rec[3].parse().unwrap();

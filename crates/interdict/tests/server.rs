@@ -192,6 +192,7 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
         ("kay", "centre", "auditor"),
         ("dan", "customs", "admin"),
         ("cam", "centre", "admin"),
+        ("dora", "customs", "analyst"),
     ];
     for (u, org, role) in users {
         run_ok(&["admin", "user", "--db", d, u, "--org", org, "--role", role]);
@@ -336,6 +337,7 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     two_servers_and_the_command_line_see_each_others_writes(&w);
     an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
+    scores_rest_on_what_each_organisation_may_see(&w);
     credentials_and_sign_ins_hold(&w);
     tampering_is_found(&w);
 }
@@ -357,6 +359,7 @@ fn the_access_matrix_holds_on_postgresql() {
     two_servers_and_the_command_line_see_each_others_writes(&w);
     an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
+    scores_rest_on_what_each_organisation_may_see(&w);
     credentials_and_sign_ins_hold(&w);
     drop(scratch);
 }
@@ -883,6 +886,200 @@ fn derived_views_and_writes_give_an_attacker_nothing(w: &World) {
 /// Credentials from the attacker's side: weak passwords are refused, sessions end with a
 /// password change, a revoked key and a disabled user, and guessing is slowed down per user and
 /// per address without locking the real user out.
+/// A score shown to an organisation rests only on what it sees in full, plus what owners let
+/// inform everyone's scores: a RED watch-list entry raises the centre's score of a GREEN
+/// shipment and nobody else's, until the centre lets its watch lists inform every score (its
+/// admin's choice, audited; the reason stays hidden). An organisation's own rule pack scores
+/// its queue and nobody else's.
+fn scores_rest_on_what_each_organisation_may_see(w: &World) {
+    let d = s(&w.db);
+    let k = |u: &str| w.keys[u].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("watch.csv");
+    std::fs::write(
+        &list,
+        "source_id,list,reason,added,name,emails,address.country\nWL-1,counterfeit-watch,known counterfeiter,2026-01-01,Green Leaf Co,leaf@green.vn,VN\n",
+    )
+    .unwrap();
+    run_ok(&[
+        "ingest",
+        "--db",
+        d,
+        "--org",
+        "centre",
+        "--feed",
+        "parties",
+        "--marking",
+        "RED",
+        s(&list),
+    ]);
+    assert_eq!(
+        actor_of(&w.db, "centre,parties,WL-1"),
+        actor_of(&w.db, "S-GRN#shipper"),
+        "the watch-list entry names the GREEN shipment's shipper"
+    );
+    // A watch list changes the histories every score reads: the batch run scores all again.
+    run_ok(&["score", "--db", d, "--all"]);
+    let server = start(&w.db, &w.anchor);
+    let a = server.addr.as_str();
+    let score = |u: &str| -> (f64, Vec<String>, String) {
+        let b = get(a, "/api/v1/shipments/carrier/S-GRN", &k(u)).body;
+        let reasons = b["score"]["reasons"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{u}: {b}"))
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect();
+        (
+            b["score"]["score"].as_f64().unwrap(),
+            reasons,
+            b["score"]["rules"].as_str().unwrap().to_string(),
+        )
+    };
+    let watched = |r: &[String]| r.iter().any(|x| x.contains("watch list"));
+    let (centre, centre_reasons, _) = score("ken");
+    assert!(
+        watched(&centre_reasons),
+        "{centre_reasons:?}\n{}",
+        run_ok(&["export", "scores", "--db", d, "--format", "csv"])
+    );
+    let (shared, _, default_tag) = score("carl");
+    assert!(centre > shared, "{centre} {shared}");
+    for u in ["carl", "cathy", "bob"] {
+        let (v, reasons, _) = score(u);
+        assert_eq!(v, shared, "{u}: the RED entry moved the score");
+        assert!(!watched(&reasons), "{u}: {reasons:?}");
+    }
+    // The centre's queue ranks by its own score; the carrier's by the shared one.
+    let queued = |u: &str| -> f64 {
+        let q = get(a, "/api/v1/queue?limit=500", &k(u)).body;
+        q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["shipment_id"] == "S-GRN")
+            .unwrap_or_else(|| panic!("{u}: {q}"))["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!((queued("ken"), queued("carl")), (centre, shared));
+
+    // Only the owner's admins say what its feeds inform.
+    cover_shared_risk(a, &k("ken"), &k("cam"));
+    let set = |u: &str, feed: &str, to: &str| {
+        let body = json!({ "contributes": to }).to_string();
+        request(
+            a,
+            "PUT",
+            &format!("/api/v1/shared-risk/{feed}"),
+            Some(&k(u)),
+            Some(("application/json", body.as_bytes())),
+        )
+    };
+    assert_eq!(set("ken", "parties", "all").status, 403);
+    assert_eq!(set("cam", "parcels", "all").status, 400);
+    assert_eq!(set("cam", "parties", "everything").status, 400);
+    let on = set("cam", "parties", "all");
+    assert_eq!(on.status, 200, "{}", on.body);
+    let until = |what: &str, ok: &dyn Fn() -> bool| {
+        let t = std::time::Instant::now();
+        while !ok() {
+            assert!(t.elapsed() < std::time::Duration::from_secs(30), "{what}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    // Now the entry informs every score without disclosure: the value moves, the reason,
+    // resting on a RED record, stays hidden.
+    until("the shared scores never took the watch list in", &|| {
+        (score("carl").0 - centre).abs() < 1e-9
+    });
+    for u in ["carl", "cathy", "bob"] {
+        assert!(!watched(&score(u).1), "{u}");
+    }
+    let log = get(a, "/api/v1/audit?order=desc&limit=1000", &k("cam")).body;
+    assert!(
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "shared_risk.set"
+                && e["target"] == "centre/parties"
+                && e["detail"] == "all"),
+        "{log}"
+    );
+    assert_eq!(set("cam", "parties", "default").status, 200);
+    until("the default never came back", &|| {
+        (score("carl").0 - shared).abs() < 1e-9
+    });
+
+    // Customs' own pack: its analyst proposes, its admin switches on; customs' scores carry
+    // it, nobody else's do.
+    let rules = get(a, "/api/v1/rules", &k("dora")).body;
+    let pack = rules["text"]
+        .as_str()
+        .unwrap()
+        .replacen("name = \"", "name = \"customs-", 1);
+    let body = json!({ "pack": pack, "note": "our own" }).to_string();
+    let proposed = request(
+        a,
+        "PUT",
+        "/api/v1/rules",
+        Some(&k("dora")),
+        Some(("application/json", body.as_bytes())),
+    );
+    assert_eq!(proposed.status, 200, "{}", proposed.body);
+    let tag = proposed.body["tag"].as_str().unwrap().to_string();
+    let n = proposed.body["number"].as_u64().unwrap();
+    let switch = |u: &str| {
+        request(
+            a,
+            "POST",
+            &format!("/api/v1/rules/versions/{n}/switch-on"),
+            Some(&k(u)),
+            None,
+        )
+    };
+    assert_eq!(switch("dora").status, 403, "an analyst does not switch on");
+    assert_eq!(score("cathy").2, default_tag, "a proposal scores nothing");
+    let on = switch("dan");
+    assert_eq!(on.status, 200, "{}", on.body);
+    until("customs' scores never took its pack", &|| {
+        score("cathy").2 == tag
+    });
+    assert_eq!(get(a, "/api/v1/rules", &k("cathy")).body["own"], true);
+    for u in ["carl", "bob", "ken"] {
+        assert_eq!(score(u).2, default_tag, "{u} scores with customs' pack");
+    }
+    // Back to the default: customs' scores follow.
+    assert_eq!(
+        request(a, "POST", "/api/v1/rules/default", Some(&k("dora")), None).status,
+        403
+    );
+    assert_eq!(
+        request(a, "POST", "/api/v1/rules/default", Some(&k("dan")), None).status,
+        204
+    );
+    until("customs never went back to the default", &|| {
+        score("cathy").2 == default_tag
+    });
+    assert_eq!(get(a, "/api/v1/rules", &k("cathy")).body["own"], false);
+}
+
+/// Every organisation reads what its own feeds inform.
+fn cover_shared_risk(a: &str, reader: &str, admin: &str) {
+    for key in [reader, admin] {
+        let r = get(a, "/api/v1/shared-risk", key);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let feeds = r.body.as_array().unwrap();
+        assert_eq!(feeds.len(), 6);
+        assert!(
+            feeds.iter().all(|f| f["contributes"] == "default"),
+            "{}",
+            r.body
+        );
+    }
+}
+
 fn credentials_and_sign_ins_hold(w: &World) {
     let server = start(&w.db, &w.anchor);
     let a = server.addr.as_str();
@@ -2069,9 +2266,11 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
     );
     assert_eq!(get(a, "/api/v1/brands", &k("kay")).status, 403);
 
-    // Rules: every reader sees the active pack; analysts and admins back-test over what they
-    // see; the shared pack is governed by the coordinator: its analysts propose, a second
-    // person, its admin, switches a version on; any earlier version can be switched on again.
+    // Rules: every reader sees the pack that scores their queue; analysts and admins back-test
+    // over what they see; an organisation's analysts and admins propose versions of its own
+    // pack and a second person, its admin, switches one on; the platform's default pack (every
+    // organisation's until it switches its own on) is the coordinator's; any earlier version can
+    // be switched on again.
     cover("get", "/api/v1/rules");
     cover("put", "/api/v1/rules");
     cover("post", "/api/v1/rules/test");
@@ -2090,11 +2289,43 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
             &Value::from(false)
         )
     );
+    assert_eq!(
+        (&rules["line"], &rules["own"]),
+        (&Value::from("customs"), &Value::from(false))
+    );
     let carl_rules = get(a, "/api/v1/rules", &k("carl")).body;
     assert_eq!(
-        (&carl_rules["may_test"], &carl_rules["may_propose"]),
-        (&Value::from(true), &Value::from(false))
+        (
+            &carl_rules["may_test"],
+            &carl_rules["may_propose"],
+            &carl_rules["may_switch_on"]
+        ),
+        (&Value::from(true), &Value::from(true), &Value::from(false))
     );
+    assert_eq!(get(a, "/api/v1/rules", &k("ken")).body["line"], "default");
+    // Going back to the default pack is an organisation admin's choice; the coordinator's
+    // line is the default. What a feed informs: readers read their own organisation's
+    // settings, its admins change them (the flows are in
+    // `scores_rest_on_what_each_organisation_may_see`).
+    cover("post", "/api/v1/rules/default");
+    cover("get", "/api/v1/shared-risk");
+    cover("put", "/api/v1/shared-risk/{feed}");
+    for (u, want) in [("ken", 403), ("carl", 403), ("cam", 400)] {
+        let r = request(a, "POST", "/api/v1/rules/default", Some(&k(u)), None);
+        assert_eq!(r.status, want, "{u}: {}", r.body);
+    }
+    assert_eq!(get(a, "/api/v1/shared-risk", &k("cora")).status, 403);
+    assert_eq!(get(a, "/api/v1/shared-risk", &k("carl")).status, 200);
+    for u in ["carl", "cathy", "ken", "alice"] {
+        let r = request(
+            a,
+            "PUT",
+            "/api/v1/shared-risk/shipments",
+            Some(&k(u)),
+            Some(("application/json", br#"{"contributes":"none"}"#.as_slice())),
+        );
+        assert_eq!(r.status, 403, "{u}");
+    }
     assert_eq!(
         get(a, "/api/v1/rules", &k("cam")).body["may_switch_on"],
         true
@@ -2135,10 +2366,24 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
         "{}",
         bad.body
     );
-    // Nobody outside the coordinator changes what scores everyone's queue.
-    for u in ["cathy", "carl", "dan", "bob", "alice"] {
+    // Officers and representatives propose nothing; what another organisation's analyst
+    // proposes is for its own pack: the default pack that scores everyone else stays.
+    for u in ["cathy", "alice"] {
         assert_eq!(send(u, "PUT", "/api/v1/rules", &pack).status, 403, "{u}");
     }
+    let elsewhere = send(
+        "carl",
+        "PUT",
+        "/api/v1/rules",
+        &pack.replacen("weight = 1.2", "weight = 1.1", 1),
+    );
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.body);
+    assert_eq!(elsewhere.body["status"], "proposed");
+    assert_eq!(
+        get(a, "/api/v1/rules/versions", &k("ken")).body["versions"][0]["author"],
+        "platform",
+        "the carrier's proposal is not in the default pack's history"
+    );
     assert_eq!(send("ken", "PUT", "/api/v1/rules", &broken).status, 400);
     // An edit that leaves the version number alone still carries a new tag.
     let next = pack.replacen("weight = 1.2", "weight = 1.3", 1);
@@ -2171,9 +2416,11 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
             None,
         )
     };
-    for u in ["ken", "carl", "dan"] {
+    for u in ["ken", "carl"] {
         assert_eq!(switch(u, number).status, 403, "{u}");
     }
+    // Customs' admin switches versions of customs' own pack, which has none of that number.
+    assert_eq!(switch("dan", number).status, 404);
     assert_eq!(switch("cam", 999).status, 404);
     let on = switch("cam", number);
     assert_eq!(on.status, 200, "{}", on.body);
@@ -2182,7 +2429,12 @@ fn pages(a: &str, k: &dyn Fn(&str) -> String, cover: &mut dyn FnMut(&str, &str))
         get(a, "/api/v1/rules", &k("bob")).body["version"],
         tag.as_str()
     );
-    let history = get(a, "/api/v1/rules/versions", &k("bob")).body;
+    // The default pack's history is the coordinator's line; the brand has none of its own.
+    assert_eq!(
+        get(a, "/api/v1/rules/versions", &k("bob")).body["versions"],
+        json!([])
+    );
+    let history = get(a, "/api/v1/rules/versions", &k("ken")).body;
     assert_eq!(history["versions"][0]["tag"], tag.as_str());
     assert_eq!(history["versions"][0]["status"], "active");
     assert_eq!(history["active"], number);

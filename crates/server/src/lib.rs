@@ -351,7 +351,7 @@ impl AppState {
         }
         let dir = self.directory.load();
         let q: Vec<u32> = view
-            .ranked_ids()
+            .ranked_for(viewer)
             .iter()
             .copied()
             .filter(|&i| {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use interdict_access::{Role, Sight, Viewer};
 use interdict_app::read_model::IngestHealth;
 use interdict_model::Feed;
@@ -32,7 +33,10 @@ pub(crate) fn page_routes() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(get_rules, put_rules))
         .routes(routes!(rule_versions))
         .routes(routes!(switch_on_rules))
+        .routes(routes!(default_rules))
         .routes(routes!(test_rules))
+        .routes(routes!(get_shared_risk))
+        .routes(routes!(put_shared_risk))
         .routes(routes!(verify_audit))
 }
 
@@ -359,7 +363,7 @@ async fn brands(State(state): St, Caller(v): Caller) -> Result<Json<BrandsOut>, 
     let own: BTreeSet<String> = dir.brand_owners.get(&v.org).cloned().unwrap_or_default();
     let mut suspects = Vec::new();
     if !own.is_empty() {
-        for &i in view.ranked_ids() {
+        for &i in view.ranked_for(&v).iter() {
             if suspects.len() >= MAX_SUSPECTS {
                 break;
             }
@@ -511,9 +515,15 @@ pub struct RulesInfo {
 pub(crate) struct RulesOut {
     #[serde(flatten)]
     info: RulesInfo,
+    /// Whose pack line the caller's organisation changes: `default` (the platform's default
+    /// pack, which the coordination centre governs) or the organisation's name (its own).
+    line: String,
+    /// Whether the pack scoring the caller's queue is its organisation's own (else the
+    /// platform's default).
+    own: bool,
     /// Whether the caller may back-test packs (over what it sees).
     may_test: bool,
-    /// Whether the caller may propose a new version of the shared pack.
+    /// Whether the caller may propose a new version of its line's pack.
     may_propose: bool,
     /// Whether the caller may switch a version on (a second person's proposal, or a rollback).
     may_switch_on: bool,
@@ -614,14 +624,21 @@ fn may_edit_rules(v: &Viewer) -> bool {
     matches!(v.role, Role::Analyst | Role::Admin)
 }
 
-/// The shared pack scores every queue, so the coordination centre governs it: its analysts
-/// and admins propose, its admins switch on.
-fn may_propose_rules(state: &AppState, v: &Viewer) -> bool {
-    state.sees_every_org(&v.org) && may_edit_rules(v)
+/// The pack line a caller's organisation changes: the coordination centre governs the
+/// platform's default pack (`None`), the template every other organisation scores with until
+/// it switches a pack of its own on; every other organisation changes its own.
+fn rule_line(state: &AppState, v: &Viewer) -> Option<String> {
+    (!state.sees_every_org(&v.org)).then(|| v.org.clone())
 }
 
-fn may_switch_on_rules(state: &AppState, v: &Viewer) -> bool {
-    state.sees_every_org(&v.org) && v.role == Role::Admin
+/// An organisation's analysts and admins propose versions of its line's pack; its admins
+/// switch them on.
+fn may_propose_rules(v: &Viewer) -> bool {
+    may_edit_rules(v)
+}
+
+fn may_switch_on_rules(v: &Viewer) -> bool {
+    v.role == Role::Admin
 }
 
 fn need_rules_editor(v: &Viewer) -> Result<(), ApiError> {
@@ -687,8 +704,15 @@ impl From<interdict_app::platform::RuleTest> for RuleTestOut {
 async fn get_rules(State(state): St, Caller(v): Caller) -> Result<Json<RulesOut>, ApiError> {
     need_reader(&v)?;
     let platform = state.platform.clone();
-    let (active, history) =
-        blocking(move || Ok((platform.rules()?, platform.rule_history()?))).await?;
+    let line = rule_line(&state, &v);
+    let l = line.clone();
+    let (active, history) = blocking(move || {
+        Ok((
+            platform.rules(l.as_deref())?,
+            platform.rule_history(l.as_deref())?,
+        ))
+    })
+    .await?;
     let info = RulesInfo {
         version: active.version,
         text: active.text,
@@ -696,14 +720,17 @@ async fn get_rules(State(state): St, Caller(v): Caller) -> Result<Json<RulesOut>
     };
     Ok(Json(RulesOut {
         info,
+        line: line.unwrap_or_else(|| "default".into()),
+        own: active.own,
         may_test: may_edit_rules(&v),
-        may_propose: may_propose_rules(&state, &v),
-        may_switch_on: may_switch_on_rules(&state, &v),
+        may_propose: may_propose_rules(&v),
+        may_switch_on: may_switch_on_rules(&v),
         active: history.active,
     }))
 }
 
-/// Every version of the shared pack, newest first: author, diff, back-test, who switched it on.
+/// Every version of the caller's line's pack (its organisation's own; the platform's default
+/// for the coordination centre), newest first: author, diff, back-test, who switched it on.
 #[utoipa::path(get, path = "/api/v1/rules/versions",
     responses((status = 200, body = RuleHistoryOut), (status = 403, body = ErrorBody)))]
 async fn rule_versions(
@@ -712,7 +739,8 @@ async fn rule_versions(
 ) -> Result<Json<RuleHistoryOut>, ApiError> {
     need_reader(&v)?;
     let platform = state.platform.clone();
-    let h = blocking(move || platform.rule_history()).await?;
+    let line = rule_line(&state, &v);
+    let h = blocking(move || platform.rule_history(line.as_deref())).await?;
     let active = h.active;
     Ok(Json(RuleHistoryOut {
         active,
@@ -754,9 +782,10 @@ async fn test_rules(
     Ok(Json(result))
 }
 
-/// Proposes a new version of the shared pack (a coordinator's analysts and admins): checked,
-/// diffed against the active pack and back-tested over what the author sees. It scores
-/// nothing until a second person switches it on.
+/// Proposes a new version of the caller's line's pack (an organisation's analysts and admins:
+/// its own pack; the coordination centre's: the platform's default): checked, diffed against
+/// the pack scoring the line and back-tested over what the author sees. It scores nothing
+/// until a second person of the organisation switches it on.
 #[utoipa::path(put, path = "/api/v1/rules", request_body = PackIn,
     responses((status = 200, body = RuleVersionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn put_rules(
@@ -764,18 +793,20 @@ async fn put_rules(
     Caller(v): Caller,
     Json(body): Json<PackIn>,
 ) -> Result<Json<RuleVersionOut>, ApiError> {
-    if !may_propose_rules(&state, &v) {
+    if !may_propose_rules(&v) {
         return Err(ApiError::Forbidden(
-            "the shared rule pack scores every queue: a coordinator's analysts and admins propose changes to it".into(),
+            "an organisation's analysts and admins propose changes to its rule pack".into(),
         ));
     }
     let _guard = state.write_lock.lock().await;
     let platform = state.platform.clone();
     let author = v.clone();
+    let line = rule_line(&state, &v);
+    let l = line.clone();
     // The store's clients block (PostgreSQL's runs a runtime of its own): off the async threads.
     let (version, active) = blocking(move || {
-        let version = platform.propose_rules(&author, &body.pack, &body.note)?;
-        Ok((version, platform.rule_history()?.active))
+        let version = platform.propose_rules(l.as_deref(), &author, &body.pack, &body.note)?;
+        Ok((version, platform.rule_history(l.as_deref())?.active))
     })
     .await?;
     state
@@ -784,15 +815,15 @@ async fn put_rules(
             &v,
             "rules.propose",
             version.tag.clone(),
-            format!("version {}", version.number),
+            format!("{} version {}", line_name(&line), version.number),
         ))
         .await?;
     Ok(Json(version_out(version, active)))
 }
 
-/// Switches a version of the shared pack on (a coordinator's admins): a proposal by someone
-/// else, or an earlier version switched on before (a rollback). Scores from the next scoring
-/// on carry its tag.
+/// Switches a version of the caller's line's pack on (the organisation's admins): a proposal
+/// by someone else, or an earlier version switched on before (a rollback). The scores it makes
+/// are made again at once.
 #[utoipa::path(post, path = "/api/v1/rules/versions/{number}/switch-on",
     params(("number" = u32, Path, description = "The version's number")),
     responses((status = 200, body = RuleVersionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -801,32 +832,156 @@ async fn switch_on_rules(
     Caller(v): Caller,
     Path(number): Path<u32>,
 ) -> Result<Json<RuleVersionOut>, ApiError> {
-    if !may_switch_on_rules(&state, &v) {
+    if !may_switch_on_rules(&v) {
         return Err(ApiError::Forbidden(
-            "a coordinator's admins switch versions of the shared rule pack on".into(),
+            "an organisation's admins switch versions of its rule pack on".into(),
         ));
     }
     let _guard = state.write_lock.lock().await;
     let platform = state.platform.clone();
     let approver = v.clone();
-    let version = tokio::task::spawn_blocking(move || platform.switch_on_rules(&approver, number))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| match e.root() {
-            interdict_app::Error::Invalid(m) => ApiError::Forbidden(m.clone()),
-            interdict_app::Error::Missing(_) => ApiError::NotFound,
-            _ => ApiError::Internal(e.to_string()),
-        })?;
+    let line = rule_line(&state, &v);
+    let l = line.clone();
+    let version = tokio::task::spawn_blocking(move || {
+        platform.switch_on_rules(l.as_deref(), &approver, number)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e| match e.root() {
+        interdict_app::Error::Invalid(m) => ApiError::Forbidden(m.clone()),
+        interdict_app::Error::Missing(_) => ApiError::NotFound,
+        _ => ApiError::Internal(e.to_string()),
+    })?;
     state
         .audit
         .record_durably(write_event(
             &v,
             "rules.switch_on",
             version.tag.clone(),
-            format!("version {}", version.number),
+            format!("{} version {}", line_name(&line), version.number),
         ))
         .await?;
     Ok(Json(version_out(version, Some(number))))
+}
+
+fn line_name(line: &Option<String>) -> String {
+    match line {
+        Some(org) => format!("{org}'s own pack"),
+        None => "the platform's default pack".into(),
+    }
+}
+
+/// Puts the caller's organisation back on the platform's default pack (its admins); its own
+/// versions stay, to be switched on again. Its scores are made again at once.
+#[utoipa::path(post, path = "/api/v1/rules/default",
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn default_rules(State(state): St, Caller(v): Caller) -> Result<StatusCode, ApiError> {
+    if !may_switch_on_rules(&v) {
+        return Err(ApiError::Forbidden(
+            "an organisation's admins choose the pack its scores are made with".into(),
+        ));
+    }
+    let Some(org) = rule_line(&state, &v) else {
+        return Err(ApiError::field(
+            "line",
+            "the coordination centre governs the platform's default pack: switch one of its versions on",
+        ));
+    };
+    let _guard = state.write_lock.lock().await;
+    let platform = state.platform.clone();
+    let o = org.clone();
+    blocking(move || platform.default_rules(&o)).await?;
+    state
+        .audit
+        .record_durably(write_event(
+            &v,
+            "rules.default",
+            org,
+            "back to the platform's default pack".into(),
+        ))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------- shared risk
+
+/// Whether one feed of the caller's organisation informs other organisations' scores.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SharedRiskOut {
+    feed: String,
+    /// `default` (every record but RED ones), `all` (RED ones too) or `none`.
+    contributes: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SharedRiskIn {
+    /// `default`, `all` or `none`.
+    contributes: String,
+}
+
+use interdict_app::saved::Contributes;
+
+/// Which feeds of the caller's organisation inform other organisations' scores without
+/// disclosure.
+#[utoipa::path(get, path = "/api/v1/shared-risk",
+    responses((status = 200, body = Vec<SharedRiskOut>), (status = 403, body = ErrorBody)))]
+async fn get_shared_risk(
+    State(state): St,
+    Caller(v): Caller,
+) -> Result<Json<Vec<SharedRiskOut>>, ApiError> {
+    need_reader(&v)?;
+    let platform = state.platform.clone();
+    let settings = blocking(move || platform.shared_risk()).await?;
+    Ok(Json(
+        interdict_model::Feed::ALL
+            .iter()
+            .map(|&f| SharedRiskOut {
+                feed: f.as_str().into(),
+                contributes: Contributes::setting_name(settings.get(&v.org, f)).into(),
+            })
+            .collect(),
+    ))
+}
+
+/// Sets whether records of a feed of the caller's organisation inform other organisations'
+/// scores without disclosure (its admins). Every score is made again at once.
+#[utoipa::path(put, path = "/api/v1/shared-risk/{feed}", request_body = SharedRiskIn,
+    params(("feed" = String, Path, description = "The feed")),
+    responses((status = 200, body = SharedRiskOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_shared_risk(
+    State(state): St,
+    Caller(v): Caller,
+    Path(feed): Path<String>,
+    Json(body): Json<SharedRiskIn>,
+) -> Result<Json<SharedRiskOut>, ApiError> {
+    if v.role != Role::Admin {
+        return Err(ApiError::Forbidden(
+            "an organisation's admins decide what its records inform".into(),
+        ));
+    }
+    let f: interdict_model::Feed = feed
+        .parse()
+        .map_err(|e: interdict_model::ParseFeedError| ApiError::field("feed", e.to_string()))?;
+    let to = Contributes::parse_setting(&body.contributes)
+        .map_err(|e| ApiError::field("contributes", e))?;
+    let _guard = state.write_lock.lock().await;
+    let platform = state.platform.clone();
+    let org = v.org.clone();
+    blocking(move || platform.set_shared_risk(&org, f, to)).await?;
+    let name = Contributes::setting_name(to);
+    state
+        .audit
+        .record_durably(write_event(
+            &v,
+            "shared_risk.set",
+            format!("{}/{}", v.org, f.as_str()),
+            name.into(),
+        ))
+        .await?;
+    Ok(Json(SharedRiskOut {
+        feed: f.as_str().into(),
+        contributes: name.into(),
+    }))
 }
 
 // ---------------------------------------------------------------- audit

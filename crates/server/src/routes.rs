@@ -567,7 +567,7 @@ pub(crate) fn visible_outcomes(
 
 fn score_out(state: &AppState, view: &View, v: &Viewer, r: u32) -> Option<ScoreOut> {
     let dir = state.directory.load();
-    view.score_of(r).map(|s| ScoreOut {
+    view.score_for(v, r).map(|s| ScoreOut {
         score: s.score,
         day: s.day.clone(),
         port: s.port.clone(),
@@ -1176,7 +1176,7 @@ async fn get_actor(
                 brand: l.brand,
                 price: l.price.map(|p| format!("{:.2} {}", p.amount, p.currency)),
                 created: l.created,
-                score: view.score_of(r).map(|s| s.score),
+                score: view.score_for(&v, r).map(|s| s.score),
             })
         })
         .collect();
@@ -1720,7 +1720,7 @@ async fn score_on_request(
     for (text, source) in scored.reasons.iter().zip(&scored.reason_sources) {
         let behind = crate::view::ReasonView {
             text: String::new(),
-            sources: view.labels_behind_brands(Some(source), &scored.brands),
+            sources: view.labels_behind_brands(Some(source), &scored.brands, Some(&v.org)),
         };
         if view.reason_visible(&v, &behind, groups) {
             reasons.push(text.clone());

@@ -1000,13 +1000,24 @@ test("rules: the active pack, a back-test, an invalid pack named by rule and var
   await admin.locator(`button[data-testid=switch-on-${before.number}]`).click();
   await poll(async () => (await apiJson(admin, "/api/v1/rules")).version === r.version, "the rollback did not switch the earlier version on");
 
-  // A customs analyst back-tests but does not propose; an officer has no rules page.
+  // A customs analyst proposes for customs' own pack: it scores nothing until customs' admin
+  // switches it on, and the platform's default is untouched. An officer has no rules page.
   const customs = (await signIn(U.analystUk)).page;
   const theirs = await apiJson(customs, "/api/v1/rules");
   assert.equal(theirs.may_test, true);
-  assert.equal(theirs.may_propose, false);
-  const put = await api(customs, "/api/v1/rules", "PUT", { pack: r.text });
-  assert.equal(put.status, 403, `a customs analyst's PUT /api/v1/rules answered ${put.status}`);
+  assert.equal(theirs.may_propose, true);
+  assert.equal(theirs.may_switch_on, false);
+  assert.equal(theirs.own, false);
+  assert.notEqual(theirs.line, "default");
+  const put = await api(customs, "/api/v1/rules", "PUT", { pack: theirs.text.replace('name = "', 'name = "customs-'), note: "our own" });
+  assert.equal(put.status, 200, `a customs analyst's PUT /api/v1/rules answered ${put.status}`);
+  assert.equal((await apiJson(admin, "/api/v1/rules")).version, r.version, "customs' proposal changed the default pack");
+  assert.equal((await apiJson(customs, "/api/v1/rules")).version, theirs.version, "a proposal switched itself on");
+  await visit(customs, "#/rules", "rules");
+  await poll(async () => /may propose its own/.test(norm(await customs.locator("[data-testid=rules-line]").textContent())), "the page does not say whose pack scores the queue");
+  const mine = (await apiJson(customs, "/api/v1/rules/versions")).versions;
+  assert.equal(mine.length, 1, "customs' versions hold another organisation's");
+  assert.equal(mine[0].status, "proposed");
   const officer = (await signIn(U.officer)).page;
   assert.equal(await officer.locator("a[data-testid=nav-rules]").count(), 0, "an officer has a rules link");
   assert.equal(await officer.locator("a[data-testid=nav-queue]").count(), 1, "an officer has no queue link");

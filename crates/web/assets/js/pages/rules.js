@@ -1,7 +1,9 @@
-// The rule pack: the active rules, an editor for the pack's TOML, a back-test of the text on
-// screen against the labelled history the user sees, proposing it once it back-tested cleanly
-// (a coordinator's analysts and admins), and the pack's versions with their diffs, where a
-// coordinator's admin switches a second person's proposal on or an earlier version back on.
+// The rule pack that scores the user's queue: the active rules, an editor for the pack's TOML, a
+// back-test of the text on screen against the labelled history the user sees, proposing it once
+// it back-tested cleanly (an organisation's analysts and admins, for its own pack; the
+// coordinator's, for the platform's default), and the versions with their diffs, where the
+// organisation's admin switches a second person's proposal on, an earlier version back on, or
+// goes back to the platform's default.
 
 import { api } from "../api.js";
 import { h, replace, loading, section } from "../dom.js";
@@ -174,16 +176,42 @@ export async function render(ctx) {
     propose.disabled = busy || !mayPropose || !tested;
     backtest.disabled = busy || !mayTest;
     if (!mayTest) stateEl.textContent = "Your role may read the rules but not back-test or propose a pack.";
-    else if (!mayPropose) stateEl.textContent = "You may back-test packs over what you see; the shared pack is changed by the coordinator's analysts.";
+    else if (!mayPropose) stateEl.textContent = "You may back-test packs over what you see.";
     else if (tested) stateEl.textContent = "This text back-tested without error and may be proposed; a second person switches it on.";
     else stateEl.textContent = "Back-test the text on screen before proposing it.";
   };
 
+  const lineEl = h("span", { class: "muted", "data-testid": "rules-line" });
+  const toDefault = h("button", { type: "button", "data-testid": "default-pack", hidden: true }, "Back to the default pack");
+  const showLine = () => {
+    lineEl.textContent = pack.own
+      ? " (your organisation's own pack)"
+      : pack.line === "default"
+        ? " (the platform's default pack, which your organisation governs)"
+        : " (the platform's default pack; your organisation may propose its own)";
+    toDefault.hidden = !(maySwitchOn && pack.own && pack.line !== "default");
+  };
+  showLine();
+  toDefault.addEventListener("click", async () => {
+    hideMessages();
+    try {
+      await api("/api/v1/rules/default", { method: "POST", body: {} });
+      if (!ctx.alive()) return;
+      noticeEl.textContent = "Your organisation scores with the platform's default pack again.";
+      noticeEl.hidden = false;
+      await showActive();
+      await loadHistory();
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showErr(err);
+    }
+  });
   const showActive = async () => {
     const before = pack.text || "";
     pack = await api("/api/v1/rules");
     if (!ctx.alive()) return;
     activeEl.textContent = pack.version || "—";
+    showLine();
     replace(rulesBox, rulesTable(Array.isArray(pack.rules) ? pack.rules : []));
     // The editor follows the active pack unless it holds the user's own edits.
     if (textarea.value === before) {
@@ -202,7 +230,7 @@ export async function render(ctx) {
     try {
       const out = await api(`/api/v1/rules/versions/${v.number}/switch-on`, { method: "POST", body: {} });
       if (!ctx.alive()) return;
-      noticeEl.textContent = `Switched on ${out.tag}. New scores carry it from now on.`;
+      noticeEl.textContent = `Switched on ${out.tag}. Your organisation's scores are made with it.`;
       noticeEl.hidden = false;
       await showActive();
       await loadHistory();
@@ -282,7 +310,7 @@ export async function render(ctx) {
   refreshButtons();
   replace(
     ctx.root,
-    h("div", { class: "page-head" }, h("h1", null, "Rules"), h("span", null, "Active pack: ", activeEl)),
+    h("div", { class: "page-head" }, h("h1", null, "Rules"), h("span", null, "Scoring your queue: ", activeEl, lineEl, " ", toDefault)),
     section("Active rules", { class: "panel" }, rulesBox),
     section(
       "Edit and back-test",

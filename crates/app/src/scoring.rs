@@ -119,7 +119,6 @@ pub fn score_store(
     kept.extend(fresh);
     stage("scoring", &mut stages);
     let own = scorers::own_scorings(store, &scope, &rules)?;
-    drop(scorer);
     drop(knowledge);
     drop(world);
     // Own scores of organisations (and users) that no longer score on their own, or whose

@@ -1650,22 +1650,8 @@ mod tests {
             .collect();
         let mut put = |r: u32, score: f64, scored_for: Option<&str>| {
             let key = b.view.records[r as usize].key.clone();
-            let s = saved::SavedScore {
-                org: key.org,
-                feed: key.feed,
-                source_id: key.source_id,
-                score,
-                day: None,
-                port: String::new(),
-                model: "m".into(),
-                rules: "r".into(),
-                scored_at: String::new(),
-                reasons: Vec::new(),
-                fired: Vec::new(),
-                reason_sources: Vec::new(),
-                brands: Vec::new(),
-                scored_for: scored_for.map(str::to_owned),
-            };
+            let mut s = bare_score(key, score);
+            s.scored_for = scored_for.map(str::to_owned);
             b.add_score(r, s, &mut Behind::default());
         };
         // Shared: S1 0.9, S2 0.5, S3 0.3; S4 only the centre sees in full.
@@ -1717,12 +1703,12 @@ mod tests {
         assert_eq!(v.score_of(s3).unwrap().score, 0.3);
     }
 
-    /// Scores `record` with these reasons, resting on exactly the labels they name.
-    fn score_with(b: &mut ViewBuilder, record: u32, score: f64, reasons: Vec<ReasonView>) {
-        let s = saved::SavedScore {
-            org: String::new(),
-            feed: Feed::Shipments,
-            source_id: String::new(),
+    /// A shared score of `key` with nothing but its value.
+    fn bare_score(key: RecordKey, score: f64) -> saved::SavedScore {
+        saved::SavedScore {
+            org: key.org,
+            feed: key.feed,
+            source_id: key.source_id,
             score,
             day: None,
             port: String::new(),
@@ -1734,7 +1720,12 @@ mod tests {
             reason_sources: Vec::new(),
             brands: Vec::new(),
             scored_for: None,
-        };
+        }
+    }
+
+    /// Scores `record` with these reasons, resting on exactly the labels they name.
+    fn score_with(b: &mut ViewBuilder, record: u32, score: f64, reasons: Vec<ReasonView>) {
+        let s = bare_score(RecordKey::new("", Feed::Shipments, ""), score);
         b.add_score(record, s, &mut Behind::default());
         let id = b.view.shared.of[&record];
         b.view.scores[id as usize].reasons = reasons;

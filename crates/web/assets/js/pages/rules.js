@@ -192,12 +192,13 @@ export async function render(ctx) {
     toDefault.hidden = !(maySwitchOn && pack.own && pack.line !== "default");
   };
   showLine();
-  toDefault.addEventListener("click", async () => {
+  // Posts a change of which version scores, then shows what scores now.
+  const change = async (path, notice) => {
     hideMessages();
     try {
-      await api("/api/v1/rules/default", { method: "POST", body: {} });
+      const out = await api(path, { method: "POST", body: {} });
       if (!ctx.alive()) return;
-      noticeEl.textContent = "Your organisation scores with the platform's default pack again.";
+      noticeEl.textContent = notice(out);
       noticeEl.hidden = false;
       await showActive();
       await loadHistory();
@@ -205,7 +206,8 @@ export async function render(ctx) {
       if (!ctx.alive()) return;
       showErr(err);
     }
-  });
+  };
+  toDefault.addEventListener("click", () => change("/api/v1/rules/default", () => "Your organisation scores with the platform's default pack again."));
   const showActive = async () => {
     const before = pack.text || "";
     pack = await api("/api/v1/rules");
@@ -225,19 +227,8 @@ export async function render(ctx) {
     if (!ctx.alive()) return;
     replace(historyBox, historyTable(history, myName, maySwitchOn, switchVersion));
   };
-  async function switchVersion(v) {
-    hideMessages();
-    try {
-      const out = await api(`/api/v1/rules/versions/${v.number}/switch-on`, { method: "POST", body: {} });
-      if (!ctx.alive()) return;
-      noticeEl.textContent = `Switched on ${out.tag}. Your organisation's scores are made with it.`;
-      noticeEl.hidden = false;
-      await showActive();
-      await loadHistory();
-    } catch (err) {
-      if (!ctx.alive()) return;
-      showErr(err);
-    }
+  function switchVersion(v) {
+    return change(`/api/v1/rules/versions/${v.number}/switch-on`, (out) => `Switched on ${out.tag}. Your organisation's scores are made with it.`);
   }
   const showErr = (err) => {
     const msg = err && err.message ? err.message : String(err);

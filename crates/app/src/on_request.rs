@@ -295,7 +295,12 @@ impl OnRequest {
         }
         Ok(Ok(crate::arrival::Arrival {
             resolved: rows.len(),
-            scored: scored.iter().filter(|s| s.scored_for.is_none()).count(),
+            // Records scored, shared or only for those who see them.
+            scored: scored
+                .iter()
+                .map(crate::saved::SavedScore::key)
+                .collect::<rustc_hash::FxHashSet<_>>()
+                .len(),
         }))
     }
 

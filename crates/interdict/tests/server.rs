@@ -2580,6 +2580,39 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
     run_ok(&[
         "admin", "user", "--db", d, "u", "--org", "x", "--role", "officer",
     ]);
+    // What a feed informs: a known organisation and setting, kept and audited.
+    let shared_risk = |org: &str, feed: &str, to: &str| {
+        run(&[
+            "admin",
+            "shared-risk",
+            "--db",
+            d,
+            "--org",
+            org,
+            "--feed",
+            feed,
+            to,
+        ])
+    };
+    let refused = |o: std::process::Output| {
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    assert!(refused(shared_risk("nope", "parties", "all")).contains("no organisation"));
+    assert!(refused(shared_risk("x", "parties", "some")).contains("default, all or none"));
+    refused(shared_risk("x", "parcels", "all"));
+    let entries = || -> u64 {
+        let v: Value =
+            serde_json::from_str(&run_ok(&["audit", "verify", "--db", d, "--json"])).unwrap();
+        v["entries"].as_u64().unwrap_or_else(|| panic!("{v}"))
+    };
+    let before = entries();
+    let said = String::from_utf8_lossy(&shared_risk("x", "parties", "none").stdout).to_string();
+    assert!(
+        said.contains("x's parties records inform other organisations' scores: none"),
+        "{said}"
+    );
+    assert_eq!(entries(), before + 1, "the setting was not audited");
     assert!(
         err(&[
             "admin",
@@ -2627,8 +2660,8 @@ fn admin_commands_refuse_bad_input_and_keys_can_be_revoked() {
         "--json",
     ]))
     .unwrap();
-    // org, user, two keys, the revocation and the search.
-    assert_eq!(v["entries"], 6, "{v}");
+    // org, user, the shared-risk setting, two keys, the revocation and the search.
+    assert_eq!(v["entries"], 7, "{v}");
 }
 
 /// A store with one organisation and one user; gives the user's API key.

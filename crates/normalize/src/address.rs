@@ -380,6 +380,39 @@ fn format_of(cc: &str) -> Option<Format> {
     }
 }
 
+/// The district a canonical postcode (see [`postcode`]) lies in, so two addresses whose
+/// postcodes differ by a slip in the last characters, or that only give the district, still
+/// agree on something: the outward code of a British postcode (`"SW1A"`), the forward sortation
+/// area of a Canadian one and the routing key of an Eircode (`"K1A"`, `"A65"`), the four digits
+/// of a Dutch one, the first group of a code written in two (`"123"` of Swedish `"12345"`), else
+/// the first three digits of five or more and the first two of four. A country without a
+/// known format drops the last three characters of six or more, two of four or five. `None`
+/// for shorter codes.
+pub fn postcode_district(code: &str, country: Option<&str>) -> Option<String> {
+    let keep = match country
+        .and_then(crate::country::country)
+        .and_then(format_of)
+    {
+        Some(Format::Gb) if code.len() >= 5 => code.len() - 3,
+        Some(Format::Ca | Format::Ie) => 3,
+        Some(Format::Nl) => 4,
+        Some(Format::Digits { split, .. }) if split > 0 => split,
+        Some(Format::Digits { n, .. }) => {
+            if n >= 5 {
+                3
+            } else {
+                2
+            }
+        }
+        _ => match code.len() {
+            6.. => code.len() - 3,
+            4 | 5 => code.len() - 2,
+            _ => return None,
+        },
+    };
+    (keep >= 2 && keep < code.len()).then(|| code[..keep].to_owned())
+}
+
 /// The postcode in its country's canonical form: upper case without spaces or dashes, checked
 /// against the country's format when it is known (GB `"SW1A1AA"`, US 5 digits with ZIP+4
 /// cut to 5, DE/FR/ES/IT 5 digits, NL `"1234AB"`, CN 6 digits, CA `"K1A0B1"`, JP 7 digits ...);
@@ -864,5 +897,21 @@ mod tests {
             let b = address_key(&addr(&format!("{n}, {} St.", words.to_uppercase()), None, None, Some("GB")), None);
             prop_assert_eq!(a.key(), b.key());
         }
+    }
+    #[test]
+    fn a_postcode_district_is_the_part_that_names_an_area() {
+        let d = |code: &str, cc: Option<&str>| postcode_district(code, cc);
+        assert_eq!(d("SW1A1AA", Some("GB")).as_deref(), Some("SW1A"));
+        assert_eq!(d("M11AE", Some("GB")).as_deref(), Some("M1"));
+        assert_eq!(d("K1A0B1", Some("CA")).as_deref(), Some("K1A"));
+        assert_eq!(d("1234AB", Some("NL")).as_deref(), Some("1234"));
+        assert_eq!(d("10115", Some("DE")).as_deref(), Some("101"));
+        assert_eq!(d("12345", Some("SE")).as_deref(), Some("123"));
+        assert_eq!(d("2000", Some("AU")).as_deref(), Some("20"));
+        assert_eq!(d("200001", Some("CN")).as_deref(), Some("200"));
+        // Without a country: a British-looking code keeps its outward part, short codes none.
+        assert_eq!(d("TF38JQ", None).as_deref(), Some("TF3"));
+        assert_eq!(d("4051", None).as_deref(), Some("40"));
+        assert_eq!(d("123", None), None);
     }
 }

@@ -7,6 +7,15 @@
 //! is near certain. So a single weak link, or a link through a record that looks like both
 //! sides, cannot glue two actors that the other comparisons between them deny; while a pair that
 //! merely has little in common (each partner kept different details) weighs little either way.
+//!
+//! Blocking compares only some pairs, so the pairs observed between two clusters can all look
+//! alike while records never compared deny each other: a watch-list entry with a name and a
+//! year of birth links to every namesake born that year. An [`Identity`] closes that gap: each
+//! cluster keeps a witness per distinct identifying value (a date of birth, an identity
+//! document), and every two witnesses of the two clusters that disagree on such a value, and
+//! were never compared, are compared now and count in the mean. Namesakes born on other days
+//! then pull the mean down; one record of a person with a date keyed in wrong, which agrees on
+//! everything else, does not.
 
 use rustc_hash::FxHashMap;
 
@@ -55,7 +64,8 @@ impl UnionFind {
         root
     }
 
-    fn union(&mut self, a: u32, b: u32) {
+    /// Merges two roots; gives the one that stays root.
+    fn union(&mut self, a: u32, b: u32) -> u32 {
         let (big, small) = if self.members[a as usize].len() >= self.members[b as usize].len() {
             (a, b)
         } else {
@@ -65,6 +75,7 @@ impl UnionFind {
         let moved = std::mem::take(&mut self.members[small as usize]);
         self.members[big as usize].extend(moved);
         self.generation[big as usize] += 1;
+        big
     }
 }
 
@@ -101,10 +112,88 @@ impl Adjacency {
     }
 }
 
-/// Clusters `n` records given their scored candidate pairs `(i, j, match weight in bits)`.
-/// Returns a cluster number per record, numbered in order of each cluster's first record.
-pub fn cluster(n: usize, pairs: &[(u32, u32, f32)], cfg: &ClusterConfig) -> Vec<u32> {
+/// Attributes an actor has one value of, compared between records blocking may never have
+/// paired.
+pub trait Identity {
+    /// A key of the identifying values record `i` gives, `None` when it gives none: a cluster
+    /// keeps one witness record per distinct key.
+    fn witness(&self, i: u32) -> Option<u64>;
+    /// The match weight of records `i` and `j` (in bits) when they disagree on an attribute
+    /// both give; `None` when they do not.
+    fn conflict(&self, i: u32, j: u32) -> Option<f32>;
+}
+
+/// Witnesses a cluster keeps at most: beyond them a cluster's new values are not checked.
+pub const MAX_WITNESSES: usize = 16;
+
+/// Witness records per cluster root, with their keys.
+struct Witnesses {
+    of: Vec<Vec<(u64, u32)>>,
+}
+
+impl Witnesses {
+    fn new(n: usize, identity: Option<&dyn Identity>) -> Self {
+        let of = (0..n as u32)
+            .map(|i| {
+                identity
+                    .and_then(|id| id.witness(i))
+                    .map(|k| vec![(k, i)])
+                    .unwrap_or_default()
+            })
+            .collect();
+        Witnesses { of }
+    }
+
+    /// Adds the weight of every pair of witnesses of the clusters rooted at `a` and `b` that
+    /// conflict, and blocking did not compare, to `sum` and `count`.
+    fn conflicts(
+        &self,
+        identity: &dyn Identity,
+        adj: &Adjacency,
+        a: u32,
+        b: u32,
+        sum: &mut f64,
+        count: &mut usize,
+    ) {
+        for &(_, i) in &self.of[a as usize] {
+            for &(_, j) in &self.of[b as usize] {
+                let Some(w) = identity.conflict(i, j) else {
+                    continue;
+                };
+                if !adj.to[adj.start[i as usize]..adj.start[i as usize + 1]].contains(&j) {
+                    *sum += f64::from(w);
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    /// Moves the witnesses of `small` into `big`, one per key.
+    fn merge(&mut self, big: u32, small: u32) {
+        let moved = std::mem::take(&mut self.of[small as usize]);
+        let into = &mut self.of[big as usize];
+        for w in moved {
+            if into.len() >= MAX_WITNESSES {
+                break;
+            }
+            if !into.iter().any(|&(k, _)| k == w.0) {
+                into.push(w);
+            }
+        }
+    }
+}
+
+/// Clusters `n` records given their scored candidate pairs `(i, j, match weight in bits)`,
+/// keeping apart clusters an `identity` denies. Returns a cluster number per record, numbered
+/// in order of each cluster's first record.
+pub fn cluster(
+    n: usize,
+    pairs: &[(u32, u32, f32)],
+    cfg: &ClusterConfig,
+    identity: Option<&dyn Identity>,
+) -> Vec<u32> {
     let adj = Adjacency::new(n, pairs);
+    let mut witnesses = Witnesses::new(n, identity);
     let threshold = bits(cfg.threshold) as f32;
     let mut links: Vec<(u32, u32, f32)> =
         pairs.iter().copied().filter(|l| l.2 >= threshold).collect();
@@ -142,10 +231,14 @@ pub fn cluster(n: usize, pairs: &[(u32, u32, f32)], cfg: &ClusterConfig) -> Vec<
         }
         let both_plural = members.len() > 1 && uf.members[other as usize].len() > 1;
         uf.members[small as usize] = members;
+        if let Some(id) = identity {
+            witnesses.conflicts(id, &adj, a, b, &mut sum, &mut count);
+        }
         let mean_ok = count > 0 && sum / count as f64 >= f64::from(threshold);
         let support_ok = !both_plural || strong >= 2 || p >= NEAR_CERTAIN_BITS;
         if mean_ok && support_ok {
-            uf.union(a, b);
+            let big = uf.union(a, b);
+            witnesses.merge(big, if big == a { b } else { a });
         } else {
             refused.insert(key, generations);
         }
@@ -173,7 +266,7 @@ mod tests {
             .iter()
             .map(|&(i, j, p)| (i, j, bits(p) as f32))
             .collect();
-        super::cluster(n, &weighted, cfg)
+        super::cluster(n, &weighted, cfg, None)
     }
 
     #[test]
@@ -234,6 +327,64 @@ mod tests {
         // carry the merge.
         let pairs = [(0, 1, 0.9999), (1, 2, 0.9999), (0, 2, 0.3)];
         assert_eq!(cluster(3, &pairs, &CFG), vec![0, 0, 0]);
+    }
+
+    /// Records with a date of birth (0 when not given), one digit apart agreeing; two that
+    /// disagree weigh `.1` bits all told.
+    struct Births(Vec<u32>, f64);
+
+    impl Identity for Births {
+        fn witness(&self, i: u32) -> Option<u64> {
+            let b = self.0[i as usize];
+            (b != 0).then_some(u64::from(b))
+        }
+        fn conflict(&self, i: u32, j: u32) -> Option<f32> {
+            let (a, b) = (self.0[i as usize], self.0[j as usize]);
+            (a != 0 && b != 0 && a.abs_diff(b) > 1).then_some(self.1 as f32)
+        }
+    }
+
+    fn cluster_people(births: &[u32], conflict: f64, pairs: &[(u32, u32, f64)]) -> Vec<u32> {
+        let weighted: Vec<(u32, u32, f32)> = pairs
+            .iter()
+            .map(|&(i, j, p)| (i, j, bits(p) as f32))
+            .collect();
+        let identity = Births(births.to_vec(), conflict);
+        super::cluster(births.len(), &weighted, &CFG, Some(&identity))
+    }
+
+    #[test]
+    fn a_record_without_the_date_does_not_join_two_people_who_give_different_ones() {
+        // 1 (a name and no date) links to namesakes 0 and 2, who were never compared: their
+        // dates of birth differ and nothing else vouches for them, so 1 joins the stronger
+        // link only.
+        let births = [19850302, 0, 19850719];
+        let apart = bits(0.001);
+        let pairs = [(0, 1, 0.97), (1, 2, 0.95)];
+        assert_eq!(
+            cluster(3, &pairs, &CFG),
+            vec![0, 0, 0],
+            "unchecked, they chain"
+        );
+        assert_eq!(cluster_people(&births, apart, &pairs), vec![0, 0, 1]);
+        // Dates one digit apart (a typo) do not conflict, and the chain is one person.
+        let typo = [19850302, 0, 19850303];
+        assert_eq!(cluster_people(&typo, apart, &pairs), vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn a_date_keyed_in_wrong_is_outweighed_by_everything_else() {
+        // 0 and 2 disagree on the date but would be near certain on the rest: one person.
+        let births = [19700101, 0, 19991231];
+        let pairs = [(0, 1, 0.99), (1, 2, 0.99)];
+        assert_eq!(cluster_people(&births, bits(0.9999), &pairs), vec![0, 0, 0]);
+        assert_eq!(cluster_people(&births, bits(0.01), &pairs), vec![0, 0, 1]);
+        // A pair blocking did compare already counts once, as it was scored.
+        let compared = [(0, 1, 0.99), (1, 2, 0.99), (0, 2, 0.95)];
+        assert_eq!(
+            cluster_people(&births, bits(0.0001), &compared),
+            vec![0, 0, 0]
+        );
     }
 
     #[test]

@@ -97,6 +97,7 @@ impl Field {
             Field::Phone => &["different", "same last seven digits", "same number"],
             Field::Address => &[
                 "different",
+                "same postcode district",
                 "same postcode or same street and number",
                 "same building (postcode and number)",
                 "same address key",
@@ -117,7 +118,7 @@ impl Field {
             ],
             Field::Birth => &[
                 "different",
-                "same year, or agree as far as the less precise goes",
+                "agree as far as the less precise goes (a year, or a year and month)",
                 "one digit apart, or day and month swapped",
                 "exact",
             ],
@@ -386,10 +387,10 @@ fn compare_name_parts(a: &Person, b: &Person) -> (Level, Level) {
 
 /// The level of two dates of birth, and the hash when they agree exactly.
 fn compare_births(a: &Birth, b: &Birth) -> (u8, u64) {
-    if a.hash == b.hash {
-        return (3, a.hash);
-    }
     if a.is_whole() && b.is_whole() {
+        if a.hash == b.hash {
+            return (3, a.hash);
+        }
         let digits = |x: &Birth| format!("{:04}{:02}{:02}", x.year, x.month, x.day);
         let (x, y) = (digits(a), digits(b));
         let differ = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
@@ -397,15 +398,13 @@ fn compare_births(a: &Birth, b: &Birth) -> (u8, u64) {
         if differ == 1 || swapped {
             return (2, 0);
         }
+        // Two whole dates further apart are two people's, even in one year.
+        return (0, 0);
     }
-    // A year alone, or a year and month, agrees with every date it could be.
-    let partial_agrees = (!a.is_whole() || !b.is_whole())
-        && a.year == b.year
-        && (a.month == 0 || b.month == 0 || a.month == b.month);
-    if partial_agrees || a.year == b.year {
-        return (1, 0);
-    }
-    (0, 0)
+    // A year alone, or a year and month, agrees with every date it could be, itself
+    // included: that is all two partial dates can say, however rare the written value.
+    let partial_agrees = a.year == b.year && (a.month == 0 || b.month == 0 || a.month == b.month);
+    (u8::from(partial_agrees), 0)
 }
 
 /// Exact agreement of two identifier lists: `(1, value)` when they share one.
@@ -476,18 +475,20 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
             for x in &a.addresses {
                 for y in &b.addresses {
                     let level = if x.full == y.full {
-                        3
+                        4
                     } else if x.building != 0 && x.building == y.building {
-                        2
+                        3
                     } else if (x.place != 0 && x.place == y.place)
                         || (x.street != 0 && x.street == y.street)
                     {
+                        2
+                    } else if x.district != 0 && x.district == y.district {
                         1
                     } else {
                         0
                     };
                     if level > best.0 {
-                        best = (level, if level == 3 { x.full } else { 0 });
+                        best = (level, if level == 4 { x.full } else { 0 });
                     }
                 }
             }
@@ -676,11 +677,11 @@ mod tests {
         let a = at("12 Baker Street", Some("NW1 6XE"));
         assert_eq!(
             level(&a, &at("12 baker st.", Some("NW16XE")), Field::Address),
-            Some(3)
+            Some(4)
         );
         assert_eq!(
             level(&a, &at("12 Bakr Street", Some("NW1 6XE")), Field::Address),
-            Some(2)
+            Some(3)
         );
         assert_eq!(
             level(
@@ -688,10 +689,15 @@ mod tests {
                 &at("40 Marylebone Road", Some("NW1 6XE")),
                 Field::Address
             ),
-            Some(1)
+            Some(2)
         );
         assert_eq!(
             level(&a, &at("12 Baker Street", Some("SW1A 1AA")), Field::Address),
+            Some(2)
+        );
+        // A slip in the inward code, or another street of the district.
+        assert_eq!(
+            level(&a, &at("7 Park Road", Some("NW1 6XF")), Field::Address),
             Some(1)
         );
         assert_eq!(
@@ -853,8 +859,14 @@ mod tests {
         assert_eq!(compare(&swapped, &b).levels[Field::Birth.index()], Some(2));
         assert_eq!(lv("1985"), Some(1), "a year alone agrees as far as it goes");
         assert_eq!(lv("1985-03"), Some(1));
-        assert_eq!(lv("1985-07-30"), Some(1), "same year");
+        assert_eq!(lv("1985-07-30"), Some(0), "two whole dates of one year");
         assert_eq!(lv("1991-08-02"), Some(0));
+        assert_eq!(lv("1984"), Some(0), "another year");
+        assert_eq!(lv("1985-04"), Some(0), "another month");
+        // Two partial dates agree no more than a partial and a whole one do.
+        let year = person("A", "B", Some("1985"));
+        let c = compare(&year, &person("A", "B", Some("1985")));
+        assert_eq!(c.levels[Field::Birth.index()], Some(1));
         assert_eq!(
             compare(&a, &person("A", "B", None)).levels[Field::Birth.index()],
             None
@@ -929,7 +941,8 @@ mod tests {
     #[test]
     fn every_field_names_its_levels() {
         for f in Field::ALL {
-            assert!(f.level_count() >= 2 && f.level_count() <= 4, "{f:?}");
+            // A pattern keeps 3 bits a field, 0 for missing.
+            assert!(f.level_count() >= 2 && f.level_count() <= 7, "{f:?}");
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::hash::{Hash, Hasher};
 
 use interdict_model::{Party, PartyKind};
-use interdict_normalize::address::address_key;
+use interdict_normalize::address::{address_key, postcode_district};
 use interdict_normalize::email::email_identity;
 use interdict_normalize::name::name_parts;
 use rustc_hash::FxHasher;
@@ -30,6 +30,8 @@ pub struct AddressFeature {
     pub full: u64,
     /// Country and postcode (or city when no postcode is known).
     pub place: u64,
+    /// Country and the postcode's district, 0 without a postcode.
+    pub district: u64,
     /// Place and house number.
     pub building: u64,
     /// Street tokens and house number, whatever the place.
@@ -244,6 +246,7 @@ pub enum Tag {
     Birth,
     BirthPlace,
     Document,
+    District,
 }
 
 /// The hash of a tagged value; never 0, so 0 can mean "absent".
@@ -293,6 +296,8 @@ pub struct Values {
 pub struct AddressValues {
     pub full: String,
     pub place: String,
+    /// Country and the postcode's district.
+    pub district: String,
     pub building: String,
     pub street: String,
 }
@@ -340,6 +345,11 @@ impl Values {
                 AddressValues {
                     full: k.key(),
                     place: place.map_or_else(String::new, |p| format!("{country}|{p}")),
+                    district: k
+                        .postcode
+                        .as_deref()
+                        .and_then(|p| postcode_district(p, k.country.as_deref()))
+                        .map_or_else(String::new, |d| format!("{country}|{d}")),
                     building: match (place, house) {
                         (Some(p), Some(h)) => format!("{country}|{p}|{h}"),
                         _ => String::new(),
@@ -491,6 +501,7 @@ impl Features {
                 AddressFeature {
                     full: hash_or_zero(Tag::Address, &a.full),
                     place: hash_or_zero(Tag::Place, &a.place),
+                    district: hash_or_zero(Tag::District, &a.district),
                     building: hash_or_zero(Tag::Building, &a.building),
                     street: hash_or_zero(Tag::Street, &a.street),
                 },

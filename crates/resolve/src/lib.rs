@@ -300,6 +300,71 @@ pub fn compare_pairs(
         .collect()
 }
 
+/// What a person has one of for life: a date of birth, an identity document of one kind, a
+/// gender. Two records conflict when they disagree on one (the "different" level), and their
+/// whole comparison then weighs in a merge of their clusters (see [`cluster`]). Only fields
+/// whose disagreement the model itself weighs at least as strongly against as the threshold
+/// weighs for are checked (a data set whose dates of birth are noise turns the check off).
+pub struct PersonIdentity<'a> {
+    features: &'a [Features],
+    scorer: &'a Scorer,
+    /// A bit per [`Field`] index checked.
+    fields: u32,
+}
+
+impl<'a> PersonIdentity<'a> {
+    /// `None` when no field qualifies.
+    pub fn new(features: &'a [Features], scorer: &'a Scorer, threshold: f64) -> Option<Self> {
+        let against = -cluster::bits(threshold);
+        let fields = [Field::Birth, Field::Document, Field::Gender]
+            .into_iter()
+            .filter(|f| scorer.level_weight(*f, 0) <= against)
+            .fold(0u32, |m, f| m | 1 << f.index());
+        (fields != 0).then_some(PersonIdentity {
+            features,
+            scorer,
+            fields,
+        })
+    }
+
+    fn gives(&self, f: Field) -> bool {
+        self.fields & (1 << f.index()) != 0
+    }
+}
+
+impl cluster::Identity for PersonIdentity<'_> {
+    fn witness(&self, i: u32) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let p = self.features[i as usize].person.as_deref()?;
+        let mut h = rustc_hash::FxHasher::default();
+        let mut any = false;
+        if let Some(b) = p.birth.filter(|_| self.gives(Field::Birth)) {
+            b.hash.hash(&mut h);
+            any = true;
+        }
+        if self.gives(Field::Document) && !p.documents.is_empty() {
+            p.documents.hash(&mut h);
+            any = true;
+        }
+        if self.gives(Field::Gender) && p.gender != 0 {
+            p.gender.hash(&mut h);
+            any = true;
+        }
+        any.then(|| h.finish())
+    }
+
+    fn conflict(&self, i: u32, j: u32) -> Option<f32> {
+        let (a, b) = (&self.features[i as usize], &self.features[j as usize]);
+        let c = compare::compare(a, b);
+        // A year alone agrees with every date of that year ("as far as the less precise
+        // goes"): it conflicts only with another year.
+        [Field::Birth, Field::Document, Field::Gender]
+            .into_iter()
+            .any(|f| self.gives(f) && c.levels[f.index()] == Some(0))
+            .then(|| self.scorer.weight(&c) as f32)
+    }
+}
+
 /// Scores compared pairs with a model: match weights in bits.
 pub fn score_pairs(
     scorer: &Scorer,
@@ -403,12 +468,14 @@ pub fn resolve_measured(
     timed(Stage::Scoring, t, progress);
 
     let t = std::time::Instant::now();
+    let identity = PersonIdentity::new(nodes, &scorer, cfg.threshold);
     let node_clusters = cluster::cluster(
         nodes.len(),
         &scored,
         &ClusterConfig {
             threshold: cfg.threshold,
         },
+        identity.as_ref().map(|i| i as &dyn cluster::Identity),
     );
     let clusters: Vec<u32> = distinct
         .node_of

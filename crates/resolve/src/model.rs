@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparison, FIELDS, Field, compare};
 use crate::features::Features;
 
-/// Format version of a saved model: 2 added the date field, 3 a person's identifiers.
-pub const MODEL_VERSION: u32 = 3;
+/// Format version of a saved model: 2 added the date field, 3 a person's identifiers, 4 the
+/// postcode district level of addresses.
+pub const MODEL_VERSION: u32 = 4;
 
 /// One level of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -694,6 +695,11 @@ impl Scorer {
             None
         };
         Some((w, note))
+    }
+
+    /// The weight in bits of one level of a field, before term frequencies.
+    pub fn level_weight(&self, field: Field, level: usize) -> f64 {
+        self.weights[field.index()][level]
     }
 
     /// The match weight of a comparison, in bits.

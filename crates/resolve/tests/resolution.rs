@@ -426,3 +426,68 @@ fn blocking_recall_counts_the_true_pairs_blocking_compares() {
     assert!(none.compared < with.compared);
     assert_eq!(none.true_pairs, with.true_pairs);
 }
+
+#[test]
+fn a_name_and_a_year_of_birth_do_not_chain_namesakes_born_that_year() {
+    // A world of people as above, and twelve namesakes born in 1953, each seen by the
+    // marketplace with a whole date of birth and an address of their own, and by a watch list
+    // with the year only and the town they were all born in (and half of them the address).
+    let (mut keys, mut parties, mut truth) = people(200, 9);
+    for n in 0..12 {
+        let person = 1_000 + n;
+        let born = format!("1953-{:02}-{:02}", 1 + n, 3 + 2 * n);
+        let address = Address {
+            text: format!("{} {}", 10 + n, STREETS[n % 6]),
+            postcode: Some(format!("LS{} {}QA", 1 + n, n % 10)),
+            city: Some("Leeds".into()),
+            region: None,
+            country: Some("GB".into()),
+        };
+        for r in 0..2 {
+            keys.push(RecordKey::new("market", Feed::Parties, format!("N{n}-{r}")));
+            parties.push(Party {
+                kind: Some(interdict_model::PartyKind::Person),
+                name: Some("Wei Zhang".into()),
+                given_name: Some("Wei".into()),
+                family_name: Some("Zhang".into()),
+                date_of_birth: Some(born.clone()),
+                addresses: vec![address.clone()],
+                ..Party::default()
+            });
+            truth.push(person);
+        }
+        keys.push(RecordKey::new("watch", Feed::Parties, format!("W{n}")));
+        parties.push(Party {
+            kind: Some(interdict_model::PartyKind::Person),
+            name: Some("Wei Zhang".into()),
+            given_name: Some("Wei".into()),
+            family_name: Some("Zhang".into()),
+            date_of_birth: Some("1953".into()),
+            place_of_birth: Some("Leeds".into()),
+            nationality: vec!["GB".into()],
+            addresses: if n % 2 == 0 {
+                vec![address]
+            } else {
+                Vec::new()
+            },
+            ..Party::default()
+        });
+        truth.push(person);
+    }
+    let features: Vec<Features> = parties.iter().map(Features::of).collect();
+    let res = train_and_resolve(&keys, &features);
+    let actors = actors_of(&res, keys.len());
+    // Every namesake's own two records are one actor, and no actor holds two namesakes' whole
+    // dates of birth.
+    let mut births_of: std::collections::HashMap<&str, BTreeSet<&str>> = Default::default();
+    for (i, p) in parties.iter().enumerate() {
+        if truth[i] >= 1_000 && keys[i].org == "market" {
+            births_of
+                .entry(actors[i].as_str())
+                .or_default()
+                .insert(p.date_of_birth.as_deref().unwrap_or(""));
+        }
+    }
+    assert_eq!(births_of.len(), 12, "namesakes merged: {births_of:?}");
+    assert!(births_of.values().all(|b| b.len() == 1), "{births_of:?}");
+}

@@ -282,7 +282,7 @@ impl Resolver {
         for &c in &candidates {
             let p = self
                 .scorer
-                .weight(&crate::compare::compare(f, self.features_of(c)));
+                .weight(&self.scorer.stats.compare(f, self.features_of(c)));
             let e = per_actor
                 .entry(self.actor[c as usize])
                 .or_insert((0.0, 0, 0.0));

@@ -291,12 +291,7 @@ pub fn compare_pairs(
 ) -> Vec<Evidence> {
     pairs
         .par_iter()
-        .map(|&(i, j)| {
-            stats.evidence(&compare::compare(
-                &features[i as usize],
-                &features[j as usize],
-            ))
-        })
+        .map(|&(i, j)| stats.evidence(&stats.compare(&features[i as usize], &features[j as usize])))
         .collect()
 }
 
@@ -355,7 +350,7 @@ impl cluster::Identity for PersonIdentity<'_> {
 
     fn conflict(&self, i: u32, j: u32) -> Option<f32> {
         let (a, b) = (&self.features[i as usize], &self.features[j as usize]);
-        let c = compare::compare(a, b);
+        let c = self.scorer.stats.compare(a, b);
         // A year alone agrees with every date of that year ("as far as the less precise
         // goes"): it conflicts only with another year.
         [Field::Birth, Field::Document, Field::Gender]

@@ -506,6 +506,40 @@ impl ValueStats {
 }
 
 impl ValueStats {
+    /// Compares two records as [`compare`] does, except that a field they disagree on says
+    /// nothing (it is missing) when either record's value there is a hub: a party whose own
+    /// phone is on some records and its consolidator's on others does not disagree with
+    /// itself, just as agreeing on the consolidator's phone says nothing.
+    pub fn compare(&self, a: &Features, b: &Features) -> Comparison {
+        let mut c = compare(a, b);
+        if self.hubs.is_empty() {
+            return c;
+        }
+        let hub_in = |f: &Features, field: Field| -> bool {
+            let hub = |v: &u64| self.hubs.contains(v);
+            match field {
+                Field::Email => f.emails.iter().any(|e| hub(&e.identity)),
+                Field::Phone => f.phones.iter().any(|p| hub(&p.full)),
+                Field::Address => f.addresses.iter().any(|x| hub(&x.full) || hub(&x.building)),
+                Field::Bank => f.banks.iter().any(hub),
+                Field::TaxId => f.tax_ids.iter().any(hub),
+                Field::Account => f.accounts.iter().any(hub),
+                Field::Document => f
+                    .person
+                    .as_deref()
+                    .is_some_and(|p| p.documents.iter().any(hub)),
+                _ => false,
+            }
+        };
+        for field in Field::ALL {
+            let i = field.index();
+            if c.levels[i] == Some(0) && (hub_in(a, field) || hub_in(b, field)) {
+                c.levels[i] = None;
+            }
+        }
+        c
+    }
+
     /// What a comparison brings to a pair's weight whatever the model: see [`Evidence`].
     pub fn evidence(&self, c: &Comparison) -> Evidence {
         let mut e = Evidence {
@@ -726,12 +760,12 @@ impl Scorer {
 
     /// The match probability of two records.
     pub fn probability(&self, a: &Features, b: &Features) -> f64 {
-        probability(self.weight(&compare(a, b)))
+        probability(self.weight(&self.stats.compare(a, b)))
     }
 
     /// Field by field: how two records compare and what each field contributed.
     pub fn explain(&self, a: &Features, b: &Features) -> Explanation {
-        let c = compare(a, b);
+        let c = self.stats.compare(a, b);
         let e = self.stats.evidence(&c);
         let mut fields = Vec::with_capacity(FIELDS);
         let mut weight = self.model.prior_weight();
@@ -839,6 +873,33 @@ mod tests {
         assert!((m[0][1] - m1).abs() < 0.01, "m1 {}", m[0][1]);
         assert!((m[1][1] - m2).abs() < 0.01, "m2 {}", m[1][1]);
         assert!((m[2][1] - m3).abs() < 0.01, "m3 {}", m[2][1]);
+    }
+
+    #[test]
+    fn a_difference_on_a_hub_value_says_nothing() {
+        let party = |phone: &str, email: &str| {
+            Features::of(&interdict_model::Party {
+                name: Some("Crown Horizon Retail".into()),
+                phones: vec![phone.into()],
+                emails: vec![email.into()],
+                ..interdict_model::Party::default()
+            })
+        };
+        // The party's own phone, then the consolidator's site phone that many names share.
+        let own = party("+44 20 7946 0018", "sales@crown.example");
+        let site = party("+44 20 7946 0999", "ops@crown.example");
+        let hub = site.phones[0].full;
+        let plain = ValueStats::build(&[own.clone(), site.clone()], FxHashSet::default());
+        let c = plain.compare(&own, &site);
+        assert_eq!(c.levels[Field::Phone.index()], Some(0));
+        let hubs = ValueStats::build(&[own.clone(), site.clone()], [hub].into_iter().collect());
+        let c = hubs.compare(&own, &site);
+        assert_eq!(c.levels[Field::Phone.index()], None, "a hub phone differs");
+        assert_eq!(
+            c.levels[Field::Email.index()],
+            Some(0),
+            "other fields still differ"
+        );
     }
 
     #[test]

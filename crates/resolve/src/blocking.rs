@@ -277,8 +277,27 @@ pub enum GroupPlan {
     Hub { names: usize },
 }
 
-/// Decides how to compare a group, from the name key hashes of its members and how many
-/// records each stands for.
+/// How a record's first name sounds, word by word in any order (see
+/// [`interdict_normalize::person::sound`]), hashed; 0 without a name. Hubs count names by
+/// sound, so one person's records with typos in the name are one name, not several.
+pub fn name_sound(f: &Features) -> u64 {
+    let Some(name) = f.names.first() else {
+        return 0;
+    };
+    let mut sounds: Vec<String> = name
+        .words
+        .iter()
+        .map(|w| interdict_normalize::person::sound(w))
+        .collect();
+    sounds.sort_unstable();
+    sounds.dedup();
+    let mut h = FxHasher::default();
+    sounds.hash(&mut h);
+    h.finish()
+}
+
+/// Decides how to compare a group, from how the names of its members sound (see
+/// [`name_sound`]) and how many records each stands for.
 pub fn plan_group(kind: KeyKind, names: &mut [(u64, u32)], cfg: &BlockingConfig) -> GroupPlan {
     let n = names.len();
     if kind.can_be_hub() && n >= cfg.hub_names {
@@ -347,13 +366,14 @@ pub fn block(features: &[Features], weights: Option<&[u32]>, cfg: &BlockingConfi
         }
     }
 
+    let sounds: Vec<u64> = features.par_iter().map(name_sound).collect();
     let plans: Vec<GroupPlan> = groups
         .par_iter()
         .map(|&(s, e)| {
             let mut names: Vec<(u64, u32)> = entries[s..e]
                 .iter()
                 .map(|&(_, i)| {
-                    let name = features[i as usize].names.first().map_or(0, |n| n.key_hash);
+                    let name = sounds[i as usize];
                     (name, weights.map_or(1, |w| w[i as usize]))
                 })
                 .collect();

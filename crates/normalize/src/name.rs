@@ -14,6 +14,7 @@ use crate::text::{clean, fold_tokens, is_clean_ascii};
 const SUFFIX_FORMS: &[(&[&str], &str)] = &[
     (&["s", "a", "de", "c", "v"], "sa de cv"),
     (&["s", "p", "z", "o", "o"], "sp zoo"),
+    (&["gesellschaft", "mit", "beschrankter", "haftung"], "gmbh"),
     (&["gmbh", "und", "co", "kg"], "gmbh co kg"),
     (&["sp", "z", "o", "o"], "sp zoo"),
     (&["s", "a", "r", "l"], "sarl"),
@@ -44,6 +45,7 @@ const SUFFIX_FORMS: &[(&[&str], &str)] = &[
     (&["pte", "ltd"], "pte ltd"),
     (&["pte", "limited"], "pte ltd"),
     (&["sdn", "bhd"], "sdn bhd"),
+    (&["gesellschaft", "mbh"], "gmbh"),
     (&["kabushiki", "kaisha"], "kk"),
     (&["ug", "haftungsbeschrankt"], "ug"),
     (&["k", "k"], "kk"),
@@ -57,6 +59,7 @@ const SUFFIX_FORMS: &[(&[&str], &str)] = &[
     (&["e", "k"], "ek"),
     (&["ltd"], "ltd"),
     (&["limited"], "ltd"),
+    (&["ld"], "ltd"),
     (&["llc"], "llc"),
     (&["inc"], "inc"),
     (&["incorporated"], "inc"),
@@ -285,6 +288,7 @@ fn ends_a_suffix_form(t: &str) -> bool {
             | "g"
             | "gmbh"
             | "gongsi"
+            | "haftung"
             | "haftungsbeschrankt"
             | "inc"
             | "incorporated"
@@ -295,6 +299,7 @@ fn ends_a_suffix_form(t: &str) -> bool {
             | "kg"
             | "kk"
             | "l"
+            | "ld"
             | "limited"
             | "llc"
             | "llp"
@@ -758,6 +763,19 @@ mod tests {
             ("Müller".into(), Some("gmbh co kg"))
         );
         assert_eq!(split("Siemens AG"), ("Siemens".into(), Some("ag")));
+        // Written out, the form is still the one a GmbH is keyed by.
+        assert_eq!(
+            split("Crown Horizon Retail Gesellschaft mbH"),
+            ("Crown Horizon Retail".into(), Some("gmbh"))
+        );
+        assert_eq!(
+            split("Müller Gesellschaft mit beschränkter Haftung"),
+            ("Müller".into(), Some("gmbh"))
+        );
+        assert_eq!(
+            split("Union Trading Ld."),
+            ("Union Trading".into(), Some("ltd"))
+        );
         assert_eq!(
             split("Banco Santander, S.A."),
             ("Banco Santander".into(), Some("sa"))

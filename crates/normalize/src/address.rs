@@ -546,7 +546,9 @@ fn find_given_postcode(toks: &[&str], pc: &str) -> Option<(usize, usize)> {
 }
 
 /// In a text of comma-separated parts ("12 Baker Street, Marylebone, London"), the parts after
-/// the last one with a number or a street word are localities: they are dropped.
+/// the last one with a number or a street word are localities: they are dropped. A number that
+/// ends a later part after its words ("Napoli 801477": a postcode the country's format does not
+/// take) is not a house number, and its part is a locality too.
 fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) {
     let Some(&last_seg) = segs.last() else {
         return;
@@ -554,13 +556,21 @@ fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) {
     if last_seg == segs[0] {
         return;
     }
-    let street_like = |t: &&str| {
-        t.as_bytes()[0].is_ascii_digit()
+    let trailing_code = |i: usize| {
+        segs[i] != segs[0]
+            && i > 0
+            && segs[i - 1] == segs[i]
+            && segs.get(i + 1) != Some(&segs[i])
+            && !toks[i - 1].as_bytes()[0].is_ascii_digit()
+    };
+    let street_like = |i: usize| {
+        let t = toks[i];
+        (t.as_bytes()[0].is_ascii_digit() && !trailing_code(i))
             || street_type(t).is_some()
             || standard_token(t).is_some_and(is_unit_marker)
             || standard_token(t) == Some("#")
     };
-    if let Some(i) = toks.iter().rposition(street_like) {
+    if let Some(i) = (0..toks.len()).rev().find(|&i| street_like(i)) {
         let keep_seg = segs[i];
         let end = segs
             .iter()
@@ -693,6 +703,24 @@ mod tests {
         assert_eq!(postcode("N/A", None), None);
         assert_eq!(postcode("  ", Some("GB")), None);
         assert_eq!(postcode("", None), None);
+    }
+
+    #[test]
+    fn a_postcode_the_country_does_not_take_is_not_a_house_number() {
+        let k = address_key(
+            &addr("276 Manzoni Road, Napoli 801477", None, None, Some("IT")),
+            None,
+        );
+        assert_eq!(k.house_number.as_deref(), Some("276"));
+        assert_eq!(k.street, vec!["manzoni", "rd"]);
+        assert_eq!(k.postcode, None);
+        // A number that starts a later part is still the building's.
+        let k = address_key(
+            &addr("Flat 4, 12 Baker Street", None, None, Some("GB")),
+            None,
+        );
+        assert_eq!(k.house_number.as_deref(), Some("12"));
+        assert!(k.street.contains(&"baker".to_owned()), "{:?}", k.street);
     }
 
     #[test]

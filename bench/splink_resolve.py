@@ -1,300 +1,282 @@
-"""Resolve interdict's exported party records with Splink 5 (DuckDB backend).
+"""The operation world for bench/resolve.sh: resolve interdict's exported party records (shippers,
+consignees, sellers... of every partner) with Splink 5 (DuckDB) configured as Splink's
+documentation configures a linkage, and measure its blocking recall against the truth.
 
-    python bench/splink_resolve.py PARTIES.csv CLUSTERS.csv [--hub-limit 1000] [--threshold 0.9]
+    python bench/splink_resolve.py run PARTIES.csv CLUSTERS.csv [--hub-limit 1000]
+                                   [--threshold 0.9] [--threads 2] [--u-max-pairs 1e8]
+    python bench/splink_resolve.py blocking PARTIES.csv TRUTH.csv OUT.json [--hub-limit 1000]
 
-PARTIES.csv is `interdict export parties`: one row per party record with the normalised
-comparison values (an empty field is a missing value). CLUSTERS.csv gets org,feed,source_id,
-actor_id for every input record, singletons included, so that `interdict eval resolve
---predicted` scores Splink's clusters with the same implementation as interdict's own.
+PARTIES.csv is `interdict export parties`: one row per party record with its normalised
+comparison values, an empty field a missing value. `run` writes org,feed,source_id,actor_id for
+every record, singletons included, so that `interdict eval resolve --predicted` scores Splink's
+clusters with the same code as interdict's; its step times go beside CLUSTERS.csv as
+splink-steps.json. The command line, the run and the blocking analysis are shared with
+bench/splink_people.py (bench/splink_common.py); this file is the model.
 
-The model mirrors interdict's resolver as closely as Splink allows:
+The model follows Splink's tutorial (docs/demos/tutorials 03 and 04) and topic guides, in the
+style of bench/splink_people.py:
 
-  field          levels, best first                                        term frequencies
-  name           exact key / Jaro-Winkler >= 0.92 /                        on the exact level
-                 Jaro-Winkler >= 0.80 or half the tokens shared / else
-  email          same mailbox / same local part / else                     on the exact level
-  phone          same number / same last 7 digits / else                   on the exact level
-  address        same key / same building / same place or street / else    on the exact level
-  bank_account   same / else                                               on the exact level
-  tax_id         same / else                                               on the exact level
-  account_id     same / else                                               on the exact level
-  country        same / else                                               none
-  date           same day / within 30 days / within a year / else          none
+  comparison     levels, best first                                         term frequencies
+  name           NameComparison: exact / Jaro-Winkler 0.92, 0.88, 0.7      on the exact level
+  email          EmailComparison: exact / same user name / Jaro-Winkler    on the exact level
+                 0.88 on the address, on the user name
+  phone          exact (numbers are E.164, no typos to grade)              yes
+  address        exact key / Jaro-Winkler >= 0.9 / same building           on the exact and
+                 (postcode and number) / same postcode (or city)           postcode levels
+  bank_account,  exact                                                     yes
+  tax_id,
+  account_id
 
-A missing value on either side is Splink's null level (no evidence either way), as in interdict.
+A missing value on either side is Splink's null level. `country` repeats the address's country
+and `date` is the day a record was seen, not an attribute of the party: neither is compared (as
+in bench/splink_people.py).
 
-Blocking uses the same keys as interdict (email, phone, bank_account, tax_id, account_id, address,
-building, name). Splink has no MinHash/LSH blocking, so interdict's extra candidate pairs from
-name-trigram LSH have no counterpart here. A value shared by more than --hub-limit records is
-left out of blocking: the blocking columns are copies of the key that are NULL for such values.
-interdict still compares such a group between name neighbours (unless its records carry many
-different names: a hub); Splink skips it, unless --hub-window W asks for the nearest equivalent:
-the group's records in name order, compared all against all within overlapping windows of W.
+Prediction blocking rules, one per identifier and on the name and the address, as the blocking
+topic guide advises (many strict rules rather than a few loose ones): e-mail, phone, bank account,
+tax id, account id, the whole name, the name's first token with the country (`name` is the
+folded tokens in alphabetical order, so a misspelt token elsewhere still meets), the whole
+address, the postcode (or city). Their comparisons are counted with Splink's own
+`count_comparisons_from_blocking_rules` (the `blocking` command) against the tutorial's budget of
+about 20 million for DuckDB on a laptop.
 
-Training: u by random sampling, the prior from deterministic rules on exact email, phone and
-tax_id, m by expectation maximisation over two blocking rules (name, then email), each session
-estimating the fields its rule does not fix, as Splink's documentation recommends.
+Very common values: the blocking tutorial warns that skewed values make blocks of millions of
+comparisons (`n_largest_blocks` finds them). Here they are hubs (a forwarder's warehouse, a call
+centre's number, a generic mailbox) shared by parties of many different names. Each blocking
+column is a copy of its key that is NULL where more than --hub-limit input rows share the value
+(for the name-and-country rule, the pair of values), so such a value makes no block while the
+records carrying it still meet on their other keys. The comparisons keep the value, weighted by
+its term frequency, as the topic guide on term frequencies does for common values. The default
+limit, 1,000, keeps any one block under half a million comparisons (n(n-1)/2), a fortieth of
+the tutorial's budget, so that no single value can take a large share of it; a value shared by
+fewer rows is ordinary for one prolific party and is blocked on.
+
+Training, as the tutorial: the prior from deterministic rules (same name and same e-mail, phone
+or address) with its recall guess of 0.7; u from --u-max-pairs random pairs (1e8, the scaling
+tutorial's advice for a final model); m by EM in two sessions, blocked on the whole name (which
+trains every other comparison) and on the e-mail (which trains the name), each on the raw
+column so that Splink knows which comparison the session fixes, without term frequencies as in
+bench/splink_people.py. One match probability, --threshold (0.9, interdict's default), to
+predict and to cluster; nothing is tuned on the truth.
+
+Departure: Splink scores distinct descriptions, not records. The carrier and customs hold the
+same shipments and a party repeats one description on many shipments, so most records repeat
+another's description in every field the model reads (100,207 records, 22,920 descriptions in
+the 100,000 world). Splink's input is one row per description (with its record count); the
+clusters are the same as with one row per record and the same parameters, because every record
+of a description has the same comparison vector against any other record, at a fraction of the
+comparisons. Two records of one description are one party when Splink scores the description
+against itself at or above the threshold, as its unlinkables analysis scores a record against
+itself (`linker._self_link()`, which `linker.evaluation.unlinkables_chart()` uses), or when the
+description links to any other; else each is a cluster of its own. The hub limit counts
+descriptions, so a party's own repeated values count once per description, not per shipment.
+u, EM and the term frequencies are estimated over descriptions.
 """
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
 import sys
-import time
 
-import duckdb
-import splink
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from splink_common import address_comparison, party_command, query, read_parties  # noqa: E402
 
-FIELDS = [
+# The fields the model reads: a description is a distinct combination of them.
+DESCRIPTION = [
     "name",
     "email",
-    "email_local",
     "phone",
-    "phone_tail",
     "address",
     "building",
     "place",
-    "street",
     "bank_account",
     "tax_id",
     "account_id",
     "country",
-    "date",
 ]
-# Keys blocked on, in the order interdict lists them.
-BLOCKING_KEYS = [
-    "email",
-    "phone",
-    "bank_account",
-    "tax_id",
-    "account_id",
-    "address",
-    "building",
-    "name",
-]
+# The prediction blocking keys, each as SQL over a description; blk_<key> is the hub-limited copy.
+BLOCKING_KEYS = {
+    "email": "email",
+    "phone": "phone",
+    "bank_account": "bank_account",
+    "tax_id": "tax_id",
+    "account_id": "account_id",
+    "name": "name",
+    "name_country": "split_part(name, ' ', 1) || '|' || country",
+    "address": "address",
+    "postcode": "place",
+}
+# Random pairs for u: the scaling tutorial's advice for a final model.
+U_MAX_PAIRS = 1e8
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--hub-limit",
+        type=int,
+        default=1000,
+        help="largest number of descriptions sharing a value that is blocked on (default 1000)",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The data
+
+
+def prepare(con, args) -> dict:
+    """Reads the export: table `records`, view `record_rows` (each record's description) and
+    table `splink_input`, one row per description with its record count and the hub-limited
+    blocking columns. Returns the counts and what the hub limit took out of blocking."""
+    read_parties(con, args.parties, "records")
+    n = query(con, "SELECT count(*) FROM records")[0][0]
+    key = ", ".join(DESCRIPTION)
+    query(
+        con,
+        f"""
+        CREATE TABLE record_description AS
+        SELECT unique_id, dense_rank() OVER (ORDER BY {key}) AS row_id FROM records
+        """,
+    )
+    query(
+        con,
+        """
+        CREATE VIEW record_rows AS
+        SELECT r.unique_id, r.org, r.feed, r.source_id, d.row_id
+        FROM records r JOIN record_description d USING (unique_id)
+        """,
+    )
+    blk = ", ".join(
+        f"CASE WHEN count(*) OVER (PARTITION BY {sql}) <= {args.hub_limit} THEN {sql} END "
+        f"AS blk_{k}"
+        for k, sql in BLOCKING_KEYS.items()
+    )
+    columns = ", ".join(f"any_value(r.{c}) AS {c}" for c in DESCRIPTION)
+    query(
+        con,
+        f"""
+        CREATE TABLE splink_input AS
+        SELECT *, {blk}
+        FROM (
+            SELECT d.row_id AS unique_id, count(*) AS records, {columns}
+            FROM records r JOIN record_description d USING (unique_id)
+            GROUP BY d.row_id
+        )
+        """,
+    )
+    rows = query(con, "SELECT count(*) FROM splink_input")[0][0]
+    hubs = {}
+    for k, sql in BLOCKING_KEYS.items():
+        values, at_values, largest = query(
+            con,
+            f"""
+            SELECT count(*) FILTER (WHERE n > {args.hub_limit}),
+                   coalesce(sum(n) FILTER (WHERE n > {args.hub_limit}), 0),
+                   max(n) FILTER (WHERE n <= {args.hub_limit})
+            FROM (SELECT {sql} AS v, count(*) AS n FROM splink_input WHERE v IS NOT NULL GROUP BY v)
+            """,
+        )[0]
+        hubs[k] = {
+            "hub_values": values,
+            "rows_at_hub_values": int(at_values),
+            "largest_block": largest,
+        }
+    return {"records": n, "descriptions": rows, "hub_limit": args.hub_limit, "hubs": hubs}
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
 
 
 def comparisons() -> list:
-    """The comparison levels, field by field (see the module docstring)."""
-    name = cl.CustomComparison(
-        output_column_name="name",
-        comparison_levels=[
-            cll.NullLevel("name"),
-            cll.ExactMatchLevel("name", term_frequency_adjustments=True),
-            cll.JaroWinklerLevel("name", 0.92),
-            cll.CustomLevel(
-                # Jaro-Winkler >= 0.80, or at least two and at least half of the smaller
-                # name's distinct tokens appear in the other name.
-                "jaro_winkler_similarity(name_l, name_r) >= 0.80 OR "
-                "(len(list_intersect(name_tokens_l, name_tokens_r)) >= 2 AND "
-                "len(list_intersect(name_tokens_l, name_tokens_r)) >= "
-                "0.5 * least(len(name_tokens_l), len(name_tokens_r)))",
-                label_for_charts="Jaro-Winkler >= 0.80 or two tokens and half of them shared",
-            ),
-            cll.ElseLevel(),
-        ],
-    )
-    def exact_or_part(column: str, part: str, label: str):
-        """Same value (term-frequency adjusted), else the same part of it, else different."""
-        return cl.CustomComparison(
-            output_column_name=column,
-            comparison_levels=[
-                cll.NullLevel(column),
-                cll.ExactMatchLevel(column, term_frequency_adjustments=True),
-                cll.ExactMatchLevel(part).configure(label_for_charts=label),
-                cll.ElseLevel(),
-            ],
-        )
+    import splink.comparison_library as cl
 
-    email = exact_or_part("email", "email_local", "Same local part")
-    phone = exact_or_part("phone", "phone_tail", "Same last 7 digits")
-    address = cl.CustomComparison(
-        output_column_name="address",
-        comparison_levels=[
-            cll.NullLevel("address"),
-            cll.ExactMatchLevel("address", term_frequency_adjustments=True),
-            cll.ExactMatchLevel("building").configure(label_for_charts="Same building"),
-            cll.CustomLevel(
-                "place_l = place_r OR street_l = street_r",
-                label_for_charts="Same place or same street",
-            ),
-            cll.ElseLevel(),
+    return [
+        cl.NameComparison("name").configure(term_frequency_adjustments=True),
+        cl.EmailComparison("email").configure(term_frequency_adjustments=True),
+        cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
+        address_comparison(),
+        *[
+            cl.ExactMatch(c).configure(term_frequency_adjustments=True)
+            for c in ("bank_account", "tax_id", "account_id")
         ],
-    )
-    identifiers = [
-        cl.ExactMatch(col).configure(term_frequency_adjustments=True)
-        for col in ("bank_account", "tax_id", "account_id")
     ]
-    country = cl.ExactMatch("country")
-    # interdict compares the days a description was seen on (one day for a single record);
-    # Splink compares each record's own day.
-    days = "abs(date_diff('day', CAST(date_l AS DATE), CAST(date_r AS DATE)))"
-    date = cl.CustomComparison(
-        output_column_name="date",
-        comparison_levels=[
-            cll.NullLevel("date"),
-            cll.ExactMatchLevel("date"),
-            cll.CustomLevel(f"{days} <= 30", label_for_charts="Within 30 days"),
-            cll.CustomLevel(f"{days} <= 365", label_for_charts="Within a year"),
-            cll.ElseLevel(),
+
+
+def blocking_rules(info: dict, args=None) -> list:
+    from splink import block_on
+
+    return [block_on(f"blk_{k}") for k in BLOCKING_KEYS]
+
+
+def plan(info: dict, args) -> dict:
+    from splink import block_on
+
+    return {
+        "deterministic": [
+            block_on("name", "email"),
+            block_on("name", "phone"),
+            block_on("name", "address"),
         ],
-    )
-    return [name, email, phone, address, *identifiers, country, date]
+        "prior_recall": args.prior_recall,
+        "u_max_pairs": args.u_max_pairs,
+        "seed": args.seed,
+        "em": [block_on("name"), block_on("email")],
+        "em_without_tf": True,
+        "em_max_pairs": args.em_max_pairs,
+    }
 
 
-def blocking_rules(hub_window: int) -> list:
-    """One rule per key on its hub-limited copy; with --hub-window, two more per key that
-    compare the records of an over-limit group within overlapping windows of name order."""
-    # blk_<key> is <key> where at most --hub-limit records share the value, else NULL.
-    rules = [block_on(f"blk_{k}") for k in BLOCKING_KEYS]
-    if hub_window:
-        rules += [block_on(f"{w}_{k}") for k in BLOCKING_KEYS for w in ("win", "win2")]
-    return rules
+def settings(info: dict, args=None):
+    from splink import SettingsCreator
 
-
-def settings(hub_window: int) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=blocking_rules(hub_window),
-        additional_columns_to_retain=["org", "feed", "source_id"],
+        blocking_rules_to_generate_predictions=blocking_rules(info),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
-    """Runs one statement to completion (DuckDB 2 refuses new work while a result is open)."""
-    return con.execute(sql, params or []).fetchall()
-
-
-def load(con: duckdb.DuckDBPyConnection, path: str, hub_limit: int, hub_window: int) -> int:
-    """Reads the export into table `parties`: missing values as NULL, the name's distinct tokens
-    and the blocking columns. Returns the record count."""
-    cols = ", ".join(f"'{c}': 'VARCHAR'" for c in ["unique_id", "org", "feed", "source_id", *FIELDS])
-    values = ", ".join(f"NULLIF({c}, '') AS {c}" for c in FIELDS)
+def record_clusters(con, linker, clusters: str, threshold: float) -> tuple[str, dict]:
+    """Every record's actor: its description's cluster when the description scores at or above
+    the threshold against itself or is linked to another description, else a cluster of its
+    own (see the module docstring)."""
+    self_link = linker._self_link().physical_name
     query(
         con,
         f"""
-        CREATE TABLE clean AS
-        SELECT unique_id, org, feed, source_id, {values}
-        FROM read_csv(?, header = true, columns = {{{cols}}}, quote = '"', escape = '"')
+        CREATE TABLE description_actor AS
+        SELECT c.unique_id,
+               CAST(c.cluster_id AS VARCHAR) AS cluster_id,
+               count(*) OVER (PARTITION BY c.cluster_id) > 1
+                   OR s.match_probability >= {threshold} AS together
+        FROM {clusters} c JOIN {self_link} s ON s.unique_id_l = c.unique_id
         """,
-        [path],
     )
-    derived = ["list_distinct(string_split(name, ' ')) AS name_tokens"]
-    for k in BLOCKING_KEYS:
-        size = f"count(*) OVER (PARTITION BY {k})"
-        derived.append(f"CASE WHEN {size} <= {hub_limit} THEN {k} END AS blk_{k}")
-        if hub_window:
-            # Position in name order inside the value's group; two tilings offset by half a
-            # window, so every record shares a window with its neighbours on both sides.
-            pos = f"row_number() OVER (PARTITION BY {k} ORDER BY name, unique_id)"
-            for w, shift in (("win", 0), ("win2", hub_window // 2)):
-                derived.append(
-                    f"CASE WHEN {k} IS NOT NULL AND {size} > {hub_limit} "
-                    f"THEN {k} || '#' || (({pos} + {shift}) // {hub_window}) END AS {w}_{k}"
-                )
-    query(con, f"CREATE TABLE parties AS SELECT *, {', '.join(derived)} FROM clean")
-    query(con, "DROP TABLE clean")
-    return query(con, "SELECT count(*) FROM parties")[0][0]
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("parties", help="CSV from `interdict export parties`")
-    ap.add_argument("out", help="CSV of org,feed,source_id,actor_id to write")
-    ap.add_argument("--hub-limit", type=int, default=1000, help="largest key group blocked on")
-    ap.add_argument(
-        "--hub-window",
-        type=int,
-        default=0,
-        help="compare an over-limit group within windows of this many records in name order "
-        "(0: not at all, the default)",
-    )
-    ap.add_argument("--threshold", type=float, default=0.9, help="match probability to link")
-    ap.add_argument("--threads", type=int, default=2, help="DuckDB threads")
-    ap.add_argument("--u-max-pairs", type=float, default=5e6, help="random pairs for u")
-    ap.add_argument("--em-max-pairs", type=float, default=5e6, help="blocked pairs per EM session")
-    ap.add_argument(
-        "--prior-recall",
-        type=float,
-        default=0.7,
-        help="assumed recall of the exact email/phone/tax_id rules when estimating the prior",
-    )
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--verbose", action="store_true", help="Splink's own progress messages")
-    args = ap.parse_args()
-
-    started = time.monotonic()
-
-    def step(msg: str) -> None:
-        print(f"[{time.monotonic() - started:8.1f}s] {msg}", file=sys.stderr, flush=True)
-
-    con = duckdb.connect(":memory:")
-    query(con, f"SET threads = {args.threads}")
-    query(con, "SET preserve_insertion_order = false")
-    # Spill beside the output rather than in the working directory.
-    spill = os.path.join(os.path.dirname(os.path.abspath(args.out)), "splink-duckdb.tmp")
-    query(con, f"SET temp_directory = '{spill}'")
-    n = load(con, args.parties, args.hub_limit, args.hub_window)
-    step(f"splink {splink.__version__}, duckdb {duckdb.__version__}: {n} records loaded")
-
-    db_api = DuckDBAPI(connection=con)
-    df = db_api.register("parties")
-    log_level = logging.INFO if args.verbose else logging.WARNING
-    linker = Linker(df, settings(args.hub_window), log_level=log_level)
-
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("blk_email"), block_on("blk_phone"), block_on("blk_tax_id")],
-        recall=args.prior_recall,
-    )
-    step("prior estimated")
-    linker.training.estimate_u_using_random_sampling(max_pairs=args.u_max_pairs, seed=args.seed)
-    step("u estimated")
-    # EM session 1 blocks on name, so it estimates every field but name; session 2 blocks on
-    # email and estimates name. Both on the raw columns, so Splink knows which fields they fix.
-    for rule in (block_on("name"), block_on("email")):
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=args.em_max_pairs
-            )
-        except ValueError as e:
-            # Splink refuses an m-probability that EM drove to 0; keep the other session's
-            # estimates (and Splink's defaults where none) rather than stop.
-            print(f"warning: EM session blocked on {rule} failed: {e}", file=sys.stderr)
-    step("m estimated by EM")
-
-    predictions = linker.inference.predict(threshold_match_probability=args.threshold)
-    pairs = query(con, f"SELECT count(*) FROM {predictions.physical_name}")[0][0]
-    step(f"{pairs} pairs at or above {args.threshold}")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=args.threshold
-    )
-    t = clusters.physical_name
-    counts = query(con, f"SELECT count(*), count(DISTINCT cluster_id) FROM {t}")[0]
-    step(f"{counts[1]} clusters over {counts[0]} records")
-    if counts[0] != n:
-        print(f"error: clustering returned {counts[0]} records for {n} inputs", file=sys.stderr)
-        return 1
     query(
         con,
-        f"""
-        COPY (
-            SELECT org, feed, source_id, cluster_id AS actor_id
-            FROM {t} ORDER BY TRY_CAST(unique_id AS BIGINT)
-        ) TO '{args.out.replace("'", "''")}' (HEADER, DELIMITER ',')
         """
+        CREATE VIEW record_actor AS
+        SELECT r.unique_id, r.org, r.feed, r.source_id,
+               CASE WHEN a.together THEN a.cluster_id
+                    ELSE a.cluster_id || '#' || r.unique_id END AS actor_id
+        FROM record_rows r JOIN description_actor a ON a.unique_id = r.row_id
+        """,
     )
-    step(f"wrote {args.out}")
-    return 0
+    apart, records_apart = query(
+        con,
+        """
+        SELECT count(*), coalesce(sum(s.records), 0)
+        FROM description_actor a JOIN splink_input s USING (unique_id)
+        WHERE NOT a.together AND s.records > 1
+        """,
+    )[0]
+    return "record_actor", {
+        "descriptions_kept_apart": apart,
+        "records_kept_apart": int(records_apart),
+    }
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(party_command(sys.modules[__name__], __doc__))

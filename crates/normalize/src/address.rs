@@ -140,9 +140,14 @@ pub fn address_key(addr: &Address, default_country: Option<&str>) -> AddressKey 
         toks.drain(i..j);
         segs.drain(i..j);
     }
-    drop_trailing_localities(&mut toks, &mut segs);
+    let locality = drop_trailing_localities(&mut toks, &mut segs);
 
-    let city = addr.city.as_deref().map(fold).filter(|c| !c.is_empty());
+    let city = addr
+        .city
+        .as_deref()
+        .map(fold)
+        .filter(|c| !c.is_empty())
+        .or(locality);
     let region = addr.region.as_deref().map(fold).filter(|r| !r.is_empty());
     strip_places(&mut toks, city.as_deref(), region.as_deref(), cc);
 
@@ -548,13 +553,13 @@ fn find_given_postcode(toks: &[&str], pc: &str) -> Option<(usize, usize)> {
 /// In a text of comma-separated parts ("12 Baker Street, Marylebone, London"), the parts after
 /// the last one with a number or a street word are localities: they are dropped. A number that
 /// ends a later part after its words ("Napoli 801477": a postcode the country's format does not
-/// take) is not a house number, and its part is a locality too.
-fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) {
-    let Some(&last_seg) = segs.last() else {
-        return;
-    };
+/// take) is not a house number, and its part is a locality too. Gives the city the localities
+/// name: the words of the last of them that is more than a region's code ("Marylebone, London"
+/// and "Chicago, IL": `london`, `chicago`).
+fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) -> Option<String> {
+    let &last_seg = segs.last()?;
     if last_seg == segs[0] {
-        return;
+        return None;
     }
     let trailing_code = |i: usize| {
         segs[i] != segs[0]
@@ -570,15 +575,29 @@ fn drop_trailing_localities(toks: &mut Vec<&str>, segs: &mut Vec<usize>) {
             || standard_token(t).is_some_and(is_unit_marker)
             || standard_token(t) == Some("#")
     };
-    if let Some(i) = (0..toks.len()).rev().find(|&i| street_like(i)) {
-        let keep_seg = segs[i];
-        let end = segs
-            .iter()
-            .position(|&s| s > keep_seg)
-            .unwrap_or(segs.len());
-        toks.truncate(end);
-        segs.truncate(end);
+    let i = (0..toks.len()).rev().find(|&i| street_like(i))?;
+    let keep_seg = segs[i];
+    let end = segs
+        .iter()
+        .position(|&s| s > keep_seg)
+        .unwrap_or(segs.len());
+    // The dropped parts' words, part by part, without numbers.
+    let mut parts: Vec<Vec<&str>> = Vec::new();
+    for k in end..toks.len() {
+        if k == end || segs[k] != segs[k - 1] {
+            parts.push(Vec::new());
+        }
+        if !toks[k].bytes().any(|b| b.is_ascii_digit()) {
+            parts.last_mut().expect("a part").push(toks[k]);
+        }
     }
+    toks.truncate(end);
+    segs.truncate(end);
+    parts
+        .iter()
+        .rev()
+        .find(|words| words.len() > 1 || words.first().is_some_and(|w| w.chars().count() > 3))
+        .map(|words| words.join(" "))
 }
 
 /// Finds the last postcode of the given format in folded tokens: `(start, end, code)`.
@@ -714,6 +733,33 @@ mod tests {
         assert_eq!(k.house_number.as_deref(), Some("276"));
         assert_eq!(k.street, vec!["manzoni", "rd"]);
         assert_eq!(k.postcode, None);
+        // The town the localities name stands in the postcode's place, as the field would.
+        assert_eq!(k.city.as_deref(), Some("napoli"));
+        let fields = address_key(
+            &addr(
+                "276 Manzoni Road",
+                Some("Napoli"),
+                Some("801477"),
+                Some("IT"),
+            ),
+            None,
+        );
+        assert_eq!(k.key(), fields.key());
+        let us = address_key(
+            &addr("5 Lake Road, Chicago, IL", None, None, Some("US")),
+            None,
+        );
+        assert_eq!(us.city.as_deref(), Some("chicago"));
+        let uk = address_key(
+            &addr(
+                "12 Baker Street, Marylebone, London",
+                None,
+                None,
+                Some("GB"),
+            ),
+            None,
+        );
+        assert_eq!(uk.city.as_deref(), Some("london"));
         // A number that starts a later part is still the building's.
         let k = address_key(
             &addr("Flat 4, 12 Baker Street", None, None, Some("GB")),

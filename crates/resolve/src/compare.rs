@@ -391,9 +391,15 @@ fn compare_births(a: &Birth, b: &Birth) -> (u8, u64) {
         if a.hash == b.hash {
             return (3, a.hash);
         }
-        let digits = |x: &Birth| format!("{:04}{:02}{:02}", x.year, x.month, x.day);
-        let (x, y) = (digits(a), digits(b));
-        let differ = x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
+        // Digits of YYYYMMDD that differ.
+        let number =
+            |x: &Birth| u32::from(x.year) * 10_000 + u32::from(x.month) * 100 + u32::from(x.day);
+        let (mut x, mut y, mut differ) = (number(a), number(b), 0);
+        for _ in 0..8 {
+            differ += usize::from(x % 10 != y % 10);
+            x /= 10;
+            y /= 10;
+        }
         let swapped = a.year == b.year && a.month == b.day && a.day == b.month;
         if differ == 1 || swapped {
             return (2, 0);
@@ -427,7 +433,12 @@ pub fn compare(a: &Features, b: &Features) -> Comparison {
             c.agreed[f.index()] = value;
         }
     };
-    set(Field::Name, compare_names(&a.names, &b.names));
+    // When both keep the family name apart, the parts stand for the whole name (see
+    // `compare_people`): the dearer whole-name comparison is not made at all.
+    let parts_apart = |f: &Features| f.person.as_deref().is_some_and(|p| p.family.is_some());
+    if !(parts_apart(a) && parts_apart(b)) {
+        set(Field::Name, compare_names(&a.names, &b.names));
+    }
     set(
         Field::Email,
         (!a.emails.is_empty() && !b.emails.is_empty()).then(|| {

@@ -525,11 +525,15 @@ fn compare_people(p: &Person, q: &Person, c: &mut Comparison) {
     // A nationality says what a shared country of residence already said, unless one record
     // has no country: counted twice, it would make every two compatriots look alike.
     let country_known = c.levels[Field::Country.index()].is_some();
-    let (given, family) = compare_name_parts(p, q);
+    let (mut given, family) = compare_name_parts(p, q);
     if family.is_some() {
         // Both keep the family name apart: the parts say what the whole name would.
         c.levels[Field::Name.index()] = None;
         c.agreed[Field::Name.index()] = 0;
+    } else if c.levels[Field::Name.index()].is_some() {
+        // The whole names are compared, and the given names are in them: counted apart as
+        // well, one "Emily" would weigh twice.
+        given = None;
     }
     let mut set = |f: Field, r: Option<(u8, u64)>| {
         if let Some((level, value)) = r {
@@ -808,6 +812,22 @@ mod tests {
             p.name = Some(format!("{given} {family}"));
             p.date_of_birth = born.map(Into::into);
         })
+    }
+
+    #[test]
+    fn a_given_name_compared_in_the_whole_name_is_not_compared_again() {
+        let only_given = with(|p| {
+            p.given_name = Some("Emily".into());
+            p.name = Some("Emily".into());
+        });
+        let c = compare(&person("Emily", "Brummer-Archer", None), &only_given);
+        assert!(c.levels[Field::Name.index()].is_some(), "the whole names");
+        assert_eq!(
+            c.levels[Field::Given.index()],
+            None,
+            "not the given name twice"
+        );
+        assert_eq!(c.levels[Field::Family.index()], None);
     }
 
     #[test]

@@ -184,7 +184,7 @@ impl Witnesses {
 }
 
 /// Clusters `n` records given their scored candidate pairs `(i, j, match weight in bits)`,
-/// keeping apart clusters an `identity` denies. Returns a cluster number per record, numbered
+/// weighing in each merge the conflicts an `identity` finds between the two clusters. Returns a cluster number per record, numbered
 /// in order of each cluster's first record.
 pub fn cluster(
     n: usize,
@@ -329,8 +329,8 @@ mod tests {
         assert_eq!(cluster(3, &pairs, &CFG), vec![0, 0, 0]);
     }
 
-    /// Records with a date of birth (0 when not given), one digit apart agreeing; two that
-    /// disagree weigh `.1` bits all told.
+    /// Records with a date of birth (0 when not given), one digit apart agreeing; two records
+    /// that disagree weigh the second field's bits all told.
     struct Births(Vec<u32>, f64);
 
     impl Identity for Births {

@@ -433,6 +433,15 @@ fn a_name_and_a_year_of_birth_do_not_chain_namesakes_born_that_year() {
     // marketplace with a whole date of birth and an address of their own, and by a watch list
     // with the year only and the town they were all born in (and half of them the address).
     let (mut keys, mut parties, mut truth) = people(200, 9);
+    // Wei Zhang, born as far as `born` says.
+    let wei_zhang = |born: &str| Party {
+        kind: Some(interdict_model::PartyKind::Person),
+        name: Some("Wei Zhang".into()),
+        given_name: Some("Wei".into()),
+        family_name: Some("Zhang".into()),
+        date_of_birth: Some(born.into()),
+        ..Party::default()
+    };
     for n in 0..12 {
         let person = 1_000 + n;
         let born = format!("1953-{:02}-{:02}", 1 + n, 3 + 2 * n);
@@ -446,23 +455,13 @@ fn a_name_and_a_year_of_birth_do_not_chain_namesakes_born_that_year() {
         for r in 0..2 {
             keys.push(RecordKey::new("market", Feed::Parties, format!("N{n}-{r}")));
             parties.push(Party {
-                kind: Some(interdict_model::PartyKind::Person),
-                name: Some("Wei Zhang".into()),
-                given_name: Some("Wei".into()),
-                family_name: Some("Zhang".into()),
-                date_of_birth: Some(born.clone()),
                 addresses: vec![address.clone()],
-                ..Party::default()
+                ..wei_zhang(&born)
             });
             truth.push(person);
         }
         keys.push(RecordKey::new("watch", Feed::Parties, format!("W{n}")));
         parties.push(Party {
-            kind: Some(interdict_model::PartyKind::Person),
-            name: Some("Wei Zhang".into()),
-            given_name: Some("Wei".into()),
-            family_name: Some("Zhang".into()),
-            date_of_birth: Some("1953".into()),
             place_of_birth: Some("Leeds".into()),
             nationality: vec!["GB".into()],
             addresses: if n % 2 == 0 {
@@ -470,7 +469,7 @@ fn a_name_and_a_year_of_birth_do_not_chain_namesakes_born_that_year() {
             } else {
                 Vec::new()
             },
-            ..Party::default()
+            ..wei_zhang("1953")
         });
         truth.push(person);
     }

@@ -37,11 +37,12 @@ pub mod scorers;
 pub mod scoring;
 pub mod search;
 pub mod sharing;
+pub mod view_cache;
 pub mod world;
 
 pub use error::{Context, Error, Result};
 pub use open::{PlatformStore, open_store, redact_url};
-pub use platform::Platform;
+pub use platform::{Platform, ViewSource};
 pub use read_model::{View, ViewBuilder};
 
 /// What a long use-case says while it runs; the command line draws it, a server ignores it.

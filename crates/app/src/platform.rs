@@ -26,6 +26,18 @@ pub struct Platform {
     db: PathBuf,
     rates: RateTable,
     pool: std::sync::Arc<Pool>,
+    /// Where the read model is kept between runs ([`crate::view_cache`]), if anywhere.
+    view_cache: Option<PathBuf>,
+}
+
+/// Where a server's first read model came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewSource {
+    /// Read back from its snapshot, then brought up to the store with this many changed
+    /// records.
+    Snapshot { caught_up: usize },
+    /// Built from the store; why no snapshot served (absent, refused, or too far behind).
+    Built { why: String },
 }
 
 /// One rule of a pack, as a person reads it.
@@ -77,7 +89,62 @@ impl Platform {
             db: db.to_path_buf(),
             rates: RateTable::default_table(),
             pool: std::sync::Arc::new(Pool::new(db)),
+            view_cache: None,
         })
+    }
+
+    /// Keeps the read model at `path` between runs (`None`: nowhere).
+    pub fn with_view_cache(mut self, path: Option<PathBuf>) -> Platform {
+        self.view_cache = path;
+        self
+    }
+
+    /// The read model a server starts with: its snapshot brought up to what the store holds
+    /// now, when there is one it may use and the store's changes since can be taken in place;
+    /// else built from the store.
+    pub fn first_view(&self) -> Result<(View, ViewSource)> {
+        let why = match &self.view_cache {
+            None => "no snapshot is kept".to_string(),
+            Some(path) => {
+                let instance = crate::view_cache::store_instance(&mut *self.pool.get()?)?;
+                match crate::view_cache::load(path, &instance) {
+                    crate::view_cache::Loaded::Absent => {
+                        format!("no snapshot at {}", path.display())
+                    }
+                    crate::view_cache::Loaded::Refused(why) => why,
+                    crate::view_cache::Loaded::View(mut view) => {
+                        let store = self.pool.get()?;
+                        view.restore(&*store)?;
+                        match read_model::catch_up(&*store, &view)? {
+                            Catchup::Current => {
+                                return Ok((*view, ViewSource::Snapshot { caught_up: 0 }));
+                            }
+                            Catchup::Apply(changes) if !changes.needs_rebuild() => {
+                                let caught_up = changes.records();
+                                view.apply(*changes);
+                                return Ok((*view, ViewSource::Snapshot { caught_up }));
+                            }
+                            Catchup::Apply(_) => format!(
+                                "{}: the store has changed since in ways only a rebuild takes in",
+                                path.display()
+                            ),
+                        }
+                    }
+                }
+            }
+        };
+        Ok((self.view()?, ViewSource::Built { why }))
+    }
+
+    /// Writes `view` to the snapshot the next start reads; gives where and its size, or `None`
+    /// when no snapshot is kept.
+    pub fn save_view(&self, view: &View) -> Result<Option<(PathBuf, u64)>> {
+        let Some(path) = &self.view_cache else {
+            return Ok(None);
+        };
+        let instance = crate::view_cache::store_instance(&mut *self.pool.get()?)?;
+        let size = crate::view_cache::save(view, path, &instance)?;
+        Ok(Some((path.clone(), size)))
     }
 
     /// Where the store is (a file, or a database URL).

@@ -11,6 +11,7 @@ use interdict_model::Record;
 use interdict_model::{Feed, Marking, QuarantinedRow, RecordKey};
 use interdict_store::{Store, StoredRecord};
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use crate::PlatformStore;
 use crate::error::Result;
@@ -21,7 +22,7 @@ use crate::sharing::{Sharing, sharing};
 use interdict_access::Groups;
 
 /// Owner, marking and sharing group, interned: records share a handful of them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LabelRow {
     pub owner: String,
     pub marking: Marking,
@@ -41,6 +42,7 @@ impl LabelRow {
 /// A record as the view holds it: its key and label, small columns for what pages read
 /// across many records, and the record itself in its stored form (LZ4-compressed canonical
 /// JSON, a few hundred bytes), decoded when a page shows it ([`View::record_json`]).
+#[derive(Serialize, Deserialize)]
 pub struct RecordView {
     pub key: RecordKey,
     pub label: u32,
@@ -52,16 +54,18 @@ pub struct RecordView {
     /// parties are added together, right after it.
     first_party: u32,
     parties: u32,
+    #[serde(with = "crate::view_cache::boxed_bytes")]
     payload: Box<[u8]>,
 }
 
 /// What the dashboard sums over every outcome, kept so no outcome is decoded to count it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct OutcomeFacts {
     result: Text,
     retail_usd: f64,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct PartyView {
     pub record: u32,
     role: Text,
@@ -72,6 +76,7 @@ pub struct PartyView {
     pub index: u16,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct ActorView {
     pub id: String,
     pub parties: Vec<u32>,
@@ -81,12 +86,14 @@ pub struct ActorView {
     pub hub: bool,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct ReasonView {
     pub text: String,
     /// The labels of every record the reason rests on.
     pub sources: Vec<u32>,
 }
 
+#[derive(Serialize, Deserialize)]
 pub struct ScoreView {
     pub record: u32,
     pub score: f64,
@@ -141,7 +148,7 @@ pub struct IngestFile {
 }
 
 /// A link between two actors through a record both appear in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub other: u32,
     pub via: u32,
@@ -149,13 +156,15 @@ pub struct Link {
 
 /// A string the view holds once however many records repeat it (a file name, an ingest
 /// time, a day, a party's role): its place in [`Texts`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Text(u32);
 
 /// Every distinct short string the view's records repeat, once each.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Texts {
     list: Vec<Box<str>>,
+    /// Each string's place in `list`; made again from it when a view is read back.
+    #[serde(skip)]
     ids: FxHashMap<Box<str>, u32>,
 }
 
@@ -232,13 +241,13 @@ fn value_and_origin(record: &Record) -> (Option<f64>, Option<String>) {
 }
 
 /// A set of scores: each record's, and their order, highest first.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Ranking {
     of: FxHashMap<u32, u32>,
     ranked: Vec<u32>,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 pub struct View {
     pub labels: Vec<LabelRow>,
     pub records: Vec<RecordView>,
@@ -256,6 +265,8 @@ pub struct View {
     own: FxHashMap<String, Ranking>,
     /// People search over the parties.
     search: SearchIndex,
+    /// Each label's place in `labels`; made again from it when a view is read back.
+    #[serde(skip)]
     label_ids: FxHashMap<LabelRow, u32>,
     /// Shipment and listing records by their source id, for the outcomes that name them.
     shipment_records: FxHashMap<String, Vec<u32>>,
@@ -268,6 +279,7 @@ pub struct View {
     listings_of_account: FxHashMap<String, Vec<u32>>,
     /// The sharing groups the view was built with: an outcome attaches only to the records its
     /// organisation sees in full under them.
+    #[serde(with = "crate::view_cache::groups_as_text")]
     groups: Sharing,
     /// Which records inform every organisation's scores, and each user's organisation: what
     /// a score's reasons may rest on.
@@ -286,6 +298,7 @@ pub struct View {
     outcome_facts: FxHashMap<u32, OutcomeFacts>,
     /// Declared value and origin of each record, computed while the store is read, for the
     /// scores that follow; dropped once the view is built.
+    #[serde(skip)]
     values: FxHashMap<u32, (Option<f64>, Option<String>)>,
     /// Whether changes it could not take in place were passed over: it is due a rebuild.
     stale: bool,
@@ -293,7 +306,7 @@ pub struct View {
 
 /// How far into the store's changes a view is: the last record stamp it holds and the stamps
 /// of the derived outputs it was built from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub records: i64,
     pub derived: BTreeMap<String, i64>,
@@ -942,6 +955,15 @@ impl View {
         ranking.ranked.insert(at, id);
     }
 
+    /// Makes again the lookups a snapshot leaves out (labels and strings by value), from the
+    /// lists they index, and takes each user's organisation as the store has it now.
+    pub(crate) fn restore(&mut self, store: &dyn PlatformStore) -> Result<()> {
+        self.label_ids = (self.labels.iter().cloned()).zip(0u32..).collect();
+        self.texts.ids = (self.texts.list.iter().cloned()).zip(0u32..).collect();
+        self.org_of_user = users_by_org(store)?;
+        Ok(())
+    }
+
     fn intern_label(&mut self, row: LabelRow) -> u32 {
         if let Some(&id) = self.label_ids.get(&row) {
             return id;
@@ -1414,11 +1436,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     b.view.search.remember_descriptions();
     b.view.groups = sharing(store)?;
     b.view.shared_risk = saved::shared_risk(store)?;
-    b.view.org_of_user = store
-        .users()?
-        .into_iter()
-        .map(|u| (u.name, u.org))
-        .collect();
+    b.view.org_of_user = users_by_org(store)?;
     b.view.withdrawn = saved::withdrawn(store)?
         .labels
         .keys()
@@ -1507,6 +1525,15 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
     let mut view = b.build();
     view.cursor = cursor;
     Ok(view)
+}
+
+/// Each user's organisation.
+fn users_by_org(store: &dyn PlatformStore) -> Result<FxHashMap<String, String>> {
+    Ok(store
+        .users()?
+        .into_iter()
+        .map(|u| (u.name, u.org))
+        .collect())
 }
 
 /// Highest score first; ties by source id.

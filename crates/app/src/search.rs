@@ -41,7 +41,7 @@ const SOUNDS_ALIKE: f32 = 0.7;
 /// The search index: index terms to the parties that carry them (in the order parties were
 /// added, so each list is sorted), the alphabetic words by how they sound, and each party's
 /// country for facets.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchIndex {
     /// Each index term's place in `lists`.
     terms: FxHashMap<Box<str>, u32>,
@@ -52,6 +52,7 @@ pub struct SearchIndex {
     /// While a whole store is indexed: the terms of each description already indexed, by a
     /// hash of its name and fields. The same shipper on a thousand parcels is cut into terms
     /// once.
+    #[serde(skip)]
     described: Option<FxHashMap<u64, Box<[u32]>>>,
 }
 

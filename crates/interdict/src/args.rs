@@ -390,6 +390,12 @@ pub struct ServeArgs {
     /// Requests a second allowed per user.
     #[arg(long, default_value_t = 2000.0)]
     pub rate: f64,
+    /// Where the read model is kept between runs, so a restart answers in seconds: written
+    /// when the server stops, read back (and brought up to the store) when it starts. By
+    /// default `<db>.view` beside a SQLite file, or the user's cache directory for
+    /// PostgreSQL; `off` keeps none.
+    #[arg(long, value_name = "PATH|off")]
+    pub view_cache: Option<PathBuf>,
     /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
     #[arg(long, requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,

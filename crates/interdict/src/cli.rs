@@ -202,7 +202,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(cert), Some(key)) => Some(interdict_server::Tls { cert, key }),
                 _ => None,
             };
-            serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate, tls)
+            let view_cache = match a.view_cache {
+                Some(p) if p.as_os_str() == "off" => None,
+                Some(p) => Some(p),
+                None => interdict_app::view_cache::default_path(&a.db),
+            };
+            serve_cmd::serve(&a.db, &a.listen, a.anchor, a.rate, tls, view_cache)
         }
         Command::Admin(c) => {
             let by = cli_user();

@@ -267,5 +267,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         "   (Ctrl-C stops the server; `interdict serve --db {}` serves it again)",
         db.display()
     );
-    crate::serve_cmd::serve(&db, &args.listen, anchor, 2_000.0, None)
+    crate::serve_cmd::serve(
+        &db,
+        &args.listen,
+        anchor,
+        2_000.0,
+        None,
+        interdict_app::view_cache::default_path(&db),
+    )
 }

@@ -13,6 +13,7 @@ pub fn serve(
     anchor: Option<PathBuf>,
     rate: f64,
     tls: Option<interdict_server::Tls>,
+    view_cache: Option<PathBuf>,
 ) -> Result<ExitCode> {
     // Structured logs on standard error; RUST_LOG=tower_http=debug adds one line per request.
     let _ = tracing_subscriber::fmt()
@@ -25,7 +26,7 @@ pub fn serve(
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
-    let platform = Arc::new(Platform::open(db)?);
+    let platform = Arc::new(Platform::open(db)?.with_view_cache(view_cache));
     let options = interdict_server::Options {
         anchor,
         rate_per_key: rate,

@@ -147,7 +147,20 @@ impl AppState {
         directory.brand_owners = platform.brand_owners().map_err(|e| e.to_string())?;
         directory.set_cases(interdict_app::cases::load(dir.as_ref()).map_err(|e| e.to_string())?);
         let audit = AuditSink::start(dir, options.anchor.clone())?;
-        let view = platform.view().map_err(|e| e.to_string())?;
+        let took = std::time::Instant::now();
+        let (view, source) = platform.first_view().map_err(|e| e.to_string())?;
+        match source {
+            interdict_app::ViewSource::Snapshot { caught_up } => tracing::info!(
+                seconds = took.elapsed().as_secs_f64(),
+                caught_up,
+                "read model read back from its snapshot"
+            ),
+            interdict_app::ViewSource::Built { why } => tracing::info!(
+                seconds = took.elapsed().as_secs_f64(),
+                %why,
+                "read model built from the store"
+            ),
+        }
         let platform_sessions = platform.directory();
         Ok(Arc::new(AppState {
             view: std::sync::RwLock::new(view),
@@ -323,6 +336,23 @@ impl AppState {
                 }
             }
         });
+    }
+
+    /// Writes the read model to its snapshot, for the next start: on the way out, so it
+    /// costs no reader any wait.
+    pub fn save_view(&self) {
+        let took = std::time::Instant::now();
+        let view = self.view();
+        match self.platform.save_view(&view) {
+            Ok(Some((path, bytes))) => tracing::info!(
+                path = %path.display(),
+                bytes,
+                seconds = took.elapsed().as_secs_f64(),
+                "read model kept for the next start"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "read model not kept for the next start"),
+        }
     }
 
     fn forget_queues(&self) {
@@ -578,17 +608,15 @@ pub async fn serve(
             }
         }
     });
-    let app = app(state);
+    let app = app(state.clone());
     match tls {
         None => {
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+            .with_graceful_shutdown(stopped())
+            .await?
         }
         Some(tls) => {
             // One process-wide crypto provider: ring, which builds without extra tools.
@@ -608,15 +636,43 @@ pub async fn serve(
             let handle = axum_server::Handle::new();
             let h = handle.clone();
             tokio::spawn(async move {
-                let _ = tokio::signal::ctrl_c().await;
+                stopped().await;
                 h.graceful_shutdown(Some(Duration::from_secs(10)));
             });
             let app = app.layer(axum::middleware::map_response(strict_transport));
             axum_server::tls_rustls::from_tcp_rustls(listener.into_std()?, config)?
                 .handle(handle)
                 .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .await
+                .await?
         }
+    }
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || s.save_view())
+        .await
+        .map_err(std::io::Error::other)?;
+    Ok(())
+}
+
+/// Ctrl-C or a request to terminate (a service manager stopping the server).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -6,8 +6,11 @@
 # officers record decisions at 5 a second each and 100,000 shipments are uploaded beside them.
 #
 #   bench/serve.sh [SHIPMENTS] [--postgres URL] [--seconds S] [--officers C] [--upload N]
-#                  [--latency-only]
+#                  [--latency-only] [--cold]
 #
+# The server keeps its read model in a snapshot ($dir/view) when it stops, and the next run
+# starts from it (`ready_from=snapshot`); --cold removes it first, so the read model is built
+# from the store (`ready_from=store`), as on a server's very first start.
 # --latency-only stops after the latency phases (ready, decisions, scoring on request,
 # arrivals), before the reads under write load. INTERDICT_BIN runs another build of `interdict`
 # (an earlier commit's, say) for a side-by-side figure; a store is taken to the newest schema by
@@ -25,9 +28,11 @@ officers=50
 upload=100000
 postgres=
 latency_only=
+cold=
 while [ $# -gt 0 ]; do
   case "$1" in
     --latency-only) latency_only=1; shift ;;
+    --cold) cold=1; shift ;;
     --postgres) postgres="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --officers) officers="$2"; shift 2 ;;
@@ -45,15 +50,23 @@ done
 loader=$("$bin" admin key --db "$db" --user loader --days 1 2>/dev/null)
 officer=$("$bin" admin key --db "$db" --user bencher --days 1 2>/dev/null)
 
+[ -z "$cold" ] || rm -f "$dir/view"
+cache=()
+# An earlier build (INTERDICT_BIN) may keep no snapshot.
+if "$bin" serve --help | grep -q -- --view-cache; then cache=(--view-cache "$dir/view"); fi
 start=$(date +%s.%N)
-"$bin" serve --db "$db" --listen 127.0.0.1:0 --anchor "$dir/anchor" --rate 1000000 2>"$dir/serve.log" &
+"$bin" serve --db "$db" --listen 127.0.0.1:0 --anchor "$dir/anchor" --rate 1000000 \
+  "${cache[@]}" 2>"$dir/serve.log" &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+# Stopped, the server writes its snapshot for the next run: wait for it.
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 3000); do grep -q "http://" "$dir/serve.log" && break; sleep 0.05; done
 addr=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
 until curl -sf -o /dev/null -H "Authorization: Bearer $officer" "$addr/api/v1/queue?limit=100"; do sleep 0.05; done
 ready=$(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')")
 echo "RESULT ready_first_queue_page seconds=$ready"
+if grep -q "read back from its snapshot" "$dir/serve.log"; then from=snapshot; else from=store; fi
+echo "RESULT ready_from=$from"
 # Scoring on request loads in the background after start.
 for _ in $(seq 1 1200); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $officer" \

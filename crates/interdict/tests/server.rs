@@ -334,6 +334,7 @@ fn every_route_shows_each_organisation_exactly_what_its_markings_allow() {
     let w = world(|dir| dir.join("platform.db"));
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
+    a_stopped_server_keeps_its_read_model_for_the_next_start(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
     an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
@@ -356,6 +357,7 @@ fn the_access_matrix_holds_on_postgresql() {
     let w = world(|_| std::path::PathBuf::from(db));
     access_matrix(&w);
     sessions_outlive_a_restart_and_are_shared_by_two_servers(&w);
+    a_stopped_server_keeps_its_read_model_for_the_next_start(&w);
     two_servers_and_the_command_line_see_each_others_writes(&w);
     an_upload_to_one_server_is_scored_in_both(&w);
     derived_views_and_writes_give_an_attacker_nothing(&w);
@@ -390,6 +392,77 @@ fn until_outcomes(
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// A server asked to stop keeps its read model for the next start, which answers as before
+/// and takes in what landed while no server ran; a damaged snapshot is set aside and the
+/// read model built from the store.
+fn a_stopped_server_keeps_its_read_model_for_the_next_start(w: &World) {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("read-model.view");
+    let args = ["--view-cache", s(&snapshot)];
+    let cathy = &w.keys["cathy"];
+    let queue = |addr: &str| get(addr, "/api/v1/queue?limit=100", cathy).body;
+
+    let first = start_with(&w.db, &w.anchor, &args);
+    let before = queue(&first.addr);
+    assert!(before["total"].as_u64().unwrap() > 0, "{before}");
+    let log = first.stop();
+    let kept = std::fs::metadata(&snapshot).map(|m| m.len()).unwrap_or(0);
+    assert!(kept > 0, "no snapshot was kept; the server's log:\n{log}");
+
+    let second = start_with(&w.db, &w.anchor, &args);
+    assert_eq!(
+        queue(&second.addr),
+        before,
+        "read back, it answers as before"
+    );
+    second.stop();
+
+    // An outcome lands while no server runs.
+    let file = dir.path().join("while-stopped.csv");
+    std::fs::write(
+        &file,
+        "source_id,result,date,shipment_id\nSNAP-1,released,2026-03-08,S-GRN\n",
+    )
+    .unwrap();
+    run_ok(&[
+        "ingest",
+        "--reports",
+        s(&dir.path().join("reports")),
+        "--db",
+        s(&w.db),
+        "--org",
+        "customs",
+        "--feed",
+        "outcomes",
+        "--marking",
+        "AMBER",
+        "--sharing-group",
+        "ops",
+        s(&file),
+    ]);
+    let landed = "customs/outcomes/SNAP-1".to_string();
+    let third = start_with(&w.db, &w.anchor, &args);
+    until_outcomes(&third.addr, cathy, "an outcome landed while stopped", |k| {
+        k.contains(&landed)
+    });
+    let after = queue(&third.addr);
+    drop(third); // killed: the snapshot it started from stays
+
+    std::fs::write(&snapshot, b"not what a server wrote").unwrap();
+    let fourth = start_with(&w.db, &w.anchor, &args);
+    until_outcomes(
+        &fourth.addr,
+        cathy,
+        "a start past a damaged snapshot",
+        |k| k.contains(&landed),
+    );
+    assert_eq!(
+        queue(&fourth.addr),
+        after,
+        "built from the store, it answers the same"
+    );
 }
 
 /// Two server processes on one store, and the command line beside them: an outcome recorded

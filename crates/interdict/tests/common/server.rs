@@ -28,12 +28,31 @@ impl Drop for Killed {
 
 /// The server, and the last lines of its log.
 pub struct Server {
-    _process: Killed,
+    process: Killed,
     pub addr: String,
     log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
+    /// Asks the server to stop (SIGTERM, as a service manager does) and waits until it has;
+    /// gives its last lines of log.
+    #[allow(dead_code)]
+    pub fn stop(mut self) -> String {
+        let pid = self.process.child.id() as i32;
+        // SAFETY: a signal to our own child, whose pid is not reused before we wait for it.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.process.child.try_wait().ok().flatten().is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop: {}",
+                self.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.log_tail()
+    }
+
     pub fn log_tail(&self) -> String {
         let log = self.log.lock().unwrap_or_else(|p| p.into_inner());
         log.join("")
@@ -103,11 +122,7 @@ pub fn serve(db: &Path, anchor: &Path, extra: &[&str]) -> Server {
             ),
         }
     };
-    let server = Server {
-        _process: process,
-        addr,
-        log,
-    };
+    let server = Server { process, addr, log };
     // An HTTPS server's test speaks TLS itself.
     let deadline = Instant::now() + Duration::from_secs(60);
     while !tls && !healthy(&server.addr) {

@@ -70,7 +70,7 @@ fn a_store_made_before_the_change_sequence_takes_it_up() {
     // Back to the schema before the sequence: records without a stamp.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE derived_parts; DROP INDEX records_by_seq; ALTER TABLE records DROP COLUMN seq; ALTER TABLE derived DROP COLUMN seq; PRAGMA user_version = 5;",
+        "DROP TABLE derived_parts; DROP INDEX derived_stamps; DROP INDEX records_by_seq; ALTER TABLE records DROP COLUMN seq; ALTER TABLE derived DROP COLUMN seq; PRAGMA user_version = 5;",
     )
     .unwrap();
     drop(conn);

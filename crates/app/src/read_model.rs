@@ -84,6 +84,10 @@ pub struct ActorView {
     pub history: Vec<u32>,
     /// An actor in a large share of all traffic (a forwarder, a broker): shown, not expanded.
     pub hub: bool,
+    /// Each label its parties' records carry, with the first of its parties under it, in the
+    /// order of `parties`: who may see the actor's name is a question of a few labels, not of
+    /// a broker's thousands of parties.
+    labels: Vec<(u32, u32)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -778,7 +782,7 @@ impl View {
         let role = self.texts.intern(role);
         let id = self.parties.len() as u32;
         if let Some(a) = actor {
-            self.actors[a as usize].parties.push(id);
+            self.join(a, id, self.records[record as usize].label);
         }
         self.search.add(id, &name, party);
         let rec = &mut self.records[record as usize];
@@ -862,11 +866,18 @@ impl View {
         let a = self.actor_or_new(actor);
         match self.parties[p as usize].actor {
             Some(had) if had == a => return,
-            Some(had) => self.actors[had as usize].parties.retain(|&x| x != p),
+            Some(had) => {
+                self.actors[had as usize].parties.retain(|&x| x != p);
+                self.relabel(had);
+            }
             None => {}
         }
         self.parties[p as usize].actor = Some(a);
-        self.actors[a as usize].parties.push(p);
+        self.join(
+            a,
+            p,
+            self.records[self.parties[p as usize].record as usize].label,
+        );
         if key.feed == Feed::Shipments {
             let others: Vec<u32> = range
                 .filter(|&q| q != p)
@@ -984,6 +995,7 @@ impl View {
             parties: Vec::new(),
             history: Vec::new(),
             hub: false,
+            labels: Vec::new(),
         });
         self.links.push(Vec::new());
         self.actor_by_id.insert(id.to_string(), a);
@@ -1133,12 +1145,34 @@ impl View {
     /// The first name of an actor's party records the viewer sees in full; `None` when it sees
     /// none of them.
     pub fn visible_name(&self, viewer: &Viewer, actor: u32, groups: &dyn Groups) -> Option<String> {
+        // The first party whose record the viewer sees in full is the first under a label it
+        // sees in full.
         self.actors[actor as usize]
-            .parties
+            .labels
             .iter()
-            .map(|&p| &self.parties[p as usize])
-            .find(|p| self.sight(viewer, p.record, groups) == Sight::Full)
-            .map(|p| p.name.clone())
+            .find(|&&(l, _)| sight(viewer, self.labels[l as usize].label(), groups) == Sight::Full)
+            .map(|&(_, p)| self.parties[p as usize].name.clone())
+    }
+
+    /// Joins party `p`, of a record labelled `label`, to actor `a`.
+    fn join(&mut self, a: u32, p: u32, label: u32) {
+        let actor = &mut self.actors[a as usize];
+        actor.parties.push(p);
+        if !actor.labels.iter().any(|&(l, _)| l == label) {
+            actor.labels.push((label, p));
+        }
+    }
+
+    /// Works out an actor's labels again after a party left it.
+    fn relabel(&mut self, a: u32) {
+        let mut labels: Vec<(u32, u32)> = Vec::new();
+        for &p in &self.actors[a as usize].parties {
+            let label = self.records[self.parties[p as usize].record as usize].label;
+            if !labels.iter().any(|&(l, _)| l == label) {
+                labels.push((label, p));
+            }
+        }
+        self.actors[a as usize].labels = labels;
     }
 
     /// The record a key's display form (`org/feed/source id`) names.
@@ -1477,7 +1511,7 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             if let Some(a) = actor_of.get(&(s.key.org.as_str(), s.key.feed, source.as_str())) {
                 let a = b.actor(a);
                 b.view.parties[p as usize].actor = Some(a);
-                b.view.actors[a as usize].parties.push(p);
+                b.view.join(a, p, label);
                 actors.push(a);
             }
         }
@@ -1806,6 +1840,58 @@ mod tests {
             ["low declared value", "the sender had a seizure"]
         );
         assert_eq!(shown("brand"), ["low declared value"]);
+    }
+
+    #[test]
+    fn an_actor_is_named_by_the_first_party_the_reader_sees_in_full() {
+        let mut b = ViewBuilder::default();
+        let red = b.label("mkt-b", Marking::Red, None);
+        let amber = b.label("mkt-b", Marking::Amber, None);
+        let green = b.label("mkt-a", Marking::Green, None);
+        let mut add = |label: u32, id: &str, name: &str| {
+            let r = record(
+                Feed::Sellers,
+                &format!(r#"{{"source_id": "{id}", "marketplace": "m", "name": "{name}"}}"#),
+            );
+            let i = b.add_record(
+                RecordKey::new("mkt", Feed::Sellers, id),
+                label,
+                "f",
+                "t",
+                &r,
+            );
+            b.view.index_record(i, &r);
+        };
+        add(red, "A1", "Hidden Name");
+        add(amber, "A2", "Amber Name");
+        add(red, "A3", "Hidden Again");
+        add(green, "A4", "Green Name");
+        add(green, "A5", "Later Green");
+        for id in ["A1", "A2", "A3", "A4", "A5"] {
+            b.view
+                .set_actor(&RecordKey::new("mkt", Feed::Sellers, id), "ACT-1");
+        }
+        let mut v = b.build();
+        let reader = |org: &str| Viewer {
+            org: org.into(),
+            user: "u".into(),
+            role: Role::Analyst,
+        };
+        let groups = Sharing::new();
+        let act = v.actor("ACT-1").unwrap();
+        let name = |v: &View, org: &str, a: u32| v.visible_name(&reader(org), a, &groups);
+        // The owner sees every record: the first party names the actor.
+        assert_eq!(name(&v, "mkt-b", act).as_deref(), Some("Hidden Name"));
+        // Another organisation sees the GREEN records only (AMBER and RED are not its own).
+        assert_eq!(name(&v, "carrier", act).as_deref(), Some("Green Name"));
+        // The first GREEN party moves to another actor: the next one names this one.
+        v.set_actor(&RecordKey::new("mkt", Feed::Sellers, "A4"), "ACT-2");
+        assert_eq!(name(&v, "carrier", act).as_deref(), Some("Later Green"));
+        let moved = v.actor("ACT-2").unwrap();
+        assert_eq!(name(&v, "carrier", moved).as_deref(), Some("Green Name"));
+        v.set_actor(&RecordKey::new("mkt", Feed::Sellers, "A5"), "ACT-2");
+        assert_eq!(name(&v, "carrier", act), None, "nothing it sees names it");
+        assert_eq!(name(&v, "mkt-b", act).as_deref(), Some("Hidden Name"));
     }
 
     #[test]

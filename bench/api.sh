@@ -34,7 +34,7 @@ key=$("$bin" admin key --db "$db" --user loader --days 1 2>/dev/null)
 
 "$bin" serve --db "$db" --listen 127.0.0.1:0 --anchor "$dir/anchor" --rate 1000000 2>"$dir/serve.log" &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null && wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q "http://" "$dir/serve.log" && break; sleep 0.1; done
 addr=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
 

@@ -30,7 +30,7 @@ fi
 
 work=$(mktemp -d)
 server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
 db="$work/fuzz.db"
 "$bin" demo --shipments 400 --db "$db" --world "$work/world" >/dev/null
 "$bin" admin user --db "$db" fuzzer --org customs-uk --role analyst >/dev/null

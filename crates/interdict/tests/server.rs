@@ -394,6 +394,29 @@ fn until_outcomes(
     }
 }
 
+/// Ingests one customs outcome (a CSV row of source id, result, date and shipment id) with
+/// `interdict ingest` beside any running server, AMBER and shared with `ops`.
+fn ingest_customs_outcome(w: &World, dir: &Path, row: &str) {
+    let file = dir.join("outcome.csv");
+    std::fs::write(&file, format!("source_id,result,date,shipment_id\n{row}\n")).unwrap();
+    run_ok(&[
+        "ingest",
+        "--reports",
+        s(&dir.join("reports")),
+        "--db",
+        s(&w.db),
+        "--org",
+        "customs",
+        "--feed",
+        "outcomes",
+        "--marking",
+        "AMBER",
+        "--sharing-group",
+        "ops",
+        s(&file),
+    ]);
+}
+
 /// A server asked to stop keeps its read model for the next start, which answers as before
 /// and takes in what landed while no server ran; a damaged snapshot is set aside and the
 /// read model built from the store.
@@ -420,28 +443,7 @@ fn a_stopped_server_keeps_its_read_model_for_the_next_start(w: &World) {
     second.stop();
 
     // An outcome lands while no server runs.
-    let file = dir.path().join("while-stopped.csv");
-    std::fs::write(
-        &file,
-        "source_id,result,date,shipment_id\nSNAP-1,released,2026-03-08,S-GRN\n",
-    )
-    .unwrap();
-    run_ok(&[
-        "ingest",
-        "--reports",
-        s(&dir.path().join("reports")),
-        "--db",
-        s(&w.db),
-        "--org",
-        "customs",
-        "--feed",
-        "outcomes",
-        "--marking",
-        "AMBER",
-        "--sharing-group",
-        "ops",
-        s(&file),
-    ]);
+    ingest_customs_outcome(w, dir.path(), "SNAP-1,released,2026-03-08,S-GRN");
     let landed = "customs/outcomes/SNAP-1".to_string();
     let third = start_with(&w.db, &w.anchor, &args);
     until_outcomes(&third.addr, cathy, "an outcome landed while stopped", |k| {
@@ -508,31 +510,7 @@ fn two_servers_and_the_command_line_see_each_others_writes(w: &World) {
     );
 
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("late.csv");
-    std::fs::write(
-        &file,
-        "source_id,result,date,shipment_id
-LATE-1,seized_counterfeit,2026-03-07,S-GRN
-",
-    )
-    .unwrap();
-    let reports = dir.path().join("reports");
-    run_ok(&[
-        "ingest",
-        "--reports",
-        s(&reports),
-        "--db",
-        s(&w.db),
-        "--org",
-        "customs",
-        "--feed",
-        "outcomes",
-        "--marking",
-        "AMBER",
-        "--sharing-group",
-        "ops",
-        s(&file),
-    ]);
+    ingest_customs_outcome(w, dir.path(), "LATE-1,seized_counterfeit,2026-03-07,S-GRN");
     let late = "customs/outcomes/LATE-1".to_string();
     for server in [&first, &second] {
         until_outcomes(

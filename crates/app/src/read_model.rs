@@ -4,7 +4,7 @@
 //! its records, saved actors and saved scores; the server never computes resolutions or scores
 //! itself.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use interdict_access::{Label, Sight, Viewer, org_sight, sight, sight_of_all};
 use interdict_model::Record;
@@ -244,6 +244,12 @@ fn value_and_origin(record: &Record) -> (Option<f64>, Option<String>) {
     }
 }
 
+/// Scores put in the list, by ranking (`None`: the shared one).
+type Placed = FxHashMap<Option<String>, Vec<u32>>;
+
+/// Rankings worked out beside the view, to be swapped in ([`View::reranked`]).
+pub struct Reranked(Vec<(Option<String>, Vec<u32>)>);
+
 /// A set of scores: each record's, and their order, highest first.
 #[derive(Default, Serialize, Deserialize)]
 struct Ranking {
@@ -473,8 +479,9 @@ impl ViewBuilder {
     }
 }
 
-/// The most changed records a view takes in place; beyond, rebuilding is cheaper.
-const MOST_APPLIED: usize = 20_000;
+/// The most changed records one catch-up takes in place; beyond (a server that was stopped
+/// while a large ingest ran), rebuilding is cheaper.
+const MOST_APPLIED: usize = 200_000;
 
 /// The derived outputs a view is built from: when one is replaced, the view is due a rebuild
 /// ([`WITHDRAWN`](saved::WITHDRAWN) only grows, and is taken in place).
@@ -494,15 +501,32 @@ pub enum Catchup {
 /// scoring replaced the actors or scores, records of other feeds landed, a record came under a
 /// label its feed had not had).
 pub struct Changes {
-    records: Vec<StoredRecord>,
-    actor_rows: Vec<(RecordKey, String)>,
-    scores: Vec<saved::SavedScore>,
+    records: VecDeque<StoredRecord>,
+    /// The scores put in the list so far, by ranking, to be ranked.
+    placed: Placed,
+    /// Whether a record held came back under another label.
+    relabelled: bool,
+    actor_rows: VecDeque<(RecordKey, String)>,
+    scores: VecDeque<saved::SavedScore>,
     withdrawn: Option<saved::Withdrawn>,
     cursor: Cursor,
     rebuild: bool,
 }
 
 impl Changes {
+    /// Whether the changes move anyone's queue: scores appended, or records other than
+    /// outcomes changed (a record's label decides who sees its score). Outcomes are read as
+    /// a queue is shown.
+    pub fn touch_queues(&self) -> bool {
+        !self.scores.is_empty() || self.records.iter().any(|r| r.key.feed != Feed::Outcomes)
+    }
+
+    /// Whether a record already held came back under another label (so to other eyes); known
+    /// once the changes are applied.
+    pub fn relabels(&self) -> bool {
+        self.relabelled
+    }
+
     /// Records changed.
     pub fn records(&self) -> usize {
         self.records.len()
@@ -518,6 +542,13 @@ impl Changes {
     pub fn needs_rebuild(&self) -> bool {
         self.rebuild
     }
+}
+
+/// Up to `left` items from the front of `items`, counted off `left`.
+fn take_front<T>(items: &mut VecDeque<T>, left: &mut usize) -> Vec<T> {
+    let n = (*left).min(items.len());
+    *left -= n;
+    items.drain(..n).collect()
 }
 
 fn followed_stamps(store: &dyn Store) -> Result<BTreeMap<String, i64>> {
@@ -602,25 +633,9 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
     let mut seen = last;
     store.changes_since(view.cursor.records, &mut |seq, r| {
         seen = seen.max(seq);
-        // A record under a label its feed had is taken in place; one under a label new to
-        // its feed also changes what the reasons resting on that feed rest on, which a
-        // rebuild then takes in.
-        let known_label = view
-            .label_ids
-            .get(&label_row(
-                &r.key.org,
-                r.marking,
-                r.sharing_group.as_deref(),
-            ))
-            .is_some_and(|l| {
-                view.feed_labels
-                    .get(&r.key.feed)
-                    .is_some_and(|o| o.contains(l))
-            });
         let in_place =
             r.key.feed == Feed::Outcomes || crate::on_request::LIVE_FEEDS.contains(&r.key.feed);
         if in_place && records.len() < MOST_APPLIED {
-            rebuild |= !known_label;
             records.push(r);
         } else {
             rebuild = true;
@@ -628,9 +643,11 @@ pub fn catch_up(store: &dyn PlatformStore, view: &View) -> Result<Catchup> {
         Ok(())
     })?;
     Ok(Catchup::Apply(Box::new(Changes {
-        records,
-        actor_rows,
-        scores,
+        records: records.into(),
+        placed: Placed::default(),
+        relabelled: false,
+        actor_rows: actor_rows.into(),
+        scores: scores.into(),
         withdrawn,
         cursor: Cursor {
             records: seen,
@@ -737,6 +754,11 @@ impl View {
             payload: stored.payload,
             key,
         };
+        // What reasons resting on the feed rest on from now on.
+        self.feed_labels
+            .entry(view.key.feed)
+            .or_default()
+            .insert(label);
         let id = match self.by_key.get(&view.key) {
             Some(&id) => {
                 // Replaced in place, a record keeps the parties it was read with.
@@ -928,11 +950,78 @@ impl View {
             .collect()
     }
 
-    /// Puts a score of a record it holds in the ranking, replacing the record's earlier one.
-    fn put_score(&mut self, mut s: saved::SavedScore, behind: &mut Behind) {
-        let Some(r) = self.record(&s.key()) else {
-            return;
-        };
+    /// Puts scores in the list; where they rank is left to [`View::reranked`].
+    fn put_scores(&mut self, scores: Vec<saved::SavedScore>, placed: &mut Placed) {
+        let mut behind = FxHashMap::default();
+        for s in scores {
+            if let Some((org, id)) = self.put_score(s, &mut behind) {
+                placed.entry(org).or_default().push(id);
+            }
+        }
+    }
+
+    /// The rankings that the scores placed by [`View::apply_part`] change, with those scores
+    /// where they rank. It only reads the view, so a writer can work it out beside readers
+    /// and swap it in with [`View::set_ranked`]. A few scores are inserted where they rank;
+    /// many (an upload's worth) are sorted among themselves and merged in one pass.
+    pub fn reranked(&self, changes: &Changes) -> Reranked {
+        let order = |a: &u32, b: &u32| rank_order(&self.scores, &self.records, *a, *b);
+        let mut out = Vec::new();
+        for (org, ids) in &changes.placed {
+            let now = match org {
+                Some(o) => self.own.get(o).map(|r| r.ranked.as_slice()).unwrap_or(&[]),
+                None => &self.shared.ranked,
+            };
+            let moved: FxHashSet<u32> = ids.iter().copied().collect();
+            let mut ids: Vec<u32> = moved.iter().copied().collect();
+            ids.sort_by(order);
+            let mut merged = Vec::with_capacity(now.len() + ids.len());
+            if ids.len() <= 16 {
+                merged.extend(now.iter().copied().filter(|x| !moved.contains(x)));
+                for id in ids {
+                    let at = merged.partition_point(|x| order(x, &id) == std::cmp::Ordering::Less);
+                    merged.insert(at, id);
+                }
+            } else {
+                let mut old = now
+                    .iter()
+                    .copied()
+                    .filter(|x| !moved.contains(x))
+                    .peekable();
+                let mut new = ids.into_iter().peekable();
+                loop {
+                    let next = match (old.peek(), new.peek()) {
+                        (Some(x), Some(y)) if order(y, x) == std::cmp::Ordering::Less => new.next(),
+                        (Some(_), _) => old.next(),
+                        (None, Some(_)) => new.next(),
+                        (None, None) => break,
+                    };
+                    merged.extend(next);
+                }
+            }
+            out.push((org.clone(), merged));
+        }
+        Reranked(out)
+    }
+
+    /// Puts in rankings worked out by [`View::reranked`] on this view as it is now.
+    pub fn set_ranked(&mut self, ranked: Reranked) {
+        for (org, ranked) in ranked.0 {
+            match org {
+                Some(o) => self.own.entry(o).or_default().ranked = ranked,
+                None => self.shared.ranked = ranked,
+            }
+        }
+    }
+
+    /// Puts a score in the list, replacing the record's earlier one of the same ranking, and
+    /// says which ranking it belongs in (placing it there is the caller's part).
+    fn put_score(
+        &mut self,
+        mut s: saved::SavedScore,
+        behind: &mut Behind,
+    ) -> Option<(Option<String>, u32)> {
+        let r = self.record(&s.key())?;
         let reasons = self.reasons_of(self.records[r as usize].label, &mut s, behind);
         let values = self
             .record_body(r)
@@ -940,15 +1029,12 @@ impl View {
             .unwrap_or_default();
         let org = s.scored_for.take();
         let score = ScoreView::of(r, s, reasons, values);
-        let ranking = match org {
-            Some(o) => self.own.entry(o).or_default(),
+        let ranking = match &org {
+            Some(o) => self.own.entry(o.clone()).or_default(),
             None => &mut self.shared,
         };
         let id = match ranking.of.get(&r) {
             Some(&id) => {
-                if let Some(at) = ranking.ranked.iter().position(|&x| x == id) {
-                    ranking.ranked.remove(at);
-                }
                 self.scores[id as usize] = score;
                 id
             }
@@ -959,11 +1045,7 @@ impl View {
                 id
             }
         };
-        let (scores, records) = (&self.scores, &self.records);
-        let at = ranking
-            .ranked
-            .partition_point(|&x| rank_order(scores, records, x, id) == std::cmp::Ordering::Less);
-        ranking.ranked.insert(at, id);
+        Some((org, id))
     }
 
     /// Makes again the lookups a snapshot leaves out (labels and strings by value), from the
@@ -1089,8 +1171,20 @@ impl View {
     /// Takes changes read by [`catch_up`] in place: new and changed outcomes join the records
     /// and histories they concern, withdrawn ones leave them; arrivals join with their parties,
     /// the actors appended for them and their scores, in rank.
-    pub fn apply(&mut self, changes: Changes) {
-        if let Some(w) = changes.withdrawn {
+    pub fn apply(&mut self, mut changes: Changes) {
+        while !self.apply_part(&mut changes, usize::MAX) {}
+        let ranked = self.reranked(&changes);
+        self.set_ranked(ranked);
+    }
+
+    /// Takes in up to `budget` of the changes (a record, an actor row and a score count one
+    /// each) and says whether all are in. A writer that holds readers off while it applies
+    /// lets them in between parts: a reader then sees records landed before their actors and
+    /// scores, as the store held them a moment earlier. The cursor moves with the last part;
+    /// the scores join their rankings after it, through [`View::reranked`] and
+    /// [`View::set_ranked`].
+    pub fn apply_part(&mut self, changes: &mut Changes, budget: usize) -> bool {
+        if let Some(w) = changes.withdrawn.take() {
             for key in w.labels.keys() {
                 let Some(key) = parse_key(key) else {
                     continue;
@@ -1102,11 +1196,13 @@ impl View {
                 }
             }
         }
-        for s in changes.records {
+        let mut left = budget;
+        for s in take_front(&mut changes.records, &mut left) {
             let label =
                 self.intern_label(label_row(&s.key.org, s.marking, s.sharing_group.as_deref()));
             let stored = stored_as(&s.record, s.payload);
             let before = self.record(&s.key);
+            changes.relabelled |= before.is_some_and(|r| self.records[r as usize].label != label);
             if s.key.feed == Feed::Outcomes {
                 if let Some(id) = before {
                     self.detach_outcome(id);
@@ -1122,15 +1218,23 @@ impl View {
                 self.index_record(id, &s.record);
             }
         }
-        for (key, actor) in &changes.actor_rows {
-            self.set_actor(key, actor);
+        if !changes.records.is_empty() {
+            return false;
         }
-        let mut behind = FxHashMap::default();
-        for s in changes.scores {
-            self.put_score(s, &mut behind);
+        for (key, actor) in take_front(&mut changes.actor_rows, &mut left) {
+            self.set_actor(&key, &actor);
         }
-        self.cursor = changes.cursor;
+        if !changes.actor_rows.is_empty() {
+            return false;
+        }
+        let scores = take_front(&mut changes.scores, &mut left);
+        self.put_scores(scores, &mut changes.placed);
+        if !changes.scores.is_empty() {
+            return false;
+        }
+        self.cursor = std::mem::take(&mut changes.cursor);
         self.stale |= changes.rebuild;
+        true
     }
 
     /// Whether changes it could not take in place were passed over: it is due a rebuild.
@@ -1186,6 +1290,15 @@ impl View {
 
     pub fn label_of(&self, record: u32) -> Label<'_> {
         self.labels[self.records[record as usize].label as usize].label()
+    }
+
+    /// For each label, whether `viewer` sees its records in full: worked out once for a pass
+    /// over many records (`full[records[r].label]`).
+    pub fn full_sight_by_label(&self, viewer: &Viewer, groups: &dyn Groups) -> Vec<bool> {
+        self.labels
+            .iter()
+            .map(|l| sight(viewer, l.label(), groups) == Sight::Full)
+            .collect()
     }
 
     pub fn sight(&self, viewer: &Viewer, record: u32, groups: &dyn Groups) -> Sight {
@@ -1499,11 +1612,6 @@ pub fn build_view(store: &dyn PlatformStore) -> Result<View> {
             &s.record,
             stored,
         );
-        b.view
-            .feed_labels
-            .entry(s.key.feed)
-            .or_default()
-            .insert(label);
         b.view.index_record(id, &s.record);
         let mut actors = Vec::new();
         let parties = s.record.parties();
@@ -1765,6 +1873,91 @@ mod tests {
     }
 
     /// A shared score of `key` with nothing but its value.
+    #[test]
+    fn scores_taken_in_a_part_at_a_time_rank_as_a_view_built_with_them() {
+        let mut b = ViewBuilder::default();
+        let label = b.label("carrier", Marking::Green, None);
+        let ids: Vec<u32> = (0..60)
+            .map(|i| {
+                let id = format!("S{i:02}");
+                let body = format!(r#"{{"source_id": "{id}", "arrival": "2026-03-07"}}"#);
+                b.add_record(
+                    RecordKey::new("carrier", Feed::Shipments, &id),
+                    label,
+                    "f.csv",
+                    "2026-03-08T10:00:00Z",
+                    &record(Feed::Shipments, &body),
+                )
+            })
+            .collect();
+        // Scores with ties (ranked by source id among themselves), some replaced later.
+        let score_of = |i: usize, round: usize| ((i * 7 + round * 3) % 11) as f64 / 10.0;
+        for &r in &ids[..30] {
+            let key = b.view.records[r as usize].key.clone();
+            b.add_score(
+                r,
+                bare_score(key, score_of(r as usize, 0)),
+                &mut Behind::default(),
+            );
+        }
+        let mut view = b.build();
+        // Thirty new scores and five replaced, taken in three at a time.
+        let changed: Vec<(u32, f64)> = ids[30..]
+            .iter()
+            .map(|&r| (r, score_of(r as usize, 0)))
+            .chain(ids[..5].iter().map(|&r| (r, score_of(r as usize, 1))))
+            .collect();
+        let mut changes = Changes {
+            records: VecDeque::new(),
+            placed: Placed::default(),
+            relabelled: false,
+            actor_rows: VecDeque::new(),
+            scores: changed
+                .iter()
+                .map(|&(r, score)| bare_score(view.records[r as usize].key.clone(), score))
+                .collect(),
+            withdrawn: None,
+            cursor: Cursor::default(),
+            rebuild: false,
+        };
+        let mut parts = 1;
+        while !view.apply_part(&mut changes, 3) {
+            parts += 1;
+        }
+        assert_eq!(parts, 12);
+        let ranked = view.reranked(&changes);
+        view.set_ranked(ranked);
+
+        let mut want: Vec<(f64, String)> = ids
+            .iter()
+            .map(|&r| {
+                let score = changed
+                    .iter()
+                    .find(|&&(c, _)| c == r)
+                    .map_or(score_of(r as usize, 0), |&(_, s)| s);
+                (score, view.records[r as usize].key.source_id.clone())
+            })
+            .collect();
+        want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let got: Vec<(f64, String)> = view
+            .ranked_ids()
+            .iter()
+            .map(|&i| {
+                let s = &view.scores[i as usize];
+                (
+                    s.score,
+                    view.records[s.record as usize].key.source_id.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            view.scores.len(),
+            60,
+            "a replaced score keeps its place in the list"
+        );
+    }
+
     fn bare_score(key: RecordKey, score: f64) -> saved::SavedScore {
         saved::SavedScore {
             org: key.org,

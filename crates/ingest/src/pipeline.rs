@@ -106,6 +106,9 @@ impl Default for Progress {
 
 const CHUNK_ROWS: usize = 1024;
 
+/// Files up to this size are read and mapped on the caller's thread.
+const SMALL_FILE: u64 = 64 * 1024;
+
 /// What a worker makes of a chunk: rows folded into records, and rows that failed. Kept small:
 /// every one of them crosses to the caller's thread and is moved there.
 enum Mapped {
@@ -213,6 +216,28 @@ pub fn ingest_file(
         job.workers
     };
     let delimiter = job.mapping.csv.delimiter;
+    if size <= SMALL_FILE && !matches!(reader, RowReader::Parquet(_)) {
+        // A handful of rows (an officer's decision, one parcel): read and mapped on the
+        // caller's thread. Threads handing them on cost more than the work, and fifty such
+        // writers at once would spend the cores waiting on each other.
+        let mut grouper = Grouper::new(
+            job.org,
+            job.mapping.feed,
+            display_of(job.path),
+            job.batch_records,
+        );
+        let mut ctx = BuildCtx::new(job.rates);
+        let mut scratch = Vec::new();
+        let mut rows = Vec::new();
+        while let Some(row) = reader.next_row().map_err(|e| with_path(e, &display))? {
+            rows.push(row);
+        }
+        progress.done.store(reader.progress(), Ordering::Relaxed);
+        for m in map_chunk(&plan, &mut ctx, rows, delimiter, &mut scratch) {
+            grouper.push(m, sink)?;
+        }
+        return grouper.finish(sink);
+    }
 
     let (row_tx, row_rx) = bounded::<(u64, Vec<SourceRow>)>(workers * 4);
     let (out_tx, out_rx) = bounded::<(u64, Vec<Mapped>)>(workers * 4);

@@ -172,6 +172,47 @@ source_id = "awb"
 }
 
 #[test]
+fn a_small_file_read_on_the_callers_thread_gives_what_the_threaded_pipeline_does() {
+    // Rows of one record on adjacent lines (a shipment's items), a bad row among them, and a
+    // record cut across the pipeline's chunks of rows: the large file goes through the
+    // reader and mapping threads, its first lines alone through the caller's thread.
+    let mut text = String::from("awb,desc,value\n");
+    for i in 0..6_000 {
+        let value = if i % 997 == 5 {
+            "lots".to_string()
+        } else {
+            format!("{} USD", i % 50 + 1)
+        };
+        text.push_str(&format!("S{},item {i},{value}\n", i / 3));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (large, small) = (dir.path().join("large.csv"), dir.path().join("small.csv"));
+    std::fs::write(&large, &text).unwrap();
+    assert!(
+        text.len() > 64 * 1024,
+        "the large file goes through the threads"
+    );
+    let head: String = text.lines().take(1_201).map(|l| format!("{l}\n")).collect();
+    assert!(head.len() < 64 * 1024, "the small one does not");
+    std::fs::write(&small, &head).unwrap();
+    let mapping = r#"
+feed = "shipments"
+[fields]
+source_id = "awb"
+"items.description" = "desc"
+"items.value" = "value"
+"#;
+    let (big, all) = run(mapping, &large);
+    let (few, some) = run(mapping, &small);
+    assert_eq!((big.read, few.read), (6_000, 1_200));
+    assert_eq!(some.records.len(), 400);
+    assert_eq!(some.records[..], all.records[..400]);
+    let lines = |c: &Collect| -> Vec<u64> { c.quarantined.iter().map(|q| q.line).collect() };
+    assert_eq!(lines(&some), vec![7, 1_004]);
+    assert_eq!(lines(&all)[..2], lines(&some)[..]);
+}
+
+#[test]
 fn every_canonical_field_is_documented() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/feeds.md"))
         .unwrap();

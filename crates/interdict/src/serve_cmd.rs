@@ -33,7 +33,12 @@ pub fn serve(
         burst_per_key: rate * 2.0,
         ..Default::default()
     };
+    // Handlers read the read model under a lock that a catch-up takes for a moment to write:
+    // a worker waiting for it must not leave the other requests without a thread, so there are
+    // more workers than cores.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads((cores * 4).max(8))
         .enable_all()
         .build()
         .context("starting the async runtime")?;

@@ -99,6 +99,46 @@ struct LaneStats {
     seized_prefix: Vec<u32>,
 }
 
+/// How many of something fell on each day, counted before a day in O(log days) and added to
+/// in O(days after it): a day's worth of arrivals costs what one does, where a list of every
+/// day would move its whole tail for each.
+#[derive(Debug, Default)]
+struct DayCounts {
+    /// Each day with any, and how many fell on it or before, by day.
+    upto: Vec<(i32, u32)>,
+}
+
+impl DayCounts {
+    /// From days sorted.
+    fn of(sorted: Vec<i32>) -> DayCounts {
+        let mut upto: Vec<(i32, u32)> = Vec::new();
+        for (n, day) in sorted.into_iter().enumerate() {
+            match upto.last_mut() {
+                Some((d, c)) if *d == day => *c = n as u32 + 1,
+                _ => upto.push((day, n as u32 + 1)),
+            }
+        }
+        DayCounts { upto }
+    }
+
+    fn add(&mut self, day: i32) {
+        let at = self.upto.partition_point(|(d, _)| *d < day);
+        if self.upto.get(at).is_none_or(|(d, _)| *d != day) {
+            let before = at.checked_sub(1).map_or(0, |i| self.upto[i].1);
+            self.upto.insert(at, (day, before));
+        }
+        for (_, c) in &mut self.upto[at..] {
+            *c += 1;
+        }
+    }
+
+    /// How many fell before `day`.
+    fn before(&self, day: i32) -> usize {
+        let at = self.upto.partition_point(|(d, _)| *d < day);
+        at.checked_sub(1).map_or(0, |i| self.upto[i].1 as usize)
+    }
+}
+
 /// Everything dated that the scorer reads.
 #[derive(Debug, Default)]
 pub struct Knowledge {
@@ -108,8 +148,8 @@ pub struct Knowledge {
     all_lanes: LaneStats,
     listing_days: FxHashMap<u32, Vec<i32>>,
     /// Days of every shipment, and of every shipment of actors busy enough to become hubs.
-    shipment_days: Vec<i32>,
-    busy: FxHashMap<u32, Vec<i32>>,
+    shipment_days: DayCounts,
+    busy: FxHashMap<u32, DayCounts>,
     /// Days of the shipments of every other actor: one that becomes busy as shipments arrive
     /// moves to `busy`.
     quiet: FxHashMap<u32, Vec<i32>>,
@@ -182,9 +222,10 @@ impl Knowledge {
             ..Knowledge::default()
         };
         let mut per_actor: FxHashMap<u32, Vec<i32>> = FxHashMap::default();
+        let mut shipment_days = Vec::new();
         for o in observed.iter().filter(|o| o.kind == Kind::Shipment) {
             let Some(day) = o.day else { continue };
-            k.shipment_days.push(day);
+            shipment_days.push(day);
             let mut distinct: Vec<u32> = o.actors.iter().flatten().copied().collect();
             distinct.sort_unstable();
             distinct.dedup();
@@ -192,12 +233,17 @@ impl Knowledge {
                 per_actor.entry(a).or_default().push(day);
             }
         }
-        k.shipment_days.sort_unstable();
+        shipment_days.sort_unstable();
+        k.shipment_days = DayCounts::of(shipment_days);
         for (a, mut d) in per_actor {
             d.sort_unstable();
             match d.len() > HUB_MIN_SHIPMENTS {
-                true => k.busy.insert(a, d),
-                false => k.quiet.insert(a, d),
+                true => {
+                    k.busy.insert(a, DayCounts::of(d));
+                }
+                false => {
+                    k.quiet.insert(a, d);
+                }
             };
         }
 
@@ -277,13 +323,13 @@ impl Knowledge {
         }
         match o.kind {
             Kind::Shipment => {
-                insert_sorted(&mut self.shipment_days, day);
+                self.shipment_days.add(day);
                 let mut distinct: Vec<u32> = o.actors.iter().flatten().copied().collect();
                 distinct.sort_unstable();
                 distinct.dedup();
                 for a in distinct {
                     if let Some(d) = self.busy.get_mut(&a) {
-                        insert_sorted(d, day);
+                        d.add(day);
                         continue;
                     }
                     let d = self.quiet.entry(a).or_default();
@@ -291,7 +337,7 @@ impl Knowledge {
                     if d.len() > HUB_MIN_SHIPMENTS
                         && let Some(d) = self.quiet.remove(&a)
                     {
-                        self.busy.insert(a, d);
+                        self.busy.insert(a, DayCounts::of(d));
                     }
                 }
                 for (a, b) in trades(o) {
@@ -445,8 +491,8 @@ impl Knowledge {
         let Some(days) = self.busy.get(&actor) else {
             return false;
         };
-        let own = days.partition_point(|d| *d < day);
-        let all = self.shipment_days.partition_point(|d| *d < day);
+        let own = days.before(day);
+        let all = self.shipment_days.before(day);
         own > HUB_MIN_SHIPMENTS && own as f64 > self.hub_share * all as f64
     }
 
@@ -534,6 +580,24 @@ impl Knowledge {
 mod tests {
     use super::*;
     use crate::observe::Kind;
+
+    #[test]
+    fn day_counts_count_what_fell_before_a_day_however_they_were_added() {
+        let days = vec![3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
+        let mut sorted = days.clone();
+        sorted.sort_unstable();
+        let built = DayCounts::of(sorted);
+        let mut added = DayCounts::default();
+        for &d in days.iter().rev() {
+            added.add(d);
+        }
+        for day in -1..12 {
+            let want = days.iter().filter(|&&d| d < day).count();
+            assert_eq!(built.before(day), want, "built, before day {day}");
+            assert_eq!(added.before(day), want, "added, before day {day}");
+        }
+        assert_eq!(built.upto.len(), 7, "one entry per distinct day");
+    }
 
     fn shipment(day: i32, shipper: u32, consignee: u32) -> Observed {
         let mut actors = [None; 6];

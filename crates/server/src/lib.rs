@@ -107,12 +107,19 @@ pub(crate) struct Metrics {
     pub server_errors: AtomicU64,
 }
 
+/// Changes taken into the read model under one hold of its write lock.
+const APPLY_PART: usize = 1_000;
+
 pub struct AppState {
     /// The read model. Readers hold it for the synchronous part of a request; a catch-up
     /// writes changes into it in place, or swaps in a model rebuilt beside it.
     view: std::sync::RwLock<View>,
     /// One catch-up at a time.
     refreshing: std::sync::Mutex<()>,
+    /// How many catch-ups have begun (counted under `refreshing`, before reading the store).
+    catchups: AtomicU64,
+    /// One rebuild at a time.
+    rebuild_one: std::sync::Mutex<()>,
     /// Scores records that are not stored; loaded in the background after start, and again
     /// when the actors, models or rules it rests on are replaced.
     /// It also takes in arrivals uploaded to this process (under its write lock).
@@ -134,7 +141,7 @@ pub struct AppState {
     pub(crate) write_lock: tokio::sync::Mutex<()>,
     /// Each user's visible queue, highest score first; emptied whenever the read model or the
     /// directory changes.
-    pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, Arc<VisibleQueue>>>,
+    pub(crate) queues: std::sync::Mutex<rustc_hash::FxHashMap<String, QueueSlot>>,
     pub(crate) sessions: sessions::Sessions,
     pub(crate) sign_ins: throttle::SignInThrottle,
 }
@@ -165,6 +172,8 @@ impl AppState {
         Ok(Arc::new(AppState {
             view: std::sync::RwLock::new(view),
             refreshing: std::sync::Mutex::new(()),
+            rebuild_one: std::sync::Mutex::new(()),
+            catchups: AtomicU64::new(0),
             on_request: arc_swap::ArcSwapOption::empty(),
             building_scorer: std::sync::atomic::AtomicBool::new(false),
             rebuilding: std::sync::atomic::AtomicBool::new(false),
@@ -255,13 +264,22 @@ impl AppState {
     }
 
     /// Brings the read model up to what the store holds, whoever wrote it. New and changed
-    /// outcomes and withdrawals are written into it in place, under the write lock for as
-    /// long as that takes (readers wait that long). Anything else (an arrival resolved and
-    /// scored, a retrain, records of other feeds) starts a rebuild in the background; the model
-    /// keeps answering, and taking outcomes in place, until the rebuilt one replaces it.
+    /// outcomes, withdrawals and arrivals (with the actors and scores appended for them) are
+    /// written into it in place, a part at a time under the write lock: readers wait for a
+    /// part, never for a whole upload. Anything else (a batch resolution or scoring, a
+    /// retrain, records of other feeds) starts a rebuild in the background; the model keeps
+    /// answering, and taking changes in place, until the rebuilt one replaces it.
     pub fn refresh(self: &Arc<Self>) -> Result<Refreshed, String> {
         let refreshed = {
+            let asked = self.catchups.load(Ordering::SeqCst);
             let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            if self.catchups.load(Ordering::SeqCst) != asked {
+                // A catch-up began after this was asked for, so after whatever the caller
+                // wrote, and it is over: the fifty writers waiting behind one catch-up need
+                // one more between them, not fifty.
+                return Ok(Refreshed::Current);
+            }
+            self.catchups.fetch_add(1, Ordering::SeqCst);
             let catchup = self
                 .platform
                 .catch_up(&self.view())
@@ -270,10 +288,32 @@ impl AppState {
                 return Ok(Refreshed::Current);
             };
             let n = changes.records();
+            let queues = changes.touch_queues();
+            let relabelled = changes.relabels();
+            let mut changes = *changes;
+            loop {
+                // A part at a time, so that readers wait milliseconds, not an upload's worth.
+                // The queues users have built stay meanwhile: what a part adds joins them
+                // when the new order is swapped in below, and building them again after each
+                // part would hold off this writer behind every reader that builds one.
+                let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
+                if view.apply_part(&mut changes, APPLY_PART) {
+                    break;
+                }
+            }
+            // The new order is worked out beside the readers (this is the only writer) and
+            // swapped in.
+            let ranked = self.view().reranked(&changes);
             let mut view = self.view.write().unwrap_or_else(|p| p.into_inner());
-            view.apply(*changes);
+            view.set_ranked(ranked);
             // Under the write lock: no reader pairs a queue of the old model with the new.
-            self.forget_queues();
+            // Taken in place, the model keeps every score where it was: the queue built before
+            // still reads right while the new one is built, unless a record changed hands
+            // (another label, so other eyes).
+            if queues {
+                self.outdate_queues(relabelled);
+            }
+            drop(view);
             Refreshed::Applied(n)
         };
         if self.view().is_stale() {
@@ -285,6 +325,22 @@ impl AppState {
     /// Rebuilds the read model from the store beside the one that keeps answering, brings it
     /// up to date with what landed meanwhile, and swaps it in.
     pub fn rebuild(&self) -> Result<(), String> {
+        // One at a time: each holds a whole model beside the one answering.
+        let _one = self.rebuild_one.lock().unwrap_or_else(|p| p.into_inner());
+        self.rebuild_now()
+    }
+
+    /// Rebuilds the read model when it is due one, after any rebuild already running: what
+    /// that one took in is not built again.
+    pub fn rebuild_if_stale(&self) -> Result<(), String> {
+        let _one = self.rebuild_one.lock().unwrap_or_else(|p| p.into_inner());
+        if self.view().is_stale() {
+            self.rebuild_now()?;
+        }
+        Ok(())
+    }
+
+    fn rebuild_now(&self) -> Result<(), String> {
         let mut fresh = self.platform.view().map_err(|e| e.to_string())?;
         {
             let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
@@ -362,6 +418,25 @@ impl AppState {
             .clear();
     }
 
+    /// Marks every queue as due to be built again; unless `forget`, the one built before
+    /// answers meanwhile (see [`QueueSlot`]).
+    fn outdate_queues(&self, forget: bool) {
+        if forget {
+            return self.forget_queues();
+        }
+        for slot in self
+            .queues
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values_mut()
+        {
+            *slot = QueueSlot {
+                previous: slot.fresh.get().cloned().or_else(|| slot.previous.clone()),
+                ..QueueSlot::default()
+            };
+        }
+    }
+
     /// The scored shipments a user may see in full, highest first, with their ports and brands.
     /// `view` is the caller's guard of the read model: a second guard taken while a writer
     /// waits would wait for ever.
@@ -371,23 +446,41 @@ impl AppState {
         viewer: &interdict_access::Viewer,
     ) -> Arc<VisibleQueue> {
         let key = format!("{}\u{1f}{}", viewer.org, viewer.user);
-        if let Some(q) = self
-            .queues
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
+        let (fresh, previous, claimed) = {
+            let mut queues = self.queues.lock().unwrap_or_else(|p| p.into_inner());
+            let slot = queues.entry(key).or_default();
+            (
+                slot.fresh.clone(),
+                slot.previous.clone(),
+                slot.claimed.clone(),
+            )
+        };
+        if let Some(q) = fresh.get() {
             return q.clone();
         }
+        // One request builds it; the others answer from the one before when there is one
+        // (new arrivals join it a moment later), or wait for it rather than each building
+        // their own (32 readers after every catch-up would).
+        if let Some(previous) = previous
+            && claimed.swap(true, Ordering::SeqCst)
+        {
+            return previous;
+        }
+        fresh
+            .get_or_init(|| Arc::new(self.build_queue(view, viewer)))
+            .clone()
+    }
+
+    fn build_queue(&self, view: &View, viewer: &interdict_access::Viewer) -> VisibleQueue {
         let dir = self.directory.load();
+        let full = view.full_sight_by_label(viewer, &dir.groups);
         let q: Vec<u32> = view
             .ranked_for(viewer)
             .iter()
             .copied()
             .filter(|&i| {
-                let s = &view.scores[i as usize];
-                view.records[s.record as usize].key.feed == interdict_model::Feed::Shipments
-                    && view.sight(viewer, s.record, &dir.groups) == interdict_access::Sight::Full
+                let r = &view.records[view.scores[i as usize].record as usize];
+                r.key.feed == interdict_model::Feed::Shipments && full[r.label as usize]
             })
             .collect();
         let mut ports = std::collections::BTreeSet::new();
@@ -399,16 +492,11 @@ impl AppState {
             }
             brands.extend(s.brands.iter().map(String::as_str));
         }
-        let q = Arc::new(VisibleQueue {
+        VisibleQueue {
             ports: ports.into_iter().map(str::to_string).collect(),
             brands: brands.into_iter().map(str::to_string).collect(),
             ids: q,
-        });
-        self.queues
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, q.clone());
-        q
+        }
     }
 }
 
@@ -418,6 +506,18 @@ pub enum Refreshed {
     Current,
     /// Changed outcomes taken in place (a rebuild may have been started beside).
     Applied(usize),
+}
+
+/// A user's queue as built for the model now (`fresh`, once built), and the one built before
+/// the last change taken in place, which answers while the fresh one is built: its indices
+/// still name the same scores, since changes in place only add scores or replace them where
+/// they are.
+#[derive(Default)]
+pub(crate) struct QueueSlot {
+    fresh: Arc<std::sync::OnceLock<Arc<VisibleQueue>>>,
+    previous: Option<Arc<VisibleQueue>>,
+    /// Whether a request is building `fresh`.
+    claimed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// One user's queue: indices into the scores, highest first, and the values its filters offer.

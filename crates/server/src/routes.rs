@@ -1396,10 +1396,11 @@ async fn ingest_body(
         })?;
         if s.landed + s.updated > 0 {
             // What was resolved and scored is in the queues when the upload returns: taken
-            // in place when it arrived live, by a rebuild when a batch run took it in.
+            // in place when it arrived live (outcomes always are), by a rebuild when only one
+            // takes it in.
             s2.refresh().map_err(ApiError::Internal)?;
-            if s2.view().is_stale() {
-                s2.rebuild().map_err(ApiError::Internal)?;
+            if feed != Feed::Outcomes && s2.view().is_stale() {
+                s2.rebuild_if_stale().map_err(ApiError::Internal)?;
             }
         }
         Ok(IngestSummary {

@@ -1,6 +1,10 @@
 //! The embedded default: one SQLite file in WAL mode.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use parking_lot::FairMutex;
 
 use interdict_model::{Feed, Marking, QuarantinedRow, Record, RecordKey};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -177,6 +181,25 @@ const NEXT_DERIVED: &str = "(SELECT MAX(IFNULL((SELECT MAX(seq) FROM derived), 0
 pub struct SqliteStore {
     pub(crate) conn: Connection,
     pub(crate) path: String,
+    /// The turn of this process's writers of the file (see [`write_gate`]).
+    gate: Arc<FairMutex<()>>,
+}
+
+/// Writers of one database file in this process take turns in the order they came. SQLite's
+/// own wait polls with growing sleeps, so a stream of transactions (an upload's batches) can
+/// keep a writer that came in between (an officer's decision) waiting for seconds; queued here,
+/// it waits for the transaction ahead of it at most. Other processes still meet at SQLite's lock.
+fn write_gate(path: &str) -> Arc<FairMutex<()>> {
+    static GATES: OnceLock<Mutex<HashMap<String, Arc<FairMutex<()>>>>> = OnceLock::new();
+    let key =
+        std::fs::canonicalize(path).map_or_else(|_| path.to_string(), |p| p.display().to_string());
+    GATES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(key)
+        .or_default()
+        .clone()
 }
 
 /// Page size of a new database. Records are some 700 bytes compressed: 16 KiB pages hold more
@@ -217,7 +240,11 @@ impl SqliteStore {
             .map_err(e)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(e)?;
-        let mut store = SqliteStore { conn, path };
+        let gate = match path.as_str() {
+            ":memory:" => Arc::default(),
+            _ => write_gate(&path),
+        };
+        let mut store = SqliteStore { conn, path, gate };
         store.migrate()?;
         Ok(store)
     }
@@ -383,6 +410,8 @@ const COLUMNS: &str = "org, feed, source_id, version, marking, sharing_group, so
 
 impl Store for SqliteStore {
     fn begin_run(&mut self, info: RunInfo) -> Result<Run, StoreError> {
+        let gate = self.gate.clone();
+        let _turn = gate.lock();
         self.conn
             .execute(
                 "INSERT INTO runs (org, feed, file, marking, sharing_group, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -414,6 +443,8 @@ impl Store for SqliteStore {
         let marking = info.marking.as_str();
         let group = info.sharing_group.as_deref();
         let mut counts = RowCounts::default();
+        let gate = self.gate.clone();
+        let _turn = gate.lock();
         // Immediate: the batch's stamp is read and used under the one write lock, so batches
         // commit in stamp order.
         let tx = self
@@ -577,6 +608,8 @@ impl Store for SqliteStore {
     }
 
     fn finish_run(&mut self, run: &Run, c: RunCounts) -> Result<(), StoreError> {
+        let gate = self.gate.clone();
+        let _turn = gate.lock();
         self.conn
             .execute(
                 "UPDATE runs SET finished = 1, read = ?2, landed = ?3, updated = ?4, unchanged = ?5, quarantined = ?6 WHERE id = ?1",
@@ -851,6 +884,8 @@ impl Store for SqliteStore {
     }
 
     fn put_derived(&mut self, name: &str, data: &[u8], updated_at: &str) -> Result<(), StoreError> {
+        let gate = self.gate.clone();
+        let _turn = gate.lock();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -875,6 +910,8 @@ impl Store for SqliteStore {
         data: &[u8],
         updated_at: &str,
     ) -> Result<i64, StoreError> {
+        let gate = self.gate.clone();
+        let _turn = gate.lock();
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

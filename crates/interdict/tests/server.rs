@@ -2885,6 +2885,95 @@ fn two_ingests_and_an_upload_at_once_lose_nothing() {
     assert_eq!(count("api-org"), Some(4000));
 }
 
+/// Officers recording decisions while a partner uploads thousands of shipments under a label
+/// its shipments never had: every decision lands once and shows on its shipment, every
+/// shipment is scored, and the server takes it all in place (no rebuild of its read model).
+#[test]
+fn decisions_recorded_beside_a_large_upload_all_land_once() {
+    let w = world(|dir| dir.join("platform.db"));
+    let server = common::server::serve_logging(&w.db, &w.anchor, &[], "info");
+    let (carl, cathy) = (w.keys["carl"].clone(), w.keys["cathy"].clone());
+    until_live(&server.addr, &carl);
+    let mut csv = String::from(
+        "source_id,arrival,origin_country,port_of_arrival,shipper.name,consignee.name,items.description,items.value\n",
+    );
+    for i in 0..3_000 {
+        csv.push_str(&format!(
+            "BULK-{i},2026-03-0{},CN,LHR,Shipper {},Consignee {},sports shoes,{} USD\n",
+            1 + i % 9,
+            i % 97,
+            i % 499,
+            5 + i % 40
+        ));
+    }
+    std::thread::scope(|scope| {
+        let upload = scope.spawn(|| {
+            request(
+                &server.addr,
+                "POST",
+                "/api/v1/feeds/shipments?marking=RED",
+                Some(&carl),
+                Some(("text/csv", csv.as_bytes())),
+            )
+        });
+        let officers: Vec<_> = (0..8)
+            .map(|o| {
+                let (addr, cathy) = (&server.addr, &cathy);
+                scope.spawn(move || {
+                    for n in 0..5 {
+                        let body = serde_json::json!({"marking": "AMBER", "sharing_group": "ops",
+                            "records": [{"source_id": format!("DESK-{o}-{n}"), "result": "released",
+                                         "date": "2026-03-06", "shipment_id": "S-GRN"}]});
+                        let r = post_json(addr, "/api/v1/outcomes", cathy, body);
+                        assert_eq!(r.status, 200, "{}", r.body);
+                        assert_eq!(r.body["landed"], 1, "{}", r.body);
+                    }
+                })
+            })
+            .collect();
+        for o in officers {
+            o.join().unwrap();
+        }
+        let up = upload.join().unwrap();
+        assert_eq!(up.status, 200, "{}", up.body);
+        assert_eq!(
+            (&up.body["landed"], &up.body["scored"]),
+            (&json!(3_000), &json!(3_000)),
+            "{}",
+            up.body
+        );
+    });
+    let mut want: Vec<String> = (0..8)
+        .flat_map(|o| (0..5).map(move |n| format!("customs/outcomes/DESK-{o}-{n}")))
+        .collect();
+    want.sort();
+    until_outcomes(&server.addr, &cathy, "every decision", |keys| {
+        let mut desk: Vec<&String> = keys.iter().filter(|k| k.contains("DESK-")).collect();
+        desk.sort();
+        desk.iter()
+            .map(|k| k.as_str())
+            .eq(want.iter().map(String::as_str))
+    });
+    for id in ["BULK-0", "BULK-1500", "BULK-2999"] {
+        let r = get(
+            &server.addr,
+            &format!("/api/v1/shipments/carrier/{id}"),
+            &carl,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body["score"]["score"].is_number(),
+            "{id} is scored: {}",
+            r.body
+        );
+    }
+    let log = server.stop();
+    assert!(
+        !log.contains("read model rebuilt"),
+        "everything was taken in place: {log}"
+    );
+}
+
 /// A response's status, head and body as bytes (a PDF, a ZIP).
 fn fetch_bytes(addr: &str, path: &str, key: &str) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).unwrap();

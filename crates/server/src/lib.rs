@@ -341,6 +341,7 @@ impl AppState {
     }
 
     fn rebuild_now(&self) -> Result<(), String> {
+        let took = std::time::Instant::now();
         let mut fresh = self.platform.view().map_err(|e| e.to_string())?;
         {
             let _one = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
@@ -355,6 +356,10 @@ impl AppState {
             drop(view);
             drop(old);
         }
+        tracing::info!(
+            seconds = took.elapsed().as_secs_f64(),
+            "read model rebuilt from the store"
+        );
         Ok(())
     }
 

@@ -61,6 +61,11 @@ impl Server {
 
 /// Starts `interdict serve` on a free port and waits until it answers `/healthz`.
 pub fn serve(db: &Path, anchor: &Path, extra: &[&str]) -> Server {
+    serve_logging(db, anchor, extra, "warn")
+}
+
+/// [`serve`], logging at `level` (`info` shows the read model's rebuilds).
+pub fn serve_logging(db: &Path, anchor: &Path, extra: &[&str], level: &str) -> Server {
     let mut child = bin()
         .args([
             "serve",
@@ -72,7 +77,7 @@ pub fn serve(db: &Path, anchor: &Path, extra: &[&str]) -> Server {
             s(anchor),
         ])
         .args(extra)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", level)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

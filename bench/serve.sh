@@ -16,6 +16,9 @@
 # (an earlier commit's, say) for a side-by-side figure; a store is taken to the newest schema by
 # the first build that opens it, so an earlier build needs a copy made before that.
 #
+# Each full run's upload adds its shipments to the store it runs on: for figures to compare,
+# run each on a fresh copy of the store.
+#
 # With --postgres the store is that PostgreSQL database (loaded with the same simulated
 # operation when it holds no records yet) instead of a SQLite file. Everything shares the
 # machine's cores; quote medians of several runs. Needs wrk and python3.

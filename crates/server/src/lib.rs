@@ -108,7 +108,7 @@ pub(crate) struct Metrics {
 }
 
 /// Changes taken into the read model under one hold of its write lock.
-const APPLY_PART: usize = 1_000;
+const APPLY_PART: usize = 200;
 
 pub struct AppState {
     /// The read model. Readers hold it for the synchronous part of a request; a catch-up

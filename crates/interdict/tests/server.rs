@@ -962,6 +962,8 @@ fn scores_rest_on_what_each_organisation_may_see(w: &World) {
         "parties",
         "--marking",
         "RED",
+        "--reports",
+        s(&dir.path().join("reports")),
         s(&list),
     ]);
     assert_eq!(

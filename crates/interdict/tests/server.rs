@@ -255,22 +255,7 @@ fn world(db_in: impl FnOnce(&Path) -> std::path::PathBuf) -> World {
         "source_id,result,date,shipment_id,brand\nINS-1,seized_counterfeit,2026-03-01,S-AMB,Nike\nINS-5,seized_counterfeit,2026-03-02,S-AM2,Rolex\n",
     )
     .unwrap();
-    run_ok(&[
-        "ingest",
-        "--reports",
-        &reports,
-        "--db",
-        d,
-        "--org",
-        "customs",
-        "--feed",
-        "outcomes",
-        "--marking",
-        "AMBER",
-        "--sharing-group",
-        "ops",
-        s(&out),
-    ]);
+    ingest_customs_outcomes(d, &reports, &out);
     let brand = dir.path().join("brand.csv");
     std::fs::write(&brand, "source_id,name,marks,categories,genuine_origins,price_floors.category,price_floors.price\nBR-NIKE,Nike,NIKE,footwear,VN,footwear,60 USD\n").unwrap();
     run_ok(&[
@@ -399,12 +384,17 @@ fn until_outcomes(
 fn ingest_customs_outcome(w: &World, dir: &Path, row: &str) {
     let file = dir.join("outcome.csv");
     std::fs::write(&file, format!("source_id,result,date,shipment_id\n{row}\n")).unwrap();
+    ingest_customs_outcomes(s(&w.db), s(&dir.join("reports")), &file);
+}
+
+/// Ingests a file of customs outcomes into `db`, AMBER and shared with `ops`.
+fn ingest_customs_outcomes(db: &str, reports: &str, file: &Path) {
     run_ok(&[
         "ingest",
         "--reports",
-        s(&dir.join("reports")),
+        reports,
         "--db",
-        s(&w.db),
+        db,
         "--org",
         "customs",
         "--feed",
@@ -413,7 +403,7 @@ fn ingest_customs_outcome(w: &World, dir: &Path, row: &str) {
         "AMBER",
         "--sharing-group",
         "ops",
-        s(&file),
+        s(file),
     ]);
 }
 
